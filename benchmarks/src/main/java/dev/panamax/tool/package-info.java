@@ -1,0 +1,2 @@
+/** The {@code panamax} command line: devices, bench, test, bundle. */
+package dev.panamax.tool;

@@ -1,0 +1,82 @@
+package dev.panamax;
+
+import dev.panamax.internal.Devices;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compute device and the owner of the tensors made on it.
+ *
+ * <p>{@link #cpu()} is always available. {@link #open(String)} takes a spec: {@code "cpu"},
+ * {@code "opencl"}, {@code "opencl:N"}, {@code "cuda"}, {@code "cuda:N"}. Two devices opened on the
+ * same spec share the hardware (and may mix tensors); each frees, on {@link #close()}, the tensors
+ * made through it. Devices are safe to use from several threads at once.
+ */
+public interface Device extends AutoCloseable {
+
+    /** The CPU device: always available, shared; its {@link #close()} does nothing. */
+    static Device cpu() {
+        return Devices.cpu();
+    }
+
+    /**
+     * Opens a device by spec.
+     *
+     * @throws DeviceUnavailableException if this machine lacks it; the message says why
+     * @throws IllegalArgumentException if the spec is not of the forms above
+     */
+    static Device open(String spec) {
+        return Devices.open(spec);
+    }
+
+    /**
+     * The device named by {@code -Dpanamax.device} or {@code PANAMAX_DEVICE} when set, else the
+     * first available of {@code cuda:0}, {@code opencl:0}, {@code cpu}. Logs one line naming it.
+     */
+    static Device best() {
+        return Devices.best();
+    }
+
+    /** The specs {@link #open(String)} accepts on this machine, e.g. {@code [cpu, opencl:0]}. */
+    static List<String> available() {
+        return Devices.available();
+    }
+
+    /** The canonical spec, e.g. {@code "cuda:0"}. */
+    String spec();
+
+    /** The hardware's name, e.g. {@code "NVIDIA H200"}. */
+    String name();
+
+    Backend backend();
+
+    /** Total memory of the device in bytes (for the CPU: the memory the JVM's host reports). */
+    long memoryBytes();
+
+    /**
+     * Facts about the device for display, in a stable order: for GPUs the compute capability and
+     * multiprocessor count, driver and runtime versions, and so on.
+     */
+    Map<String, String> info();
+
+    /** A new tensor of zeros. */
+    Tensor zeros(DType dtype, long... shape);
+
+    /** A new F32 tensor holding {@code data}; its length must be the product of {@code shape}. */
+    Tensor tensor(float[] data, long... shape);
+
+    /** A new I32 tensor holding {@code data}; its length must be the product of {@code shape}. */
+    Tensor tensor(int[] data, long... shape);
+
+    /** A new tensor holding the raw little-endian elements of {@code dtype} read from {@code host}. */
+    Tensor tensor(MemorySegment host, DType dtype, long... shape);
+
+    /** Waits for all work queued on this device. */
+    void synchronize();
+
+    /** Frees every tensor still open on this device handle; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,354 @@
+package dev.panamax;
+
+import dev.panamax.internal.Kernels;
+import dev.panamax.internal.Leases;
+import dev.panamax.internal.Shapes;
+import dev.panamax.internal.TensorImpl;
+
+import java.util.Arrays;
+
+/**
+ * The ops. Each validates its arguments here, once for every backend (nulls, closed tensors,
+ * devices, dtypes, shapes), before any work is queued, then hands the call to the kernel set of
+ * the arguments' device. Ops may run asynchronously; reading a result waits for it.
+ */
+public final class Ops {
+    /** Largest k of {@link #topKGating}. */
+    public static final int MAX_GATING_K = 64;
+    /** Largest number of experts of {@link #topKGating}. */
+    public static final int MAX_EXPERTS = 4096;
+    /** Largest k of {@link #topK}. */
+    public static final int MAX_TOPK = 1024;
+    /** Largest head dimension of {@link #attention}. */
+    public static final int MAX_HEAD_DIM = 256;
+
+    private Ops() {
+    }
+
+    /**
+     * {@code c = alpha * op(a) @ op(b) + beta * c}. Rank 2: op(a) [M, K], op(b) [K, N], c [M, N];
+     * {@code transA} means a is stored [K, M], {@code transB} that b is stored [N, K]. Rank 3: a
+     * leading batch on a and c; b has the same batch or is rank 2 (shared). a and b are F32, F16
+     * or BF16 alike; c is F32 or a's dtype. {@code beta == 0} ignores c's contents, NaN included.
+     */
+    public static void gemm(float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c) {
+        TensorImpl ta = TensorImpl.of(a, "gemm: a");
+        TensorImpl tb = TensorImpl.of(b, "gemm: b");
+        TensorImpl tc = TensorImpl.of(c, "gemm: c");
+        try (Leases l = new Leases().add(ta, "gemm: a").add(tb, "gemm: b").add(tc, "gemm: c")) {
+            sameDevice("gemm", "a", ta, "b", tb, "c", tc);
+            floating("gemm", "a", ta);
+            if (tb.dtype() != ta.dtype()) {
+                throw new IllegalArgumentException("gemm: a and b must have the same dtype, got " + ta.dtype() + " and " + tb.dtype());
+            }
+            if (tc.dtype() != DType.F32 && tc.dtype() != ta.dtype()) {
+                throw new IllegalArgumentException("gemm: c must be F32 or " + ta.dtype() + " (the dtype of a), got " + tc.dtype());
+            }
+            if (ta.allocation() == tc.allocation() || tb.allocation() == tc.allocation()) {
+                throw new IllegalArgumentException("gemm: c must not be the same tensor as a or b");
+            }
+            int rank = ta.rank();
+            if (rank != 2 && rank != 3) {
+                throw new IllegalArgumentException("gemm: a must be rank 2 or 3, got " + Shapes.format(ta.shapeView()));
+            }
+            if (tc.rank() != rank) {
+                throw new IllegalArgumentException("gemm: c must have the rank of a (" + rank + "), got a "
+                        + Shapes.format(ta.shapeView()) + " and c " + Shapes.format(tc.shapeView()));
+            }
+            if (tb.rank() != 2 && tb.rank() != rank) {
+                throw new IllegalArgumentException("gemm: b must be rank 2" + (rank == 3 ? " or 3" : "") + ", got "
+                        + Shapes.format(tb.shapeView()));
+            }
+            long batch = rank == 3 ? ta.dim(0) : 1;
+            if (rank == 3 && tc.dim(0) != batch) {
+                throw new IllegalArgumentException("gemm: batch of a and c differ: a is " + Shapes.format(ta.shapeView())
+                        + ", c is " + Shapes.format(tc.shapeView()));
+            }
+            boolean bBatched = tb.rank() == 3;
+            if (bBatched && tb.dim(0) != batch) {
+                throw new IllegalArgumentException("gemm: batch of a and b differ: a is " + Shapes.format(ta.shapeView())
+                        + ", b is " + Shapes.format(tb.shapeView()));
+            }
+            long m = transA ? ta.dim(-1) : ta.dim(-2);
+            long k = transA ? ta.dim(-2) : ta.dim(-1);
+            long kb = transB ? tb.dim(-1) : tb.dim(-2);
+            long n = transB ? tb.dim(-2) : tb.dim(-1);
+            if (k != kb) {
+                throw new IllegalArgumentException("gemm: inner dimensions differ: op(a) is " + Shapes.format(m, k)
+                        + ", op(b) is " + Shapes.format(kb, n));
+            }
+            if (tc.dim(-2) != m || tc.dim(-1) != n) {
+                throw new IllegalArgumentException("gemm: c is " + Shapes.format(tc.shapeView()) + " but op(a) @ op(b) is "
+                        + (rank == 3 ? Shapes.format(batch, m, n) : Shapes.format(m, n)));
+            }
+            if (tc.size() == 0) {
+                return;
+            }
+            ta.backendDevice().kernels().gemm(new Kernels.Gemm(ta.dtype(), tc.dtype(), batch, m, n, k,
+                    alpha, ta.memory(), transA, tb.memory(), transB, bBatched, beta, tc.memory()));
+        }
+    }
+
+    /**
+     * a [..., M, K] @ b [..., K, N] (the same leading dimensions) or b [K, N]; a new tensor
+     * [..., M, N] of a's dtype, accumulated in F32.
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        TensorImpl ta = TensorImpl.of(a, "matmul: a");
+        TensorImpl tb = TensorImpl.of(b, "matmul: b");
+        try (Leases l = new Leases().add(ta, "matmul: a").add(tb, "matmul: b")) {
+            sameDevice("matmul", "a", ta, "b", tb, null, null);
+            floating("matmul", "a", ta);
+            if (tb.dtype() != ta.dtype()) {
+                throw new IllegalArgumentException("matmul: a and b must have the same dtype, got " + ta.dtype() + " and " + tb.dtype());
+            }
+            int rank = ta.rank();
+            if (rank < 2) {
+                throw new IllegalArgumentException("matmul: a must have rank 2 or more, got " + Shapes.format(ta.shapeView()));
+            }
+            if (tb.rank() != 2 && tb.rank() != rank) {
+                throw new IllegalArgumentException("matmul: b must be rank 2 or have the rank of a, got a "
+                        + Shapes.format(ta.shapeView()) + " and b " + Shapes.format(tb.shapeView()));
+            }
+            boolean bBatched = tb.rank() > 2;
+            if (bBatched && !Arrays.equals(ta.shapeView(), 0, rank - 2, tb.shapeView(), 0, rank - 2)) {
+                throw new IllegalArgumentException("matmul: leading dimensions of a and b differ: a is "
+                        + Shapes.format(ta.shapeView()) + ", b is " + Shapes.format(tb.shapeView()));
+            }
+            long m = ta.dim(-2);
+            long k = ta.dim(-1);
+            long kb = tb.dim(-2);
+            long n = tb.dim(-1);
+            if (k != kb) {
+                throw new IllegalArgumentException("matmul: inner dimensions differ: a is " + Shapes.format(ta.shapeView())
+                        + ", b is " + Shapes.format(tb.shapeView()));
+            }
+            long[] outShape = ta.shape();
+            outShape[rank - 1] = n;
+            TensorImpl out = TensorImpl.allocateLike(ta, ta.dtype(), outShape);
+            if (out.size() == 0) {
+                return out;
+            }
+            long batch = Shapes.product(outShape, 0, rank - 2);
+            try (Leases lo = new Leases().add(out, "matmul: result")) {
+                ta.backendDevice().kernels().gemm(new Kernels.Gemm(ta.dtype(), ta.dtype(), batch, m, n, k,
+                        1f, ta.memory(), false, tb.memory(), false, bBatched, 0f, out.memory()));
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    /** Softmax over the last dimension into a new tensor of x's shape and dtype. */
+    public static Tensor softmax(Tensor x) {
+        TensorImpl tx = TensorImpl.of(x, "softmax: x");
+        try (Leases l = new Leases().add(tx, "softmax: x")) {
+            floating("softmax", "x", tx);
+            TensorImpl out = TensorImpl.allocateLike(tx, tx.dtype(), tx.shapeView());
+            try (Leases lo = new Leases().add(out, "softmax: result")) {
+                runSoftmax(tx, out);
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Softmax over the last dimension, numerically stable, F32 arithmetic, written to {@code out}
+     * (x's shape and dtype; may be x). -inf gets probability 0; a row all -inf gives zeros.
+     */
+    public static void softmax(Tensor x, Tensor out) {
+        TensorImpl tx = TensorImpl.of(x, "softmax: x");
+        TensorImpl to = TensorImpl.of(out, "softmax: out");
+        try (Leases l = new Leases().add(tx, "softmax: x").add(to, "softmax: out")) {
+            sameDevice("softmax", "x", tx, "out", to, null, null);
+            floating("softmax", "x", tx);
+            if (to.dtype() != tx.dtype() || !Arrays.equals(to.shapeView(), tx.shapeView())) {
+                throw new IllegalArgumentException("softmax: out must have x's shape and dtype: x is "
+                        + Shapes.format(tx.shapeView()) + " " + tx.dtype() + ", out is " + Shapes.format(to.shapeView()) + " " + to.dtype());
+            }
+            runSoftmax(tx, to);
+        }
+    }
+
+    private static void runSoftmax(TensorImpl x, TensorImpl out) {
+        if (x.size() == 0) {
+            return;
+        }
+        long cols = x.dim(-1);
+        x.backendDevice().kernels().softmax(new Kernels.Softmax(x.dtype(), x.size() / cols, cols, x.memory(), out.memory()));
+    }
+
+    /** {@link #attention(Tensor, Tensor, Tensor, boolean, float)} with scale 1/sqrt(D). */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal) {
+        TensorImpl tq = TensorImpl.of(q, "attention: q");
+        if (tq.rank() != 4) {
+            throw new IllegalArgumentException("attention: q must be [B, Hq, Sq, D], got " + Shapes.format(tq.shapeView()));
+        }
+        return attention(q, k, v, causal, (float) (1.0 / Math.sqrt(Math.max(1, tq.dim(3)))));
+    }
+
+    /**
+     * {@code out = softmax(scale * q kᵀ + mask) v}. q [B, Hq, Sq, D], k and v [B, Hkv, Skv, D], Hq a
+     * multiple of Hkv (query head h reads kv head h / (Hq / Hkv)), 1 &lt;= D &lt;= 256. Causal: query
+     * i sees key j iff {@code j <= i + (Skv - Sq)}; a query that sees no key gets zeros. Returns
+     * [B, Hq, Sq, D] of q's dtype. Flash-style: the [Sq, Skv] scores are never held in memory.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal, float scale) {
+        TensorImpl tq = TensorImpl.of(q, "attention: q");
+        TensorImpl tk = TensorImpl.of(k, "attention: k");
+        TensorImpl tv = TensorImpl.of(v, "attention: v");
+        try (Leases l = new Leases().add(tq, "attention: q").add(tk, "attention: k").add(tv, "attention: v")) {
+            sameDevice("attention", "q", tq, "k", tk, "v", tv);
+            floating("attention", "q", tq);
+            if (tk.dtype() != tq.dtype() || tv.dtype() != tq.dtype()) {
+                throw new IllegalArgumentException("attention: q, k and v must have the same dtype, got "
+                        + tq.dtype() + ", " + tk.dtype() + " and " + tv.dtype());
+            }
+            if (tq.rank() != 4 || tk.rank() != 4 || tv.rank() != 4) {
+                throw new IllegalArgumentException("attention: q must be [B, Hq, Sq, D] and k, v [B, Hkv, Skv, D], got q "
+                        + Shapes.format(tq.shapeView()) + ", k " + Shapes.format(tk.shapeView()) + ", v " + Shapes.format(tv.shapeView()));
+            }
+            if (!Arrays.equals(tk.shapeView(), tv.shapeView())) {
+                throw new IllegalArgumentException("attention: k and v must have the same shape, got k "
+                        + Shapes.format(tk.shapeView()) + " and v " + Shapes.format(tv.shapeView()));
+            }
+            long batch = tq.dim(0), hq = tq.dim(1), sq = tq.dim(2), d = tq.dim(3);
+            long hkv = tk.dim(1), skv = tk.dim(2);
+            if (tk.dim(0) != batch || tk.dim(3) != d) {
+                throw new IllegalArgumentException("attention: q and k must agree on B and D, got q "
+                        + Shapes.format(tq.shapeView()) + " and k " + Shapes.format(tk.shapeView()));
+            }
+            if (d < 1 || d > MAX_HEAD_DIM) {
+                throw new IllegalArgumentException("attention: head dimension D must be 1 to " + MAX_HEAD_DIM + ", got q "
+                        + Shapes.format(tq.shapeView()));
+            }
+            if (hkv == 0 ? hq != 0 : hq % hkv != 0) {
+                throw new IllegalArgumentException("attention: Hq must be a multiple of Hkv, got q "
+                        + Shapes.format(tq.shapeView()) + " and k " + Shapes.format(tk.shapeView()));
+            }
+            if (!Float.isFinite(scale)) {
+                throw new IllegalArgumentException("attention: scale must be finite, got " + scale);
+            }
+            TensorImpl out = TensorImpl.allocateLike(tq, tq.dtype(), tq.shapeView());
+            if (out.size() == 0) {
+                return out;
+            }
+            try (Leases lo = new Leases().add(out, "attention: result")) {
+                tq.backendDevice().kernels().attention(new Kernels.Attention(tq.dtype(), batch, hq, hkv, sq, skv, (int) d,
+                        causal, scale, tq.memory(), tk.memory(), tv.memory(), out.memory()));
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * MoE router. logits [T, E] (F32, F16 or BF16), 1 &lt;= k &lt;= min(E, 64), E &lt;= 4096. Per token:
+     * p = softmax(row); experts = the k indices of the largest p, descending, ties to the lower
+     * index; weights = those p, divided by their sum when {@code renormalize}. weights [T, k] F32,
+     * experts [T, k] I32; every index is in [0, E) whatever the input, NaN included.
+     */
+    public static Routing topKGating(Tensor logits, int k, boolean renormalize) {
+        TensorImpl tl = TensorImpl.of(logits, "topKGating: logits");
+        try (Leases l = new Leases().add(tl, "topKGating: logits")) {
+            floating("topKGating", "logits", tl);
+            if (tl.rank() != 2) {
+                throw new IllegalArgumentException("topKGating: logits must be [T, E], got " + Shapes.format(tl.shapeView()));
+            }
+            long tokens = tl.dim(0), experts = tl.dim(1);
+            if (experts < 1 || experts > MAX_EXPERTS) {
+                throw new IllegalArgumentException("topKGating: E must be 1 to " + MAX_EXPERTS + ", got logits "
+                        + Shapes.format(tl.shapeView()));
+            }
+            if (k < 1 || k > Math.min(experts, MAX_GATING_K)) {
+                throw new IllegalArgumentException("topKGating: k must be 1 to min(E, " + MAX_GATING_K + ") = "
+                        + Math.min(experts, MAX_GATING_K) + ", got k = " + k + " for logits " + Shapes.format(tl.shapeView()));
+            }
+            TensorImpl weights = TensorImpl.allocateLike(tl, DType.F32, tokens, k);
+            TensorImpl indices;
+            try {
+                indices = TensorImpl.allocateLike(tl, DType.I32, tokens, k);
+            } catch (RuntimeException e) {
+                weights.close();
+                throw e;
+            }
+            Routing result = new Routing(weights, indices);
+            if (tokens == 0) {
+                return result;
+            }
+            try (Leases lo = new Leases().add(weights, "topKGating: weights").add(indices, "topKGating: experts")) {
+                tl.backendDevice().kernels().topKGating(new Kernels.Gating(tl.dtype(), tokens, (int) experts, k, renormalize,
+                        tl.memory(), weights.memory(), indices.memory()));
+            } catch (RuntimeException e) {
+                result.close();
+                throw e;
+            }
+            return result;
+        }
+    }
+
+    /**
+     * The k largest values over the last dimension of x (x's dtype), descending, ties to the lower
+     * index, NaN above everything, and their I32 indices; 1 &lt;= k &lt;= min(n, 1024).
+     */
+    public static TopK topK(Tensor x, int k) {
+        TensorImpl tx = TensorImpl.of(x, "topK: x");
+        try (Leases l = new Leases().add(tx, "topK: x")) {
+            floating("topK", "x", tx);
+            long n = tx.dim(-1);
+            if (k < 1 || k > Math.min(n, MAX_TOPK)) {
+                throw new IllegalArgumentException("topK: k must be 1 to min(n, " + MAX_TOPK + ") = " + Math.min(n, MAX_TOPK)
+                        + ", got k = " + k + " for x " + Shapes.format(tx.shapeView()));
+            }
+            long[] outShape = tx.shape();
+            outShape[outShape.length - 1] = k;
+            TensorImpl values = TensorImpl.allocateLike(tx, tx.dtype(), outShape);
+            TensorImpl indices;
+            try {
+                indices = TensorImpl.allocateLike(tx, DType.I32, outShape);
+            } catch (RuntimeException e) {
+                values.close();
+                throw e;
+            }
+            TopK result = new TopK(values, indices);
+            if (values.size() == 0) {
+                return result;
+            }
+            try (Leases lo = new Leases().add(values, "topK: values").add(indices, "topK: indices")) {
+                tx.backendDevice().kernels().topK(new Kernels.TopK(tx.dtype(), tx.size() / n, n, k,
+                        tx.memory(), values.memory(), indices.memory()));
+            } catch (RuntimeException e) {
+                result.close();
+                throw e;
+            }
+            return result;
+        }
+    }
+
+    private static void floating(String op, String name, TensorImpl t) {
+        if (!t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": " + name + " must be F32, F16 or BF16, got " + t.dtype());
+        }
+    }
+
+    private static void sameDevice(String op, String n1, TensorImpl t1, String n2, TensorImpl t2, String n3, TensorImpl t3) {
+        if (t1.backendDevice() != t2.backendDevice()) {
+            throw mixed(op, n1, t1, n2, t2);
+        }
+        if (t3 != null && t1.backendDevice() != t3.backendDevice()) {
+            throw mixed(op, n1, t1, n3, t3);
+        }
+    }
+
+    private static IllegalArgumentException mixed(String op, String n1, TensorImpl t1, String n2, TensorImpl t2) {
+        return new IllegalArgumentException(op + ": tensors on different devices: " + n1 + " on " + t1.backendDevice().spec()
+                + ", " + n2 + " on " + t2.backendDevice().spec() + "; move one with to(Device)");
+    }
+}

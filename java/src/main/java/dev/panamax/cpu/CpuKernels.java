@@ -1,0 +1,49 @@
+package dev.panamax.cpu;
+
+import dev.panamax.DType;
+import dev.panamax.internal.Kernels;
+import dev.panamax.internal.Memory;
+
+/** The CPU kernel set: one class per op family, all on the backend's {@link CpuPool}. */
+final class CpuKernels implements Kernels {
+    private final CpuPool pool;
+
+    CpuKernels(CpuPool pool) {
+        this.pool = pool;
+    }
+
+    /** What the kernels run on, for {@code Device.info()}. */
+    String description() {
+        return "scalar Java";
+    }
+
+    @Override
+    public void gemm(Gemm call) {
+        CpuGemm.run(pool, call);
+    }
+
+    @Override
+    public void softmax(Softmax call) {
+        CpuSoftmax.run(pool, call);
+    }
+
+    @Override
+    public void attention(Attention call) {
+        CpuAttention.run(pool, call);
+    }
+
+    @Override
+    public void topKGating(Gating call) {
+        CpuTopK.gating(pool, call);
+    }
+
+    @Override
+    public void topK(TopK call) {
+        CpuTopK.topK(pool, call);
+    }
+
+    @Override
+    public void convert(Memory src, DType from, Memory dst, DType to, long count) {
+        CpuConvert.run(pool, CpuMemory.segment(src), from, CpuMemory.segment(dst), to, count);
+    }
+}

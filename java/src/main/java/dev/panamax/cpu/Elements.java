@@ -1,0 +1,74 @@
+package dev.panamax.cpu;
+
+import dev.panamax.DType;
+import dev.panamax.internal.Half;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Element access for CPU kernels: F32, F16 and BF16 widened to float on load and rounded to
+ * nearest even on store. Bulk row copies into and out of float arrays are what kernels use in
+ * their loops; the per-element forms are for edges and tests.
+ */
+final class Elements {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT;
+
+    private Elements() {
+    }
+
+    static float get(MemorySegment s, DType t, long i) {
+        return switch (t) {
+            case F32 -> s.getAtIndex(F32, i);
+            case F16 -> Float.float16ToFloat(s.getAtIndex(U16, i));
+            case BF16 -> Half.bf16ToFloat(s.getAtIndex(U16, i));
+            default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
+        };
+    }
+
+    static void set(MemorySegment s, DType t, long i, float v) {
+        switch (t) {
+            case F32 -> s.setAtIndex(F32, i, v);
+            case F16 -> s.setAtIndex(U16, i, Float.floatToFloat16(v));
+            case BF16 -> s.setAtIndex(U16, i, Half.floatToBf16(v));
+            default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
+        }
+    }
+
+    /** Widens {@code n} elements starting at element {@code from} of {@code s} into {@code dst[at..]}. */
+    static void load(MemorySegment s, DType t, long from, float[] dst, int at, int n) {
+        switch (t) {
+            case F32 -> MemorySegment.copy(s, F32, from * 4, dst, at, n);
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Float.float16ToFloat(s.getAtIndex(U16, from + i));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Half.bf16ToFloat(s.getAtIndex(U16, from + i));
+                }
+            }
+            default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
+        }
+    }
+
+    /** Rounds {@code src[at..at+n)} into {@code n} elements of {@code s} starting at element {@code from}. */
+    static void store(float[] src, int at, MemorySegment s, DType t, long from, int n) {
+        switch (t) {
+            case F32 -> MemorySegment.copy(src, at, s, F32, from * 4, n);
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    s.setAtIndex(U16, from + i, Float.floatToFloat16(src[at + i]));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    s.setAtIndex(U16, from + i, Half.floatToBf16(src[at + i]));
+                }
+            }
+            default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
+        }
+    }
+}

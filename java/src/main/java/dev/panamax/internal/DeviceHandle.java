@@ -1,0 +1,188 @@
+package dev.panamax.internal;
+
+import dev.panamax.Backend;
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one implementation of {@link Device}: a handle on a shared {@link BackendDevice} that owns
+ * the tensors made through it. Closing the handle frees them; the backend device stays (it is
+ * shared with other handles on the same spec and cached for the life of the JVM).
+ */
+public final class DeviceHandle implements Device {
+    private final BackendDevice device;
+    private final boolean shared;
+    private final Set<Allocation> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    DeviceHandle(BackendDevice device, boolean shared) {
+        this.device = device;
+        this.shared = shared;
+    }
+
+    public BackendDevice backendDevice() {
+        return device;
+    }
+
+    Set<Allocation> openAllocations() {
+        return open;
+    }
+
+    /** Tensors made through this handle and not yet freed. */
+    public int openTensorCount() {
+        return open.size();
+    }
+
+    private void ensureOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": device " + device.spec() + " is closed");
+        }
+    }
+
+    /** A new tensor with unspecified contents, after checking the handle and the shape. */
+    TensorImpl allocateTensor(String op, DType dtype, long[] shape) {
+        Objects.requireNonNull(dtype, op + ": dtype is null");
+        long size = Shapes.checkedSize(op, shape);
+        ensureOpen(op);
+        return TensorImpl.allocate(this, dtype, shape, size);
+    }
+
+    @Override
+    public String spec() {
+        return device.spec();
+    }
+
+    @Override
+    public String name() {
+        return device.name();
+    }
+
+    @Override
+    public Backend backend() {
+        return device.backend();
+    }
+
+    @Override
+    public long memoryBytes() {
+        return device.memoryBytes();
+    }
+
+    @Override
+    public Map<String, String> info() {
+        return device.info();
+    }
+
+    @Override
+    public Tensor zeros(DType dtype, long... shape) {
+        TensorImpl t = allocateTensor("zeros", dtype, shape);
+        if (t.size() > 0) {
+            try (Leases l = new Leases().add(t, "zeros: result")) {
+                device.zero(t.memory(), t.byteSize());
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public Tensor tensor(float[] data, long... shape) {
+        Objects.requireNonNull(data, "tensor: data is null");
+        return fromHost("tensor", MemorySegment.ofArray(data), data.length, DType.F32, shape);
+    }
+
+    @Override
+    public Tensor tensor(int[] data, long... shape) {
+        Objects.requireNonNull(data, "tensor: data is null");
+        return fromHost("tensor", MemorySegment.ofArray(data), data.length, DType.I32, shape);
+    }
+
+    private Tensor fromHost(String op, MemorySegment host, long length, DType dtype, long[] shape) {
+        long size = Shapes.checkedSize(op, shape);
+        if (size != length) {
+            throw new IllegalArgumentException(op + ": data has " + length + " elements but shape "
+                    + Shapes.format(shape) + " has " + size);
+        }
+        return upload(op, host, dtype, shape);
+    }
+
+    @Override
+    public Tensor tensor(MemorySegment host, DType dtype, long... shape) {
+        Objects.requireNonNull(host, "tensor: host is null");
+        Objects.requireNonNull(dtype, "tensor: dtype is null");
+        long size = Shapes.checkedSize("tensor", shape);
+        long bytes = size * dtype.byteSize();
+        if (host.byteSize() < bytes) {
+            throw new IllegalArgumentException("tensor: host segment has " + host.byteSize() + " bytes, shape "
+                    + Shapes.format(shape) + " of " + dtype + " needs " + bytes);
+        }
+        return upload("tensor", host, dtype, shape);
+    }
+
+    private Tensor upload(String op, MemorySegment host, DType dtype, long[] shape) {
+        TensorImpl t = allocateTensor(op, dtype, shape);
+        if (t.size() > 0) {
+            try (Leases l = new Leases().add(t, op + ": result")) {
+                Staging.copyIn(device, host, t.memory(), t.byteSize());
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public void synchronize() {
+        ensureOpen("synchronize");
+        device.synchronize();
+    }
+
+    /** Frees every tensor made through this handle; the shared CPU device ignores this. */
+    @Override
+    public void close() {
+        if (shared || closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (Allocation a : new ArrayList<>(open)) {
+            try {
+                a.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "Device[" + spec() + ", " + name() + (closed ? ", closed" : "") + "]";
+    }
+
+    /** Handles made for the same spec share their hardware; tensors of both may meet in one op. */
+    public boolean sameHardware(DeviceHandle other) {
+        return device == other.device;
+    }
+
+}

@@ -1,0 +1,72 @@
+package dev.panamax.internal;
+
+import dev.panamax.DType;
+
+/**
+ * The kernel set of one backend device. {@code dev.panamax.Ops} validates every argument, makes
+ * the outputs, and hands each call here as one parameter record; a backend picks the kernel
+ * variant for the shape and queues it. Every call has at least one output element (empty calls
+ * never reach a backend). Offsets into memory are in elements of the stated dtype; dimensions are
+ * {@code long} because products of them may pass 2^31.
+ */
+public interface Kernels {
+
+    /**
+     * {@code c[b] = alpha * op(a[b]) @ op(b[b or 0]) + beta * c[b]} for each of {@code batch}
+     * matrices. op(a) is [m, k] (a stored [k, m] when {@code transA}), op(b) is [k, n] (b stored
+     * [n, k] when {@code transB}), c is [m, n]. {@code bBatched} false means one b for every batch.
+     * {@code beta == 0} ignores c's contents (NaN included). k may be 0 (then c = beta * c, or 0).
+     */
+    record Gemm(DType abType, DType cType, long batch, long m, long n, long k,
+                float alpha, Memory a, boolean transA, Memory b, boolean transB, boolean bBatched,
+                float beta, Memory c) {
+    }
+
+    /**
+     * Row softmax over [rows, cols] (cols &gt;= 1) of dtype, F32 arithmetic; {@code out} may be
+     * {@code x}. -inf gets 0; a row all -inf gives zeros.
+     */
+    record Softmax(DType dtype, long rows, long cols, Memory x, Memory out) {
+    }
+
+    /**
+     * Attention: q [batch, hq, sq, d], k and v [batch, hkv, skv, d], out [batch, hq, sq, d], all of
+     * dtype. Query head h reads kv head h / (hq / hkv). {@code causal}: query i sees key j iff
+     * j &lt;= i + (skv - sq); a query that sees no key (or skv == 0) gets zeros.
+     */
+    record Attention(DType dtype, long batch, long hq, long hkv, long sq, long skv, int d,
+                     boolean causal, float scale, Memory q, Memory k, Memory v, Memory out) {
+    }
+
+    /**
+     * Top-k gating: logits [tokens, experts] of dtype; weights [tokens, k] F32, indices
+     * [tokens, k] I32. Softmax of the row, the k largest probabilities descending (ties to the
+     * lower index, NaN above everything), divided by their sum when {@code renormalize}.
+     */
+    record Gating(DType dtype, long tokens, int experts, int k, boolean renormalize,
+                  Memory logits, Memory weights, Memory indices) {
+    }
+
+    /**
+     * Top-k over rows: x [rows, n] of dtype; values [rows, k] of dtype, indices [rows, k] I32,
+     * descending, ties to the lower index, NaN above everything.
+     */
+    record TopK(DType dtype, long rows, long n, int k, Memory x, Memory values, Memory indices) {
+    }
+
+    void gemm(Gemm call);
+
+    void softmax(Softmax call);
+
+    void attention(Attention call);
+
+    void topKGating(Gating call);
+
+    void topK(TopK call);
+
+    /**
+     * Converts {@code count} elements between floating-point dtypes (F32, F16, BF16), rounding to
+     * nearest even; {@code from == to} is a copy.
+     */
+    void convert(Memory src, DType from, Memory dst, DType to, long count);
+}

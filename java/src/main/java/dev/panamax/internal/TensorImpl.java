@@ -1,0 +1,270 @@
+package dev.panamax.internal;
+
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+
+/**
+ * The one implementation of {@link Tensor}: a dtype, a shape, and an {@link Allocation} on a
+ * backend device. Memory is freed by {@link #close()}, by the device handle's close, or by the
+ * cleaner once the tensor is unreachable, whichever comes first.
+ */
+public final class TensorImpl implements Tensor {
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "panamax-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private final DeviceHandle device;
+    private final DType dtype;
+    private final long[] shape;
+    private final long size;
+    private final Allocation allocation;
+    private final Cleaner.Cleanable cleanable;
+
+    private TensorImpl(DeviceHandle device, DType dtype, long[] shape, long size, Allocation allocation) {
+        this.device = device;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.size = size;
+        this.allocation = allocation;
+        this.cleanable = CLEANER.register(this, allocation);
+    }
+
+    /** A new tensor with unspecified contents; {@code shape} already checked. */
+    static TensorImpl allocate(DeviceHandle device, DType dtype, long[] shape, long size) {
+        long bytes = Math.multiplyExact(size, (long) dtype.byteSize());
+        Allocation a = Allocation.allocate(device.backendDevice(), bytes, device.openAllocations());
+        return new TensorImpl(device, dtype, shape.clone(), size, a);
+    }
+
+    /** A new tensor on the same device handle as {@code like}, for an op's output. */
+    public static TensorImpl allocateLike(TensorImpl like, DType dtype, long... shape) {
+        long size = Shapes.checkedSize("allocate", shape);
+        return allocate(like.device, dtype, shape, size);
+    }
+
+    /**
+     * The tensor behind {@code t}, for an op: not null, made by Panamax.
+     *
+     * @param what the op and argument name, e.g. {@code "gemm: a"}
+     */
+    public static TensorImpl of(Tensor t, String what) {
+        if (t == null) {
+            throw new NullPointerException(what + " is null");
+        }
+        if (t instanceof TensorImpl impl) {
+            return impl;
+        }
+        throw new IllegalArgumentException(what + " is not a Panamax tensor: " + t.getClass().getName());
+    }
+
+    public Allocation allocation() {
+        return allocation;
+    }
+
+    /** The memory; call only under a lease. Null for an empty tensor. */
+    public Memory memory() {
+        return allocation.memory();
+    }
+
+    public BackendDevice backendDevice() {
+        return device.backendDevice();
+    }
+
+    /** The shape without copying; callers must not modify it. */
+    public long[] shapeView() {
+        return shape;
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public long dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
+
+    public long byteSize() {
+        return size * dtype.byteSize();
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public float[] toFloatArray() {
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("toFloatArray: tensor is " + dtype + "; F32, F16 or BF16 expected"
+                    + (dtype == DType.I32 ? " (use toIntArray)" : ""));
+        }
+        checkArraySize("toFloatArray");
+        try (Leases l = new Leases().add(this, "toFloatArray: tensor"); Arena arena = Arena.ofConfined()) {
+            float[] out = new float[(int) size];
+            if (size == 0) {
+                return out;
+            }
+            MemorySegment host = arena.allocate(byteSize(), 16);
+            backendDevice().copyOut(memory(), host, byteSize());
+            switch (dtype) {
+                case F32 -> MemorySegment.copy(host, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, out, 0, out.length);
+                case F16 -> {
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = Float.float16ToFloat(host.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = Half.bf16ToFloat(host.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i));
+                    }
+                }
+                default -> throw new AssertionError(dtype);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public int[] toIntArray() {
+        if (dtype != DType.I32) {
+            throw new IllegalArgumentException("toIntArray: tensor is " + dtype + "; I32 expected"
+                    + (dtype.isFloatingPoint() ? " (use toFloatArray)" : ""));
+        }
+        checkArraySize("toIntArray");
+        try (Leases l = new Leases().add(this, "toIntArray: tensor")) {
+            int[] out = new int[(int) size];
+            if (size > 0) {
+                Staging.copyOut(backendDevice(), memory(), MemorySegment.ofArray(out), byteSize());
+            }
+            return out;
+        }
+    }
+
+    private void checkArraySize(String op) {
+        if (size > MAX_ARRAY) {
+            throw new IllegalArgumentException(op + ": tensor " + Shapes.format(shape) + " has " + size
+                    + " elements, more than a Java array holds; use copyTo(MemorySegment)");
+        }
+    }
+
+    @Override
+    public void copyTo(MemorySegment host) {
+        Objects.requireNonNull(host, "copyTo: host is null");
+        checkHost("copyTo", host);
+        if (host.isReadOnly()) {
+            throw new IllegalArgumentException("copyTo: host segment is read-only");
+        }
+        try (Leases l = new Leases().add(this, "copyTo: tensor")) {
+            if (size > 0) {
+                Staging.copyOut(backendDevice(), memory(), host, byteSize());
+            }
+        }
+    }
+
+    @Override
+    public void copyFrom(MemorySegment host) {
+        Objects.requireNonNull(host, "copyFrom: host is null");
+        checkHost("copyFrom", host);
+        try (Leases l = new Leases().add(this, "copyFrom: tensor")) {
+            if (size > 0) {
+                Staging.copyIn(backendDevice(), host, memory(), byteSize());
+            }
+        }
+    }
+
+    private void checkHost(String op, MemorySegment host) {
+        if (host.byteSize() < byteSize()) {
+            throw new IllegalArgumentException(op + ": host segment has " + host.byteSize() + " bytes, the tensor "
+                    + Shapes.format(shape) + " of " + dtype + " needs " + byteSize());
+        }
+    }
+
+    @Override
+    public Tensor to(Device target) {
+        Objects.requireNonNull(target, "to: device is null");
+        if (!(target instanceof DeviceHandle handle)) {
+            throw new IllegalArgumentException("to: not a Panamax device: " + target.getClass().getName());
+        }
+        try (Leases l = new Leases().add(this, "to: tensor")) {
+            TensorImpl out = handle.allocateTensor("to", dtype, shape);
+            if (size == 0) {
+                return out;
+            }
+            try (Leases lo = new Leases().add(out, "to: result")) {
+                Staging.transfer(backendDevice(), memory(), out.backendDevice(), out.memory(), byteSize());
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Tensor to(DType target) {
+        Objects.requireNonNull(target, "to: dtype is null");
+        if (!dtype.isFloatingPoint() || !target.isFloatingPoint()) {
+            if (dtype != target) {
+                throw new IllegalArgumentException("to: cannot convert " + dtype + " to " + target
+                        + "; conversions are among F32, F16 and BF16");
+            }
+        }
+        try (Leases l = new Leases().add(this, "to: tensor")) {
+            TensorImpl out = allocateLike(this, target, shape);
+            if (size == 0) {
+                return out;
+            }
+            try (Leases lo = new Leases().add(out, "to: result")) {
+                if (dtype == target) {
+                    backendDevice().copy(memory(), out.memory(), byteSize());
+                } else {
+                    backendDevice().kernels().convert(memory(), dtype, out.memory(), target, size);
+                }
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    /** Closes the tensor; its memory is freed at once, or when the ops using it end. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    public boolean isClosed() {
+        return allocation.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Shapes.format(shape) + " " + dtype + " on " + device.spec() + (isClosed() ? " (closed)" : "");
+    }
+}
