@@ -1,0 +1,250 @@
+package dev.panamax.reference;
+
+/**
+ * The float64 oracle for every op and every backend. Written for clarity, not speed: every sum
+ * is in double, so that the ground truth is far more precise than any kernel under test. Inputs
+ * are the float values the kernel saw (16-bit inputs already widened), row-major.
+ *
+ * <p>Ordering rule shared with every kernel (top-K and gating): a larger value comes first; NaN
+ * counts as larger than everything; equal values (NaN with NaN, -0.0 with 0.0) keep the lower
+ * index first. Gating selects on the logits, whose order is the order of the probabilities.
+ *
+ * <p>Each op has a per-element form ({@code gemmAt}, {@code attentionRow}, ...) so that callers
+ * checking a large result can check a sample of it.
+ */
+public final class Reference64 {
+    private Reference64() {
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    /**
+     * {@code c[b] = alpha * op(a[b]) @ op(b[b or 0]) + beta * c[b]}; c may be null when beta == 0
+     * (BLAS: beta == 0 ignores c, NaN included). Returns [batch, m, n].
+     */
+    public static double[] gemm(int batch, int m, int n, int k, double alpha, float[] a, boolean transA,
+                                float[] b, boolean transB, boolean bBatched, double beta, float[] c) {
+        double[] out = new double[batch * m * n];
+        for (int bi = 0; bi < batch; bi++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    out[(bi * m + i) * n + j] = gemmAt(bi, i, j, m, n, k, alpha, a, transA, b, transB, bBatched, beta, c);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One element (batch bi, row i, column j) of {@link #gemm}. */
+    public static double gemmAt(long bi, long i, long j, long m, long n, long k, double alpha, float[] a, boolean transA,
+                                float[] b, boolean transB, boolean bBatched, double beta, float[] c) {
+        long aBase = bi * m * k;
+        long bBase = bBatched ? bi * k * n : 0;
+        double sum = 0;
+        for (long p = 0; p < k; p++) {
+            double av = a[(int) (aBase + (transA ? p * m + i : i * k + p))];
+            double bv = b[(int) (bBase + (transB ? j * k + p : p * n + j))];
+            sum += av * bv;
+        }
+        double r = alpha * sum;
+        if (beta != 0) {
+            r += beta * c[(int) ((bi * m + i) * n + j)];
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- softmax
+
+    /** Softmax of each row of x [rows, cols]: -inf gets 0, a row all -inf gives zeros. */
+    public static double[] softmax(float[] x, int rows, int cols) {
+        double[] out = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            double[] row = softmaxRow(x, (long) r * cols, cols);
+            System.arraycopy(row, 0, out, r * cols, cols);
+        }
+        return out;
+    }
+
+    /** Softmax of the {@code cols} values of x starting at {@code from}. */
+    public static double[] softmaxRow(float[] x, long from, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        boolean nan = false;
+        for (int j = 0; j < cols; j++) {
+            double v = x[(int) (from + j)];
+            nan |= Double.isNaN(v);
+            max = Math.max(max, v);
+        }
+        double[] out = new double[cols];
+        if (nan) {
+            java.util.Arrays.fill(out, Double.NaN);
+            return out;
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return out; // all -inf: zeros
+        }
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            out[j] = Math.exp(x[(int) (from + j)] - max); // +inf - +inf is NaN, as in any kernel
+            sum += out[j];
+        }
+        for (int j = 0; j < cols; j++) {
+            out[j] /= sum;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Attention of q [batch, hq, sq, d] over k, v [batch, hkv, skv, d]; out [batch, hq, sq, d].
+     * Query head h reads kv head h / (hq / hkv); causal: query i sees key j iff j &lt;= i + (skv - sq);
+     * a query that sees no key gets zeros.
+     */
+    public static double[] attention(float[] q, float[] k, float[] v, int batch, int hq, int hkv, int sq, int skv, int d,
+                                     boolean causal, double scale) {
+        double[] out = new double[batch * hq * sq * d];
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < hq; h++) {
+                for (int i = 0; i < sq; i++) {
+                    double[] row = attentionRow(q, k, v, b, h, i, hq, hkv, sq, skv, d, causal, scale);
+                    System.arraycopy(row, 0, out, ((b * hq + h) * sq + i) * d, d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The output row [d] of query i of head h in batch b. */
+    public static double[] attentionRow(float[] q, float[] k, float[] v, long b, long h, long i, long hq, long hkv,
+                                        long sq, long skv, int d, boolean causal, double scale) {
+        long kvHead = h / (hq / hkv);
+        long qBase = ((b * hq + h) * sq + i) * d;
+        long kvBase = (b * hkv + kvHead) * skv * d;
+        long last = causal ? Math.min(skv - 1, i + (skv - sq)) : skv - 1;
+        double[] out = new double[d];
+        if (last < 0) {
+            return out;
+        }
+        double[] s = new double[(int) (last + 1)];
+        double max = Double.NEGATIVE_INFINITY;
+        for (long j = 0; j <= last; j++) {
+            double dot = 0;
+            for (int c = 0; c < d; c++) {
+                dot += (double) q[(int) (qBase + c)] * k[(int) (kvBase + j * d + c)];
+            }
+            s[(int) j] = scale * dot;
+            max = Math.max(max, s[(int) j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < s.length; j++) {
+            s[j] = Math.exp(s[j] - max);
+            sum += s[j];
+        }
+        for (int j = 0; j < s.length; j++) {
+            double p = s[j] / sum;
+            for (int c = 0; c < d; c++) {
+                out[c] += p * v[(int) (kvBase + (long) j * d + c)];
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- top-K and gating
+
+    /** Per row: the k largest entries' indices, by the shared ordering rule. */
+    public record Selection(double[] values, int[] indices) {
+    }
+
+    /** True when x[i] comes before x[j] in the shared ordering rule. */
+    public static boolean before(double xi, int i, double xj, int j) {
+        boolean ni = Double.isNaN(xi), nj = Double.isNaN(xj);
+        if (ni || nj) {
+            return ni && (!nj || i < j);
+        }
+        return xi > xj || (xi == xj && i < j);
+    }
+
+    /** Top-k of each row of x [rows, n]: values [rows, k] and indices [rows, k]. */
+    public static Selection topK(float[] x, int rows, int n, int k) {
+        double[] values = new double[rows * k];
+        int[] indices = new int[rows * k];
+        for (int r = 0; r < rows; r++) {
+            int[] idx = topKRow(x, (long) r * n, n, k);
+            for (int t = 0; t < k; t++) {
+                indices[r * k + t] = idx[t];
+                values[r * k + t] = x[(int) ((long) r * n + idx[t])];
+            }
+        }
+        return new Selection(values, indices);
+    }
+
+    /** The indices (in [0, n)) of the k first of the n values starting at {@code from}, in order. */
+    public static int[] topKRow(float[] x, long from, int n, int k) {
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (i, j) -> {
+            double xi = x[(int) (from + i)], xj = x[(int) (from + j)];
+            return before(xi, i, xj, j) ? -1 : before(xj, j, xi, i) ? 1 : 0;
+        });
+        int[] idx = new int[k];
+        for (int t = 0; t < k; t++) {
+            idx[t] = order[t];
+        }
+        return idx;
+    }
+
+    /**
+     * MoE gating of logits [tokens, experts]: experts by the ordering rule on the logits, weights
+     * the softmax probabilities of those experts, divided by their sum when renormalizing.
+     */
+    public static Selection topKGating(float[] logits, int tokens, int experts, int k, boolean renormalize) {
+        double[] weights = new double[tokens * k];
+        int[] indices = new int[tokens * k];
+        for (int t = 0; t < tokens; t++) {
+            long from = (long) t * experts;
+            double[] p = softmaxRow(logits, from, experts);
+            int[] idx = topKRow(logits, from, experts, k);
+            double sum = 0;
+            for (int s = 0; s < k; s++) {
+                sum += p[idx[s]];
+            }
+            for (int s = 0; s < k; s++) {
+                indices[t * k + s] = idx[s];
+                weights[t * k + s] = renormalize ? p[idx[s]] / sum : p[idx[s]];
+            }
+        }
+        return new Selection(weights, indices);
+    }
+
+    // ---------------------------------------------------------------- error measure
+
+    /**
+     * ‖out − ref‖ / ‖ref‖ over every element (the absolute norm when ref is all zeros); positive
+     * infinity when out has a NaN or infinity where ref is finite, so that NaN never passes.
+     * Positions where ref itself is not finite must match exactly (same NaN-ness, same infinity).
+     */
+    public static double relativeError(float[] out, double[] ref) {
+        if (out.length != ref.length) {
+            throw new IllegalArgumentException("length " + out.length + " != " + ref.length);
+        }
+        double diff = 0, norm = 0;
+        for (int i = 0; i < out.length; i++) {
+            double o = out[i], r = ref[i];
+            if (!Double.isFinite(r)) {
+                boolean same = Double.isNaN(r) ? Double.isNaN(o) : o == r;
+                if (!same) {
+                    return Double.POSITIVE_INFINITY;
+                }
+                continue;
+            }
+            if (!Double.isFinite(o)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            diff += (o - r) * (o - r);
+            norm += r * r;
+        }
+        return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+    }
+}
