@@ -45,6 +45,7 @@ final class CpuGemm {
     /** One matrix of the batch; {@code pool} null runs it on the calling thread. */
     private static final class Matrix {
         private final GemmKernel kernel;
+        private final GemmKernel.Blocking sizes;
         private final CpuPool pool;
         private final DType abType;
         private final DType cType;
@@ -64,6 +65,7 @@ final class CpuGemm {
 
         Matrix(GemmKernel kernel, CpuPool pool, Kernels.Gemm call, long bi) {
             this.kernel = kernel;
+            this.sizes = kernel.blocking();
             this.pool = pool;
             this.abType = call.abType();
             this.cType = call.cType();
@@ -95,12 +97,12 @@ final class CpuGemm {
                 scaleC();
                 return;
             }
-            int mr = kernel.mr(), nr = kernel.nr();
-            int ncMax = (int) Math.min(kernel.nc(), ceilDiv(n, nr) * nr);
-            int kcMax = (int) Math.min(kernel.kc(), k);
+            int nr = sizes.nr();
+            int ncMax = (int) Math.min(sizes.nc(), ceilDiv(n, nr) * nr);
+            int kcMax = (int) Math.min(sizes.kc(), k);
             boolean direct = cType == DType.F32;
             // rows per pass: all of them when c is F32, else what the F32 accumulator holds
-            long rowBlock = direct ? m : Math.max(kernel.mc(), ACC_FLOATS / ncMax / kernel.mc() * kernel.mc());
+            long rowBlock = direct ? m : Math.max(sizes.mc(), ACC_FLOATS / ncMax / sizes.mc() * sizes.mc());
             float[] bp = new float[ncMax * kcMax];
             float[] acc = direct ? null : new float[(int) (Math.min(rowBlock, m) * ncMax)];
             for (long i0 = 0; i0 < m; i0 += rowBlock) {
@@ -125,12 +127,12 @@ final class CpuGemm {
         }
 
         private void packB(long jc, int nc, long pc, int kc, float[] bp) {
-            int nr = kernel.nr();
+            int nr = sizes.nr();
             int panels = ceilDiv(nc, nr);
             loop(panels, Math.max(1, 16384 / ((long) kc * nr)), (lo, hi) -> {
-                float[] row = new float[kc];
+                float[] scratch = transB ? new float[kc * nr] : null;
                 for (long q = lo; q < hi; q++) {
-                    GemmPacking.packBPanel(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, (int) q, bp, 0, row);
+                    GemmPacking.packBPanel(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, (int) q, bp, scratch);
                 }
             });
         }
@@ -142,14 +144,15 @@ final class CpuGemm {
          */
         private void compute(long i0, long rows, long pc, int nc, int kc, float[] bp, MemorySegment cs, long cOff, long ldc,
                              float al, float be) {
-            int mcMax = kernel.mc(), mr = kernel.mr(), nr = kernel.nr();
+            int mcMax = sizes.mc(), mr = sizes.mr(), nr = sizes.nr();
             int panels = ceilDiv(nc, nr);
             long rowBlocks = ceilDiv(rows, mcMax);
             int threads = pool == null ? 1 : pool.threads();
             int colGroups = rowBlocks >= 2L * threads ? 1 : (int) Math.min(panels, ceilDiv(2L * threads, rowBlocks));
             loop(rowBlocks * colGroups, 1, (lo, hi) -> {
-                float[] ap = new float[roundUp(Math.min(mcMax, rows), mr) * kc];
-                float[] row = new float[kc];
+                int mcFirst = (int) Math.min(mcMax, rows);
+                float[] ap = new float[roundUp(mcFirst, mr) * kc];
+                float[] scratch = transA ? new float[mcFirst * kc] : null;
                 long packed = -1;
                 for (long item = lo; item < hi; item++) {
                     long rb = item / colGroups;
@@ -157,7 +160,7 @@ final class CpuGemm {
                     long ic = rb * mcMax;
                     int mc = (int) Math.min(mcMax, rows - ic);
                     if (packed != rb) {
-                        GemmPacking.packA(a, abType, aBase, transA, m, k, i0 + ic, mc, pc, kc, mr, ap, row);
+                        GemmPacking.packA(a, abType, aBase, transA, m, k, i0 + ic, mc, pc, kc, mr, ap, scratch);
                         packed = rb;
                     }
                     int q0 = (int) ((long) panels * g / colGroups);

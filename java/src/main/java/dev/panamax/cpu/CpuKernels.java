@@ -14,7 +14,7 @@ final class CpuKernels implements Kernels {
 
     /** What the kernels run on, for {@code Device.info()}. */
     String description() {
-        return "scalar Java";
+        return CpuSimd.DESCRIPTION;
     }
 
     @Override

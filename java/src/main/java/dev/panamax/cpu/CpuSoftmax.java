@@ -31,7 +31,7 @@ final class CpuSoftmax {
         if (cols <= CHUNK) {
             int n = (int) cols;
             pool.forRange(rows, Math.max(1, 8192 / n), (lo, hi) -> {
-                float[] buf = new float[n];
+                float[] buf = new float[n + SoftmaxRow.PAD];
                 for (long r = lo; r < hi; r++) {
                     Elements.load(x, t, r * cols, buf, 0, n);
                     row.softmax(buf, n);
@@ -43,7 +43,7 @@ final class CpuSoftmax {
         long chunks = CpuPool.ceilDiv(cols, CHUNK);
         float[] stats = new float[(int) (rows * chunks * 2)];
         pool.forRange(rows * chunks, 1, (lo, hi) -> {
-            float[] buf = new float[CHUNK];
+            float[] buf = new float[CHUNK + SoftmaxRow.PAD];
             float[] ms = new float[2];
             for (long item = lo; item < hi; item++) {
                 long r = item / chunks, ch = item % chunks;
@@ -60,7 +60,7 @@ final class CpuSoftmax {
             combine(stats, r * chunks, chunks, rowMax, rowInv, r);
         }
         pool.forRange(rows * chunks, 1, (lo, hi) -> {
-            float[] buf = new float[CHUNK];
+            float[] buf = new float[CHUNK + SoftmaxRow.PAD];
             for (long item = lo; item < hi; item++) {
                 long r = item / chunks, ch = item % chunks;
                 int n = (int) Math.min(CHUNK, cols - ch * CHUNK);

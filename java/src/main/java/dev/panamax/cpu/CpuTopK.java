@@ -111,7 +111,7 @@ final class CpuTopK {
         int e = call.experts(), k = call.k();
         SoftmaxRow math = SoftmaxRow.get();
         pool.forRange(call.tokens(), Math.max(1, 8192 / e), (lo, hi) -> {
-            float[] row = new float[e];
+            float[] row = new float[e + SoftmaxRow.PAD];
             float[] ms = new float[2];
             float[] w = new float[k];
             long[] picked = new long[k];
@@ -121,12 +121,14 @@ final class CpuTopK {
                 selector.reset(k);
                 selector.offerAll(row, e, 0);
                 selector.drainDescending(picked);
-                math.maxSum(row, e, ms);
+                for (int i = 0; i < k; i++) {
+                    w[i] = row[TopKSelector.index(picked[i])];
+                }
+                math.maxSum(row, e, ms); // overwrites row
                 float max = ms[0], inv = 1f / ms[1];
                 float sum = 0f;
                 for (int i = 0; i < k; i++) {
-                    float p = max == Float.NEGATIVE_INFINITY ? 0f
-                            : (float) Math.exp(row[TopKSelector.index(picked[i])] - max) * inv;
+                    float p = max == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(w[i] - max) * inv;
                     w[i] = p;
                     sum += p;
                 }

@@ -9,7 +9,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * Element access for CPU kernels: F32, F16 and BF16 widened to float on load and rounded to
  * nearest even on store. Bulk row copies into and out of float arrays are what kernels use in
- * their loops; the per-element forms are for edges and tests.
+ * their loops (on the Vector API through {@link VectorElements} when {@link CpuSimd#VECTOR});
+ * the per-element forms are for edges and tests.
  */
 final class Elements {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
@@ -38,6 +39,15 @@ final class Elements {
 
     /** Widens {@code n} elements starting at element {@code from} of {@code s} into {@code dst[at..]}. */
     static void load(MemorySegment s, DType t, long from, float[] dst, int at, int n) {
+        if (CpuSimd.VECTOR) {
+            switch (t) {
+                case F32 -> VectorElements.loadF32(s, from, dst, at, n);
+                case F16 -> VectorElements.loadF16(s, from, dst, at, n);
+                case BF16 -> VectorElements.loadBf16(s, from, dst, at, n);
+                default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
+            }
+            return;
+        }
         switch (t) {
             case F32 -> MemorySegment.copy(s, F32, from * 4, dst, at, n);
             case F16 -> {
@@ -56,6 +66,16 @@ final class Elements {
 
     /** Rounds {@code src[at..at+n)} into {@code n} elements of {@code s} starting at element {@code from}. */
     static void store(float[] src, int at, MemorySegment s, DType t, long from, int n) {
+        if (CpuSimd.VECTOR && t != DType.F16) {
+            if (t == DType.F32) {
+                VectorElements.storeF32(src, at, s, from, n);
+            } else if (t == DType.BF16) {
+                VectorElements.storeBf16(src, at, s, from, n);
+            } else {
+                throw new IllegalArgumentException("not a floating-point dtype: " + t);
+            }
+            return;
+        }
         switch (t) {
             case F32 -> MemorySegment.copy(src, at, s, F32, from * 4, n);
             case F16 -> {
@@ -69,6 +89,24 @@ final class Elements {
                 }
             }
             default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
+        }
+    }
+
+    /** dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols. */
+    static void transpose(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
+        if (CpuSimd.VECTOR) {
+            VectorElements.transpose(src, sOff, ld, rows, cols, dst, dOff, ldd);
+        } else {
+            transposeScalar(src, sOff, ld, rows, cols, dst, dOff, ldd);
+        }
+    }
+
+    static void transposeScalar(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
+        for (int r = 0; r < rows; r++) {
+            int from = sOff + r * ld;
+            for (int c = 0; c < cols; c++) {
+                dst[dOff + c * ldd + r] = src[from + c];
+            }
         }
     }
 }

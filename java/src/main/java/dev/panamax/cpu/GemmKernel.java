@@ -7,40 +7,55 @@ import java.lang.foreign.MemorySegment;
  * and packed B panels, for one slice of kc steps of the inner dimension. The driver
  * ({@link CpuGemm}) owns blocking, packing and threads; a kernel owns registers.
  *
- * <p>Packed layouts (see {@link GemmPacking}): A is ceil(mc / mr) panels, each [kc, mr]
- * (element (i, p) of panel q at {@code q * kc * mr + p * mr + i}); B is panels of [kc, nr] the same
- * way. Panels are zero-padded to full mr and nr, so a kernel may compute whole tiles and store
- * only the valid part.
+ * <p>Packed layouts (see {@link GemmPacking}): A is the row-major block [roundUp(mc, mr), kc]
+ * (element (i, p) at {@code i * kc + p}), so that its panel of rows [ir, ir + mr) starts at
+ * {@code ir * kc}; B is ceil(nc / nr) panels, each [kc, nr] (element (p, j) of panel q at
+ * {@code q * kc * nr + p * nr + j}). Both are zero-padded to whole tiles, so a kernel may compute
+ * whole tiles and store only the valid part.
  *
  * <p>Every element of C is the sum over p in ascending order of one chain of multiply-adds,
  * whatever the tile shape or position, so results do not depend on how the driver splits work.
  */
 interface GemmKernel {
-    /** Rows of a register tile (and of an A panel). */
-    int mr();
+    /**
+     * A kernel's block sizes: mr x nr register tiles; kc inner steps per block, so that an A
+     * panel and a B panel stay in L1; mc rows of A per packed block (a multiple of mr), kept in
+     * L2; nc columns of B per packed block (a multiple of nr), kept in L3.
+     */
+    record Blocking(int mr, int nr, int kc, int mc, int nc) {
+    }
 
-    /** Columns of a register tile (and of a B panel). */
-    int nr();
-
-    /** Inner-dimension block: one A panel plus one B panel of kc steps stay in L1. */
-    int kc();
-
-    /** Rows of C per packed A block (a multiple of mr): the packed block stays in L2. */
-    int mc();
-
-    /** Columns of C per packed B block (a multiple of nr): the packed block stays in L3. */
-    int nc();
+    Blocking blocking();
 
     /**
      * {@code c[i, j] = alpha * sum_p A(i, p) B(p, j) + beta * c[i, j]} for i &lt; mc, j &lt; nc; c
      * (F32) starts at element {@code cOff} with row stride {@code ldc}; beta == 0 ignores c.
-     * {@code ap} holds the block's A panels from 0, {@code bp} its B panels from {@code bOff}.
+     * {@code ap} holds the block's A rows from 0, {@code bp} its B panels from {@code bOff}.
+     * Each B panel stays in L1 while the A panels stream past it.
      */
-    void block(int mc, int nc, int kc, float[] ap, float[] bp, int bOff,
-               MemorySegment c, long cOff, long ldc, float alpha, float beta);
+    default void block(int mc, int nc, int kc, float[] ap, float[] bp, int bOff,
+                       MemorySegment c, long cOff, long ldc, float alpha, float beta) {
+        Blocking sizes = blocking();
+        int mr = sizes.mr(), nr = sizes.nr();
+        float[] t = new float[mr * nr];
+        for (int jr = 0; jr < nc; jr += nr) {
+            int bBase = bOff + jr * kc;
+            int cols = Math.min(nr, nc - jr);
+            for (int ir = 0; ir < mc; ir += mr) {
+                tile(kc, ap, ir * kc, bp, bBase, t);
+                store(t, Math.min(mr, mc - ir), cols, c, cOff + ir * ldc + jr, ldc, alpha, beta);
+            }
+        }
+    }
+
+    /** t [mr, nr] = the A rows [mr, kc] at aOff times the B panel [kc, nr] at bOff. */
+    void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t);
+
+    /** c = alpha * t + beta * c (beta == 0: c ignored) for the first rows x cols of tile t [mr, nr]. */
+    void store(float[] t, int rows, int cols, MemorySegment c, long cOff, long ldc, float alpha, float beta);
 
     /** The kernel set's GEMM kernel: Vector API when present, scalar Java otherwise. */
     static GemmKernel get() {
-        return GemmScalarKernel.INSTANCE;
+        return CpuSimd.VECTOR ? VectorGemmKernel.INSTANCE : GemmScalarKernel.INSTANCE;
     }
 }

@@ -1,21 +1,28 @@
 package dev.panamax.cpu;
 
 /**
- * The per-row arithmetic of softmax on a float buffer, shared by softmax, attention's combine and
- * gating: Vector API when present, scalar Java otherwise. Each method reads {@code buf[0, n)}.
+ * The per-row arithmetic of softmax on a float buffer, shared by softmax and gating: Vector API
+ * when present, scalar Java otherwise. Each method reads {@code buf[0, n)} and may write
+ * {@code buf[n, n + PAD)} (padding to whole vectors), so buffers hold n + {@link #PAD} floats.
  * A max of -inf (every entry -inf) yields zeros, never NaN from -inf - (-inf).
  */
 interface SoftmaxRow {
+    /** Spare floats a buffer needs past the row: enough for the widest vector (512 bits). */
+    int PAD = 16;
+
     /** In place: buf = exp(buf - max) / sum(exp(buf - max)). */
     void softmax(float[] buf, int n);
 
-    /** {@code ms[0]} = max of buf, {@code ms[1]} = sum of exp(buf - max) (0 when max is -inf). */
+    /**
+     * {@code ms[0]} = max of buf, {@code ms[1]} = sum of exp(buf - max) (0 when max is -inf).
+     * May overwrite buf (with the exps).
+     */
     void maxSum(float[] buf, int n, float[] ms);
 
     /** In place: buf = exp(buf - max) * inv (zeros when max is -inf). */
     void scaleExp(float[] buf, int n, float max, float inv);
 
     static SoftmaxRow get() {
-        return SoftmaxScalar.INSTANCE;
+        return CpuSimd.VECTOR ? VectorSoftmax.INSTANCE : SoftmaxScalar.INSTANCE;
     }
 }

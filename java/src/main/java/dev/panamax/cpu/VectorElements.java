@@ -1,0 +1,122 @@
+package dev.panamax.cpu;
+
+import dev.panamax.internal.Half;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * {@link Elements}' bulk moves on the Vector API: F32 copies, BF16 and F16 widened with integer
+ * lane operations (exact, subnormals, infinities and NaN payloads included), BF16 rounded to
+ * nearest even, and the 16 x 16 register transpose used to pack transposed GEMM operands.
+ */
+final class VectorElements {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT;
+    /** 2^112: rescales an F16 exponent (bias 15) placed in an F32 exponent field (bias 127). */
+    private static final float F16_SCALE = 0x1p112f;
+
+    private VectorElements() {
+    }
+
+    static void loadF32(MemorySegment s, long from, float[] dst, int at, int n) {
+        long byteAt = from * Float.BYTES;
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromMemorySegment(F, s, byteAt + (long) i * Float.BYTES, LE).intoArray(dst, at + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromMemorySegment(F, s, byteAt + (long) i * Float.BYTES, LE, m).intoArray(dst, at + i, m);
+        }
+    }
+
+    static void storeF32(float[] src, int at, MemorySegment s, long from, int n) {
+        long byteAt = from * Float.BYTES;
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, src, at + i).intoMemorySegment(s, byteAt + (long) i * Float.BYTES, LE);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, src, at + i, m).intoMemorySegment(s, byteAt + (long) i * Float.BYTES, LE, m);
+        }
+    }
+
+    private static IntVector widenBits(MemorySegment s, long from, int i) {
+        ShortVector h = ShortVector.fromMemorySegment(H, s, (from + i) * 2, LE);
+        return (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
+    }
+
+    static void loadBf16(MemorySegment s, long from, float[] dst, int at, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            widenBits(s, from, i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, at + i);
+        }
+        for (; i < n; i++) {
+            dst[at + i] = Half.bf16ToFloat(s.getAtIndex(U16, from + i));
+        }
+    }
+
+    static void loadF16(MemorySegment s, long from, float[] dst, int at, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            IntVector h = widenBits(s, from, i);
+            IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            IntVector em = h.and(0x7FFF);
+            IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+            // finite values (subnormals too) by an exact power-of-two rescale; inf and NaN by setting the exponent
+            IntVector finite = shifted.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
+            // NaN comes out quiet, as from Float.float16ToFloat
+            IntVector special = shifted.or(0x7F80_0000).blend(shifted.or(0x7FC0_0000), em.compare(VectorOperators.GT, 0x7C00));
+            VectorMask<Integer> isSpecial = em.compare(VectorOperators.GE, 0x7C00);
+            finite.blend(special, isSpecial).or(sign).reinterpretAsFloats().intoArray(dst, at + i);
+        }
+        for (; i < n; i++) {
+            dst[at + i] = Float.float16ToFloat(s.getAtIndex(U16, from + i));
+        }
+    }
+
+    static void storeBf16(float[] src, int at, MemorySegment s, long from, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            IntVector bits = FloatVector.fromArray(F, src, at + i).reinterpretAsInts();
+            IntVector lsb = bits.lanewise(VectorOperators.LSHR, 16).and(1);
+            IntVector rounded = bits.add(lsb.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+            IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
+            VectorMask<Integer> nan = bits.and(0x7FFF_FFFF).compare(VectorOperators.GT, 0x7F80_0000);
+            ShortVector out = (ShortVector) rounded.blend(quiet, nan).convertShape(VectorOperators.I2S, H, 0);
+            out.intoMemorySegment(s, (from + i) * 2, LE);
+        }
+        for (; i < n; i++) {
+            s.setAtIndex(U16, from + i, Half.floatToBf16(src[at + i]));
+        }
+    }
+
+    /** dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols. */
+    static void transpose(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
+        int r0 = 0;
+        if (L == 16) {
+            for (; r0 + 16 <= rows; r0 += 16) {
+                int c0 = 0;
+                for (; c0 + 16 <= cols; c0 += 16) {
+                    Transpose16.block(src, sOff + r0 * ld + c0, ld, dst, dOff + c0 * ldd + r0, ldd);
+                }
+                Elements.transposeScalar(src, sOff + r0 * ld + c0, ld, 16, cols - c0, dst, dOff + c0 * ldd + r0, ldd);
+            }
+        }
+        Elements.transposeScalar(src, sOff + r0 * ld, ld, rows - r0, cols, dst, dOff + r0, ldd);
+    }
+}

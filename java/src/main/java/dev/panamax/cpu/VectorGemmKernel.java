@@ -1,0 +1,185 @@
+package dev.panamax.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * The GEMM block kernel on the Vector API. The register tile is MR rows by two vectors (NR = 2L
+ * for L lanes): 12 x 2 (24 accumulators) where vectors are 512 bits wide, so that accumulators,
+ * two B vectors and a broadcast of A fit the 32 registers of AVX-512; 6 x 2 (12 accumulators) for
+ * narrower vectors, which fits the 16 registers of AVX2. Accumulators are plain locals so that C2
+ * keeps them in registers; the finished tile goes through a small array to a vectorized store
+ * that applies alpha and beta and masks the edges, so partial tiles run the same multiply-add
+ * chain as full ones and no scalar path handles edges.
+ */
+final class VectorGemmKernel implements GemmKernel {
+    static final VectorGemmKernel INSTANCE = new VectorGemmKernel();
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = L >= 16 ? 12 : 6;
+    private static final int NR = 2 * L;
+    private static final Blocking BLOCKING = new Blocking(MR, NR, 256, MR * 16, 4096);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private VectorGemmKernel() {
+    }
+
+    @Override
+    public Blocking blocking() {
+        return BLOCKING;
+    }
+
+    @Override
+    public void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t) {
+        if (MR == 12) {
+            tile12(kc, ap, aOff, bp, bOff, t);
+        } else {
+            tile6(kc, ap, aOff, bp, bOff, t);
+        }
+    }
+
+    /** t [12, NR] = A rows [12, kc] at ao times B panel [kc, NR] at bo. */
+    private static void tile12(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, ca0 = z, ca1 = z, cb0 = z, cb1 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1 * kc]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2 * kc]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3 * kc]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4 * kc]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ao + 5 * kc]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[ao + 6 * kc]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[ao + 7 * kc]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+            a = FloatVector.broadcast(S, ap[ao + 8 * kc]);
+            c80 = a.fma(b0, c80);
+            c81 = a.fma(b1, c81);
+            a = FloatVector.broadcast(S, ap[ao + 9 * kc]);
+            c90 = a.fma(b0, c90);
+            c91 = a.fma(b1, c91);
+            a = FloatVector.broadcast(S, ap[ao + 10 * kc]);
+            ca0 = a.fma(b0, ca0);
+            ca1 = a.fma(b1, ca1);
+            a = FloatVector.broadcast(S, ap[ao + 11 * kc]);
+            cb0 = a.fma(b0, cb0);
+            cb1 = a.fma(b1, cb1);
+            ao++;
+            bo += NR;
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+        c60.intoArray(t, 6 * NR);
+        c61.intoArray(t, 6 * NR + L);
+        c70.intoArray(t, 7 * NR);
+        c71.intoArray(t, 7 * NR + L);
+        c80.intoArray(t, 8 * NR);
+        c81.intoArray(t, 8 * NR + L);
+        c90.intoArray(t, 9 * NR);
+        c91.intoArray(t, 9 * NR + L);
+        ca0.intoArray(t, 10 * NR);
+        ca1.intoArray(t, 10 * NR + L);
+        cb0.intoArray(t, 11 * NR);
+        cb1.intoArray(t, 11 * NR + L);
+    }
+
+    /** t [6, NR] = A rows [6, kc] at ao times B panel [kc, NR] at bo. */
+    private static void tile6(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1 * kc]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2 * kc]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3 * kc]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4 * kc]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ao + 5 * kc]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            ao++;
+            bo += NR;
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+    }
+
+    @Override
+    public void store(float[] t, int rows, int cols, MemorySegment c, long cOff, long ldc, float alpha, float beta) {
+        for (int i = 0; i < rows; i++) {
+            long at = (cOff + i * ldc) * Float.BYTES;
+            for (int j = 0; j < cols; j += L) {
+                FloatVector x = FloatVector.fromArray(S, t, i * NR + j).mul(alpha);
+                long byteAt = at + (long) j * Float.BYTES;
+                if (cols - j >= L) {
+                    if (beta != 0f) {
+                        x = FloatVector.fromMemorySegment(S, c, byteAt, LE).fma(FloatVector.broadcast(S, beta), x);
+                    }
+                    x.intoMemorySegment(c, byteAt, LE);
+                } else {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    if (beta != 0f) {
+                        x = FloatVector.fromMemorySegment(S, c, byteAt, LE, m).fma(FloatVector.broadcast(S, beta), x);
+                    }
+                    x.intoMemorySegment(c, byteAt, LE, m);
+                }
+            }
+        }
+    }
+}

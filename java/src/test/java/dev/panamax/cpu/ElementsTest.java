@@ -1,0 +1,97 @@
+package dev.panamax.cpu;
+
+import dev.panamax.DType;
+import dev.panamax.internal.Half;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Bulk widening and rounding (vectorized when the Vector API is on) against the scalar
+ * conversions, over every 16-bit pattern and awkward lengths; and the block transpose.
+ */
+class ElementsTest {
+    private static final int ALL = 1 << 16;
+
+    @Test
+    void widensEvery16BitPattern() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(2L * ALL + 64, 64);
+            for (int i = 0; i < ALL; i++) {
+                s.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) i);
+            }
+            for (DType t : new DType[] {DType.F16, DType.BF16}) {
+                // odd offsets and lengths so that vector bodies and tails both run
+                for (int offset : new int[] {0, 3}) {
+                    int n = ALL - offset - 5;
+                    float[] out = new float[n + 7];
+                    Elements.load(s, t, offset, out, 7, n);
+                    for (int i = 0; i < n; i++) {
+                        short bits = (short) (i + offset);
+                        float want = t == DType.F16 ? Float.float16ToFloat(bits) : Half.bf16ToFloat(bits);
+                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[7 + i]),
+                                t + " pattern 0x" + Integer.toHexString(bits & 0xFFFF));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void roundsToNearestEven() {
+        SplittableRandom r = new SplittableRandom(7);
+        int n = 100_003;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(8);
+            // ties (low 16 bits 0x8000), NaNs, infinities, subnormals, and random bit patterns
+            x[i] = switch (kind) {
+                case 0 -> Float.intBitsToFloat((r.nextInt() & 0xFFFF_0000) | 0x8000);
+                case 1 -> Float.intBitsToFloat(0x7F80_0000 | (r.nextInt() & 0x807F_FFFF) | 1);
+                case 2 -> r.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+                case 3 -> Float.intBitsToFloat(r.nextInt() & 0x807F_FFFF);
+                default -> Float.intBitsToFloat(r.nextInt());
+            };
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) {
+                MemorySegment s = arena.allocate((long) n * t.byteSize() + 64, 64);
+                Elements.store(x, 1, s, t, 2, n - 1);
+                for (int i = 1; i < n; i++) {
+                    int got = t == DType.F32 ? Float.floatToRawIntBits(s.getAtIndex(ValueLayout.JAVA_FLOAT, i + 1))
+                            : s.getAtIndex(ValueLayout.JAVA_SHORT, i + 1) & 0xFFFF;
+                    int want = switch (t) {
+                        case F32 -> Float.floatToRawIntBits(x[i]);
+                        case F16 -> Float.floatToFloat16(x[i]) & 0xFFFF;
+                        default -> Half.floatToBf16(x[i]) & 0xFFFF;
+                    };
+                    assertEquals(want, got, t + " of " + Integer.toHexString(Float.floatToRawIntBits(x[i])));
+                }
+            }
+        }
+    }
+
+    @Test
+    void transposesBlocksAndEdges() {
+        int[][] shapes = {{1, 1}, {16, 16}, {17, 33}, {32, 256}, {256, 12}, {5, 40}};
+        for (int[] sh : shapes) {
+            int rows = sh[0], cols = sh[1], ld = cols + 3, ldd = rows + 5;
+            float[] src = new float[2 + rows * ld];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = i;
+            }
+            float[] dst = new float[1 + cols * ldd];
+            Elements.transpose(src, 2, ld, rows, cols, dst, 1, ldd);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(src[2 + r * ld + c], dst[1 + c * ldd + r], rows + "x" + cols + " at " + r + "," + c);
+                }
+            }
+        }
+    }
+}
