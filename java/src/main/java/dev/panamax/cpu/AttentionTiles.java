@@ -1,27 +1,23 @@
 package dev.panamax.cpu;
 
 /**
- * The arithmetic on one tile of flash attention, on float buffers: a block of query rows
- * q [rows, d], a tile of keys k [keys, d] and values v [keys, d], scores s [rows, keys] with row
- * stride {@code lds}, and the running state of each row (max m, sum l, accumulator acc [rows, d]).
- * Vector API when present, scalar Java otherwise.
+ * The softmax side of one flash-attention tile (the two products go through {@link GemmKernel}):
+ * scores s [rows, keys] with row stride {@code lds}, and each row's running max m, sum l and
+ * rescale factor f, at {@code at} in their arrays. Vector API when present, scalar Java otherwise.
  */
 interface AttentionTiles {
-    /** s[i, j] = dot(q[i], k[j]) for i &lt; rows, j &lt; keys. */
-    void scores(float[] q, int rows, int d, float[] k, int keys, float[] s, int lds);
-
     /**
-     * Online softmax over one tile for each row: m[i] becomes max(m[i], max_j s[i, j]); s[i, j]
-     * becomes p = exp(s[i, j] - m[i]) (0 for -inf); l[i] = l[i] * f[i] + sum_j p; f[i] receives the
-     * factor exp(old m - new m) by which the row's accumulator must be rescaled (1 while the row
-     * has seen only -inf, whose accumulator is still zero).
+     * Online softmax over one tile for each row i: m[i] becomes max(m[i], max_j s[i, j]);
+     * s[i, j] becomes p = exp(s[i, j] - m[i]) (0 for -inf); l[i] = l[i] * f[i] + sum_j p, where
+     * f[i] = exp(old m - new m) is the factor the row's accumulator must be scaled by (1 while
+     * the row has seen only -inf: its accumulator is still zero). keys is a multiple of 16.
      */
-    void online(float[] s, int rows, int keys, int lds, float[] m, float[] l, float[] f);
+    void online(float[] s, int rows, int keys, int lds, float[] m, float[] l, float[] f, int at);
 
-    /** acc[i] = acc[i] * f[i] + sum_j s[i, j] * v[j] for i &lt; rows (acc [rows, d]). */
-    void accumulate(float[] s, int rows, int keys, int lds, float[] v, int d, float[] f, float[] acc);
+    /** acc[r, 0..width) *= f[at + r] for r &lt; rows (acc rows of stride width from accOff). */
+    void rescale(float[] acc, int accOff, int rows, int width, float[] f, int at);
 
     static AttentionTiles get() {
-        return AttentionScalar.INSTANCE;
+        return CpuSimd.VECTOR ? VectorAttentionTiles.INSTANCE : AttentionScalar.INSTANCE;
     }
 }

@@ -11,21 +11,27 @@ import java.util.Arrays;
  *
  * <p>The G = Hq / Hkv query heads that read one kv head are processed together: their Sq * G rows
  * are ordered query-major (row r is query r / G of head r % G), so one block of {@link #BQ} rows
- * shares every K and V tile it loads and spans few query positions for the causal bound. A work
- * unit is (batch, kv head, row block); it walks tiles of {@link #BK} keys with an online softmax
- * (running max and sum, rescaled accumulator), so memory is O(BQ * D + BK * D) per worker and the
- * [Sq, Skv] scores never exist. Causal (query i sees key j iff j &lt;= i + Skv - Sq): tiles past
- * the block's last visible key are never loaded; only tiles crossing the diagonal are masked.
+ * shares every K and V tile and spans few query positions for the causal bound. A work unit is
+ * (batch, kv head, a group of up to {@link #GROUP} row blocks). It walks tiles of {@link #BK}
+ * keys: each tile's K is transposed to K^T [D, BK] and its V copied to [BK, D'] (D' = D rounded
+ * up to the GEMM kernel's nr) once, then used by every block of the group: S = Q K^T and
+ * acc += P V run on {@link GemmKernel#tile}, the same register-tiled micro-kernel as GEMM, with
+ * an online softmax between them (running max and sum per row, accumulator rescaled). Memory
+ * per worker is O(GROUP * BQ * D + BK * D); the [Sq, Skv] scores never exist. Causal (query i
+ * sees key j iff j &lt;= i + Skv - Sq): tiles past a block's last visible key are skipped, and
+ * only tiles crossing the diagonal are masked. A row that sees no key gets zeros.
  *
  * <p>Few units (decode: Sq = 1) split each unit's key tiles into parts whose (max, sum, acc) are
- * combined in part order by log-sum-exp rescaling; the number of parts depends on the shape only,
- * so the result does not depend on the number of threads or on timing.
+ * combined in part order by log-sum-exp rescaling; the number of parts depends on the shape
+ * only, so results do not depend on the number of threads or on timing.
  */
 final class CpuAttention {
-    /** Query rows per block. */
-    static final int BQ = 32;
-    /** Keys per tile. */
+    /** Query rows per block: a multiple of every kernel's mr (12, 6, 4). */
+    static final int BQ = 48;
+    /** Keys per tile: a multiple of every kernel's nr (32, 16, 8). */
     static final int BK = 64;
+    /** Row blocks that share each K/V tile. */
+    private static final int GROUP = 8;
     /** Units to aim for when splitting over keys. */
     private static final int TARGET_UNITS = 64;
     /** Fewest tiles a key split may hold. */
@@ -41,91 +47,128 @@ final class CpuAttention {
             pool.forRange(plan.units, 1, (lo, hi) -> {
                 Worker w = new Worker(plan);
                 for (long u = lo; u < hi; u++) {
-                    int rows = w.unit(u, 0, 1);
-                    w.finish(rows);
-                    w.write(u, rows, out);
+                    w.unit(u, 0, 1);
+                    w.finish(u, out);
                 }
             });
             return;
         }
         int splits = plan.splits;
-        int stride = BQ * (call.d() + 2);
+        int stride = BQ * (plan.dPad + 2);
         float[] parts = new float[(int) (plan.units * splits * stride)];
         pool.forRange(plan.units * splits, 1, (lo, hi) -> {
             Worker w = new Worker(plan);
             for (long item = lo; item < hi; item++) {
-                int rows = w.unit(item / splits, (int) (item % splits), splits);
-                w.save(rows, parts, (int) (item * stride));
+                w.unit(item / splits, (int) (item % splits), splits);
+                w.save(parts, (int) (item * stride));
             }
         });
         pool.forRange(plan.units, 1, (lo, hi) -> {
             Worker w = new Worker(plan);
             for (long u = lo; u < hi; u++) {
-                int rows = plan.rows(u);
-                w.combine(parts, (int) (u * splits * stride), splits, stride, rows);
-                w.write(u, rows, out);
+                w.locate(u);
+                w.combine(parts, (int) (u * splits * stride), splits, stride);
+                w.finish(u, out);
             }
         });
     }
 
-    /** The shape of the work: blocks, units and the key split, all from the shape alone. */
+    /** The shape of the work, from the shape alone. */
     private static final class Plan {
         final Kernels.Attention call;
+        final GemmKernel kernel = GemmKernel.get();
+        final int mr = kernel.blocking().mr();
+        final int nr = kernel.blocking().nr();
         final int group;
         final long rowsPerKv;
         final long blocks;
-        final long units;
         final int splits;
+        final int blocksPerUnit;
+        final long unitsPerKv;
+        final long units;
+        final int dPad;
 
         Plan(Kernels.Attention call) {
             this.call = call;
             this.group = (int) (call.hq() / call.hkv());
             this.rowsPerKv = call.sq() * group;
             this.blocks = CpuPool.ceilDiv(rowsPerKv, BQ);
-            this.units = call.batch() * call.hkv() * blocks;
+            long blockUnits = call.batch() * call.hkv() * blocks;
             long tiles = CpuPool.ceilDiv(call.skv(), BK);
-            long s = units >= TARGET_UNITS ? 1 : Math.min(CpuPool.ceilDiv(TARGET_UNITS, units), tiles / MIN_SPLIT_TILES);
+            long s = blockUnits >= TARGET_UNITS ? 1 : Math.min(CpuPool.ceilDiv(TARGET_UNITS, blockUnits), tiles / MIN_SPLIT_TILES);
             this.splits = (int) Math.max(1, s);
-        }
-
-        /** Rows of unit u's block. */
-        int rows(long u) {
-            return (int) Math.min(BQ, rowsPerKv - (u % blocks) * BQ);
+            this.blocksPerUnit = splits > 1 ? 1 : GROUP;
+            this.unitsPerKv = CpuPool.ceilDiv(blocks, blocksPerUnit);
+            this.units = call.batch() * call.hkv() * unitsPerKv;
+            this.dPad = CpuGemm.roundUp(call.d(), nr);
         }
     }
 
-    /** One worker's tiles and running state. */
+    /** One worker's tiles and the running state of one unit's blocks. */
     private static final class Worker {
         private final Plan plan;
         private final Kernels.Attention call;
+        private final GemmKernel kernel;
         private final AttentionTiles tiles = AttentionTiles.get();
         private final MemorySegment q;
         private final MemorySegment k;
         private final MemorySegment v;
         private final DType t;
         private final int d;
+        private final int dPad;
+        private final int mr;
+        private final int nr;
+        /** Q rows of each block, scaled, [blocksPerUnit * BQ, d]; padding rows zero. */
         private final float[] qb;
-        private final float[] kb;
-        private final float[] vb;
+        /** A K tile as loaded [BK, d], its transpose [d, BK], a V tile [BK, dPad]. */
+        private final float[] kRows;
+        private final float[] kt;
+        private final float[] vt;
+        /** Scores / probabilities of one block and tile [BQ, BK]. */
         private final float[] s;
-        private final float[] m = new float[BQ];
-        private final float[] l = new float[BQ];
-        private final float[] f = new float[BQ];
+        private final MemorySegment sSeg;
+        private final float[] tile;
+        private final float[] m;
+        private final float[] l;
+        private final float[] f;
+        /** Accumulators [blocksPerUnit * BQ, dPad]. */
         private final float[] acc;
+        private final MemorySegment accSeg;
+        private final float[] row;
+        /** The unit's first block and block count, and each block's row count and key end. */
+        private long firstBlock;
+        private int blockCount;
+        private final int[] rows;
+        private final long[] keyEnd;
 
         Worker(Plan plan) {
             this.plan = plan;
             this.call = plan.call;
+            this.kernel = plan.kernel;
             this.q = CpuMemory.segment(call.q());
             this.k = CpuMemory.segment(call.k());
             this.v = CpuMemory.segment(call.v());
             this.t = call.dtype();
             this.d = call.d();
-            this.qb = new float[BQ * d];
-            this.kb = new float[BK * d];
-            this.vb = new float[BK * d];
+            this.dPad = plan.dPad;
+            this.mr = plan.mr;
+            this.nr = plan.nr;
+            int slots = plan.blocksPerUnit;
+            this.qb = new float[slots * BQ * d];
+            this.kRows = new float[BK * d];
+            this.kt = new float[d * BK];
+            this.vt = new float[BK * dPad];
             this.s = new float[BQ * BK];
-            this.acc = new float[BQ * d];
+            this.sSeg = MemorySegment.ofArray(s);
+            this.tile = new float[mr * nr];
+            this.m = new float[slots * BQ];
+            this.l = new float[slots * BQ];
+            this.f = new float[slots * BQ];
+            this.acc = new float[slots * BQ * dPad];
+            this.accSeg = MemorySegment.ofArray(acc);
+            this.row = new float[dPad];
+            this.rows = new int[slots];
+            this.keyEnd = new long[slots];
         }
 
         /** Element offset of row r (of the kv head's G * Sq rows) in q or out. */
@@ -135,97 +178,147 @@ final class CpuAttention {
             return ((b * call.hq() + h) * call.sq() + i) * d;
         }
 
-        /**
-         * Runs part {@code part} of {@code parts} of unit u's key tiles into m, l, acc (not yet
-         * normalized); returns the unit's row count.
-         */
-        int unit(long u, int part, int parts) {
-            long blk = u % plan.blocks;
-            long kvIndex = u / plan.blocks;
+        /** Runs part {@code part} of {@code parts} of unit u's key tiles into m, l, acc (not normalized). */
+        void unit(long u, int part, int parts) {
+            long kvIndex = u / plan.unitsPerKv;
             long b = kvIndex / call.hkv(), kvHead = kvIndex % call.hkv();
-            long r0 = blk * BQ;
-            int rows = plan.rows(u);
+            long unitKeyEnd = locate(u);
+            long shift = call.skv() - call.sq();
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
             Arrays.fill(acc, 0f);
-            long shift = call.skv() - call.sq();
-            long iMin = r0 / plan.group, iMax = (r0 + rows - 1) / plan.group;
-            long keyEnd = call.causal() ? Math.min(call.skv(), iMax + shift + 1) : call.skv();
-            if (keyEnd <= 0) {
-                return rows;
-            }
-            long tileCount = CpuPool.ceilDiv(keyEnd, BK);
+            long tileCount = CpuPool.ceilDiv(unitKeyEnd, BK);
             long t0 = tileCount * part / parts, t1 = tileCount * (part + 1) / parts;
             if (t0 == t1) {
-                return rows;
+                return;
             }
-            for (int i = 0; i < rows; i++) {
-                Elements.load(q, t, rowOffset(b, kvHead, r0 + i), qb, i * d, d);
-            }
-            float scale = call.scale();
-            for (int i = 0; i < rows * d; i++) {
-                qb[i] *= scale;
-            }
+            loadQueries(b, kvHead);
             long kvBase = (b * call.hkv() + kvHead) * call.skv() * d;
-            for (long tile = t0; tile < t1; tile++) {
-                long j0 = tile * BK;
-                int keys = (int) Math.min(BK, keyEnd - j0);
-                Elements.load(k, t, kvBase + j0 * d, kb, 0, keys * d);
-                Elements.load(v, t, kvBase + j0 * d, vb, 0, keys * d);
-                tiles.scores(qb, rows, d, kb, keys, s, BK);
-                if (call.causal() && j0 + keys - 1 > iMin + shift) {
-                    mask(r0, rows, j0, keys, shift);
+            for (long tileIndex = t0; tileIndex < t1; tileIndex++) {
+                long j0 = tileIndex * BK;
+                int keys = (int) Math.min(BK, unitKeyEnd - j0);
+                loadKeysAndValues(kvBase + j0 * d, keys);
+                for (int slot = 0; slot < blockCount; slot++) {
+                    if (keyEnd[slot] > j0) {
+                        block(slot, j0, keys, shift);
+                    }
                 }
-                tiles.online(s, rows, keys, BK, m, l, f);
-                tiles.accumulate(s, rows, keys, BK, vb, d, f, acc);
-            }
-            return rows;
-        }
-
-        /** -inf where key j0 + jj is after the last key row r0 + i may see. */
-        private void mask(long r0, int rows, long j0, int keys, long shift) {
-            for (int i = 0; i < rows; i++) {
-                long last = (r0 + i) / plan.group + shift - j0;
-                int from = (int) Math.max(0, Math.min(keys, last + 1));
-                Arrays.fill(s, i * BK + from, i * BK + keys, Float.NEGATIVE_INFINITY);
             }
         }
 
-        /** acc = acc / l, zeros for rows that saw no key. */
-        void finish(int rows) {
-            for (int i = 0; i < rows; i++) {
-                float inv = l[i] == 0f ? 0f : 1f / l[i];
+        /** Sets the unit's blocks, their rows and key ends; returns the unit's key end. */
+        long locate(long u) {
+            firstBlock = (u % plan.unitsPerKv) * plan.blocksPerUnit;
+            blockCount = (int) Math.min(plan.blocksPerUnit, plan.blocks - firstBlock);
+            long shift = call.skv() - call.sq();
+            long unitKeyEnd = 0;
+            for (int slot = 0; slot < blockCount; slot++) {
+                long r0 = (firstBlock + slot) * BQ;
+                rows[slot] = (int) Math.min(BQ, plan.rowsPerKv - r0);
+                long iMax = (r0 + rows[slot] - 1) / plan.group;
+                keyEnd[slot] = call.causal() ? Math.max(0, Math.min(call.skv(), iMax + shift + 1)) : call.skv();
+                unitKeyEnd = Math.max(unitKeyEnd, keyEnd[slot]);
+            }
+            return unitKeyEnd;
+        }
+
+        private void loadQueries(long b, long kvHead) {
+            Arrays.fill(qb, 0f);
+            float scale = call.scale();
+            for (int slot = 0; slot < blockCount; slot++) {
+                long r0 = (firstBlock + slot) * BQ;
+                int at = slot * BQ * d;
+                for (int i = 0; i < rows[slot]; i++) {
+                    Elements.load(q, t, rowOffset(b, kvHead, r0 + i), qb, at + i * d, d);
+                }
+                for (int i = at; i < at + rows[slot] * d; i++) {
+                    qb[i] *= scale;
+                }
+            }
+        }
+
+        /** K^T [d, BK] and V [BK, dPad] of keys [j0, j0 + keys); missing keys are zero. */
+        private void loadKeysAndValues(long at, int keys) {
+            Elements.load(k, t, at, kRows, 0, keys * d);
+            Elements.transpose(kRows, 0, d, keys, d, kt, 0, BK);
+            for (int i = 0; i < keys; i++) {
+                Elements.load(v, t, at + (long) i * d, vt, i * dPad, d);
+            }
+            if (keys < BK) {
                 for (int c = 0; c < d; c++) {
-                    acc[i * d + c] *= inv;
+                    Arrays.fill(kt, c * BK + keys, (c + 1) * BK, 0f);
+                }
+                Arrays.fill(vt, keys * dPad, BK * dPad, 0f);
+            }
+        }
+
+        /** One tile for one block: scores, mask, online softmax, P V into the accumulators. */
+        private void block(int slot, long j0, int keys, long shift) {
+            int live = CpuGemm.roundUp(rows[slot], mr);
+            int qAt = slot * BQ * d;
+            for (int ir = 0; ir < live; ir += mr) {
+                for (int jc = 0; jc < BK; jc += nr) {
+                    kernel.tile(d, qb, qAt + ir * d, kt, jc, BK, tile);
+                    kernel.store(tile, mr, nr, sSeg, (long) ir * BK + jc, BK, 1f, 0f);
+                }
+            }
+            long r0 = (firstBlock + slot) * BQ;
+            for (int i = 0; i < live; i++) {
+                // keys past the tile's end, and (causal) past the last key row r0 + i may see
+                long visible = keys;
+                if (call.causal()) {
+                    visible = Math.min(visible, (r0 + i) / plan.group + shift - j0 + 1);
+                }
+                int from = (int) Math.max(0, visible);
+                if (from < BK) {
+                    Arrays.fill(s, i * BK + from, (i + 1) * BK, Float.NEGATIVE_INFINITY);
+                }
+            }
+            int at = slot * BQ;
+            tiles.online(s, live, BK, BK, m, l, f, at);
+            tiles.rescale(acc, at * dPad, live, dPad, f, at);
+            for (int ir = 0; ir < live; ir += mr) {
+                for (int dc = 0; dc < dPad; dc += nr) {
+                    kernel.tile(BK, s, ir * BK, vt, dc, dPad, tile);
+                    kernel.store(tile, mr, nr, accSeg, (long) (at + ir) * dPad + dc, dPad, 1f, 1f);
                 }
             }
         }
 
-        void write(long u, int rows, MemorySegment out) {
-            long blk = u % plan.blocks;
-            long kvIndex = u / plan.blocks;
+        /** Writes acc / l of the unit's blocks to out (zeros for rows that saw no key). */
+        void finish(long u, MemorySegment out) {
+            long kvIndex = u / plan.unitsPerKv;
             long b = kvIndex / call.hkv(), kvHead = kvIndex % call.hkv();
-            for (int i = 0; i < rows; i++) {
-                Elements.store(acc, i * d, out, t, rowOffset(b, kvHead, blk * BQ + i), d);
+            for (int slot = 0; slot < blockCount; slot++) {
+                long r0 = (firstBlock + slot) * BQ;
+                for (int i = 0; i < rows[slot]; i++) {
+                    int at = slot * BQ + i;
+                    float inv = l[at] == 0f ? 0f : 1f / l[at];
+                    for (int c = 0; c < d; c++) {
+                        row[c] = acc[at * dPad + c] * inv;
+                    }
+                    Elements.store(row, 0, out, t, rowOffset(b, kvHead, r0 + i), d);
+                }
             }
         }
 
-        /** Stores m, l and acc of one part at {@code at}: [BQ] m, [BQ] l, [BQ, d] acc. */
-        void save(int rows, float[] parts, int at) {
+        /** Stores m, l and acc of the unit's single block at {@code at}: [BQ] m, [BQ] l, [BQ, dPad] acc. */
+        void save(float[] parts, int at) {
             System.arraycopy(m, 0, parts, at, BQ);
             System.arraycopy(l, 0, parts, at + BQ, BQ);
-            System.arraycopy(acc, 0, parts, at + 2 * BQ, rows * d);
+            System.arraycopy(acc, 0, parts, at + 2 * BQ, BQ * dPad);
         }
 
-        /** Combines {@code count} saved parts in order into a normalized acc of {@code rows} rows. */
-        void combine(float[] parts, int at, int count, int stride, int rows) {
-            for (int i = 0; i < rows; i++) {
+        /** Combines {@code count} saved parts of one block, in order, into m = 0, l and acc. */
+        void combine(float[] parts, int at, int count, int stride) {
+            for (int i = 0; i < BQ; i++) {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int p = 0; p < count; p++) {
                     max = Math.max(max, parts[at + p * stride + i]);
                 }
-                int ai = i * d;
-                Arrays.fill(acc, ai, ai + d, 0f);
+                int ai = i * dPad;
+                Arrays.fill(acc, ai, ai + dPad, 0f);
+                l[i] = 0f;
                 if (max == Float.NEGATIVE_INFINITY) {
                     continue;
                 }
@@ -239,14 +332,11 @@ final class CpuAttention {
                     float w = (float) Math.exp(mp - max);
                     sum += parts[base + BQ + i] * w;
                     int src = base + 2 * BQ + ai;
-                    for (int c = 0; c < d; c++) {
+                    for (int c = 0; c < dPad; c++) {
                         acc[ai + c] = Math.fma(w, parts[src + c], acc[ai + c]);
                     }
                 }
-                float inv = 1f / sum;
-                for (int c = 0; c < d; c++) {
-                    acc[ai + c] *= inv;
-                }
+                l[i] = sum;
             }
         }
     }

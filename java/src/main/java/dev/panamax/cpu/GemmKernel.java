@@ -42,14 +42,17 @@ interface GemmKernel {
             int bBase = bOff + jr * kc;
             int cols = Math.min(nr, nc - jr);
             for (int ir = 0; ir < mc; ir += mr) {
-                tile(kc, ap, ir * kc, bp, bBase, t);
+                tile(kc, ap, ir * kc, bp, bBase, nr, t);
                 store(t, Math.min(mr, mc - ir), cols, c, cOff + ir * ldc + jr, ldc, alpha, beta);
             }
         }
     }
 
-    /** t [mr, nr] = the A rows [mr, kc] at aOff times the B panel [kc, nr] at bOff. */
-    void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t);
+    /**
+     * t [mr, nr] = the A rows [mr, kc] at aOff (row stride kc) times the B rows [kc, nr] at bOff
+     * (row stride ldb: nr for a packed panel, wider for a slice of a row-major matrix).
+     */
+    void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t);
 
     /** c = alpha * t + beta * c (beta == 0: c ignored) for the first rows x cols of tile t [mr, nr]. */
     void store(float[] t, int rows, int cols, MemorySegment c, long cOff, long ldc, float alpha, float beta);

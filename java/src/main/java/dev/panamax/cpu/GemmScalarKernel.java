@@ -24,10 +24,10 @@ final class GemmScalarKernel implements GemmKernel {
     }
 
     @Override
-    public void tile(int kc, float[] ap, int aBase, float[] bp, int bBase, float[] acc) {
+    public void tile(int kc, float[] ap, int aBase, float[] bp, int bBase, int ldb, float[] acc) {
         java.util.Arrays.fill(acc, 0f);
         for (int p = 0; p < kc; p++) {
-            int b = bBase + p * NR;
+            int b = bBase + p * ldb;
             for (int i = 0; i < MR; i++) {
                 float av = ap[aBase + i * kc + p];
                 int row = i * NR;

@@ -35,16 +35,16 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t) {
+    public void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t) {
         if (MR == 12) {
-            tile12(kc, ap, aOff, bp, bOff, t);
+            tile12(kc, ap, aOff, bp, bOff, ldb, t);
         } else {
-            tile6(kc, ap, aOff, bp, bOff, t);
+            tile6(kc, ap, aOff, bp, bOff, ldb, t);
         }
     }
 
-    /** t [12, NR] = A rows [12, kc] at ao times B panel [kc, NR] at bo. */
-    private static void tile12(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+    /** t [12, NR] = A rows [12, kc] at ao times B rows [kc, NR] at bo (row stride ldb). */
+    private static void tile12(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -89,7 +89,7 @@ final class VectorGemmKernel implements GemmKernel {
             cb0 = a.fma(b0, cb0);
             cb1 = a.fma(b1, cb1);
             ao++;
-            bo += NR;
+            bo += ldb;
         }
         c00.intoArray(t, 0);
         c01.intoArray(t, L);
@@ -117,8 +117,8 @@ final class VectorGemmKernel implements GemmKernel {
         cb1.intoArray(t, 11 * NR + L);
     }
 
-    /** t [6, NR] = A rows [6, kc] at ao times B panel [kc, NR] at bo. */
-    private static void tile6(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+    /** t [6, NR] = A rows [6, kc] at ao times B rows [kc, NR] at bo (row stride ldb). */
+    private static void tile6(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
@@ -144,7 +144,7 @@ final class VectorGemmKernel implements GemmKernel {
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
             ao++;
-            bo += NR;
+            bo += ldb;
         }
         c00.intoArray(t, 0);
         c01.intoArray(t, L);

@@ -33,7 +33,7 @@ final class VectorSoftmax implements SoftmaxRow {
     @Override
     public void softmax(float[] buf, int n) {
         int nv = pad(buf, n);
-        float max = max(buf, nv);
+        float max = max(buf, 0, nv);
         if (max == Float.NEGATIVE_INFINITY) {
             Arrays.fill(buf, 0, n, 0f);
             return;
@@ -47,7 +47,7 @@ final class VectorSoftmax implements SoftmaxRow {
     @Override
     public void maxSum(float[] buf, int n, float[] ms) {
         int nv = pad(buf, n);
-        float max = max(buf, nv);
+        float max = max(buf, 0, nv);
         ms[0] = max;
         // the exps overwrite buf: callers reload the chunk for the write pass
         ms[1] = max == Float.NEGATIVE_INFINITY ? 0f : (float) expSum(buf, nv, max);
@@ -64,12 +64,12 @@ final class VectorSoftmax implements SoftmaxRow {
     }
 
     /**
-     * Max of buf[0, nv), nv a multiple of L; NaN if any is NaN. Four accumulators, because a
+     * Max of buf[from, nv), nv - from a multiple of L; NaN if any is NaN. Four accumulators, because a
      * lane-wise max with Java's NaN and -0.0 rules is a chain of several instructions.
      */
-    static float max(float[] buf, int nv) {
+    static float max(float[] buf, int from, int nv) {
         FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
-        int i = 0;
+        int i = from;
         for (; i <= nv - 4 * L; i += 4 * L) {
             m0 = m0.max(FloatVector.fromArray(S, buf, i));
             m1 = m1.max(FloatVector.fromArray(S, buf, i + L));
