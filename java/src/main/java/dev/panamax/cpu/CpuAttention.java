@@ -126,14 +126,12 @@ final class CpuAttention {
         private final float[] vt;
         /** Scores / probabilities of one block and tile [BQ, BK]. */
         private final float[] s;
-        private final MemorySegment sSeg;
         private final float[] tile;
         private final float[] m;
         private final float[] l;
         private final float[] f;
         /** Accumulators [blocksPerUnit * BQ, dPad]. */
         private final float[] acc;
-        private final MemorySegment accSeg;
         private final float[] row;
         /** The unit's first block and block count, and each block's row count and key end. */
         private long firstBlock;
@@ -159,13 +157,11 @@ final class CpuAttention {
             this.kt = new float[d * BK];
             this.vt = new float[BK * dPad];
             this.s = new float[BQ * BK];
-            this.sSeg = MemorySegment.ofArray(s);
             this.tile = new float[mr * nr];
             this.m = new float[slots * BQ];
             this.l = new float[slots * BQ];
             this.f = new float[slots * BQ];
             this.acc = new float[slots * BQ * dPad];
-            this.accSeg = MemorySegment.ofArray(acc);
             this.row = new float[dPad];
             this.rows = new int[slots];
             this.keyEnd = new long[slots];
@@ -259,7 +255,7 @@ final class CpuAttention {
             for (int ir = 0; ir < live; ir += mr) {
                 for (int jc = 0; jc < BK; jc += nr) {
                     kernel.tile(d, qb, qAt + ir * d, kt, jc, BK, tile);
-                    kernel.store(tile, mr, nr, sSeg, (long) ir * BK + jc, BK, 1f, 0f);
+                    kernel.store(tile, mr, nr, s, ir * BK + jc, BK, 1f, 0f);
                 }
             }
             long r0 = (firstBlock + slot) * BQ;
@@ -280,7 +276,7 @@ final class CpuAttention {
             for (int ir = 0; ir < live; ir += mr) {
                 for (int dc = 0; dc < dPad; dc += nr) {
                     kernel.tile(BK, s, ir * BK, vt, dc, dPad, tile);
-                    kernel.store(tile, mr, nr, accSeg, (long) (at + ir) * dPad + dc, dPad, 1f, 1f);
+                    kernel.store(tile, mr, nr, acc, (at + ir) * dPad + dc, dPad, 1f, 1f);
                 }
             }
         }

@@ -114,9 +114,9 @@ final class CpuGemm {
                         packB(jc, nc, pc, kc, bp);
                         boolean first = pc == 0;
                         if (direct) {
-                            compute(i0, rows, pc, nc, kc, bp, c, cBase + i0 * n + jc, n, alpha, first ? beta : 1f);
+                            compute(i0, rows, pc, nc, kc, bp, c, null, cBase + i0 * n + jc, n, alpha, first ? beta : 1f);
                         } else {
-                            compute(i0, rows, pc, nc, kc, bp, MemorySegment.ofArray(acc), 0, nc, 1f, first ? 0f : 1f);
+                            compute(i0, rows, pc, nc, kc, bp, null, acc, 0, nc, 1f, first ? 0f : 1f);
                         }
                     }
                     if (!direct) {
@@ -138,11 +138,11 @@ final class CpuGemm {
         }
 
         /**
-         * Rows [i0, i0 + rows) of C times the packed B block, into {@code cs} at {@code cOff} (row i0,
-         * the block's first column) with row stride {@code ldc}. Work items are blocks of mc rows,
+         * Rows [i0, i0 + rows) of C times the packed B block, into {@code cs} (or {@code ca} when cs is
+         * null) at {@code cOff} (row i0, the block's first column) with row stride {@code ldc}. Work items are blocks of mc rows,
          * cut also into column groups when there are too few row blocks to share out.
          */
-        private void compute(long i0, long rows, long pc, int nc, int kc, float[] bp, MemorySegment cs, long cOff, long ldc,
+        private void compute(long i0, long rows, long pc, int nc, int kc, float[] bp, MemorySegment cs, float[] ca, long cOff, long ldc,
                              float al, float be) {
             int mcMax = sizes.mc(), mr = sizes.mr(), nr = sizes.nr();
             int panels = ceilDiv(nc, nr);
@@ -169,7 +169,7 @@ final class CpuGemm {
                         continue;
                     }
                     int cols = Math.min(nc, q1 * nr) - q0 * nr;
-                    kernel.block(mc, cols, kc, ap, bp, q0 * kc * nr, cs, cOff + ic * ldc + (long) q0 * nr, ldc, al, be);
+                    kernel.block(mc, cols, kc, ap, bp, q0 * kc * nr, cs, ca, cOff + ic * ldc + (long) q0 * nr, ldc, al, be);
                 }
             });
         }

@@ -33,9 +33,7 @@ final class CpuSoftmax {
             pool.forRange(rows, Math.max(1, 8192 / n), (lo, hi) -> {
                 float[] buf = new float[n + SoftmaxRow.PAD];
                 for (long r = lo; r < hi; r++) {
-                    Elements.load(x, t, r * cols, buf, 0, n);
-                    row.softmax(buf, n);
-                    Elements.store(buf, 0, out, t, r * cols, n);
+                    row.softmax(x, out, t, r * cols, n, buf);
                 }
             });
             return;

@@ -29,12 +29,13 @@ interface GemmKernel {
 
     /**
      * {@code c[i, j] = alpha * sum_p A(i, p) B(p, j) + beta * c[i, j]} for i &lt; mc, j &lt; nc; c
-     * (F32) starts at element {@code cOff} with row stride {@code ldc}; beta == 0 ignores c.
-     * {@code ap} holds the block's A rows from 0, {@code bp} its B panels from {@code bOff}.
-     * Each B panel stays in L1 while the A panels stream past it.
+     * (F32) is {@code cSegment} (native memory) or, when that is null, {@code cArray}, from
+     * element {@code cOff} with row stride {@code ldc}; beta == 0 ignores c. {@code ap} holds the
+     * block's A rows from 0, {@code bp} its B panels from {@code bOff}. Each B panel stays in L1
+     * while the A panels stream past it.
      */
     default void block(int mc, int nc, int kc, float[] ap, float[] bp, int bOff,
-                       MemorySegment c, long cOff, long ldc, float alpha, float beta) {
+                       MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {
         Blocking sizes = blocking();
         int mr = sizes.mr(), nr = sizes.nr();
         float[] t = new float[mr * nr];
@@ -43,7 +44,12 @@ interface GemmKernel {
             int cols = Math.min(nr, nc - jr);
             for (int ir = 0; ir < mc; ir += mr) {
                 tile(kc, ap, ir * kc, bp, bBase, nr, t);
-                store(t, Math.min(mr, mc - ir), cols, c, cOff + ir * ldc + jr, ldc, alpha, beta);
+                long at = cOff + ir * ldc + jr;
+                if (cSegment != null) {
+                    store(t, Math.min(mr, mc - ir), cols, cSegment, at, ldc, alpha, beta);
+                } else {
+                    store(t, Math.min(mr, mc - ir), cols, cArray, (int) at, (int) ldc, alpha, beta);
+                }
             }
         }
     }
@@ -54,8 +60,15 @@ interface GemmKernel {
      */
     void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t);
 
-    /** c = alpha * t + beta * c (beta == 0: c ignored) for the first rows x cols of tile t [mr, nr]. */
+    /**
+     * c = alpha * t + beta * c (beta == 0: c ignored) for the first rows x cols of tile t [mr, nr],
+     * into native memory. Heap targets take the array form: one segment kind per call site keeps
+     * the Vector API's memory access compiled to plain vector moves.
+     */
     void store(float[] t, int rows, int cols, MemorySegment c, long cOff, long ldc, float alpha, float beta);
+
+    /** {@link #store(float[], int, int, MemorySegment, long, long, float, float)} into an array. */
+    void store(float[] t, int rows, int cols, float[] c, int cOff, int ldc, float alpha, float beta);
 
     /** The kernel set's GEMM kernel: Vector API when present, scalar Java otherwise. */
     static GemmKernel get() {

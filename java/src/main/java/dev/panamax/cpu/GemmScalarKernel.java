@@ -51,4 +51,15 @@ final class GemmScalarKernel implements GemmKernel {
             }
         }
     }
+
+    @Override
+    public void store(float[] acc, int rows, int cols, float[] c, int cOff, int ldc, float alpha, float beta) {
+        for (int i = 0; i < rows; i++) {
+            int at = cOff + i * ldc;
+            for (int j = 0; j < cols; j++) {
+                float v = alpha * acc[i * NR + j];
+                c[at + j] = beta != 0f ? Math.fma(beta, c[at + j], v) : v;
+            }
+        }
+    }
 }

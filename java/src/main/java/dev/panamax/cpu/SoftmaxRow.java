@@ -1,5 +1,9 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * The per-row arithmetic of softmax on a float buffer, shared by softmax and gating: Vector API
  * when present, scalar Java otherwise. Each method reads {@code buf[0, n)} and may write
@@ -12,6 +16,16 @@ interface SoftmaxRow {
 
     /** In place: buf = exp(buf - max) / sum(exp(buf - max)). */
     void softmax(float[] buf, int n);
+
+    /**
+     * One row of n elements of dtype t from element {@code from} of x into the same place of out
+     * (which may be x), with buf (n + PAD floats) as scratch: read once, written once.
+     */
+    default void softmax(MemorySegment x, MemorySegment out, DType t, long from, int n, float[] buf) {
+        Elements.load(x, t, from, buf, 0, n);
+        softmax(buf, n);
+        Elements.store(buf, 0, out, t, from, n);
+    }
 
     /**
      * {@code ms[0]} = max of buf, {@code ms[1]} = sum of exp(buf - max) (0 when max is -inf).

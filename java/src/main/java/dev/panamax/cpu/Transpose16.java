@@ -1,40 +1,50 @@
 package dev.panamax.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A 16 x 16 float transpose in registers (512-bit vectors): four rounds of two-source
- * rearranges, exchanging blocks of 8, 4, 2 and 1 lanes between row pairs (i, i + 8), (i, i + 4), ...
- * Sixteen loads, 64 rearranges and sixteen stores per 256 elements.
+ * A 16 x 16 float transpose in registers (512-bit vectors): four rounds exchanging blocks of 8,
+ * 4, 2 and 1 lanes between row pairs (i, i + 8), (i, i + 4), ... Each output of a round is one
+ * single-source rearrange and one blend with constant shuffles and masks, the forms C2 compiles
+ * to single instructions (the two-vector rearrange falls back to Java code on JDK 25).
  */
 final class Transpose16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final VectorShuffle<Float> LO8 = lo(8), HI8 = hi(8), LO4 = lo(4), HI4 = hi(4);
-    private static final VectorShuffle<Float> LO2 = lo(2), HI2 = hi(2), LO1 = lo(1), HI1 = hi(1);
+    private static final VectorShuffle<Float> UP8 = up(8), UP4 = up(4), UP2 = up(2), UP1 = up(1);
+    private static final VectorShuffle<Float> DOWN8 = down(8), DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
+    private static final VectorMask<Float> HIGH8 = high(8), HIGH4 = high(4), HIGH2 = high(2), HIGH1 = high(1);
 
     private Transpose16() {
     }
 
-    /**
-     * Lane l of the first row of a pair after exchanging blocks of b: from the first row, or from
-     * the second (indices 16 and up wrap to exceptional indices, which select the second vector).
-     */
-    private static VectorShuffle<Float> lo(int b) {
+    /** Lane l takes lane l - b (for the lanes with bit b set). */
+    private static VectorShuffle<Float> up(int b) {
         int[] idx = new int[16];
         for (int l = 0; l < 16; l++) {
-            idx[l] = (l & b) == 0 ? l : 16 + l - b;
+            idx[l] = (l & b) != 0 ? l - b : l;
         }
         return VectorShuffle.fromArray(S, idx, 0);
     }
 
-    private static VectorShuffle<Float> hi(int b) {
+    /** Lane l takes lane l + b (for the lanes with bit b clear). */
+    private static VectorShuffle<Float> down(int b) {
         int[] idx = new int[16];
         for (int l = 0; l < 16; l++) {
-            idx[l] = (l & b) == 0 ? l + b : 16 + l;
+            idx[l] = (l & b) == 0 ? l + b : l;
         }
         return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    /** The lanes with bit b set. */
+    private static VectorMask<Float> high(int b) {
+        boolean[] bits = new boolean[16];
+        for (int l = 0; l < 16; l++) {
+            bits[l] = (l & b) != 0;
+        }
+        return VectorMask.fromArray(S, bits, 0);
     }
 
     /** dst[d + c * ldd + r] = src[s + r * ld + c] for r, c &lt; 16. */
@@ -47,61 +57,65 @@ final class Transpose16 {
         FloatVector ra = FloatVector.fromArray(S, src, s + 10 * ld), rb = FloatVector.fromArray(S, src, s + 11 * ld);
         FloatVector rc = FloatVector.fromArray(S, src, s + 12 * ld), rd = FloatVector.fromArray(S, src, s + 13 * ld);
         FloatVector re = FloatVector.fromArray(S, src, s + 14 * ld), rf = FloatVector.fromArray(S, src, s + 15 * ld);
-        FloatVector t0 = r0.rearrange(LO8, r8), t8 = r0.rearrange(HI8, r8);
-        FloatVector t1 = r1.rearrange(LO8, r9), t9 = r1.rearrange(HI8, r9);
-        FloatVector t2 = r2.rearrange(LO8, ra), ta = r2.rearrange(HI8, ra);
-        FloatVector t3 = r3.rearrange(LO8, rb), tb = r3.rearrange(HI8, rb);
-        FloatVector t4 = r4.rearrange(LO8, rc), tc = r4.rearrange(HI8, rc);
-        FloatVector t5 = r5.rearrange(LO8, rd), td = r5.rearrange(HI8, rd);
-        FloatVector t6 = r6.rearrange(LO8, re), te = r6.rearrange(HI8, re);
-        FloatVector t7 = r7.rearrange(LO8, rf), tf = r7.rearrange(HI8, rf);
-        r0 = t0.rearrange(LO4, t4);
-        r4 = t0.rearrange(HI4, t4);
-        r1 = t1.rearrange(LO4, t5);
-        r5 = t1.rearrange(HI4, t5);
-        r2 = t2.rearrange(LO4, t6);
-        r6 = t2.rearrange(HI4, t6);
-        r3 = t3.rearrange(LO4, t7);
-        r7 = t3.rearrange(HI4, t7);
-        r8 = t8.rearrange(LO4, tc);
-        rc = t8.rearrange(HI4, tc);
-        r9 = t9.rearrange(LO4, td);
-        rd = t9.rearrange(HI4, td);
-        ra = ta.rearrange(LO4, te);
-        re = ta.rearrange(HI4, te);
-        rb = tb.rearrange(LO4, tf);
-        rf = tb.rearrange(HI4, tf);
-        t0 = r0.rearrange(LO2, r2);
-        t2 = r0.rearrange(HI2, r2);
-        t1 = r1.rearrange(LO2, r3);
-        t3 = r1.rearrange(HI2, r3);
-        t4 = r4.rearrange(LO2, r6);
-        t6 = r4.rearrange(HI2, r6);
-        t5 = r5.rearrange(LO2, r7);
-        t7 = r5.rearrange(HI2, r7);
-        t8 = r8.rearrange(LO2, ra);
-        ta = r8.rearrange(HI2, ra);
-        t9 = r9.rearrange(LO2, rb);
-        tb = r9.rearrange(HI2, rb);
-        tc = rc.rearrange(LO2, re);
-        te = rc.rearrange(HI2, re);
-        td = rd.rearrange(LO2, rf);
-        tf = rd.rearrange(HI2, rf);
-        t0.rearrange(LO1, t1).intoArray(dst, d);
-        t0.rearrange(HI1, t1).intoArray(dst, d + ldd);
-        t2.rearrange(LO1, t3).intoArray(dst, d + 2 * ldd);
-        t2.rearrange(HI1, t3).intoArray(dst, d + 3 * ldd);
-        t4.rearrange(LO1, t5).intoArray(dst, d + 4 * ldd);
-        t4.rearrange(HI1, t5).intoArray(dst, d + 5 * ldd);
-        t6.rearrange(LO1, t7).intoArray(dst, d + 6 * ldd);
-        t6.rearrange(HI1, t7).intoArray(dst, d + 7 * ldd);
-        t8.rearrange(LO1, t9).intoArray(dst, d + 8 * ldd);
-        t8.rearrange(HI1, t9).intoArray(dst, d + 9 * ldd);
-        ta.rearrange(LO1, tb).intoArray(dst, d + 10 * ldd);
-        ta.rearrange(HI1, tb).intoArray(dst, d + 11 * ldd);
-        tc.rearrange(LO1, td).intoArray(dst, d + 12 * ldd);
-        tc.rearrange(HI1, td).intoArray(dst, d + 13 * ldd);
-        te.rearrange(LO1, tf).intoArray(dst, d + 14 * ldd);
-        te.rearrange(HI1, tf).intoArray(dst, d + 15 * ldd);
+        // round 1: (i, i + 8); the first of a pair keeps its low half and takes the partner's low half up
+        FloatVector t0 = r0.blend(r8.rearrange(UP8), HIGH8), t8 = r0.rearrange(DOWN8).blend(r8, HIGH8);
+        FloatVector t1 = r1.blend(r9.rearrange(UP8), HIGH8), t9 = r1.rearrange(DOWN8).blend(r9, HIGH8);
+        FloatVector t2 = r2.blend(ra.rearrange(UP8), HIGH8), ta = r2.rearrange(DOWN8).blend(ra, HIGH8);
+        FloatVector t3 = r3.blend(rb.rearrange(UP8), HIGH8), tb = r3.rearrange(DOWN8).blend(rb, HIGH8);
+        FloatVector t4 = r4.blend(rc.rearrange(UP8), HIGH8), tc = r4.rearrange(DOWN8).blend(rc, HIGH8);
+        FloatVector t5 = r5.blend(rd.rearrange(UP8), HIGH8), td = r5.rearrange(DOWN8).blend(rd, HIGH8);
+        FloatVector t6 = r6.blend(re.rearrange(UP8), HIGH8), te = r6.rearrange(DOWN8).blend(re, HIGH8);
+        FloatVector t7 = r7.blend(rf.rearrange(UP8), HIGH8), tf = r7.rearrange(DOWN8).blend(rf, HIGH8);
+        // round 2: (i, i + 4) within each half
+        r0 = t0.blend(t4.rearrange(UP4), HIGH4);
+        r4 = t0.rearrange(DOWN4).blend(t4, HIGH4);
+        r1 = t1.blend(t5.rearrange(UP4), HIGH4);
+        r5 = t1.rearrange(DOWN4).blend(t5, HIGH4);
+        r2 = t2.blend(t6.rearrange(UP4), HIGH4);
+        r6 = t2.rearrange(DOWN4).blend(t6, HIGH4);
+        r3 = t3.blend(t7.rearrange(UP4), HIGH4);
+        r7 = t3.rearrange(DOWN4).blend(t7, HIGH4);
+        r8 = t8.blend(tc.rearrange(UP4), HIGH4);
+        rc = t8.rearrange(DOWN4).blend(tc, HIGH4);
+        r9 = t9.blend(td.rearrange(UP4), HIGH4);
+        rd = t9.rearrange(DOWN4).blend(td, HIGH4);
+        ra = ta.blend(te.rearrange(UP4), HIGH4);
+        re = ta.rearrange(DOWN4).blend(te, HIGH4);
+        rb = tb.blend(tf.rearrange(UP4), HIGH4);
+        rf = tb.rearrange(DOWN4).blend(tf, HIGH4);
+        // round 3: (i, i + 2)
+        t0 = r0.blend(r2.rearrange(UP2), HIGH2);
+        t2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
+        t1 = r1.blend(r3.rearrange(UP2), HIGH2);
+        t3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
+        t4 = r4.blend(r6.rearrange(UP2), HIGH2);
+        t6 = r4.rearrange(DOWN2).blend(r6, HIGH2);
+        t5 = r5.blend(r7.rearrange(UP2), HIGH2);
+        t7 = r5.rearrange(DOWN2).blend(r7, HIGH2);
+        t8 = r8.blend(ra.rearrange(UP2), HIGH2);
+        ta = r8.rearrange(DOWN2).blend(ra, HIGH2);
+        t9 = r9.blend(rb.rearrange(UP2), HIGH2);
+        tb = r9.rearrange(DOWN2).blend(rb, HIGH2);
+        tc = rc.blend(re.rearrange(UP2), HIGH2);
+        te = rc.rearrange(DOWN2).blend(re, HIGH2);
+        td = rd.blend(rf.rearrange(UP2), HIGH2);
+        tf = rd.rearrange(DOWN2).blend(rf, HIGH2);
+        // round 4: (i, i + 1), stored as the output rows
+        t0.blend(t1.rearrange(UP1), HIGH1).intoArray(dst, d);
+        t0.rearrange(DOWN1).blend(t1, HIGH1).intoArray(dst, d + ldd);
+        t2.blend(t3.rearrange(UP1), HIGH1).intoArray(dst, d + 2 * ldd);
+        t2.rearrange(DOWN1).blend(t3, HIGH1).intoArray(dst, d + 3 * ldd);
+        t4.blend(t5.rearrange(UP1), HIGH1).intoArray(dst, d + 4 * ldd);
+        t4.rearrange(DOWN1).blend(t5, HIGH1).intoArray(dst, d + 5 * ldd);
+        t6.blend(t7.rearrange(UP1), HIGH1).intoArray(dst, d + 6 * ldd);
+        t6.rearrange(DOWN1).blend(t7, HIGH1).intoArray(dst, d + 7 * ldd);
+        t8.blend(t9.rearrange(UP1), HIGH1).intoArray(dst, d + 8 * ldd);
+        t8.rearrange(DOWN1).blend(t9, HIGH1).intoArray(dst, d + 9 * ldd);
+        ta.blend(tb.rearrange(UP1), HIGH1).intoArray(dst, d + 10 * ldd);
+        ta.rearrange(DOWN1).blend(tb, HIGH1).intoArray(dst, d + 11 * ldd);
+        tc.blend(td.rearrange(UP1), HIGH1).intoArray(dst, d + 12 * ldd);
+        tc.rearrange(DOWN1).blend(td, HIGH1).intoArray(dst, d + 13 * ldd);
+        te.blend(tf.rearrange(UP1), HIGH1).intoArray(dst, d + 14 * ldd);
+        te.rearrange(DOWN1).blend(tf, HIGH1).intoArray(dst, d + 15 * ldd);
     }
 }

@@ -36,11 +36,10 @@ final class VectorExp {
     }
 
     /**
-     * buf[i] = exp(buf[i] - shift) * mul for i in [from, to), a whole number of vectors; returns
-     * the lanes' sum of the results in {@code lanes} (added to what it holds), for callers that
-     * need the total.
+     * buf[i] = exp(buf[i] - shift) * mul for i in [from, to), a whole number of vectors; adds the
+     * results lane by lane into {@code lanes[lanesAt, lanesAt + L)}, for callers that need sums.
      */
-    static void expShift(float[] buf, int from, int to, float shift, float mul, float[] lanes) {
+    static void expShift(float[] buf, int from, int to, float shift, float mul, float[] lanes, int lanesAt) {
         int l = S.length();
         FloatVector vShift = FloatVector.broadcast(S, shift);
         FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
@@ -49,7 +48,7 @@ final class VectorExp {
         FloatVector p3 = FloatVector.broadcast(S, P3);
         FloatVector p4 = FloatVector.broadcast(S, P4);
         FloatVector p5 = FloatVector.broadcast(S, P5);
-        FloatVector acc = FloatVector.fromArray(S, lanes, 0);
+        FloatVector acc = FloatVector.fromArray(S, lanes, lanesAt);
         for (int i = from; i < to; i += l) {
             FloatVector x = FloatVector.fromArray(S, buf, i).sub(vShift);
             FloatVector n = x.fma(LOG2E, ROUND).sub(ROUND);
@@ -66,6 +65,6 @@ final class VectorExp {
             y.intoArray(buf, i);
             acc = acc.add(y);
         }
-        acc.intoArray(lanes, 0);
+        acc.intoArray(lanes, lanesAt);
     }
 }

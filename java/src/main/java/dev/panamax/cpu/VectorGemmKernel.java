@@ -182,4 +182,27 @@ final class VectorGemmKernel implements GemmKernel {
             }
         }
     }
+
+    @Override
+    public void store(float[] t, int rows, int cols, float[] c, int cOff, int ldc, float alpha, float beta) {
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int i = 0; i < rows; i++) {
+            int at = cOff + i * ldc;
+            for (int j = 0; j < cols; j += L) {
+                FloatVector x = FloatVector.fromArray(S, t, i * NR + j).mul(alpha);
+                if (cols - j >= L) {
+                    if (beta != 0f) {
+                        x = FloatVector.fromArray(S, c, at + j).fma(vb, x);
+                    }
+                    x.intoArray(c, at + j);
+                } else {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    if (beta != 0f) {
+                        x = FloatVector.fromArray(S, c, at + j, m).fma(vb, x);
+                    }
+                    x.intoArray(c, at + j, m);
+                }
+            }
+        }
+    }
 }

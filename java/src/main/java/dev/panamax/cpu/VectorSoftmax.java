@@ -1,9 +1,13 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -19,6 +23,7 @@ final class VectorSoftmax implements SoftmaxRow {
     private static final VectorSpecies<Float> S = VectorExp.S;
     private static final int L = S.length();
     private static final int BLOCK = 64 * L;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private VectorSoftmax() {
     }
@@ -44,6 +49,52 @@ final class VectorSoftmax implements SoftmaxRow {
         }
     }
 
+    /**
+     * F32 rows in three passes: read x into buf taking the max on the way; exp and sum in buf;
+     * scale into out. Other dtypes widen and round through {@link Elements}.
+     */
+    @Override
+    public void softmax(MemorySegment x, MemorySegment out, DType t, long from, int n, float[] buf) {
+        if (t != DType.F32) {
+            SoftmaxRow.super.softmax(x, out, t, from, n, buf);
+            return;
+        }
+        long byteAt = from * Float.BYTES;
+        int full = n / L * L;
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int i = 0;
+        for (; i <= full - 2 * L; i += 2 * L) {
+            FloatVector a = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
+            FloatVector b = FloatVector.fromMemorySegment(S, x, byteAt + (long) (i + L) * Float.BYTES, LE);
+            a.intoArray(buf, i);
+            b.intoArray(buf, i + L);
+            m0 = m0.max(a);
+            m1 = m1.max(b);
+        }
+        for (; i < full; i += L) {
+            FloatVector a = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
+            a.intoArray(buf, i);
+            m0 = m0.max(a);
+        }
+        float max = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            buf[i] = x.getAtIndex(ValueLayout.JAVA_FLOAT, from + i);
+            max = Math.max(max, buf[i]);
+        }
+        int nv = pad(buf, n);
+        if (max == Float.NEGATIVE_INFINITY) {
+            out.asSlice(byteAt, (long) n * Float.BYTES).fill((byte) 0);
+            return;
+        }
+        float inv = (float) (1 / expSum(buf, nv, max));
+        for (i = 0; i < full; i += L) {
+            FloatVector.fromArray(S, buf, i).mul(inv).intoMemorySegment(out, byteAt + (long) i * Float.BYTES, LE);
+        }
+        for (; i < n; i++) {
+            out.setAtIndex(ValueLayout.JAVA_FLOAT, from + i, buf[i] * inv);
+        }
+    }
+
     @Override
     public void maxSum(float[] buf, int n, float[] ms) {
         int nv = pad(buf, n);
@@ -60,7 +111,7 @@ final class VectorSoftmax implements SoftmaxRow {
             return;
         }
         int nv = pad(buf, n);
-        VectorExp.expShift(buf, 0, nv, max, inv, new float[L]);
+        VectorExp.expShift(buf, 0, nv, max, inv, new float[L], 0);
     }
 
     /**
@@ -88,7 +139,7 @@ final class VectorSoftmax implements SoftmaxRow {
         double sum = 0;
         for (int start = 0; start < nv; start += BLOCK) {
             Arrays.fill(lanes, 0f);
-            VectorExp.expShift(buf, start, Math.min(nv, start + BLOCK), max, 1f, lanes);
+            VectorExp.expShift(buf, start, Math.min(nv, start + BLOCK), max, 1f, lanes, 0);
             sum += sumLanes(lanes);
         }
         return sum;
