@@ -19,6 +19,8 @@ typedef long long i64;
 
 #define PX_OFFSET(S, f, off) static_assert(offsetof(S, f) == (off), #S "." #f " moved: update CudaKernels")
 #define PX_SIZE(S, n) static_assert(sizeof(S) == (n), #S " changed size: update CudaKernels")
+// Pins the dynamic shared memory (bytes) a variant is launched with; the Java side reads it too.
+#define PX_SMEM(name, n, ...) static_assert((__VA_ARGS__) == (n), #name " shared memory changed: update CudaKernels")
 
 namespace px {
 

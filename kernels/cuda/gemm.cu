@@ -228,7 +228,7 @@ constexpr int BM = 128, BN = 128, BK = 32, THREADS = 256, STAGES = 4;
 constexpr int TILE_BYTES = BM * BK * 2;  // one operand tile, 8 KiB (BM == BN)
 constexpr int STAGE_BYTES = 2 * TILE_BYTES;
 constexpr int SMEM_BYTES = STAGES * STAGE_BYTES;
-static_assert(SMEM_BYTES == 65536, "CudaKernels launches gemm_*_mma with 64 KiB of dynamic shared memory");
+PX_SMEM(gemm_mma, 65536, SMEM_BYTES);
 
 // Shared tile layouts, 16-byte chunks XOR-swizzled so that cp.async stores and ldmatrix reads of
 // 8 rows hit 8 distinct 16-byte bank groups:
