@@ -6,7 +6,9 @@
 // Variants, chosen by the Java side from cols, one per dtype (_f32, _f16, _bf16):
 //   softmax_row_warp_*    cols <= 1024: a warp per row, the row in registers (32 per lane),
 //                         8 rows per 256-thread block, grid-stride over rows.
-//   softmax_row_block_*   cols <= 16384: a 512-thread block per row, the row in registers.
+//   softmax_row_block_*   cols <= 4096: a 128-thread block per row, the row in registers; small
+//                         blocks so that several rows per multiprocessor keep loads in flight.
+//   softmax_row_block_wide_*  cols <= 16384: a 512-thread block per row, the row in registers.
 //   softmax_row_online_*  longer rows: a 1024-thread block per row, one pass for the running
 //                         (max, sum) pairs combined across the block, a second pass that writes.
 #include "common.cuh"
@@ -28,7 +30,8 @@ namespace {
 
 constexpr int kSlots = 32;  // row values per thread in the register variants
 constexpr int kWarpThreads = 256;
-constexpr int kBlockThreads = 512;
+constexpr int kBlockThreads = 128;
+constexpr int kWideThreads = 512;
 constexpr int kOnlineThreads = 1024;
 
 // Sum or NaN-propagating max over THREADS threads (a warp, or the whole block through red[]).
@@ -123,14 +126,14 @@ __device__ void softmax_warp_body(const SoftmaxParams& p) {
     }
 }
 
-template <typename T>
+template <typename T, int THREADS>
 __device__ void softmax_block_body(const SoftmaxParams& p) {
     __shared__ float red[32];
     const T* x = reinterpret_cast<const T*>(p.x);
     T* out = reinterpret_cast<T*>(p.out);
     const bool vec = rows_vectorizable<T>(p);
     for (i64 r = blockIdx.x; r < p.rows; r += gridDim.x) {
-        softmax_row_regs<T, kBlockThreads>(x + r * p.cols, out + r * p.cols, (int)p.cols, threadIdx.x, vec, red);
+        softmax_row_regs<T, THREADS>(x + r * p.cols, out + r * p.cols, (int)p.cols, threadIdx.x, vec, red);
     }
 }
 
@@ -178,7 +181,8 @@ __device__ void softmax_online_body(const SoftmaxParams& p) {
         T* out = outs + r * cols;
         Running run;
         if (vec) {
-            for (i64 e = (i64)tid * V; e < cols; e += (i64)kOnlineThreads * V) {
+#pragma unroll 4
+            for (i64 e = (i64)tid * V; e < cols; e += (i64)kOnlineThreads * V) {  // unrolled: loads in flight
                 float v[V];
                 px::load16(x + e, v);
 #pragma unroll
@@ -205,6 +209,7 @@ __device__ void softmax_online_body(const SoftmaxParams& p) {
         const float inv = 1.0f / all.s;
         const bool empty = m == -INFINITY;
         if (vec) {
+#pragma unroll 4
             for (i64 e = (i64)tid * V; e < cols; e += (i64)kOnlineThreads * V) {
                 float v[V];
                 px::load16(x + e, v);
@@ -227,7 +232,11 @@ __device__ void softmax_online_body(const SoftmaxParams& p) {
         softmax_warp_body<T>(p);                                                                                   \
     }                                                                                                              \
     extern "C" __global__ void __launch_bounds__(kBlockThreads) softmax_row_block_##suffix(const SoftmaxParams p) { \
-        softmax_block_body<T>(p);                                                                                  \
+        softmax_block_body<T, kBlockThreads>(p);                                                                   \
+    }                                                                                                              \
+    extern "C" __global__ void __launch_bounds__(kWideThreads)                                                     \
+        softmax_row_block_wide_##suffix(const SoftmaxParams p) {                                                   \
+        softmax_block_body<T, kWideThreads>(p);                                                                    \
     }                                                                                                              \
     extern "C" __global__ void __launch_bounds__(kOnlineThreads)                                                   \
         softmax_row_online_##suffix(const SoftmaxParams p) {                                                       \

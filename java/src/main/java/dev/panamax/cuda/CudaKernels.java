@@ -48,8 +48,10 @@ final class CudaKernels implements Kernels {
 
     // softmax.cu: register variants hold 32 values per thread
     static final int SOFTMAX_WARP_MAX_COLS = 32 * 32;
-    static final int SOFTMAX_BLOCK_THREADS = 512;
+    static final int SOFTMAX_BLOCK_THREADS = 128;
     static final int SOFTMAX_BLOCK_MAX_COLS = SOFTMAX_BLOCK_THREADS * 32;
+    static final int SOFTMAX_WIDE_THREADS = 512;
+    static final int SOFTMAX_WIDE_MAX_COLS = SOFTMAX_WIDE_THREADS * 32;
 
     // attention.cu
     static final int ATTENTION_THREADS = 128;
@@ -102,9 +104,10 @@ final class CudaKernels implements Kernels {
 
     // ---------------------------------------------------------------- softmax
 
-    /** softmax_row_warp / _block / _online by row length. */
+    /** softmax_row_warp / _block / _block_wide / _online by row length. */
     static String softmaxKernel(DType dtype, long cols) {
-        String variant = cols <= SOFTMAX_WARP_MAX_COLS ? "warp" : cols <= SOFTMAX_BLOCK_MAX_COLS ? "block" : "online";
+        String variant = cols <= SOFTMAX_WARP_MAX_COLS ? "warp" : cols <= SOFTMAX_BLOCK_MAX_COLS ? "block"
+                : cols <= SOFTMAX_WIDE_MAX_COLS ? "block_wide" : "online";
         return "softmax_row_" + variant + "_" + suffix(dtype);
     }
 
@@ -117,7 +120,8 @@ final class CudaKernels implements Kernels {
             threads = 256;  // 8 rows per block
             blocks = ceilDiv(call.rows(), 8);
         } else {
-            threads = call.cols() <= SOFTMAX_BLOCK_MAX_COLS ? SOFTMAX_BLOCK_THREADS : 1024;
+            threads = call.cols() <= SOFTMAX_BLOCK_MAX_COLS ? SOFTMAX_BLOCK_THREADS
+                    : call.cols() <= SOFTMAX_WIDE_MAX_COLS ? SOFTMAX_WIDE_THREADS : 1024;
             blocks = call.rows();
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -340,7 +344,8 @@ final class CudaKernels implements Kernels {
                 topK = new java.util.ArrayList<>(), convert = new java.util.ArrayList<>();
         for (DType t : floats) {
             gemm.add(gemmKernel(t, 90));
-            for (long cols : new long[] {1, SOFTMAX_WARP_MAX_COLS + 1, SOFTMAX_BLOCK_MAX_COLS + 1}) {
+            for (long cols : new long[] {1, SOFTMAX_WARP_MAX_COLS + 1, SOFTMAX_BLOCK_MAX_COLS + 1,
+                    SOFTMAX_WIDE_MAX_COLS + 1}) {
                 softmax.add(softmaxKernel(t, cols));
             }
             for (int d : new int[] {64, 128, 256}) {

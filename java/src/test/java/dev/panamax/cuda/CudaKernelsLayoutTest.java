@@ -176,7 +176,9 @@ class CudaKernelsLayoutTest {
     void variantChoices() {
         assertEquals("softmax_row_warp_f32", CudaKernels.softmaxKernel(DType.F32, 1024));
         assertEquals("softmax_row_block_bf16", CudaKernels.softmaxKernel(DType.BF16, 1025));
-        assertEquals("softmax_row_block_f16", CudaKernels.softmaxKernel(DType.F16, 16384));
+        assertEquals("softmax_row_block_f16", CudaKernels.softmaxKernel(DType.F16, 4096));
+        assertEquals("softmax_row_block_wide_f16", CudaKernels.softmaxKernel(DType.F16, 4097));
+        assertEquals("softmax_row_block_wide_f32", CudaKernels.softmaxKernel(DType.F32, 16384));
         assertEquals("softmax_row_online_f32", CudaKernels.softmaxKernel(DType.F32, 16385));
         assertEquals("attention_bf16_mma_d64", CudaKernels.attentionKernel(DType.BF16, 1));
         assertEquals("attention_f16_mma_d128", CudaKernels.attentionKernel(DType.F16, 65));
