@@ -169,15 +169,17 @@ final class CudaKernels implements Kernels {
     }
 
     /**
-     * Split-KV factor: when the row blocks alone leave most multiprocessors idle (decode, small
-     * Sq), each one's key tiles are shared out to about two blocks per multiprocessor, keeping at
-     * least 4 tiles per split so that the partials stay small next to K and V.
+     * Split-KV factor: when the row blocks alone leave multiprocessors idle (decode, small Sq),
+     * each one's key tiles are shared out so that all blocks together fill about one wave of two
+     * resident blocks per multiprocessor (rounded down: a partial second wave would idle most of
+     * the GPU while it runs), keeping at least 4 tiles per split so that the partials stay small
+     * next to K and V.
      */
     static int attentionSplits(long blocks, long keyTiles, int multiprocessors) {
         if (blocks >= multiprocessors || keyTiles < 8) {
             return 1;
         }
-        long wanted = ceilDiv(2L * multiprocessors, blocks);
+        long wanted = 2L * multiprocessors / blocks;
         return (int) Math.max(1, Math.min(Math.min(wanted, keyTiles / 4), 64));
     }
 

@@ -197,7 +197,8 @@ class CudaKernelsLayoutTest {
         // split-KV only when row blocks leave multiprocessors idle and there are keys to share
         assertEquals(1, CudaKernels.attentionSplits(132, 512, 132));
         assertEquals(1, CudaKernels.attentionSplits(4, 7, 132));
-        assertEquals(5, CudaKernels.attentionSplits(64, 512, 132));
+        assertEquals(4, CudaKernels.attentionSplits(64, 512, 132));  // decode B=8, Hkv=8: 256 blocks <= 264 slots
+        assertEquals(64, CudaKernels.attentionSplits(1, 4096, 132));
         assertEquals(2, CudaKernels.attentionSplits(1, 8, 132));
     }
 }
