@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import dev.panamax.testing.SystemProperties;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -46,21 +47,7 @@ class DeviceSelectionTest {
     }
 
     private static void withDeviceProperty(String value, Runnable body) {
-        String saved = System.getProperty("panamax.device");
-        try {
-            if (value == null) {
-                System.clearProperty("panamax.device");
-            } else {
-                System.setProperty("panamax.device", value);
-            }
-            body.run();
-        } finally {
-            if (saved == null) {
-                System.clearProperty("panamax.device");
-            } else {
-                System.setProperty("panamax.device", saved);
-            }
-        }
+        SystemProperties.with("panamax.device", value, body);
     }
 
     @Test

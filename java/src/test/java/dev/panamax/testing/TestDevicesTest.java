@@ -15,17 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TestDevicesTest {
 
     private static void withRequire(String value, Runnable body) {
-        String saved = System.getProperty("panamax.require");
-        try {
-            System.setProperty("panamax.require", value);
-            body.run();
-        } finally {
-            if (saved == null) {
-                System.clearProperty("panamax.require");
-            } else {
-                System.setProperty("panamax.require", saved);
-            }
-        }
+        SystemProperties.with("panamax.require", value, body);
     }
 
     @Test
