@@ -72,6 +72,25 @@ class Reference64Test {
         assertArrayEquals(new double[] {0.5, 0.5}, g.values(), 1e-12);
     }
 
+    /** The fast sort keys of topKRow order pairs exactly as the documented rule does. */
+    @Test
+    void sortKeysFollowTheOrderingRule() {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE,
+            -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1, -1, 1.5f, Float.intBitsToFloat(0x7FC01234)};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int trial = 0; trial < 200_000; trial++) {
+            float a = trial % 3 == 0 ? special[r.nextInt(special.length)] : Float.intBitsToFloat(r.nextInt());
+            float b = trial % 5 == 0 ? a : trial % 3 == 1 ? special[r.nextInt(special.length)] : Float.intBitsToFloat(r.nextInt());
+            int i = r.nextInt(1 << 30), j = r.nextInt(1 << 30);
+            if (i == j) {
+                continue;
+            }
+            boolean rule = Reference64.before(a, i, b, j);
+            boolean keys = Reference64.sortKey(a, i) < Reference64.sortKey(b, j);
+            assertEquals(rule, keys, a + " at " + i + " vs " + b + " at " + j);
+        }
+    }
+
     @Test
     void relativeErrorLetsNoNanPass() {
         assertEquals(Double.POSITIVE_INFINITY, Reference64.relativeError(new float[] {Float.NaN}, new double[] {1}));
