@@ -264,6 +264,21 @@ class ValidationTest {
         }
     }
 
+    /** Tensors of two different devices in one call: rejected, naming both (needs a second backend here). */
+    @Test
+    void mixedDevices() {
+        String other = Device.available().stream().filter(s -> !s.equals("cpu")).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "only the CPU is available on this machine");
+        try (Device gpu = Device.open(other); Tensor a = f32(4, 4); Tensor b = gpu.zeros(DType.F32, 4, 4);
+             Tensor c = f32(4, 4); Tensor q = gpu.zeros(DType.F32, 1, 1, 4, 4); Tensor kv = device.zeros(DType.F32, 1, 1, 4, 4)) {
+            bad(() -> Ops.gemm(1, a, false, b, false, 0, c), "gemm", "cpu", other);
+            bad(() -> Ops.gemm(1, a, false, c, false, 0, b), "gemm", "cpu", other);
+            bad(() -> Ops.matmul(b, a), "matmul", "cpu", other);
+            bad(() -> Ops.softmax(a, b), "softmax", "cpu", other);
+            bad(() -> Ops.attention(q, kv, kv, true), "attention", "cpu", other);
+        }
+    }
+
     @Test
     void deviceSpecs() {
         for (String spec : new String[] {"", "gpu", "tpu:0", "cuda:", "cuda:-1", "cuda:x", "opencl:0:1", "opencl:1234567890", "cuda :0"}) {
