@@ -3,6 +3,7 @@ package dev.panamax;
 import dev.panamax.internal.DeviceHandle;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +43,7 @@ class CloseRaceTest {
         }
         for (int round = 0; round < ROUNDS; round++) {
             DeviceHandle d = (DeviceHandle) Device.open("cpu");
-            Tensor[] t = {d.tensor(x, 64, 1024), d.tensor(java.util.Arrays.copyOf(x, 128 * 128), 128, 128),
+            Tensor[] t = {d.tensor(x, 64, 1024), d.tensor(Arrays.copyOf(x, 128 * 128), 128, 128),
                 d.zeros(DType.F32, 128, 128), d.tensor(x, 1, 4, 256, 64)};
             AtomicBoolean closeReturned = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -10,6 +10,7 @@ import dev.panamax.testing.Tolerances;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,7 +171,7 @@ abstract class SoftmaxCases extends DeviceCases {
 
     /** Huge magnitudes in F32: rows near +-1e4, a row of one repeated huge value, a row spanning +-3e38. */
     @ParameterizedTest(name = "softmax of huge values, {0} columns")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {5, 1000})
+    @ValueSource(ints = {5, 1000})
     void hugeValues(int cols) {
         Data data = Data.fresh();
         float[] x = new float[4 * cols];
