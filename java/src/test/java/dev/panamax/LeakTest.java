@@ -55,6 +55,7 @@ class LeakTest {
                  Tensor b = d.tensor(values, 16, 16);
                  Tensor h = b.to(DType.F16);
                  Tensor moved = a.to(i % 2 == 0 ? own : shared)) {
+                assertEquals(a.size(), moved.size());
                 if (i % 10 == 0) {
                     try (Tensor s = Ops.softmax(b); Tensor m = Ops.matmul(a, b); TopK k = Ops.topK(h, 3)) {
                         assertEquals(48, k.indices().size() + s.size() - m.size());
