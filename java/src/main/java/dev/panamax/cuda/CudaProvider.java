@@ -1,0 +1,54 @@
+package dev.panamax.cuda;
+
+import dev.panamax.Backend;
+import dev.panamax.DeviceException;
+import dev.panamax.DeviceUnavailableException;
+import dev.panamax.internal.BackendDevice;
+import dev.panamax.internal.BackendProvider;
+
+/**
+ * The CUDA backend: NVIDIA GPUs through the driver API ({@code libcuda.so.1}), running the
+ * kernels packed in the jar as fatbins. Needs the driver only, no toolkit, at run time.
+ */
+public final class CudaProvider implements BackendProvider {
+    @Override
+    public Backend backend() {
+        return Backend.CUDA;
+    }
+
+    @Override
+    public String prefix() {
+        return "cuda";
+    }
+
+    @Override
+    public int deviceCount() {
+        return CudaDriver.deviceCount();
+    }
+
+    @Override
+    public BackendDevice open(int index) {
+        CudaDriver.deviceCount(); // throws, saying why, when CUDA cannot be used at all
+        try {
+            return new CudaDevice(index, packedTargets());
+        } catch (DeviceUnavailableException e) {
+            throw e;
+        } catch (DeviceException e) {
+            DeviceUnavailableException u = new DeviceUnavailableException(
+                    "cuda:" + index + " could not be opened: " + e.getMessage(), e.errorName(), e.errorCode());
+            u.initCause(e);
+            throw u;
+        }
+    }
+
+    /** What the packed fatbins hold (every one is built for the same targets): the first one's table. */
+    private static Fatbin packedTargets() {
+        KernelIndex index = KernelIndex.packed();
+        String first = index.fatbins().getFirst();
+        try {
+            return Fatbin.parse(KernelIndex.read(first));
+        } catch (IllegalArgumentException e) {
+            throw new DeviceUnavailableException("the packed " + first + " is not a fatbin: " + e.getMessage());
+        }
+    }
+}
