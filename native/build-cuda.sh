@@ -193,6 +193,14 @@ done
         echo "$name.fatbin ${kernels% }"
     done
 } > "$INDEX.tmp"
+# The backend finds a kernel by its extern "C" name across all fatbins: names must be unique.
+dups=$(awk '!/^#/ { for (i = 2; i <= NF; i++) if ($i in seen) print "  " $i " in " seen[$i] " and " $1; else seen[$i] = $1 }' "$INDEX.tmp")
+if [[ -n "$dups" ]]; then
+    rm -f "$INDEX.tmp"
+    echo "[panamax cuda] ERROR: kernel names defined in more than one source:" >&2
+    echo "$dups" >&2
+    exit 1
+fi
 mv "$INDEX.tmp" "$INDEX"
 
 {

@@ -25,7 +25,16 @@ final class CudaDriver {
     }
 
     private static final class Discovery {
-        static final Outcome OUTCOME = discover();
+        static final Outcome OUTCOME = discoverOrSayWhy();
+    }
+
+    /** Discovery never fails class initialisation: whatever goes wrong becomes the reason CUDA is unavailable. */
+    private static Outcome discoverOrSayWhy() {
+        try {
+            return discover();
+        } catch (RuntimeException | LinkageError e) {
+            return unavailable("CUDA discovery failed: " + e);
+        }
     }
 
     /** The number of CUDA devices (cuDeviceGetCount). */

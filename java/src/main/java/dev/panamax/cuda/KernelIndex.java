@@ -43,6 +43,9 @@ final class KernelIndex {
                         + " (it was built without native/build-cuda.sh)");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            // native/build-cuda.sh refuses to write such an index; a jar put together otherwise may hold one
+            return new KernelIndex("the packed " + RESOURCE + " is malformed: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cuda: cannot read the packed " + RESOURCE, e);
         }
