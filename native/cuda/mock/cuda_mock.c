@@ -10,6 +10,9 @@
 //     kernelParams shaped as the kernel needs. panamax_arch_probe is emulated (it writes 900, 1:
 //     an sm_90a cubin), empty_kernel does nothing.
 // Test hooks (mock_*) report what happened. Not thread-safe beyond a global mutex, which suffices.
+// Variants: PANAMAX_MOCK_CC (environment) sets the compute capability (default 90);
+// PANAMAX_MOCK_INIT sets what cuInit returns; built with -DOLD_DRIVER it lacks cuMemAllocAsync,
+// as a driver before CUDA 11.2 does.
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,7 +70,10 @@ CUresult cuGetErrorString(CUresult e, const char **s) {
     *s = e == OUT_OF_MEMORY ? "out of memory (mock)" : NULL;
     return *s ? OK : INVALID_VALUE;
 }
-CUresult cuInit(unsigned int flags) { return flags == 0 ? OK : INVALID_VALUE; }
+CUresult cuInit(unsigned int flags) {
+    const char *v = getenv("PANAMAX_MOCK_INIT");
+    return v ? atoi(v) : flags == 0 ? OK : INVALID_VALUE;
+}
 CUresult cuDriverGetVersion(int *v) { *v = 13000; return OK; }
 CUresult cuDeviceGetCount(int *n) { *n = 1; return OK; }
 CUresult cuDeviceGet(int *d, int ordinal) { if (ordinal != 0) return INVALID_DEVICE; *d = 0; return OK; }
@@ -161,7 +167,9 @@ static CUresult release(CUdeviceptr p) {
     pthread_mutex_unlock(&lock);
     return rc;
 }
+#ifndef OLD_DRIVER
 CUresult cuMemAllocAsync(CUdeviceptr *p, size_t n, void *stream) { return stream == &stream_token ? alloc(p, n) : INVALID_HANDLE; }
+#endif
 CUresult cuMemFreeAsync(CUdeviceptr p, void *stream) { return stream == &stream_token ? release(p) : INVALID_HANDLE; }
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t n) { return alloc(p, n); }
 CUresult cuMemFree_v2(CUdeviceptr p) { return release(p); }

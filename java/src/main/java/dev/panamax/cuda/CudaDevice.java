@@ -15,21 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static dev.panamax.bindings.cuda.cuda_h.CUDA_ERROR_OUT_OF_MEMORY;
-import static dev.panamax.bindings.cuda.cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
-import static dev.panamax.bindings.cuda.cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
 import static dev.panamax.bindings.cuda.cuda_h.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN;
 import static dev.panamax.bindings.cuda.cuda_h.CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED;
 import static dev.panamax.bindings.cuda.cuda_h.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
 import static dev.panamax.bindings.cuda.cuda_h.CU_MEMPOOL_ATTR_RELEASE_THRESHOLD;
 import static dev.panamax.bindings.cuda.cuda_h.CU_STREAM_NON_BLOCKING;
-import static dev.panamax.bindings.cuda.cuda_h.C_CHAR;
 import static dev.panamax.bindings.cuda.cuda_h.C_INT;
 import static dev.panamax.bindings.cuda.cuda_h.C_LONG;
 import static dev.panamax.bindings.cuda.cuda_h.C_POINTER;
-import static dev.panamax.bindings.cuda.cuda_h.cuDeviceGet;
-import static dev.panamax.bindings.cuda.cuda_h.cuDeviceGetAttribute;
 import static dev.panamax.bindings.cuda.cuda_h.cuDeviceGetDefaultMemPool;
-import static dev.panamax.bindings.cuda.cuda_h.cuDeviceGetName;
 import static dev.panamax.bindings.cuda.cuda_h.cuDevicePrimaryCtxRelease_v2;
 import static dev.panamax.bindings.cuda.cuda_h.cuDevicePrimaryCtxRetain;
 import static dev.panamax.bindings.cuda.cuda_h.cuDeviceTotalMem_v2;
@@ -60,7 +54,6 @@ import static dev.panamax.bindings.cuda.cuda_h.cuStreamSynchronize;
  * consumed when an async host-to-device copy returns, and a device-to-host copy waits for the stream.
  */
 final class CudaDevice implements BackendDevice, CudaLauncher {
-    private final int ordinal;
     private final String spec;
     private final String name;
     private final int computeCapability;
@@ -75,25 +68,19 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
     private volatile String loadedVariant;
 
     CudaDevice(int ordinal, Fatbin targets) {
-        this.ordinal = ordinal;
         this.spec = "cuda:" + ordinal;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(C_LONG);
-            check(cuDeviceGet(out, ordinal), "cuDeviceGet");
-            int device = out.get(C_INT, 0);
-            MemorySegment chars = arena.allocate(256);
-            check(cuDeviceGetName(chars, 256, device), "cuDeviceGetName");
-            this.name = chars.getString(0);
-            int major = attribute(arena, device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR());
-            int minor = attribute(arena, device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR());
-            this.computeCapability = major * 10 + minor;
-            if (targets.bestFor(computeCapability) == null) {
-                throw new DeviceUnavailableException(spec + " (" + name + ") has compute capability "
-                        + major + "." + minor + "; the packed kernels hold " + targets.targets() + ", none of which runs on it");
+            String incompatible = CudaDriver.incompatible(arena, ordinal, targets);
+            if (incompatible != null) {
+                throw new DeviceUnavailableException(incompatible);
             }
-            this.multiprocessors = attribute(arena, device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT());
-            this.maxSharedOptIn = attribute(arena, device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN());
-            boolean pools = attribute(arena, device, CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED()) != 0;
+            int device = CudaDriver.device(arena, ordinal);
+            this.name = CudaDriver.name(arena, device);
+            this.computeCapability = CudaDriver.computeCapability(arena, device);
+            this.multiprocessors = CudaDriver.attribute(arena, device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT());
+            this.maxSharedOptIn = CudaDriver.attribute(arena, device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN());
+            boolean pools = CudaDriver.attribute(arena, device, CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED()) != 0;
             check(cuDeviceTotalMem_v2(out, device), "cuDeviceTotalMem");
             this.totalMemory = out.get(C_LONG, 0);
 
@@ -127,12 +114,6 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         check(cuMemPoolSetAttribute(p, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD(), threshold),
                 "cuMemPoolSetAttribute(RELEASE_THRESHOLD)");
         return p;
-    }
-
-    private int attribute(Arena arena, int device, int attribute) {
-        MemorySegment out = arena.allocate(C_INT);
-        check(cuDeviceGetAttribute(out, attribute, device), "cuDeviceGetAttribute(" + attribute + ")");
-        return out.get(C_INT, 0);
     }
 
     private void check(int result, String call) {
@@ -348,9 +329,5 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
     int functionAttribute(String kernel, int attribute) {
         bind();
         return modules.attribute(kernel, attribute);
-    }
-
-    int ordinal() {
-        return ordinal;
     }
 }

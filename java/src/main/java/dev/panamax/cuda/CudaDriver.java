@@ -20,8 +20,11 @@ final class CudaDriver {
     private CudaDriver() {
     }
 
-    /** What discovery found: a device count and driver version, or why CUDA cannot be used. */
-    record Outcome(int deviceCount, int driverVersion, String unavailable) {
+    /**
+     * What discovery found: a device count, the driver version and what the packed fatbins hold
+     * (every one is built for the same targets), or why CUDA cannot be used.
+     */
+    record Outcome(int deviceCount, int driverVersion, Fatbin targets, String unavailable) {
     }
 
     private static final class Discovery {
@@ -45,6 +48,11 @@ final class CudaDriver {
     /** The driver's CUDA version, e.g. 13000 for 13.0. */
     static int driverVersion() {
         return usable().driverVersion();
+    }
+
+    /** The targets the packed fatbins were built for. */
+    static Fatbin packedTargets() {
+        return usable().targets();
     }
 
     private static Outcome usable() {
@@ -106,7 +114,7 @@ final class CudaDriver {
     }
 
     private static Outcome unavailable(String why) {
-        return new Outcome(0, 0, why);
+        return new Outcome(0, 0, null, why);
     }
 
     private static Outcome discover() {
@@ -137,12 +145,66 @@ final class CudaDriver {
         } catch (RuntimeException e) {
             return unavailable("the NVIDIA driver failed during discovery: " + e.getMessage());
         }
-        String notBuilt = KernelIndex.packed().notBuilt();
-        if (notBuilt != null) {
-            return unavailable("the CUDA kernels were not built into this jar: " + notBuilt
+        KernelIndex index = KernelIndex.packed();
+        if (index.notBuilt() != null) {
+            return unavailable("the CUDA kernels were not built into this jar: " + index.notBuilt()
                     + " (rebuild with the CUDA toolkit's nvcc on PATH; -Dpanamax.cuda=required makes its absence a build error)");
         }
-        return new Outcome(count, version, null);
+        String first = index.fatbins().getFirst();
+        Fatbin targets;
+        try {
+            targets = Fatbin.parse(KernelIndex.read(first));
+        } catch (IllegalArgumentException e) {
+            return unavailable("the packed " + first + " is not a fatbin: " + e.getMessage());
+        }
+        // A machine whose every GPU is too old for the packed code lists no cuda device at all.
+        String firstReason = null;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int ordinal = 0; ordinal < count; ordinal++) {
+                String why = incompatible(arena, ordinal, targets);
+                if (why == null) {
+                    return new Outcome(count, version, targets, null);
+                }
+                firstReason = firstReason != null ? firstReason : why;
+            }
+        }
+        return firstReason == null ? new Outcome(0, version, targets, null) : unavailable(firstReason);
+    }
+
+    /** Why GPU {@code ordinal} cannot run any of the packed code, or null when it can. */
+    static String incompatible(Arena arena, int ordinal, Fatbin targets) {
+        int device = device(arena, ordinal);
+        int cc = computeCapability(arena, device);
+        if (targets.bestFor(cc) != null) {
+            return null;
+        }
+        return "cuda:" + ordinal + " (" + name(arena, device) + ") has compute capability " + cc / 10 + "." + cc % 10
+                + "; the packed kernels hold " + targets.targets() + ", none of which runs on it";
+    }
+
+    /** The {@code CUdevice} of ordinal {@code ordinal}. */
+    static int device(Arena arena, int ordinal) {
+        MemorySegment out = arena.allocate(cuda_h.C_INT);
+        CudaErrors.check(cuda_h.cuDeviceGet(out, ordinal), "cuda:" + ordinal + ": cuDeviceGet");
+        return out.get(cuda_h.C_INT, 0);
+    }
+
+    static int attribute(Arena arena, int device, int attribute) {
+        MemorySegment out = arena.allocate(cuda_h.C_INT);
+        CudaErrors.check(cuda_h.cuDeviceGetAttribute(out, attribute, device), "cuDeviceGetAttribute(" + attribute + ")");
+        return out.get(cuda_h.C_INT, 0);
+    }
+
+    /** major * 10 + minor. */
+    static int computeCapability(Arena arena, int device) {
+        return attribute(arena, device, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR()) * 10
+                + attribute(arena, device, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR());
+    }
+
+    static String name(Arena arena, int device) {
+        MemorySegment chars = arena.allocate(256);
+        CudaErrors.check(cuda_h.cuDeviceGetName(chars, 256, device), "cuDeviceGetName");
+        return chars.getString(0);
     }
 
     /** "13.0" for 13000. */

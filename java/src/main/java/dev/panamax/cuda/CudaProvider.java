@@ -28,9 +28,9 @@ public final class CudaProvider implements BackendProvider {
 
     @Override
     public BackendDevice open(int index) {
-        CudaDriver.deviceCount(); // throws, saying why, when CUDA cannot be used at all
+        Fatbin targets = CudaDriver.packedTargets(); // throws, saying why, when CUDA cannot be used at all
         try {
-            return new CudaDevice(index, packedTargets());
+            return new CudaDevice(index, targets);
         } catch (DeviceUnavailableException e) {
             throw e;
         } catch (DeviceException e) {
@@ -38,17 +38,6 @@ public final class CudaProvider implements BackendProvider {
                     "cuda:" + index + " could not be opened: " + e.getMessage(), e.errorName(), e.errorCode());
             u.initCause(e);
             throw u;
-        }
-    }
-
-    /** What the packed fatbins hold (every one is built for the same targets): the first one's table. */
-    private static Fatbin packedTargets() {
-        KernelIndex index = KernelIndex.packed();
-        String first = index.fatbins().getFirst();
-        try {
-            return Fatbin.parse(KernelIndex.read(first));
-        } catch (IllegalArgumentException e) {
-            throw new DeviceUnavailableException("the packed " + first + " is not a fatbin: " + e.getMessage());
         }
     }
 }

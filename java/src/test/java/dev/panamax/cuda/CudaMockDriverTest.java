@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CudaMockDriverTest {
     private static Path library;
+    private static Path oldDriver;
 
     @BeforeAll
     static void buildTheDouble() throws Exception {
@@ -32,41 +34,62 @@ class CudaMockDriverTest {
         Path source = Path.of("..", "native", "cuda", "mock", "cuda_mock.c").toAbsolutePath().normalize();
         assumeTrue(Files.exists(source), "no " + source);
         Path dir = Files.createDirectories(Path.of("target", "cuda-mock").toAbsolutePath());
-        library = dir.resolve("libcuda-mock.so");
-        Run cc = run(List.of("cc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", library.toString(), source.toString()), 60);
+        library = compile(source, dir.resolve("libcuda-mock.so"));
+        oldDriver = compile(source, dir.resolve("libcuda-mock-old.so"), "-DOLD_DRIVER");
+    }
+
+    private static Path compile(Path source, Path library, String... defines) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("cc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror"));
+        cmd.addAll(List.of(defines));
+        cmd.addAll(List.of("-o", library.toString(), source.toString()));
+        Run cc = run(new ProcessBuilder(cmd).redirectErrorStream(true), 60);
         assumeTrue(cc != null, "no C compiler (cc) to build the driver double");
         assertEquals(0, cc.exit, "cc failed:\n" + cc.output);
+        return library;
     }
 
     @Test
     void theBackendDrivesTheDouble() throws Exception {
-        Run r = checks("ok", "90");
-        assertEquals(0, r.exit, r.output);
-        assertTrue(r.output.contains("mock driver checks passed: ok"), r.output);
+        checks("ok", library, Map.of());
     }
 
     @Test
     void aGpuTheKernelsCannotRunOnIsUnavailable() throws Exception {
-        Run r = checks("old-gpu", "75");
-        assertEquals(0, r.exit, r.output);
-        assertTrue(r.output.contains("mock driver checks passed: old-gpu"), r.output);
+        checks("old-gpu", library, Map.of("PANAMAX_MOCK_CC", "75"));
     }
 
-    private static Run checks(String expect, String computeCapability) throws Exception {
+    @Test
+    void aDriverWithoutTheStreamOrderedAllocatorIsUnavailable() throws Exception {
+        checks("old-driver", oldDriver, Map.of());
+    }
+
+    @Test
+    void aDriverThatSeesNoGpuIsUnavailable() throws Exception {
+        checks("no-device", library, Map.of("PANAMAX_MOCK_INIT", "100"));
+    }
+
+    @Test
+    void aLibraryThatIsNotThereIsUnavailable() throws Exception {
+        checks("no-library", library.resolveSibling("no-such-libcuda.so"), Map.of());
+    }
+
+    /** Runs MockDriverChecks in a JVM whose libcuda is {@code driver}; it must pass its {@code mode}. */
+    private static void checks(String mode, Path driver, Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Dpanamax.cuda.library=" + library);
+        cmd.add("-Dpanamax.cuda.library=" + driver);
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(MockDriverChecks.class.getName());
-        cmd.add(expect);
+        cmd.add(mode);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PANAMAX_MOCK_CC", computeCapability);
         pb.environment().remove("PANAMAX_DEVICE");
+        pb.environment().putAll(env);
         Run r = run(pb, 120);
         assertTrue(r != null, "could not start " + cmd.getFirst());
-        return r;
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("mock driver checks passed: " + mode), r.output);
     }
 
     /** This JVM's classes and libraries, module path or class path alike, as one class path. */
@@ -85,10 +108,6 @@ class CudaMockDriverTest {
     }
 
     private record Run(int exit, String output) {
-    }
-
-    private static Run run(List<String> cmd, int seconds) throws Exception {
-        return run(new ProcessBuilder(cmd).redirectErrorStream(true), seconds);
     }
 
     private static Run run(ProcessBuilder pb, int seconds) throws Exception {

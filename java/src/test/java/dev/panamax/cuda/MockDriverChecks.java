@@ -45,21 +45,31 @@ public final class MockDriverChecks {
         }
     }
 
+    /** {@code ok} runs every check; the other modes expect {@code Device.open("cuda")} to say why it cannot. */
     public static void main(String[] args) throws Exception {
-        hooks = SymbolLookup.libraryLookup(CudaLibrary.name(), Arena.global());
         String expect = args.length > 0 ? args[0] : "ok";
-        if (expect.equals("old-gpu")) {
-            oldGpuIsUnavailable();
-        } else {
-            everything();
+        switch (expect) {
+            case "ok" -> {
+                hooks = SymbolLookup.libraryLookup(CudaLibrary.name(), Arena.global());
+                everything();
+            }
+            case "old-gpu" -> unavailable("cuda:0 (Panamax Mock GPU) has compute capability 7.5; the packed kernels hold"
+                    + " sm_80 sm_86 sm_89 sm_90 sm_90a compute_90, none of which runs on it");
+            case "old-driver" -> unavailable(" lacks cuMemAllocAsync (unresolved symbol: cuMemAllocAsync in ");
+            case "no-device" -> unavailable("no CUDA-capable GPU is visible: cuInit returned CUDA_ERROR_NO_DEVICE (100)");
+            case "no-library" -> unavailable("(named by -Dpanamax.cuda.library) could not be opened");
+            default -> throw new IllegalArgumentException(expect);
         }
         System.out.println("mock driver checks passed: " + expect);
     }
 
-    private static void oldGpuIsUnavailable() {
-        var e = assertThrows(DeviceUnavailableException.class, () -> Device.open("cuda:0"));
-        assertTrue(e.getMessage().contains("compute capability 7.5")
-                && e.getMessage().contains("sm_80 sm_86 sm_89 sm_90 sm_90a compute_90"), e.getMessage());
+    /** Opening says {@code why}, again on a second try, and nothing lists cuda. */
+    private static void unavailable(String why) {
+        for (String spec : new String[] {"cuda", "cuda:0"}) {
+            var e = assertThrows(DeviceUnavailableException.class, () -> Device.open(spec));
+            assertTrue(e.getMessage().contains(why), e.getMessage());
+        }
+        assertEquals(List.of("cpu"), Device.available());
     }
 
     private static void everything() throws Exception {
