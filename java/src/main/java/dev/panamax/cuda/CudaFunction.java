@@ -8,41 +8,42 @@ import static dev.panamax.bindings.cuda.cuda_h.cuFuncSetAttribute;
 /**
  * A kernel loaded on one device: its {@code CUfunction} and the facts a launch checks.
  * {@code paramBytes} is the size of its one parameter struct (0: no parameters; -1: unknown, a
- * driver before 12.4 cannot tell). {@code dynamicSharedLimit} is what it may request without
- * opting in; {@code maxDynamicShared} the most it may opt in to (the device's opt-in limit less
- * its static shared memory).
+ * driver before 12.4 cannot tell). A block may use 48 KiB of shared memory, static and dynamic
+ * together, without opting in; {@code maxDynamicShared} is the most dynamic shared memory it may
+ * opt in to (the device's opt-in limit less the kernel's static shared memory).
  */
 final class CudaFunction {
-    /** Dynamic shared memory a launch may use without raising the function's limit. */
-    static final int DEFAULT_DYNAMIC_SHARED = 48 * 1024;
+    /** Shared memory per block (static + dynamic) a launch may use without raising the function's limit. */
+    static final int DEFAULT_SHARED = 48 * 1024;
 
     final String name;
     final MemorySegment handle;
     final long paramBytes;
+    final int staticShared;
     final int maxDynamicShared;
     private volatile boolean raised;
 
-    CudaFunction(String name, MemorySegment handle, long paramBytes, int maxDynamicShared) {
+    CudaFunction(String name, MemorySegment handle, long paramBytes, int staticShared, int maxSharedOptIn) {
         this.name = name;
         this.handle = handle;
         this.paramBytes = paramBytes;
-        this.maxDynamicShared = maxDynamicShared;
+        this.staticShared = staticShared;
+        this.maxDynamicShared = maxSharedOptIn - staticShared;
     }
 
     /**
-     * Makes a launch with {@code bytes} of dynamic shared memory legal: above 48 KiB the limit is
-     * raised to the most the device allows, once per function (the caller has made the
-     * function's context current).
+     * Makes a launch with {@code bytes} of dynamic shared memory legal: past 48 KiB in all, the
+     * function's limit is raised to the most the device allows, once per function (the caller
+     * has made the function's context current).
      */
     void allowDynamicShared(int bytes, String spec) {
-        if (bytes <= DEFAULT_DYNAMIC_SHARED || raised) {
-            if (bytes > maxDynamicShared) {
-                throw tooMuch(bytes, spec);
-            }
-            return;
-        }
         if (bytes > maxDynamicShared) {
-            throw tooMuch(bytes, spec);
+            throw new IllegalArgumentException(spec + ": kernel " + name + " asks for " + bytes
+                    + " bytes of dynamic shared memory; with its " + staticShared
+                    + " bytes of static shared memory this device allows it at most " + maxDynamicShared);
+        }
+        if (raised || staticShared + (long) bytes <= DEFAULT_SHARED) {
+            return;
         }
         synchronized (this) {
             if (!raised) {
@@ -51,11 +52,6 @@ final class CudaFunction {
                 raised = true;
             }
         }
-    }
-
-    private IllegalArgumentException tooMuch(int bytes, String spec) {
-        return new IllegalArgumentException(spec + ": kernel " + name + " asks for " + bytes
-                + " bytes of dynamic shared memory; this device allows it at most " + maxDynamicShared);
     }
 
     /** Checks that a launch passes the struct the kernel takes. */

@@ -83,7 +83,7 @@ final class CudaModules {
             CudaErrors.check(cuFuncGetAttribute(attr, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES(), handle),
                     spec + ": cuFuncGetAttribute(" + name + ", SHARED_SIZE_BYTES)");
             int staticShared = attr.get(C_INT, 0);
-            return new CudaFunction(name, handle, paramBytes(arena, handle, name), maxSharedOptIn - staticShared);
+            return new CudaFunction(name, handle, paramBytes(arena, handle, name), staticShared, maxSharedOptIn);
         }
     }
 
