@@ -60,6 +60,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
     private final int multiprocessors;
     private final int maxSharedOptIn;
     private final long totalMemory;
+    private final Fatbin targets;
     private final MemorySegment context;
     private final MemorySegment stream;
     private final MemorySegment pool; // NULL where memory pools are unsupported
@@ -69,6 +70,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
 
     CudaDevice(int ordinal, Fatbin targets) {
         this.spec = "cuda:" + ordinal;
+        this.targets = targets;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(C_LONG);
             String incompatible = CudaDriver.incompatible(arena, ordinal, targets);
@@ -155,6 +157,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         info.put("memory", String.format("%.1f GiB (%d bytes)", totalMemory / (double) (1L << 30), totalMemory));
         info.put("shared memory per block (opt-in)", maxSharedOptIn + " bytes");
         info.put("allocator", pool.equals(MemorySegment.NULL) ? "cuMemAlloc" : "stream-ordered pool (cuMemAllocAsync)");
+        info.put("fatbin targets", targets.targets());
         info.put("kernels", loadedVariant());
         return info;
     }

@@ -90,6 +90,7 @@ public final class MockDriverChecks {
             assertEquals("9.0", info.get("compute capability"));
             assertEquals("132", info.get("multiprocessors"));
             assertEquals("CUDA 13.0", info.get("driver"));
+            assertEquals("sm_80 sm_86 sm_89 sm_90 sm_90a compute_90", info.get("fatbin targets"));
             assertEquals("sm_90a cubin", info.get("kernels"), info.toString());
             assertEquals("stream-ordered pool (cuMemAllocAsync)", info.get("allocator"));
             assertEquals(1, hook("mock_module_loads"), "launch_probe.fatbin loaded once");
