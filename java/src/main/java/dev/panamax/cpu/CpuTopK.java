@@ -113,7 +113,8 @@ final class CpuTopK {
         pool.forRange(call.tokens(), Math.max(1, 8192 / e), (lo, hi) -> {
             float[] row = new float[e + SoftmaxRow.PAD];
             float[] ms = new float[2];
-            float[] w = new float[k];
+            float[] w = new float[k + SoftmaxRow.PAD];
+            int[] idx = new int[k];
             long[] picked = new long[k];
             TopKSelector selector = new TopKSelector(k);
             for (long t = lo; t < hi; t++) {
@@ -122,28 +123,24 @@ final class CpuTopK {
                 selector.offerAll(row, e, 0);
                 selector.drainDescending(picked);
                 for (int i = 0; i < k; i++) {
-                    w[i] = row[TopKSelector.index(picked[i])];
+                    idx[i] = TopKSelector.index(picked[i]);
+                    w[i] = row[idx[i]];
                 }
                 math.maxSum(row, e, ms); // overwrites row
-                float max = ms[0], inv = 1f / ms[1];
-                float sum = 0f;
-                for (int i = 0; i < k; i++) {
-                    float p = max == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(w[i] - max) * inv;
-                    w[i] = p;
-                    sum += p;
-                }
+                math.scaleExp(w, k, ms[0], 1f / ms[1]); // p of the selected experts
                 if (call.renormalize()) {
+                    float sum = 0f;
+                    for (int i = 0; i < k; i++) {
+                        sum += w[i];
+                    }
                     // a row of -inf has p = 0 everywhere: 0 / 0 is NaN, as the reference's p / sum(p)
                     float norm = 1f / sum;
                     for (int i = 0; i < k; i++) {
                         w[i] = sum == 0f ? Float.NaN : w[i] * norm;
                     }
                 }
-                long at = t * k;
-                for (int i = 0; i < k; i++) {
-                    weights.setAtIndex(ValueLayout.JAVA_FLOAT, at + i, w[i]);
-                    experts.setAtIndex(I32, at + i, TopKSelector.index(picked[i]));
-                }
+                MemorySegment.copy(w, 0, weights, ValueLayout.JAVA_FLOAT, t * k * Float.BYTES, k);
+                MemorySegment.copy(idx, 0, experts, I32, t * k * Integer.BYTES, k);
             }
         });
     }

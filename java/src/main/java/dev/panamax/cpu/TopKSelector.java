@@ -4,16 +4,23 @@ import java.util.Arrays;
 
 /**
  * Selects the k first elements under the shared ordering rule (larger first, NaN above
- * everything, -0.0 equal to 0.0, ties to the lower index) with a min-heap of k entries.
+ * everything, -0.0 equal to 0.0, ties to the lower index): for k up to {@link #SORTED_MAX} in an
+ * array kept sorted by insertion (few, predictable branches: gating's k), above that in a
+ * min-heap of k entries (O(log k) per entry: top-k's k up to 1024).
  *
  * <p>Each element is one long, {@code key << 32 | (0xFFFFFFFF - index)}, where {@link #key} maps
  * floats to ints in the rule's order: comparing the longs is the rule, and no two elements of a
  * row compare equal, so the selection is unique whatever order elements are offered in.
  */
 final class TopKSelector {
+    /** Largest k kept as a sorted array rather than a heap. */
+    static final int SORTED_MAX = 64;
+
+    /** The held entries: sorted descending when k &lt;= SORTED_MAX, else a min-heap. */
     private final long[] heap;
     private int size;
     private int k;
+    private boolean sorted;
 
     TopKSelector(int capacity) {
         this.heap = new long[capacity];
@@ -39,6 +46,7 @@ final class TopKSelector {
     void reset(int k) {
         this.k = k;
         this.size = 0;
+        this.sorted = k <= SORTED_MAX;
     }
 
     int size() {
@@ -51,11 +59,24 @@ final class TopKSelector {
      * key of MIN_VALUE needs {@link #offer} anyway).
      */
     int threshold() {
-        return size < k ? Integer.MIN_VALUE : (int) (heap[0] >> 32);
+        return size < k ? Integer.MIN_VALUE : (int) (heap[sorted ? k - 1 : 0] >> 32);
     }
 
     /** Offers one element. */
     void offer(long e) {
+        if (sorted) {
+            if (size == k && e <= heap[k - 1]) {
+                return;
+            }
+            // the last slot is free, or held by the smallest entry, which drops out
+            int j = size < k ? size++ : k - 1;
+            while (j > 0 && heap[j - 1] < e) {
+                heap[j] = heap[j - 1];
+                j--;
+            }
+            heap[j] = e;
+            return;
+        }
         if (size < k) {
             heap[size] = e;
             siftUp(size++);
@@ -65,21 +86,35 @@ final class TopKSelector {
         }
     }
 
-    /** Offers {@code n} widened values whose indices start at {@code index0}, in ascending order. */
+    /**
+     * Offers {@code n} widened values whose indices start at {@code index0}, in ascending order
+     * and after every element already held (so an equal key never enters). Vectorized when
+     * {@link CpuSimd#VECTOR}.
+     */
     void offerAll(float[] x, int n, long index0) {
+        if (CpuSimd.VECTOR) {
+            VectorTopK.offerAll(this, x, n, index0);
+            return;
+        }
+        int threshold = threshold();
         for (int i = 0; i < n; i++) {
             int key = key(x[i]);
-            if (size < k || key > (int) (heap[0] >> 32)) {
+            if (key > threshold) {
                 offer(entry(key, index0 + i));
+                threshold = threshold();
             }
         }
     }
 
     /** The held entries, first (largest) first, into {@code out[0, size)}. */
     void drainDescending(long[] out) {
-        Arrays.sort(heap, 0, size);
-        for (int i = 0; i < size; i++) {
-            out[i] = heap[size - 1 - i];
+        if (sorted) {
+            System.arraycopy(heap, 0, out, 0, size);
+        } else {
+            Arrays.sort(heap, 0, size);
+            for (int i = 0; i < size; i++) {
+                out[i] = heap[size - 1 - i];
+            }
         }
         size = 0;
     }

@@ -31,7 +31,6 @@ final class VectorAttentionTiles implements AttentionTiles {
         float[] rowMax = new float[0];
         float[] factor = new float[0];
         float[] rowSum = new float[0];
-        final float[] unused = new float[L];
 
         void fit(int rows) {
             int padded = (rows + L - 1) / L * L;
@@ -74,7 +73,7 @@ final class VectorAttentionTiles implements AttentionTiles {
             old.sub(max).blend(0f, dead).intoArray(factor, i);
             max.intoArray(rowMax, i);
         }
-        VectorExp.expShift(factor, 0, padded, 0f, 1f, w.unused, 0);
+        VectorExp.expShift(factor, 0, padded, 0f, 1f, null, 0);
         // p = exp(s - max) row by row, each row's sum folded to L lanes
         Arrays.fill(partial, 0, padded * L, 0f);
         for (int i = 0; i < rows; i++) {

@@ -37,7 +37,7 @@ final class VectorExp {
 
     /**
      * buf[i] = exp(buf[i] - shift) * mul for i in [from, to), a whole number of vectors; adds the
-     * results lane by lane into {@code lanes[lanesAt, lanesAt + L)}, for callers that need sums.
+     * results lane by lane into {@code lanes[lanesAt, lanesAt + L)} unless lanes is null.
      */
     static void expShift(float[] buf, int from, int to, float shift, float mul, float[] lanes, int lanesAt) {
         int l = S.length();
@@ -48,7 +48,8 @@ final class VectorExp {
         FloatVector p3 = FloatVector.broadcast(S, P3);
         FloatVector p4 = FloatVector.broadcast(S, P4);
         FloatVector p5 = FloatVector.broadcast(S, P5);
-        FloatVector acc = FloatVector.fromArray(S, lanes, lanesAt);
+        boolean sum = lanes != null;
+        FloatVector acc = sum ? FloatVector.fromArray(S, lanes, lanesAt) : FloatVector.zero(S);
         for (int i = from; i < to; i += l) {
             FloatVector x = FloatVector.fromArray(S, buf, i).sub(vShift);
             FloatVector n = x.fma(LOG2E, ROUND).sub(ROUND);
@@ -63,8 +64,12 @@ final class VectorExp {
             IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
             FloatVector y = p.mul(bits.reinterpretAsFloats()).mul(mul).blend(0f, x.compare(VectorOperators.LT, LOWEST));
             y.intoArray(buf, i);
-            acc = acc.add(y);
+            if (sum) {
+                acc = acc.add(y);
+            }
         }
-        acc.intoArray(lanes, lanesAt);
+        if (sum) {
+            acc.intoArray(lanes, lanesAt);
+        }
     }
 }

@@ -24,6 +24,8 @@ final class VectorSoftmax implements SoftmaxRow {
     private static final int L = S.length();
     private static final int BLOCK = 64 * L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Per-thread lane partials of a sum. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
     private VectorSoftmax() {
     }
@@ -111,7 +113,7 @@ final class VectorSoftmax implements SoftmaxRow {
             return;
         }
         int nv = pad(buf, n);
-        VectorExp.expShift(buf, 0, nv, max, inv, new float[L], 0);
+        VectorExp.expShift(buf, 0, nv, max, inv, null, 0);
     }
 
     /**
@@ -135,7 +137,7 @@ final class VectorSoftmax implements SoftmaxRow {
 
     /** buf = exp(buf - max) over [0, nv); returns the sum, block by block in double. */
     private static double expSum(float[] buf, int nv, float max) {
-        float[] lanes = new float[L];
+        float[] lanes = LANES.get();
         double sum = 0;
         for (int start = 0; start < nv; start += BLOCK) {
             Arrays.fill(lanes, 0f);
