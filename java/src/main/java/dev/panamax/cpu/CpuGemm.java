@@ -6,20 +6,26 @@ import dev.panamax.internal.Kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * GEMM on the CPU, BLIS-style: for each block of nc columns and kc inner steps, B is packed once
- * into [kc, nr] panels (shared, packed in parallel); then blocks of mc rows of A are packed into
- * [kc, mr] panels by the worker that uses them, and {@link GemmKernel#block} runs over the
- * panels. Workers split C into disjoint blocks and never the inner dimension, so each element of
- * C sums its products in the same order on every run.
+ * GEMM on the CPU, BLIS-style. C is cut into a grid of independent tasks (blocks of rows and
+ * columns, a few per thread), so a call is one parallel loop with no barrier inside. A task runs
+ * the BLIS loop nest over its block: for each nc columns and kc inner steps it packs its B block
+ * into [kc, nr] panels, then for each mc rows packs A into [mc, kc] rows and runs
+ * {@link GemmKernel#block}. Tasks repack the A (or B) that a neighbour also packs; that costs a
+ * few percent of a large product and buys freedom from synchronization. The inner dimension is
+ * never split, and tile edges fall on multiples of mr and nr, so every element of C sums its
+ * products in the same order whatever the grid: results do not depend on the thread count.
  *
  * <p>c of F32 is accumulated in place across kc blocks (beta applied on the first). A 16-bit c is
- * accumulated in an F32 buffer for a block of rows and nc columns, then rounded once with alpha
- * and beta in the epilogue. Batches of small matrices run one matrix per worker.
+ * accumulated in an F32 buffer of the task's rows by nc columns (tasks of a 16-bit c have at most
+ * {@link #ACC_FLOATS} / nc rows), then rounded once with alpha and beta. Batches of small
+ * matrices run one matrix per task.
  */
 final class CpuGemm {
     /** A matrix with fewer multiply-adds than this runs on one thread. */
-    private static final long PARALLEL_WORK = 1L << 17;
-    /** Size (floats) of the F32 accumulator of a 16-bit c: bounds memory for any m. */
+    private static final long PARALLEL_WORK = 1L << 18;
+    /** Tasks per thread: enough to even out uneven blocks and a busy machine. */
+    private static final int TASKS_PER_THREAD = 4;
+    /** Floats of a task's F32 accumulator for a 16-bit c: bounds memory for any shape. */
     private static final long ACC_FLOATS = 1L << 22;
 
     private CpuGemm() {
@@ -32,21 +38,29 @@ final class CpuGemm {
             long grain = Math.max(1, PARALLEL_WORK / work);
             pool.forRange(call.batch(), grain, (lo, hi) -> {
                 for (long bi = lo; bi < hi; bi++) {
-                    new Matrix(kernel, null, call, bi).run();
+                    Matrix mat = new Matrix(kernel, call, bi, 1);
+                    for (long t = 0; t < mat.tasks(); t++) {
+                        mat.task(t);
+                    }
                 }
             });
-        } else {
-            for (long bi = 0; bi < call.batch(); bi++) {
-                new Matrix(kernel, work < PARALLEL_WORK ? null : pool, call, bi).run();
-            }
+            return;
+        }
+        int threads = work < PARALLEL_WORK ? 1 : pool.threads();
+        for (long bi = 0; bi < call.batch(); bi++) {
+            Matrix mat = new Matrix(kernel, call, bi, threads);
+            pool.forRange(mat.tasks(), 1, (lo, hi) -> {
+                for (long t = lo; t < hi; t++) {
+                    mat.task(t);
+                }
+            });
         }
     }
 
-    /** One matrix of the batch; {@code pool} null runs it on the calling thread. */
+    /** One matrix of the batch and its task grid. */
     private static final class Matrix {
         private final GemmKernel kernel;
         private final GemmKernel.Blocking sizes;
-        private final CpuPool pool;
         private final DType abType;
         private final DType cType;
         private final long m;
@@ -62,11 +76,15 @@ final class CpuGemm {
         private final long aBase;
         private final long bBase;
         private final long cBase;
+        /** Rows and columns of a task (multiples of mr and nr), and the grid's shape. */
+        private final long taskRows;
+        private final long taskCols;
+        private final long gridRows;
+        private final long gridCols;
 
-        Matrix(GemmKernel kernel, CpuPool pool, Kernels.Gemm call, long bi) {
+        Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads) {
             this.kernel = kernel;
             this.sizes = kernel.blocking();
-            this.pool = pool;
             this.abType = call.abType();
             this.cType = call.cType();
             this.m = call.m();
@@ -82,143 +100,122 @@ final class CpuGemm {
             this.aBase = bi * m * k;
             this.bBase = call.bBatched() ? bi * k * n : 0;
             this.cBase = bi * m * n;
-        }
-
-        private void loop(long count, long grain, CpuPool.RangeBody body) {
-            if (pool == null) {
-                body.run(0, count);
-            } else {
-                pool.forRange(count, grain, body);
+            int mr = sizes.mr(), nr = sizes.nr();
+            long rowTiles = ceilDiv(m, mr), colTiles = ceilDiv(n, nr);
+            long target = threads == 1 ? 1 : (long) TASKS_PER_THREAD * threads;
+            // gr x gc = target tasks of equal size (forRange then gives each thread the same
+            // share), the split that repacks least: A is packed once per column of tasks, B once
+            // per row of tasks
+            long gr = 1, gc = 1;
+            double best = Double.MAX_VALUE;
+            for (long r = 1; r <= target; r++) {
+                long q = target / r;
+                if (target % r != 0 || r > rowTiles || q > colTiles) {
+                    continue;
+                }
+                double repack = (double) q * m + (double) r * n;
+                if (repack < best) {
+                    best = repack;
+                    gr = r;
+                    gc = q;
+                }
             }
+            long rowsPerTask = ceilDiv(rowTiles, gr) * mr;
+            if (cType != DType.F32) {
+                long accRows = Math.max(mr, ACC_FLOATS / Math.min(sizes.nc(), colTiles * nr) / mr * mr);
+                rowsPerTask = Math.min(rowsPerTask, accRows);
+            }
+            this.taskRows = rowsPerTask;
+            this.taskCols = ceilDiv(colTiles, gc) * nr;
+            this.gridRows = ceilDiv(m, taskRows);
+            this.gridCols = ceilDiv(n, taskCols);
         }
 
-        void run() {
+        long tasks() {
+            return gridRows * gridCols;
+        }
+
+        /** The block of task t: rows [i0, i0 + rows), columns [j0, j0 + cols). */
+        void task(long t) {
+            long i0 = (t / gridCols) * taskRows, j0 = (t % gridCols) * taskCols;
+            long rows = Math.min(taskRows, m - i0), cols = Math.min(taskCols, n - j0);
             if (k == 0) {
-                scaleC();
+                scaleC(i0, rows, j0, cols);
                 return;
             }
-            int nr = sizes.nr();
-            int ncMax = (int) Math.min(sizes.nc(), ceilDiv(n, nr) * nr);
+            int mr = sizes.mr(), nr = sizes.nr();
+            int ncMax = (int) Math.min(sizes.nc(), ceilDiv(cols, nr) * nr);
             int kcMax = (int) Math.min(sizes.kc(), k);
+            int mcMax = (int) Math.min(sizes.mc(), ceilDiv(rows, mr) * mr);
             boolean direct = cType == DType.F32;
-            // rows per pass: all of them when c is F32, else what the F32 accumulator holds
-            long rowBlock = direct ? m : Math.max(sizes.mc(), ACC_FLOATS / ncMax / sizes.mc() * sizes.mc());
             float[] bp = new float[ncMax * kcMax];
-            float[] acc = direct ? null : new float[(int) (Math.min(rowBlock, m) * ncMax)];
-            for (long i0 = 0; i0 < m; i0 += rowBlock) {
-                long rows = Math.min(rowBlock, m - i0);
-                for (long jc = 0; jc < n; jc += ncMax) {
-                    int nc = (int) Math.min(ncMax, n - jc);
-                    for (long pc = 0; pc < k; pc += kcMax) {
-                        int kc = (int) Math.min(kcMax, k - pc);
-                        packB(jc, nc, pc, kc, bp);
-                        boolean first = pc == 0;
+            float[] ap = new float[mcMax * kcMax];
+            float[] scratch = transA || transB ? new float[Math.max(mcMax, nr) * kcMax] : null;
+            float[] acc = direct ? null : new float[(int) (rows * ncMax)];
+            for (long jc = j0; jc < j0 + cols; jc += ncMax) {
+                int nc = (int) Math.min(ncMax, j0 + cols - jc);
+                for (long pc = 0; pc < k; pc += kcMax) {
+                    int kc = (int) Math.min(kcMax, k - pc);
+                    for (int q = 0; q * nr < nc; q++) {
+                        GemmPacking.packBPanel(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, q, bp, scratch);
+                    }
+                    boolean first = pc == 0;
+                    for (long ic = i0; ic < i0 + rows; ic += mcMax) {
+                        int mc = (int) Math.min(mcMax, i0 + rows - ic);
+                        GemmPacking.packA(a, abType, aBase, transA, m, k, ic, mc, pc, kc, mr, ap, scratch);
                         if (direct) {
-                            compute(i0, rows, pc, nc, kc, bp, c, null, cBase + i0 * n + jc, n, alpha, first ? beta : 1f);
+                            kernel.block(mc, nc, kc, ap, bp, 0, c, null, cBase + ic * n + jc, n, alpha, first ? beta : 1f);
                         } else {
-                            compute(i0, rows, pc, nc, kc, bp, null, acc, 0, nc, 1f, first ? 0f : 1f);
+                            kernel.block(mc, nc, kc, ap, bp, 0, null, acc, (ic - i0) * nc, nc, 1f, first ? 0f : 1f);
                         }
                     }
-                    if (!direct) {
-                        epilogue(acc, i0, rows, jc, nc);
-                    }
+                }
+                if (!direct) {
+                    epilogue(acc, i0, rows, jc, nc);
                 }
             }
-        }
-
-        private void packB(long jc, int nc, long pc, int kc, float[] bp) {
-            int nr = sizes.nr();
-            int panels = ceilDiv(nc, nr);
-            loop(panels, Math.max(1, 16384 / ((long) kc * nr)), (lo, hi) -> {
-                float[] scratch = transB ? new float[kc * nr] : null;
-                for (long q = lo; q < hi; q++) {
-                    GemmPacking.packBPanel(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, (int) q, bp, scratch);
-                }
-            });
-        }
-
-        /**
-         * Rows [i0, i0 + rows) of C times the packed B block, into {@code cs} (or {@code ca} when cs is
-         * null) at {@code cOff} (row i0, the block's first column) with row stride {@code ldc}. Work items are blocks of mc rows,
-         * cut also into column groups when there are too few row blocks to share out.
-         */
-        private void compute(long i0, long rows, long pc, int nc, int kc, float[] bp, MemorySegment cs, float[] ca, long cOff, long ldc,
-                             float al, float be) {
-            int mcMax = sizes.mc(), mr = sizes.mr(), nr = sizes.nr();
-            int panels = ceilDiv(nc, nr);
-            long rowBlocks = ceilDiv(rows, mcMax);
-            int threads = pool == null ? 1 : pool.threads();
-            int colGroups = rowBlocks >= 2L * threads ? 1 : (int) Math.min(panels, ceilDiv(2L * threads, rowBlocks));
-            loop(rowBlocks * colGroups, 1, (lo, hi) -> {
-                int mcFirst = (int) Math.min(mcMax, rows);
-                float[] ap = new float[roundUp(mcFirst, mr) * kc];
-                float[] scratch = transA ? new float[mcFirst * kc] : null;
-                long packed = -1;
-                for (long item = lo; item < hi; item++) {
-                    long rb = item / colGroups;
-                    int g = (int) (item % colGroups);
-                    long ic = rb * mcMax;
-                    int mc = (int) Math.min(mcMax, rows - ic);
-                    if (packed != rb) {
-                        GemmPacking.packA(a, abType, aBase, transA, m, k, i0 + ic, mc, pc, kc, mr, ap, scratch);
-                        packed = rb;
-                    }
-                    int q0 = (int) ((long) panels * g / colGroups);
-                    int q1 = (int) ((long) panels * (g + 1) / colGroups);
-                    if (q0 == q1) {
-                        continue;
-                    }
-                    int cols = Math.min(nc, q1 * nr) - q0 * nr;
-                    kernel.block(mc, cols, kc, ap, bp, q0 * kc * nr, cs, ca, cOff + ic * ldc + (long) q0 * nr, ldc, al, be);
-                }
-            });
         }
 
         /** c = alpha * acc + beta * c for a 16-bit c, rounded once. */
         private void epilogue(float[] acc, long i0, long rows, long jc, int nc) {
-            loop(rows, Math.max(1, 16384 / nc), (lo, hi) -> {
-                float[] old = new float[nc];
-                float[] out = new float[nc];
-                for (long r = lo; r < hi; r++) {
-                    long at = cBase + (i0 + r) * n + jc;
-                    int from = (int) (r * nc);
-                    if (beta != 0f) {
-                        Elements.load(c, cType, at, old, 0, nc);
-                        for (int j = 0; j < nc; j++) {
-                            out[j] = Math.fma(beta, old[j], alpha * acc[from + j]);
-                        }
-                    } else {
-                        for (int j = 0; j < nc; j++) {
-                            out[j] = alpha * acc[from + j];
-                        }
+            float[] old = new float[nc];
+            float[] out = new float[nc];
+            for (long r = 0; r < rows; r++) {
+                long at = cBase + (i0 + r) * n + jc;
+                int from = (int) (r * nc);
+                if (beta != 0f) {
+                    Elements.load(c, cType, at, old, 0, nc);
+                    for (int j = 0; j < nc; j++) {
+                        out[j] = Math.fma(beta, old[j], alpha * acc[from + j]);
                     }
-                    Elements.store(out, 0, c, cType, at, nc);
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        out[j] = alpha * acc[from + j];
+                    }
                 }
-            });
+                Elements.store(out, 0, c, cType, at, nc);
+            }
         }
 
-        /** k == 0: c = beta * c, or zeros when beta == 0. */
-        private void scaleC() {
-            long rows = m;
-            int cols = (int) Math.min(n, 1 << 16);
-            loop(rows, 1, (lo, hi) -> {
-                float[] buf = new float[cols];
-                for (long r = lo; r < hi; r++) {
-                    for (long j0 = 0; j0 < n; j0 += cols) {
-                        int len = (int) Math.min(cols, n - j0);
-                        long at = cBase + r * n + j0;
-                        if (beta == 0f) {
-                            java.util.Arrays.fill(buf, 0, len, 0f);
-                        } else {
-                            Elements.load(c, cType, at, buf, 0, len);
-                            for (int j = 0; j < len; j++) {
-                                buf[j] *= beta;
-                            }
+        /** k == 0: c = beta * c, or zeros when beta == 0, over the task's block. */
+        private void scaleC(long i0, long rows, long j0, long cols) {
+            int width = (int) Math.min(cols, 1 << 16);
+            float[] buf = new float[width];
+            for (long r = i0; r < i0 + rows; r++) {
+                for (long j = j0; j < j0 + cols; j += width) {
+                    int len = (int) Math.min(width, j0 + cols - j);
+                    long at = cBase + r * n + j;
+                    if (beta == 0f) {
+                        java.util.Arrays.fill(buf, 0, len, 0f);
+                    } else {
+                        Elements.load(c, cType, at, buf, 0, len);
+                        for (int x = 0; x < len; x++) {
+                            buf[x] *= beta;
                         }
-                        Elements.store(buf, 0, c, cType, at, len);
                     }
+                    Elements.store(buf, 0, c, cType, at, len);
                 }
-            });
+            }
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
  */
 public final class CpuQuickBench {
     private static final int RUNS = Integer.getInteger("bench.runs", 15);
+    private static final double WARMUP_S = Double.parseDouble(System.getProperty("bench.warmup", "3"));
     private static final Device CPU = Device.cpu();
 
     private CpuQuickBench() {
@@ -64,7 +65,7 @@ public final class CpuQuickBench {
 
     /** Median seconds of {@code body} over RUNS runs after warm-up, alternating with {@code peer} when given. */
     private static double[] timeBoth(Runnable body, Runnable peer) {
-        long warmUntil = System.nanoTime() + 2_000_000_000L;
+        long warmUntil = System.nanoTime() + (long) (WARMUP_S * 1e9);
         do {
             body.run();
             if (peer != null) {
