@@ -12,11 +12,12 @@ import java.util.Map;
  * <pre>
  * {"peer": "PyTorch 2.5.1", "device": "NVIDIA H200",
  *  "ceilings": {"copy_bytes_per_s": 4.3e12, "bf16_matmul_flops_per_s": 7.9e14},
- *  "results": {"gemm BF16 M=8192 N=8192 K=8192": {"seconds": 0.0014}, "...": {"error": "why"}}}
+ *  "results": {"gemm BF16 M=8192 N=8192 K=8192": {"seconds": 0.0014, "note": "how"}, "...": {"error": "why"}}}
  * </pre>
  * Keys of "results" are {@link Case#id()}s.
  */
-record Peer(String name, String device, Ceilings ceilings, Map<String, Double> seconds, Map<String, String> errors) {
+record Peer(String name, String device, Ceilings ceilings, Map<String, Double> seconds, Map<String, String> errors,
+           Map<String, String> notes) {
 
     static Peer read(Path file) throws IOException {
         Object parsed = Json.parse(Files.readString(file));
@@ -28,6 +29,7 @@ record Peer(String name, String device, Ceilings ceilings, Map<String, Double> s
                 String.valueOf(root.get("peer")));
         Map<String, Double> seconds = new HashMap<>();
         Map<String, String> errors = new HashMap<>();
+        Map<String, String> notes = new HashMap<>();
         if (root.get("results") instanceof Map<?, ?> results) {
             for (Map.Entry<?, ?> e : results.entrySet()) {
                 if (e.getValue() instanceof Map<?, ?> r) {
@@ -37,11 +39,14 @@ record Peer(String name, String device, Ceilings ceilings, Map<String, Double> s
                     if (r.get("error") instanceof String s) {
                         errors.put(String.valueOf(e.getKey()), s);
                     }
+                    if (r.get("note") instanceof String s && !s.isEmpty()) {
+                        notes.put(String.valueOf(e.getKey()), s);
+                    }
                 }
             }
         }
         return new Peer(root.get("peer") instanceof String s ? s : "peer", String.valueOf(root.get("device")), ceilings,
-                seconds, errors);
+                seconds, errors, notes);
     }
 
     private static double number(Object o) {

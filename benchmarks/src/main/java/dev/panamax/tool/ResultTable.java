@@ -44,7 +44,11 @@ final class ResultTable {
                 cells.add(Units.ratio(theirs / r.seconds()));
                 String why = peer.errors().get(r.c().id());
                 if (why != null) {
-                    notes.add(r.c().id() + " on " + shortName(peer.name()) + ": " + why);
+                    notes.add(r.c().id() + " on " + shortName(peer.name()) + ": FAIL: " + why);
+                }
+                String how = peer.notes().get(r.c().id());
+                if (how != null) {
+                    notes.add(r.c().id() + " on " + shortName(peer.name()) + ": " + how);
                 }
             }
             if (showCeiling) {
