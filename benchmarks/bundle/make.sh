@@ -8,7 +8,6 @@
 #   DIR/lib/*.jar         core, bindings, core test-jar, benchmarks, their runtime dependencies,
 #                         and the JUnit console launcher
 #   DIR/python/           the PyTorch peer script
-#   DIR/kernels/          the CUDA fatbin(s) found in the core jar, for cuobjdump on the host
 #   DIR/BUNDLE.txt        what went in: commit, JDK, modules, sizes
 set -euo pipefail
 
@@ -22,7 +21,8 @@ JDK=${JAVA_HOME:?JAVA_HOME must name the JDK}
 # java.logging (System.Logger output) for the library; for the JUnit console launcher java.xml
 # and java.sql (XML reports, argument converters) and jdk.zipfs (it scans the test jar through the
 # "jar" file system; without it no test is found); java.management and jdk.unsupported for JMH,
-# so that the bundle's JMH peer benchmarks can run too. jdeps below adds whatever else the
+# so that the bundle's JMH peer benchmarks can run too (not java.desktop, which commons-math3
+# refers to in classes JMH does not load). jdeps below adds whatever else the
 # project's own jars use.
 MODULES=java.base,jdk.incubator.vector,java.logging,java.xml,java.sql,jdk.zipfs,java.management,jdk.unsupported
 
@@ -68,7 +68,7 @@ say "fetching junit-platform-console-standalone $console_version"
 # -- modules: the list above plus what jdeps finds in our jars -----------------------------------
 release=$("$JDK/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
 theirs_cp=$(printf '%s:' "${theirs[@]}")
-found=$("$JDK/bin/jdeps" -q --print-module-deps --ignore-missing-deps --multi-release "$release" \
+found=$("$JDK/bin/jdeps" -q --print-module-deps --no-recursive --ignore-missing-deps --multi-release "$release" \
     --class-path "${theirs_cp%:}" "${ours[@]}" 2>/dev/null | tail -n 1) || found=
 for m in ${found//,/ }; do
     case ",$MODULES," in
@@ -86,19 +86,11 @@ say "jlink --add-modules $MODULES"
     --compress=zip-9 --output "$WORK/runtime" 2>&1 | { grep -v '^WARNING: Using incubator modules' || true; } >&2
 tar -C "$WORK" -czf "$DIR/runtime.tar.gz" runtime
 
-# -- CUDA kernels packed in the core jar, for cuobjdump on the host -------------------------------
-core_jar=""
+# -- CUDA kernels packed in the core jar (run.sh takes them out for cuobjdump; not copied twice) --
+kernels=""
 for jar in "${ours[@]}"; do
-    if "$JDK/bin/jar" tf "$jar" | grep -q '^dev/panamax/Device.class$'; then core_jar=$jar; fi
+    kernels+=$("$JDK/bin/jar" tf "$jar" | grep -E '\.(fatbin|cubin)$' | tr '\n' ' ' || true)
 done
-if [ -n "$core_jar" ]; then
-    mapfile -t fatbins < <("$JDK/bin/jar" tf "$core_jar" | grep -E '\.(fatbin|cubin)$' || true)
-    if [ ${#fatbins[@]} -gt 0 ]; then
-        mkdir -p "$WORK/x" "$DIR/kernels"
-        (cd "$WORK/x" && "$JDK/bin/jar" xf "$core_jar" "${fatbins[@]}")
-        for f in "${fatbins[@]}"; do cp "$WORK/x/$f" "$DIR/kernels/"; done
-    fi
-fi
 
 cp "$ROOT/benchmarks/bundle/run.sh" "$DIR/run.sh"
 cp "$ROOT"/benchmarks/python/*.py "$DIR/python/"
@@ -114,7 +106,7 @@ fi
     echo "commit:   $commit"
     echo "made:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "runtime:  $("$JDK/bin/java" -version 2>&1 | head -n 1), jlink modules $MODULES"
-    echo "kernels:  $(ls "$DIR/kernels" 2>/dev/null | tr '\n' ' ')"
+    echo "kernels:  ${kernels:-none (built without nvcc)}"
     echo
     echo "Run ./run.sh on the GPU host (logs in \$OUT, else ./out). Contents:"
     (cd "$DIR" && find . -type f ! -name BUNDLE.txt -printf '%10s  %p\n' | sort -k2)

@@ -57,18 +57,23 @@ panamax devices >"$OUT/devices.txt" 2>&1
 cat "$OUT/devices.txt"
 
 CUOBJDUMP=$(command -v cuobjdump || { [ -x /usr/local/cuda/bin/cuobjdump ] && echo /usr/local/cuda/bin/cuobjdump; } || true)
-if [ -d "$HERE/kernels" ]; then
-    for f in "$HERE"/kernels/*; do
-        if [ -n "$CUOBJDUMP" ]; then
-            "$CUOBJDUMP" --dump-sass "$f" >"$OUT/sass-$(basename "$f").txt" 2>&1
-            "$CUOBJDUMP" --dump-resource-usage "$f" >"$OUT/resources-$(basename "$f").txt" 2>&1
-            say "SASS of $(basename "$f") in $OUT/sass-$(basename "$f").txt"
-        else
-            say "no cuobjdump on this host: SASS of $(basename "$f") not dumped"
-        fi
-    done
+CORE_JAR=$(ls "$HERE"/lib/panamax-[0-9]*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1)
+if [ -z "$CUOBJDUMP" ]; then
+    say "no cuobjdump on this host: SASS not dumped"
 else
-    say "no CUDA kernels in this bundle's core jar"
+    # the fatbins are resources of the core jar: take them out with python3's zipfile or unzip
+    KERNELS=$(mktemp -d)
+    python3 -m zipfile -e "$CORE_JAR" "$KERNELS" 2>/dev/null || unzip -q "$CORE_JAR" -d "$KERNELS" 2>/dev/null ||
+        say "neither python3 nor unzip here to take the fatbins out of $(basename "$CORE_JAR")"
+    found=0
+    while IFS= read -r f; do
+        name=$(basename "$f")
+        "$CUOBJDUMP" --dump-sass "$f" >"$OUT/sass-$name.txt" 2>&1
+        "$CUOBJDUMP" --dump-resource-usage "$f" >"$OUT/resources-$name.txt" 2>&1
+        found=$((found + 1))
+    done < <(find "$KERNELS" -name '*.fatbin' -o -name '*.cubin')
+    say "SASS and resource use of $found fatbin(s) in $OUT/sass-*.txt, $OUT/resources-*.txt"
+    rm -rf "$KERNELS"
 fi
 
 # -- 3. tests: CUDA conformance and API, CUDA required ------------------------------------------------
@@ -87,7 +92,8 @@ case $TESTS in
 *) TESTS_SUMMARY="FAILED (exit $TESTS)" ;;
 esac
 # the launcher's own summary: "[ N tests successful ]" and friends
-COUNTS=$(sed -n 's/^\[ *\([0-9]*\) tests \(found\|successful\|failed\|aborted\|skipped\) *\]$/\1 \2/p' "$OUT/tests.log" | paste -sd, -)
+COUNTS=$(sed -n 's/^\[ *\([0-9]*\) \(tests found\|tests successful\|tests failed\|tests aborted\|tests skipped\|containers failed\) *\]$/\1 \2/p' \
+    "$OUT/tests.log" | sed 's/^\([0-9]*\) tests /\1 /' | paste -sd, - | sed 's/,/, /g')
 say "tests $TESTS_SUMMARY: ${COUNTS:-no summary} (log: $OUT/tests.log)"
 if [ "$TESTS" -ne 0 ]; then
     grep -E '✘|=> |No tests found' "$OUT/tests.log" | head -n 20 | sed 's/^/    /'
