@@ -16,7 +16,8 @@ record CpuMemory(Arena arena, MemorySegment segment) implements Memory {
         return segment.byteSize();
     }
 
+    /** The segment of m; an empty tensor has no memory (null) and reads as an empty segment. */
     static MemorySegment segment(Memory m) {
-        return ((CpuMemory) m).segment;
+        return m == null ? MemorySegment.NULL : ((CpuMemory) m).segment;
     }
 }

@@ -1,17 +1,171 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
 import dev.panamax.internal.Kernels;
 
-/** PLACEHOLDER: the CPU top-K kernels are being written. */
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Top-k over rows and MoE top-k gating, with {@link TopKSelector}'s ordering rule.
+ *
+ * <p>top-k: x [rows, n] to values [rows, k] (exact copies of the selected elements, x's dtype)
+ * and indices [rows, k] I32. Rows go to workers; a few long rows are cut into parts whose
+ * candidates are merged, which gives the same answer, since the selection is unique.
+ *
+ * <p>gating: logits [tokens, E] to weights [tokens, k] F32 and experts [tokens, k] I32. Experts
+ * are selected on the logits (the order of the probabilities); weights are the softmax
+ * probabilities of those experts, divided by their sum when renormalizing. Tokens go to workers.
+ */
 final class CpuTopK {
+    /** Elements read per step of a row. */
+    private static final int CHUNK = 16384;
+    /** Rows longer than this are cut into parts when there are few rows. */
+    private static final long SPLIT_ROW = 4L * CHUNK;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
+
     private CpuTopK() {
     }
 
-    static void gating(CpuPool pool, Kernels.Gating call) {
-        throw new UnsupportedOperationException("cpu topKGating: not written yet");
+    static void topK(CpuPool pool, Kernels.TopK call) {
+        MemorySegment x = CpuMemory.segment(call.x());
+        long rows = call.rows(), n = call.n();
+        int k = call.k();
+        if (n > SPLIT_ROW && rows < 2L * pool.threads()) {
+            topKSplit(pool, call, x);
+            return;
+        }
+        pool.forRange(rows, Math.max(1, 16384 / n), (lo, hi) -> {
+            Scan scan = new Scan(call.dtype(), x, k);
+            long[] picked = new long[k];
+            for (long r = lo; r < hi; r++) {
+                scan.selector.reset(k);
+                scan.range(r * n, 0, n);
+                scan.selector.drainDescending(picked);
+                writeTopK(call, x, r, picked);
+            }
+        });
     }
 
-    static void topK(CpuPool pool, Kernels.TopK call) {
-        throw new UnsupportedOperationException("cpu topK: not written yet");
+    /** Few long rows: each row in parts (k candidates each), merged per row. */
+    private static void topKSplit(CpuPool pool, Kernels.TopK call, MemorySegment x) {
+        long rows = call.rows(), n = call.n();
+        int k = call.k();
+        int parts = (int) Math.min(CpuPool.ceilDiv(n, SPLIT_ROW / 2), 4L * pool.threads());
+        long[] candidates = new long[(int) (rows * parts * k)];
+        int[] counts = new int[(int) (rows * parts)];
+        pool.forRange(rows * parts, 1, (lo, hi) -> {
+            Scan scan = new Scan(call.dtype(), x, k);
+            long[] picked = new long[k];
+            for (long item = lo; item < hi; item++) {
+                long r = item / parts;
+                int p = (int) (item % parts);
+                long from = n * p / parts, to = n * (p + 1) / parts;
+                scan.selector.reset(k);
+                scan.range(r * n, from, to);
+                int got = scan.selector.size();
+                scan.selector.drainDescending(picked);
+                System.arraycopy(picked, 0, candidates, (int) (item * k), got);
+                counts[(int) item] = got;
+            }
+        });
+        pool.forRange(rows, 1, (lo, hi) -> {
+            TopKSelector merge = new TopKSelector(k);
+            long[] picked = new long[k];
+            for (long r = lo; r < hi; r++) {
+                merge.reset(k);
+                for (int p = 0; p < parts; p++) {
+                    int item = (int) (r * parts + p);
+                    for (int i = 0; i < counts[item]; i++) {
+                        merge.offer(candidates[item * k + i]);
+                    }
+                }
+                merge.drainDescending(picked);
+                writeTopK(call, x, r, picked);
+            }
+        });
+    }
+
+    /** Copies the picked elements of row r (raw, so NaN payloads and -0.0 survive) and their indices. */
+    private static void writeTopK(Kernels.TopK call, MemorySegment x, long r, long[] picked) {
+        MemorySegment values = CpuMemory.segment(call.values());
+        MemorySegment indices = CpuMemory.segment(call.indices());
+        int k = call.k();
+        long src = r * call.n(), dst = r * k;
+        boolean wide = call.dtype() == DType.F32;
+        for (int i = 0; i < k; i++) {
+            int idx = TopKSelector.index(picked[i]);
+            if (wide) {
+                values.setAtIndex(I32, dst + i, x.getAtIndex(I32, src + idx));
+            } else {
+                values.setAtIndex(ValueLayout.JAVA_SHORT, dst + i, x.getAtIndex(ValueLayout.JAVA_SHORT, src + idx));
+            }
+            indices.setAtIndex(I32, dst + i, idx);
+        }
+    }
+
+    static void gating(CpuPool pool, Kernels.Gating call) {
+        MemorySegment logits = CpuMemory.segment(call.logits());
+        MemorySegment weights = CpuMemory.segment(call.weights());
+        MemorySegment experts = CpuMemory.segment(call.indices());
+        int e = call.experts(), k = call.k();
+        SoftmaxRow math = SoftmaxRow.get();
+        pool.forRange(call.tokens(), Math.max(1, 8192 / e), (lo, hi) -> {
+            float[] row = new float[e];
+            float[] ms = new float[2];
+            float[] w = new float[k];
+            long[] picked = new long[k];
+            TopKSelector selector = new TopKSelector(k);
+            for (long t = lo; t < hi; t++) {
+                Elements.load(logits, call.dtype(), t * e, row, 0, e);
+                selector.reset(k);
+                selector.offerAll(row, e, 0);
+                selector.drainDescending(picked);
+                math.maxSum(row, e, ms);
+                float max = ms[0], inv = 1f / ms[1];
+                float sum = 0f;
+                for (int i = 0; i < k; i++) {
+                    float p = max == Float.NEGATIVE_INFINITY ? 0f
+                            : (float) Math.exp(row[TopKSelector.index(picked[i])] - max) * inv;
+                    w[i] = p;
+                    sum += p;
+                }
+                if (call.renormalize()) {
+                    // a row of -inf has p = 0 everywhere: 0 / 0 is NaN, as the reference's p / sum(p)
+                    float norm = 1f / sum;
+                    for (int i = 0; i < k; i++) {
+                        w[i] = sum == 0f ? Float.NaN : w[i] * norm;
+                    }
+                }
+                long at = t * k;
+                for (int i = 0; i < k; i++) {
+                    weights.setAtIndex(ValueLayout.JAVA_FLOAT, at + i, w[i]);
+                    experts.setAtIndex(I32, at + i, TopKSelector.index(picked[i]));
+                }
+            }
+        });
+    }
+
+    /** Reads a row range in chunks into a selector. */
+    private static final class Scan {
+        final DType dtype;
+        final MemorySegment x;
+        final TopKSelector selector;
+        final float[] buf = new float[CHUNK];
+
+        Scan(DType dtype, MemorySegment x, int k) {
+            this.dtype = dtype;
+            this.x = x;
+            this.selector = new TopKSelector(k);
+        }
+
+        /** Offers elements [from, to) of the row starting at element {@code rowStart}. */
+        void range(long rowStart, long from, long to) {
+            for (long c = from; c < to; c += CHUNK) {
+                int len = (int) Math.min(CHUNK, to - c);
+                Elements.load(x, dtype, rowStart + c, buf, 0, len);
+                selector.offerAll(buf, len, c);
+            }
+        }
     }
 }

@@ -69,6 +69,13 @@ public final class Data {
         return x;
     }
 
+    /** {@code n} copies of {@code value}: NaN to poison an output, so that an unwritten element fails. */
+    public static float[] filled(int n, float value) {
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, value);
+        return x;
+    }
+
     /** {@code values} rounded to {@code dtype} and widened back: what a kernel reading that dtype sees. */
     public static float[] roundTo(DType dtype, float[] values) {
         float[] out = values.clone();

@@ -30,4 +30,12 @@ public final class Tolerances {
             default -> throw new IllegalArgumentException(dtype.toString());
         };
     }
+
+    /** The least precise of two floating-point dtypes, whose tolerance a mixed call gets. */
+    public static DType narrowest(DType a, DType b) {
+        if (a == DType.BF16 || b == DType.BF16) {
+            return DType.BF16;
+        }
+        return a == DType.F16 || b == DType.F16 ? DType.F16 : DType.F32;
+    }
 }

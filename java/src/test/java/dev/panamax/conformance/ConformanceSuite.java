@@ -1,0 +1,148 @@
+package dev.panamax.conformance;
+
+import dev.panamax.Device;
+import dev.panamax.internal.DeviceHandle;
+import dev.panamax.testing.TestDevices;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The conformance suite every backend passes: each op against the float64 reference on fresh
+ * random inputs (the seed is in every failure message; {@code -Dpanamax.seed=N} replays it),
+ * awkward shapes, poisoned outputs, empty tensors, conversions and copies, determinism and
+ * several threads at once. One tolerance table ({@code Tolerances}) for every backend.
+ *
+ * <p>A backend adds a thin subclass in its own test package:
+ * <pre>{@code
+ * class OpenClConformanceTest extends ConformanceSuite {
+ *     protected String spec() { return "opencl:0"; }
+ * }
+ * }</pre>
+ * The device is opened once per class with {@link TestDevices#openOrSkip}: an absent backend
+ * skips the whole suite, unless {@code panamax.require} names it, and then every test fails.
+ * The groups of cases are nested classes (one file each); after every test, every tensor it
+ * made on the device must be closed again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ConformanceSuite {
+    private Device device;
+    private int openBefore;
+
+    /** The spec of the device under test, e.g. {@code "cpu"}, {@code "opencl:0"}, {@code "cuda:0"}. */
+    protected abstract String spec();
+
+    @BeforeAll
+    final void openDevice() {
+        device = TestDevices.openOrSkip(spec());
+    }
+
+    @AfterAll
+    final void closeDevice() {
+        if (device != null) {
+            device.close();
+        }
+    }
+
+    /** The device under test (a handle of its own: closing it at the end frees what a failed test left). */
+    protected final Device device() {
+        return device;
+    }
+
+    @BeforeEach
+    final void countOpenTensors() {
+        openBefore = ((DeviceHandle) device).openTensorCount();
+    }
+
+    @AfterEach
+    final void everyTensorClosed() {
+        int open = ((DeviceHandle) device).openTensorCount();
+        if (open != openBefore) {
+            throw new AssertionError("the test left " + (open - openBefore) + " tensor(s) open on " + device.spec()
+                    + " (an op that leaks its outputs, or a test without try-with-resources)");
+        }
+    }
+
+    @Nested
+    class Gemm extends GemmCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Softmax extends SoftmaxCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Attention extends AttentionCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Gating extends GatingCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class TopK extends TopKCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Empty extends EmptyCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Conversion extends ConversionCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Tensors extends TensorCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Determinism extends DeterminismCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Concurrency extends ConcurrencyCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.panamax.cpu;
+
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Tensor;
+import dev.panamax.reference.Reference64;
+import dev.panamax.testing.Check;
+import dev.panamax.testing.Data;
+import dev.panamax.testing.Tolerances;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The CPU GEMM against the float64 reference: transposes, batches, alpha/beta, edges, dtypes. */
+class CpuGemmTest {
+    private final Device cpu = Device.cpu();
+
+    /** Runs one gemm and checks it; c starts as NaN when beta == 0 (it must be ignored). */
+    private void check(DType ab, DType cType, int batch, int m, int n, int k, boolean ta, boolean tb, boolean bBatched,
+                       float alpha, float beta) {
+        Data data = Data.fresh();
+        float[] a = Data.roundTo(ab, data.normal(batch * m * k, 1));
+        int bCount = (bBatched ? batch : 1) * k * n;
+        float[] b = Data.roundTo(ab, data.normal(bCount, 1));
+        float[] c0 = new float[batch * m * n];
+        if (beta == 0f) {
+            java.util.Arrays.fill(c0, Float.NaN);
+        } else {
+            c0 = Data.roundTo(cType, data.normal(batch * m * n, 1));
+        }
+        long[] aShape = ta ? new long[] {k, m} : new long[] {m, k};
+        long[] bShape = tb ? new long[] {n, k} : new long[] {k, n};
+        long[] cShape = {m, n};
+        if (batch > 1 || bBatched) {
+            aShape = new long[] {batch, aShape[0], aShape[1]};
+            cShape = new long[] {batch, m, n};
+            if (bBatched) {
+                bShape = new long[] {batch, bShape[0], bShape[1]};
+            }
+        }
+        float[] out;
+        try (Tensor ta1 = Data.tensor(cpu, ab, a, aShape); Tensor tb1 = Data.tensor(cpu, ab, b, bShape);
+             Tensor tc = Data.tensor(cpu, cType, c0, cShape)) {
+            Ops.gemm(alpha, ta1, ta, tb1, tb, beta, tc);
+            out = tc.toFloatArray();
+        }
+        double[] ref = Reference64.gemm(batch, m, n, k, alpha, a, ta, b, tb, bBatched, beta, c0);
+        DType narrow = cType == DType.F32 ? ab : cType;
+        String what = "gemm " + ab + "->" + cType + " batch " + batch + " [" + m + "," + n + "," + k + "] ta " + ta + " tb " + tb
+                + " bBatched " + bBatched + " alpha " + alpha + " beta " + beta;
+        Check.close(what, out, ref, Tolerances.accumulate(narrow), data);
+    }
+
+    @Test
+    void awkwardShapesAllTransposes() {
+        int[][] shapes = {{1, 1, 1}, {7, 33, 127}, {33, 7, 1}, {127, 129, 300}, {1, 1000, 3}, {65, 17, 513}, {3, 2100, 5}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                check(DType.F32, DType.F32, 1, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, false, 1f, 0f);
+            }
+        }
+    }
+
+    @Test
+    void alphaBetaAndBatches() {
+        check(DType.F32, DType.F32, 3, 37, 45, 270, false, true, true, 0.5f, -1.25f);
+        check(DType.F32, DType.F32, 4, 20, 9, 11, true, false, false, 2f, 1f);
+        check(DType.F32, DType.F32, 50, 5, 6, 7, true, true, true, -1f, 0f);
+        check(DType.F32, DType.F32, 2, 300, 200, 100, false, false, false, 1f, 0.5f);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F16", "BF16"})
+    void sixteenBit(DType dtype) {
+        check(dtype, dtype, 1, 33, 70, 300, false, false, false, 1f, 0f);
+        check(dtype, dtype, 2, 70, 33, 600, true, true, true, 0.75f, 0.5f);
+        check(dtype, DType.F32, 2, 19, 130, 260, false, true, false, 1f, 2f);
+        check(dtype, dtype, 1, 1, 1, 1, true, false, false, 1f, 0f);
+    }
+
+    @Test
+    void emptyInnerDimension() {
+        check(DType.F32, DType.F32, 1, 5, 7, 0, false, false, false, 1f, 0f);
+        check(DType.F32, DType.F32, 2, 5, 7, 0, true, true, true, 1f, 3f);
+        check(DType.BF16, DType.BF16, 1, 5, 7, 0, false, false, false, 1f, -2f);
+    }
+
+    @Test
+    void integersAreExact() {
+        Data data = Data.fresh();
+        int m = 70, n = 90, k = 300;
+        float[] a = data.integers(m * k, -3, 3), b = data.integers(k * n, -3, 3);
+        try (Tensor ta = cpu.tensor(a, m, k); Tensor tb = cpu.tensor(b, k, n); Tensor c = Ops.matmul(ta, tb)) {
+            double[] ref = Reference64.gemm(1, m, n, k, 1, a, false, b, false, false, 0, null);
+            float[] out = c.toFloatArray();
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(ref[i], out[i], 0.0, "element " + i + "; " + data.describe());
+            }
+        }
+    }
+
+    /** The same call on pools of 1 and 3 threads gives the same bits. */
+    @Test
+    void sameBitsWhateverTheThreads() {
+        Data data = Data.fresh();
+        int m = 301, n = 203, k = 777;
+        float[] a = data.normal(m * k, 1), b = data.normal(k * n, 1);
+        float[] one = KernelRun.gemm(1, a, b, m, n, k);
+        float[] three = KernelRun.gemm(3, a, b, m, n, k);
+        assertArrayEquals(one, three, data.describe());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.panamax.cpu;
+
+import dev.panamax.DType;
+import dev.panamax.internal.Kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Runs CPU kernels directly on a pool of a chosen size, to compare results across thread counts. */
+final class KernelRun {
+    private KernelRun() {
+    }
+
+    static CpuMemory memory(Arena arena, float[] values) {
+        MemorySegment s = arena.allocate((long) values.length * 4, 64);
+        MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT, 0, values.length);
+        return new CpuMemory(arena, s);
+    }
+
+    static float[] floats(CpuMemory m) {
+        return m.segment().toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    static float[] gemm(int threads, float[] a, float[] b, int m, int n, int k) {
+        try (Arena arena = Arena.ofShared()) {
+            CpuMemory c = memory(arena, new float[m * n]);
+            new CpuKernels(new CpuPool(threads)).gemm(new Kernels.Gemm(DType.F32, DType.F32, 1, m, n, k, 1f,
+                    memory(arena, a), false, memory(arena, b), false, false, 0f, c));
+            return floats(c);
+        }
+    }
+
+    static float[] attention(int threads, float[] q, float[] k, float[] v, int hq, int hkv, int sq, int skv, int d, boolean causal) {
+        try (Arena arena = Arena.ofShared()) {
+            CpuMemory out = memory(arena, new float[hq * sq * d]);
+            new CpuKernels(new CpuPool(threads)).attention(new Kernels.Attention(DType.F32, 1, hq, hkv, sq, skv, d, causal,
+                    (float) (1 / Math.sqrt(d)), memory(arena, q), memory(arena, k), memory(arena, v), out));
+            return floats(out);
+        }
+    }
+
+    static float[] softmax(int threads, float[] x, int rows, int cols) {
+        try (Arena arena = Arena.ofShared()) {
+            CpuMemory out = memory(arena, new float[rows * cols]);
+            new CpuKernels(new CpuPool(threads)).softmax(new Kernels.Softmax(DType.F32, rows, cols, memory(arena, x), out));
+            return floats(out);
+        }
+    }
+}
