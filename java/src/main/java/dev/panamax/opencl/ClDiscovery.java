@@ -76,8 +76,14 @@ final class ClDiscovery {
                 addDevices(arena, platform, all);
             }
         }
-        all.sort(Comparator.comparing(d -> !d.gpu())); // stable: platform and device order kept
-        return List.copyOf(all);
+        return inSpecOrder(all);
+    }
+
+    /** GPUs first, then the rest; each group keeps platform order and device order (a stable sort). */
+    static List<ClDeviceId> inSpecOrder(List<ClDeviceId> devices) {
+        List<ClDeviceId> sorted = new ArrayList<>(devices);
+        sorted.sort(Comparator.comparing(d -> !d.gpu()));
+        return List.copyOf(sorted);
     }
 
     private static void addDevices(Arena arena, MemorySegment platform, List<ClDeviceId> all) {
