@@ -91,6 +91,7 @@ class OpenClLeakTest extends OpenClDeviceTest {
     }
 
     /** Eight op calls, each making and closing its outputs. */
+    @SuppressWarnings("try") // the outputs exist to be made and closed
     private static void round(Tensor a, Tensor b, Tensor x, Tensor q, Tensor kv) {
         try (Tensor c = Ops.matmul(a, b); Tensor s = Ops.softmax(x);
              Tensor decode = Ops.attention(q, kv, kv, true); // Sq = 3: the split path with its scratch
