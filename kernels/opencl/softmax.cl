@@ -6,8 +6,8 @@
 // 256-wide work-group: a work-group per row when rows are long (threads_per_row = 256, rows of
 // any length, millions included), several rows per work-group when they are short (the host
 // picks about cols / 4 work-items per row), so that no work-group idles on a 7-wide row.
-// Pass 1 reads the row once, coalesced, keeping a running (max, sum of exp(x - max)) per
-// work-item that rescales its sum when the max grows (online softmax); the segment combines
+// Pass 1 reads the row once, coalesced, keeping a running (max, compensated sum of exp(x - max))
+// per work-item that rescales its sum when the max grows (online softmax, row_stats.h); the segment combines
 // them by a tree reduction in local memory. Pass 2 reads the row again and writes
 // exp(x - max) / sum. Every work-item writes only the elements it read after the reduction's
 // barrier, so out may alias x.
@@ -32,17 +32,15 @@ inline void softmax_body(const __global elem_t *x, __global elem_t *out, const s
     const bool active = row < p.rows;
     const ulong base = row * p.cols;
 
-    float m = -INFINITY;
-    float s = 0.0f;
-    int bad = 0;
+    row_stats mine = stats_empty();
     if (active) {
         for (ulong j = lane; j < p.cols; j += tpr) {
-            add_to_stats(&m, &s, &bad, load_elem(x, base + j));
+            stats_add(&mine, load_elem(x, base + j));
         }
     }
     float row_max, row_sum;
     int row_bad;
-    reduce_row_stats(m, s, bad, tpr, red_max, red_sum, red_bad, &row_max, &row_sum, &row_bad);
+    reduce_row_stats(mine, tpr, red_max, red_sum, red_bad, &row_max, &row_sum, &row_bad);
 
     if (active) {
         for (ulong j = lane; j < p.cols; j += tpr) {

@@ -59,19 +59,17 @@ void topk_gating(const __global elem_t *logits, __global float *weights, __globa
     __local float *values = row_values + slot * e_count;
 
     // Stage the row and fold this work-item's experts into the row statistics.
-    float m = -INFINITY;
-    float s = 0.0f;
-    int bad = 0;
+    row_stats stats = stats_empty();
     if (active) {
         for (uint e = lane; e < e_count; e += tpt) {
             float x = load_elem(logits, token * e_count + e);
             values[e] = x;
-            add_to_stats(&m, &s, &bad, x);
+            stats_add(&stats, x);
         }
     }
     float row_max, row_sum;
     int row_bad;
-    reduce_row_stats(m, s, bad, tpt, red_max, red_sum, red_bad, &row_max, &row_sum, &row_bad);
+    reduce_row_stats(stats, tpt, red_max, red_sum, red_bad, &row_max, &row_sum, &row_bad);
 
     // This work-item's best remaining expert; taken experts are bits of `taken`.
     uint taken = 0;

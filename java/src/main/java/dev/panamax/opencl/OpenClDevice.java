@@ -1,7 +1,6 @@
 package dev.panamax.opencl;
 
 import dev.panamax.Backend;
-import dev.panamax.DeviceException;
 import dev.panamax.DeviceOutOfMemoryException;
 import dev.panamax.DeviceUnavailableException;
 import dev.panamax.bindings.opencl.OpenCL;
@@ -149,7 +148,10 @@ final class OpenClDevice implements BackendDevice {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment mem = OpenCL.clCreateBuffer(context, OpenCL.CL_MEM_READ_WRITE(), bytes, MemorySegment.NULL, status);
-            ClErrors.check(status.get(ValueLayout.JAVA_INT, 0), spec + ": clCreateBuffer(" + bytes + " bytes)");
+            int created = status.get(ValueLayout.JAVA_INT, 0);
+            if (created != ClErrors.CL_SUCCESS) {
+                throw ClErrors.error(created, spec + ": clCreateBuffer(" + bytes + " bytes)");
+            }
             live.buffers.incrementAndGet();
             return new ClMemory(mem, bytes);
         }
@@ -159,7 +161,10 @@ final class OpenClDevice implements BackendDevice {
     public void free(Memory memory) {
         // Commands already queued keep the buffer alive until they finish (the OpenCL retain rule).
         live.buffers.decrementAndGet();
-        ClErrors.check(OpenCL.clReleaseMemObject(ClMemory.handle(memory)), spec + ": clReleaseMemObject");
+        int status = OpenCL.clReleaseMemObject(ClMemory.handle(memory));
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clReleaseMemObject");
+        }
     }
 
     /** A buffer for one call's intermediate results, released when closed (after its last enqueue). */
@@ -196,20 +201,29 @@ final class OpenClDevice implements BackendDevice {
 
     @Override
     public void copyIn(MemorySegment src, Memory dst, long bytes) {
-        ClErrors.check(OpenCL.clEnqueueWriteBuffer(queue, ClMemory.handle(dst), OpenCL.CL_TRUE(), 0, bytes, src,
-                0, MemorySegment.NULL, MemorySegment.NULL), spec + ": clEnqueueWriteBuffer(" + bytes + " bytes)");
+        int status = OpenCL.clEnqueueWriteBuffer(queue, ClMemory.handle(dst), OpenCL.CL_TRUE(), 0, bytes, src,
+                0, MemorySegment.NULL, MemorySegment.NULL);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clEnqueueWriteBuffer(" + bytes + " bytes)");
+        }
     }
 
     @Override
     public void copyOut(Memory src, MemorySegment dst, long bytes) {
-        ClErrors.check(OpenCL.clEnqueueReadBuffer(queue, ClMemory.handle(src), OpenCL.CL_TRUE(), 0, bytes, dst,
-                0, MemorySegment.NULL, MemorySegment.NULL), spec + ": clEnqueueReadBuffer(" + bytes + " bytes)");
+        int status = OpenCL.clEnqueueReadBuffer(queue, ClMemory.handle(src), OpenCL.CL_TRUE(), 0, bytes, dst,
+                0, MemorySegment.NULL, MemorySegment.NULL);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clEnqueueReadBuffer(" + bytes + " bytes)");
+        }
     }
 
     @Override
     public void copy(Memory src, Memory dst, long bytes) {
-        ClErrors.check(OpenCL.clEnqueueCopyBuffer(queue, ClMemory.handle(src), ClMemory.handle(dst), 0, 0, bytes,
-                0, MemorySegment.NULL, MemorySegment.NULL), spec + ": clEnqueueCopyBuffer(" + bytes + " bytes)");
+        int status = OpenCL.clEnqueueCopyBuffer(queue, ClMemory.handle(src), ClMemory.handle(dst), 0, 0, bytes,
+                0, MemorySegment.NULL, MemorySegment.NULL);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clEnqueueCopyBuffer(" + bytes + " bytes)");
+        }
     }
 
     @Override
@@ -224,7 +238,10 @@ final class OpenClDevice implements BackendDevice {
 
     @Override
     public void synchronize() {
-        ClErrors.check(OpenCL.clFinish(queue), spec + ": clFinish");
+        int status = OpenCL.clFinish(queue);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clFinish");
+        }
     }
 
     /**
@@ -282,11 +299,6 @@ final class OpenClDevice implements BackendDevice {
             live.events.decrementAndGet();
             OpenCL.clReleaseEvent(event);
         }
-    }
-
-    /** A {@link DeviceException} naming this device, for failures that have no OpenCL status. */
-    DeviceException failure(String message) {
-        return new DeviceException(spec + ": " + message);
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.panamax.DType;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Memory;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The OpenCL kernel set of one device: one class per op family picks the kernel variant for the
  * shape and queues it; this class names the program each needs. Programs are built on first use,
@@ -11,6 +13,11 @@ import dev.panamax.internal.Memory;
  */
 final class OpenClKernels implements Kernels {
     private final OpenClDevice device;
+    /** The programs this kernel set has asked for, so that a launch does not rebuild their option strings. */
+    private final ConcurrentHashMap<ProgramKey, ClProgram> programs = new ConcurrentHashMap<>();
+
+    private record ProgramKey(String file, DType elem, DType out) {
+    }
 
     OpenClKernels(OpenClDevice device) {
         this.device = device;
@@ -22,6 +29,16 @@ final class OpenClKernels implements Kernels {
 
     /** Program {@code file} with its input dtype {@code elem} (and output dtype {@code out}, or null). */
     ClProgram program(String file, DType elem, DType out) {
+        ProgramKey key = new ProgramKey(file, elem, out);
+        ClProgram cached = programs.get(key);
+        if (cached == null) {
+            cached = device.programs().get(file, options(elem, out)); // builds at most once per device
+            programs.putIfAbsent(key, cached);
+        }
+        return cached;
+    }
+
+    private String options(DType elem, DType out) {
         StringBuilder options = new StringBuilder();
         if (elem != null) {
             options.append("-DELEM_DTYPE=").append(macro(elem)).append(' ');
@@ -32,7 +49,7 @@ final class OpenClKernels implements Kernels {
         if (device.facts().fp16()) {
             options.append("-DPANAMAX_NATIVE_HALF");
         }
-        return device.programs().get(file, options.toString().strip());
+        return options.toString().strip();
     }
 
     private static String macro(DType t) {
