@@ -16,6 +16,8 @@
 // Variants:
 // - attention_flash_tiled: a work-group per (batch, head, block of 16 queries), over all keys;
 //   chosen when Sq > 16.
+// Grids put the dimension that may be large (batch x heads) first: some drivers allow only 65535
+// work-groups along dimensions 1 and 2.
 // - attention_decode_split + attention_decode_combine: decoding (Sq <= 16, Sq == 1 above all). A
 //   work-group per (batch, kv head, block of 16 rows, key split): its rows are the (query head,
 //   query) pairs that share the kv head, so K and V are read once for the whole GQA group, and the
@@ -132,15 +134,13 @@ inline ulong visible_end(ulong i, const attention_params p) {
     return last < 0 ? 0 : min(p.skv, (ulong) last + 1);
 }
 
-__kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
-void attention_flash_tiled(const __global elem_t *q, const __global elem_t *k, const __global elem_t *v,
-                           __global elem_t *out, const attention_params p,
-                           __local float *q_tile, __local float *kv_tile, __local float *scores) {
+// The 16 queries from q0 of head bh (b * Hq + h): stage, attend over their visible keys, write.
+inline void attend_query_block(const __global elem_t *q, const __global elem_t *k, const __global elem_t *v,
+                               __global elem_t *out, const attention_params p, ulong bh, ulong q0,
+                               __local float *q_tile, __local float *kv_tile, __local float *scores) {
     const uint lid = get_local_id(0);
     const uint row = lid / ROW_THREADS;
     const uint lane = lid % ROW_THREADS;
-    const ulong q0 = (ulong) get_group_id(0) * ROWS;
-    const ulong bh = get_group_id(1); // b * Hq + h
     const ulong b = bh / p.hq;
     const ulong kv_head = (bh % p.hq) / (p.hq / p.hkv);
     const ulong kv_offset = (b * p.hkv + kv_head) * p.skv * p.d;
@@ -170,6 +170,19 @@ void attention_flash_tiled(const __global elem_t *q, const __global elem_t *k, c
     }
 }
 
+// Grid: dimension 0 is B * Hq work-groups; dimension 1 the query blocks, capped by the host at
+// 65535 (a limit of some drivers), each work-group striding over the blocks it is given. Every
+// read of q_tile ends before a barrier inside attend_keys, so the next block may restage it.
+__kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
+void attention_flash_tiled(const __global elem_t *q, const __global elem_t *k, const __global elem_t *v,
+                           __global elem_t *out, const attention_params p,
+                           __local float *q_tile, __local float *kv_tile, __local float *scores) {
+    const ulong blocks = (p.sq + ROWS - 1) / ROWS;
+    for (ulong block = get_group_id(1); block < blocks; block += get_num_groups(1)) {
+        attend_query_block(q, k, v, out, p, get_group_id(0), block * ROWS, q_tile, kv_tile, scores);
+    }
+}
+
 // Partial results: for row r (its index in q order) and split s, partial_o[(r * splits + s) * D + c]
 // is the unnormalized output and partial_ml[2 * (r * splits + s)] its max, + 1 its sum.
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
@@ -179,9 +192,9 @@ void attention_decode_split(const __global elem_t *q, const __global elem_t *k, 
     const uint lid = get_local_id(0);
     const uint row = lid / ROW_THREADS;
     const uint lane = lid % ROW_THREADS;
-    const uint split = get_group_id(0);
+    const ulong bkv = get_group_id(0); // b * Hkv + kv head
     const ulong r0 = (ulong) get_group_id(1) * ROWS;
-    const ulong bkv = get_group_id(2); // b * Hkv + kv head
+    const uint split = get_group_id(2);
     const ulong group = p.hq / p.hkv;
     const ulong group_rows = group * p.sq; // (query head, query) pairs of this kv head, in q order
     // Those rows are contiguous in q and out: head kv_head * group + g, query i is row g * Sq + i.
@@ -227,13 +240,15 @@ void attention_decode_split(const __global elem_t *q, const __global elem_t *k, 
     }
 }
 
-// One work-item per (column, row) over all B * Hq * Sq rows: out = sum_s w_s o_s / sum_s w_s l_s
-// with w_s = exp(m_s - max_s m_s), over the splits that saw a key; zeros when none did.
+// One work-item per (row, column) over all B * Hq * Sq rows, in a one-dimensional grid of
+// ceil(D / 64) work-groups per row: out = sum_s w_s o_s / sum_s w_s l_s with
+// w_s = exp(m_s - max_s m_s), over the splits that saw a key; zeros when none did.
 __kernel __attribute__((reqd_work_group_size(COMBINE_THREADS, 1, 1)))
 void attention_decode_combine(const __global float *partial_o, const __global float *partial_ml,
                               __global elem_t *out, const attention_params p) {
-    const uint c = get_global_id(0);
-    const ulong row = get_global_id(1);
+    const ulong column_groups = (p.d + COMBINE_THREADS - 1) / COMBINE_THREADS;
+    const ulong row = get_group_id(0) / column_groups;
+    const uint c = (uint) (get_group_id(0) % column_groups) * COMBINE_THREADS + get_local_id(0);
     if (c >= p.d) {
         return;
     }

@@ -8,7 +8,8 @@
 // kernel (zero-filled tile loads, guarded stores), never padded by copies.
 //
 // Variant:
-// - gemm_tiled: one 16 x 16 work-group per 64 x 64 tile of c (grid: N/64 x M/64 x batch). Each
+// - gemm_tiled: one 16 x 16 work-group per 64 x 64 tile of c (grid: N/64 x M/64 x batch, the
+//   last two capped at 65535 with the work-groups striding over the rest). Each
 //   K step stages a 64 x 16 tile of op(a) and a 16 x 64 tile of op(b) in local memory, k-major,
 //   converted to float; each work-item keeps a 4 x 4 block of c in registers, rows ty + 16 i and
 //   columns tx + 16 j, so that its local reads are broadcasts or consecutive words (no bank
@@ -25,27 +26,19 @@
 #define BLOCK_N (TILE_N / THREADS_X)
 
 typedef struct {
-    ulong m, n, k;
+    ulong batch, m, n, k;
     ulong batch_stride_a, batch_stride_b, batch_stride_c;
     float alpha, beta;
     int trans_a, trans_b;
 } gemm_params;
 
-__kernel __attribute__((reqd_work_group_size(THREADS_X, THREADS_Y, 1)))
-void gemm_tiled(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const gemm_params p) {
-    // +1 column of padding: the k-fastest stores of the non-transposed loads then hit distinct banks.
-    __local float a_tile[TILE_K][TILE_M + 1];
-    __local float b_tile[TILE_K][TILE_N + 1];
-
+// One 64 x 64 tile of c, rows from row0 and columns from col0, of one batch matrix (a, b, c
+// already point at it). a_tile and b_tile are the kernel's local tiles.
+inline void gemm_tile(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const gemm_params p,
+                      ulong row0, ulong col0, __local float (*a_tile)[TILE_M + 1], __local float (*b_tile)[TILE_N + 1]) {
     const int tx = get_local_id(0);
     const int ty = get_local_id(1);
     const int tid = ty * THREADS_X + tx;
-    const ulong row0 = (ulong) get_group_id(1) * TILE_M;
-    const ulong col0 = (ulong) get_group_id(0) * TILE_N;
-    const ulong batch = get_group_id(2);
-    a += batch * p.batch_stride_a;
-    b += batch * p.batch_stride_b;
-    c += batch * p.batch_stride_c;
 
     float acc[BLOCK_M][BLOCK_N];
 #pragma unroll
@@ -125,6 +118,23 @@ void gemm_tiled(const __global elem_t *a, const __global elem_t *b, __global out
                 }
                 store_out(c, at, r);
             }
+        }
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(THREADS_X, THREADS_Y, 1)))
+void gemm_tiled(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const gemm_params p) {
+    // +1 column of padding: the k-fastest stores of the non-transposed loads then hit distinct banks.
+    __local float a_tile[TILE_K][TILE_M + 1];
+    __local float b_tile[TILE_K][TILE_N + 1];
+    const ulong m_tiles = (p.m + TILE_M - 1) / TILE_M;
+    const ulong col0 = (ulong) get_group_id(0) * TILE_N;
+    // Some drivers allow at most 65535 work-groups along grid dimensions 1 and 2, so the host caps
+    // them there and each work-group strides over the row tiles and batches it is given.
+    for (ulong batch = get_group_id(2); batch < p.batch; batch += get_num_groups(2)) {
+        for (ulong tile = get_group_id(1); tile < m_tiles; tile += get_num_groups(1)) {
+            gemm_tile(a + batch * p.batch_stride_a, b + batch * p.batch_stride_b, c + batch * p.batch_stride_c, p,
+                      tile * TILE_M, col0, a_tile, b_tile);
         }
     }
 }

@@ -25,10 +25,11 @@ final class ClAttention {
         ClProgram program = kernels.program("attention.cl", call.dtype(), null);
         int d = call.d();
         int bk = keysPerTile(device.facts().localMemory(), d);
-        if (call.sq() <= DECODE_MAX_SQ) {
-            decode(device, program, call, bk);
+        long rowGroups = OpenClKernels.ceilDiv(call.hq() / call.hkv() * call.sq(), ROWS);
+        if (call.sq() <= DECODE_MAX_SQ && rowGroups <= kernels.groupsYZ()) {
+            decode(kernels, program, call, bk);
         } else {
-            tiled(device, program, call, bk);
+            tiled(kernels, program, call, bk);
         }
     }
 
@@ -60,18 +61,20 @@ final class ClAttention {
         return args.local(4L * ROWS * d).local(4L * bk * (d + 1)).local(4L * ROWS * bk);
     }
 
-    private static void tiled(OpenClDevice device, ClProgram program, Attention call, int bk) {
+    private static void tiled(OpenClKernels kernels, ClProgram program, Attention call, int bk) {
         int group = OpenClDevice.GROUP_SIZE;
         try (ClArgs args = new ClArgs()) {
             args.buffer(call.q()).buffer(call.k()).buffer(call.v()).buffer(call.out());
             params(args, call, call.skv(), bk, 1);
             locals(args, call.d(), bk);
-            long[] global = {OpenClKernels.ceilDiv(call.sq(), ROWS) * group, call.batch() * call.hq()};
-            device.launch(program, "attention_flash_tiled", args, global, new long[] {group, 1});
+            long blocks = Math.min(OpenClKernels.ceilDiv(call.sq(), ROWS), kernels.groupsYZ());
+            long[] global = {call.batch() * call.hq() * group, blocks};
+            kernels.device().launch(program, "attention_flash_tiled", args, global, new long[] {group, 1});
         }
     }
 
-    private static void decode(OpenClDevice device, ClProgram program, Attention call, int bk) {
+    private static void decode(OpenClKernels kernels, ClProgram program, Attention call, int bk) {
+        OpenClDevice device = kernels.device();
         int group = OpenClDevice.GROUP_SIZE;
         int d = call.d();
         long groupRows = call.hq() / call.hkv() * call.sq(); // (query head, query) pairs per kv head
@@ -79,7 +82,8 @@ final class ClAttention {
         long workGroups = call.batch() * call.hkv() * rowGroups;
         long target = (long) GROUPS_PER_UNIT * device.facts().computeUnits();
         long tiles = Math.max(1, OpenClKernels.ceilDiv(call.skv(), bk));
-        long wanted = Math.max(1, Math.min(tiles, OpenClKernels.ceilDiv(target, workGroups)));
+        long wanted = Math.max(1, Math.min(Math.min(tiles, kernels.groupsYZ()),
+                OpenClKernels.ceilDiv(target, workGroups)));
         long kvChunk = OpenClKernels.ceilDiv(tiles, wanted) * bk;
         long splits = Math.max(1, OpenClKernels.ceilDiv(call.skv(), kvChunk));
         long rows = call.batch() * call.hq() * call.sq();
@@ -90,14 +94,14 @@ final class ClAttention {
                         .buffer(partialO.memory()).buffer(partialMl.memory());
                 params(args, call, kvChunk, bk, splits);
                 locals(args, d, bk);
-                long[] global = {splits * group, rowGroups, call.batch() * call.hkv()};
+                long[] global = {call.batch() * call.hkv() * group, rowGroups, splits};
                 device.launch(program, "attention_decode_split", args, global, new long[] {group, 1, 1});
             }
             try (ClArgs args = new ClArgs()) {
                 args.buffer(partialO.memory()).buffer(partialMl.memory()).buffer(call.out());
                 params(args, call, kvChunk, bk, splits);
-                long[] global = {OpenClKernels.ceilDiv(d, COMBINE_THREADS) * COMBINE_THREADS, rows};
-                device.launch(program, "attention_decode_combine", args, global, new long[] {COMBINE_THREADS, 1});
+                long[] global = {rows * OpenClKernels.ceilDiv(d, COMBINE_THREADS) * COMBINE_THREADS};
+                device.launch(program, "attention_decode_combine", args, global, new long[] {COMBINE_THREADS});
             }
         }
     }

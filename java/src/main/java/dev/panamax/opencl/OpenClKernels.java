@@ -91,6 +91,21 @@ final class OpenClKernels implements Kernels {
         ClConvert.run(this, src, from, dst, to, count);
     }
 
+    /** Work-groups the kernels ask for along grid dimensions 1 and 2 at most (NVIDIA's OpenCL allows no more). */
+    static final long MAX_GROUPS_Y_Z = 65535;
+
+    /** {@link #MAX_GROUPS_Y_Z}, lowered by tests so that small shapes take the kernels' striding loops. */
+    private volatile long groupsYZ = MAX_GROUPS_Y_Z;
+
+    long groupsYZ() {
+        return groupsYZ;
+    }
+
+    /** For tests only: the cap on grid dimensions 1 and 2; restore {@link #MAX_GROUPS_Y_Z} afterwards. */
+    void capGroupsYZ(long cap) {
+        groupsYZ = cap;
+    }
+
     static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }

@@ -3,6 +3,8 @@ package dev.panamax.opencl;
 import dev.panamax.DType;
 import dev.panamax.Tensor;
 import dev.panamax.internal.Half;
+import dev.panamax.internal.Leases;
+import dev.panamax.internal.TensorImpl;
 import dev.panamax.testing.Data;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +85,42 @@ class OpenClConvertTest extends OpenClDeviceTest {
         for (int i = 0; i < h.length; i++) {
             assertSameHalf(Half.floatToBf16(Half.f16ToFloat(h[i])), toBf16[i], DType.BF16, Half.f16ToFloat(h[i]), null);
             assertSameHalf(Half.floatToF16(Half.bf16ToFloat(h[i])), toF16[i], DType.F16, Half.bf16ToFloat(h[i]), null);
+        }
+    }
+
+    /**
+     * The path devices with cl_khr_fp16 take (vload_half / vstore_half_rte, core OpenCL 1.2
+     * built-ins), built here by force so that a device without the extension checks it too.
+     */
+    @Test
+    void nativeHalfPathMatchesTheSoftwarePath() {
+        Data data = Data.fresh();
+        float[] f = boundaryFloats(data);
+        short[] h = allHalves();
+        OpenClDevice cl = backend();
+        try (ClProgram program = cl.programs().build("convert.cl (native half)", ClSources.load("convert.cl"), "-DPANAMAX_NATIVE_HALF");
+             Tensor floats = device.tensor(f, f.length); Tensor narrowed = device.zeros(DType.F16, f.length);
+             Tensor halves = device.tensor(MemorySegment.ofArray(h), DType.F16, h.length); Tensor widened = device.zeros(DType.F32, h.length);
+             Leases leases = new Leases().add((TensorImpl) floats, "floats").add((TensorImpl) narrowed, "narrowed")
+                     .add((TensorImpl) halves, "halves").add((TensorImpl) widened, "widened")) {
+            launch(cl, program, "convert_f32_to_f16", floats, narrowed, f.length);
+            launch(cl, program, "convert_f16_to_f32", halves, widened, h.length);
+            short[] got = new short[f.length];
+            narrowed.copyTo(MemorySegment.ofArray(got));
+            for (int i = 0; i < f.length; i++) {
+                assertSameHalf(Half.floatToF16(f[i]), got[i], DType.F16, f[i], data);
+            }
+            float[] wide = widened.toFloatArray();
+            for (int i = 0; i < h.length; i++) {
+                assertSame(Half.f16ToFloat(h[i]), wide[i], "native F16 0x" + Integer.toHexString(i) + " -> F32");
+            }
+        }
+    }
+
+    private static void launch(OpenClDevice cl, ClProgram program, String kernel, Tensor src, Tensor dst, long count) {
+        try (ClArgs args = new ClArgs()) {
+            args.buffer(((TensorImpl) src).memory()).buffer(((TensorImpl) dst).memory()).u64(count);
+            cl.launch(program, kernel, args, new long[] {256 * 64}, new long[] {256});
         }
     }
 
