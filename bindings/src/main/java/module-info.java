@@ -4,5 +4,5 @@
  */
 module dev.panamax.bindings {
     exports dev.panamax.bindings.opencl to dev.panamax;
-    // exports dev.panamax.bindings.cuda to dev.panamax;    (added with the CUDA backend)
+    exports dev.panamax.bindings.cuda to dev.panamax;
 }

@@ -43,6 +43,12 @@ public final class TensorImpl implements Tensor {
     static TensorImpl allocate(DeviceHandle device, DType dtype, long[] shape, long size) {
         long bytes = Math.multiplyExact(size, (long) dtype.byteSize());
         Allocation a = Allocation.allocate(device.backendDevice(), bytes, device.openAllocations());
+        if (device.isClosed()) {
+            // The handle closed while this allocation joined its set (an op racing with close):
+            // close() may have missed it, so free it here rather than hand out a live tensor.
+            a.run();
+            throw new IllegalStateException("device " + device.spec() + " is closed");
+        }
         return new TensorImpl(device, dtype, shape.clone(), size, a);
     }
 

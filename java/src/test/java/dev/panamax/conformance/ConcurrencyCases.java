@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,7 +63,7 @@ abstract class ConcurrencyCases extends DeviceCases {
             for (Future<?> f : futures) {
                 try {
                     f.get(300, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (failure == null) {
                         failure = new AssertionError("several threads: " + e.getCause().getMessage(), e.getCause());
                     } else {

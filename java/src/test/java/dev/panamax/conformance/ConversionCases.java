@@ -110,13 +110,16 @@ abstract class ConversionCases extends DeviceCases {
             in[i] = data.random().nextInt();
             in[i] = dtype.byteSize() == 2 ? in[i] & 0xFFFF : dtype.byteSize() == 1 ? (byte) in[i] : in[i];
         }
-        try (Tensor x = Raw.tensor(device(), dtype, in, 7, 11, 13)) {
-            Tensor y = x.to(dtype);
-            try (y) {
-                x.close();
-                assertArrayEquals(in, Raw.bits(y), "a copy must not share memory with its source; " + data.describe());
-                assertArrayEquals(new long[] {7, 11, 13}, y.shape());
-            }
+        Tensor x = Raw.tensor(device(), dtype, in, 7, 11, 13);
+        Tensor y;
+        try {
+            y = x.to(dtype);
+        } finally {
+            x.close(); // the copy must outlive its source
+        }
+        try (y) {
+            assertArrayEquals(in, Raw.bits(y), "a copy must not share memory with its source; " + data.describe());
+            assertArrayEquals(new long[] {7, 11, 13}, y.shape());
         }
     }
 

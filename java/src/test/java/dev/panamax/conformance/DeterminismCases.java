@@ -57,7 +57,7 @@ abstract class DeterminismCases extends DeviceCases {
     void softmax() {
         Data data = Data.fresh();
         for (DType dtype : FLOATS) {
-            try (Tensor x = normal(data, dtype, 3, 64, 30001)) {
+            try (Tensor x = normal(data, dtype, 3, 32, 20001)) {
                 twice("softmax " + dtype, data, () -> {
                     try (Tensor y = Ops.softmax(x)) {
                         return Raw.bits(y);
@@ -70,7 +70,7 @@ abstract class DeterminismCases extends DeviceCases {
     @Test
     void attention() {
         Data data = Data.fresh();
-        long[][][] shapes = {{{1, 4, 257, 64}, {1, 2, 300, 64}}, {{2, 8, 1, 128}, {2, 2, 5000, 128}}};
+        long[][][] shapes = {{{1, 4, 257, 64}, {1, 2, 300, 64}}, {{2, 8, 1, 128}, {2, 2, 3001, 128}}};
         for (DType dtype : FLOATS) {
             for (long[][] s : shapes) {
                 try (Tensor q = normal(data, dtype, 1, s[0]); Tensor k = normal(data, dtype, 1, s[1]);

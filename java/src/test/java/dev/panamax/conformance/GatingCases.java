@@ -48,6 +48,7 @@ abstract class GatingCases extends DeviceCases {
                 }
                 cases.add(GatingSpec.of(9, 300, 64).dtype(dtype).kind(kind).renormalized());
                 cases.add(GatingSpec.of(16, 8, 8).dtype(dtype).kind(kind));
+                cases.add(GatingSpec.of(4, 4096, 64).dtype(dtype).kind(kind).renormalized());
             }
         }
         return cases;

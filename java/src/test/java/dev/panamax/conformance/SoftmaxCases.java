@@ -10,6 +10,7 @@ import dev.panamax.testing.Tolerances;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,6 +120,35 @@ abstract class SoftmaxCases extends DeviceCases {
         }
     }
 
+    /**
+     * Long rows whose -inf entries fill whole stretches (a prefix, a suffix, all but the last
+     * element, alternating blocks): a backend that splits a row into chunks and merges their
+     * running maxima must not make NaN of a chunk that is all -inf.
+     */
+    @ParameterizedTest(name = "softmax of long rows with -inf stretches, {0}")
+    @FieldSource("FLOATS")
+    void negativeInfinityStretches(DType dtype) {
+        Data data = Data.fresh();
+        int cols = 100_003;
+        int rows = 5;
+        float[] x = Data.roundTo(dtype, data.normal(rows * cols, 2));
+        Arrays.fill(x, 0, cols / 2, Float.NEGATIVE_INFINITY);                        // row 0: first half -inf
+        Arrays.fill(x, cols + cols / 3, 2 * cols, Float.NEGATIVE_INFINITY);          // row 1: last two thirds -inf
+        Arrays.fill(x, 2 * cols, 3 * cols - 1, Float.NEGATIVE_INFINITY);             // row 2: only the last entry finite
+        for (int j = 0; j < cols; j += 2048) {                                       // row 3: alternating blocks
+            if (j / 2048 % 2 == 0) {
+                Arrays.fill(x, 3 * cols + j, 3 * cols + Math.min(cols, j + 2048), Float.NEGATIVE_INFINITY);
+            }
+        }
+        Arrays.fill(x, 4 * cols, 5 * cols, Float.NEGATIVE_INFINITY);                 // row 4: all -inf
+        long[] shape = {rows, cols};
+        try (Tensor tx = Data.tensor(device(), dtype, x, shape);
+             Tensor out = Data.tensor(device(), dtype, Data.filled(rows * cols, Float.NaN), shape)) {
+            Ops.softmax(tx, out);
+            check("softmax with -inf stretches " + dtype, out, x, shape, data);
+        }
+    }
+
     /** Every rank from 1 to 8, over the last dimension only. */
     static List<long[]> ranks() {
         return List.of(new long[] {7}, new long[] {1000}, new long[] {3, 33}, new long[] {2, 3, 17},
@@ -141,7 +171,7 @@ abstract class SoftmaxCases extends DeviceCases {
 
     /** Huge magnitudes in F32: rows near +-1e4, a row of one repeated huge value, a row spanning +-3e38. */
     @ParameterizedTest(name = "softmax of huge values, {0} columns")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {5, 1000})
+    @ValueSource(ints = {5, 1000})
     void hugeValues(int cols) {
         Data data = Data.fresh();
         float[] x = new float[4 * cols];

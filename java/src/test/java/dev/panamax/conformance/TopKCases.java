@@ -54,6 +54,25 @@ abstract class TopKCases extends DeviceCases {
         spec.check(device(), Data.fresh());
     }
 
+    /**
+     * Long rows, which a backend may split into chunks and merge: ties and NaN across chunk
+     * borders must still go to the lower index, and k up to 1024.
+     */
+    static List<TopKSpec> longRows() {
+        return List.of(
+                TopKSpec.of(DType.F32, 1024, TopKSpec.Kind.NORMAL, 1, 200_000),
+                TopKSpec.of(DType.F32, 100, TopKSpec.Kind.TIES, 1, 500_000),
+                TopKSpec.of(DType.F32, 1024, TopKSpec.Kind.TIES, 2, 100_000),
+                TopKSpec.of(DType.F32, 300, TopKSpec.Kind.NON_FINITE, 2, 250_000),
+                TopKSpec.of(DType.BF16, 1000, TopKSpec.Kind.TIES, 1, 300_001));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("longRows")
+    void longRows(TopKSpec spec) {
+        spec.check(device(), Data.fresh());
+    }
+
     /** 16-bit inputs over a long row and many short rows. */
     static List<TopKSpec> halfPrecision() {
         List<TopKSpec> cases = new ArrayList<>();

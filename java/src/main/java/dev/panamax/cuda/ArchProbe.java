@@ -1,0 +1,59 @@
+package dev.panamax.cuda;
+
+import dev.panamax.internal.Memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.panamax.bindings.cuda.cuda_h.CU_FUNC_ATTRIBUTE_BINARY_VERSION;
+
+/**
+ * Finds out which code the driver loaded from the fatbins on a device: launches
+ * {@code panamax_arch_probe} (kernels/cuda/launch_probe.cu), which writes the {@code __CUDA_ARCH__}
+ * it was compiled for and whether that was an architecture-specific target (sm_90a), and reads
+ * the function's binary version: equal to the compiled architecture for a cubin, the device's
+ * own for PTX the driver JIT-compiled.
+ */
+final class ArchProbe {
+    static final String KERNEL = "panamax_arch_probe";
+
+    private ArchProbe() {
+    }
+
+    static String run(CudaDevice device, int computeCapability) {
+        if (KernelIndex.packed().fatbinOf(KERNEL) == null) {
+            return "unknown (no " + KERNEL + " in the packed fatbins)";
+        }
+        Memory out = device.allocate(8);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = arena.allocate(ValueLayout.JAVA_LONG); // struct { unsigned long long out; }
+            params.set(ValueLayout.JAVA_LONG, 0, device.address(out));
+            device.zero(out, 8);
+            device.launch(KERNEL, 1, 1, 1, 1, 1, 1, 0, params);
+            MemorySegment host = arena.allocate(8, 8);
+            device.copyOut(out, host, 8);
+            int binary = device.functionAttribute(KERNEL, CU_FUNC_ATTRIBUTE_BINARY_VERSION());
+            return describe(host.get(ValueLayout.JAVA_INT, 0), host.get(ValueLayout.JAVA_INT, 4) != 0, binary,
+                    computeCapability);
+        } finally {
+            device.free(out);
+        }
+    }
+
+    /**
+     * "sm_90a cubin" or "compute_90 PTX, JIT-compiled by the driver for sm_100", from the probe's
+     * {@code __CUDA_ARCH__} (900), its arch-specific flag, and the function's binary version (90).
+     */
+    static String describe(int cudaArch, boolean archSpecific, int binaryVersion, int computeCapability) {
+        if (cudaArch <= 0) {
+            return "unknown (the arch probe wrote nothing)";
+        }
+        String target = cudaArch / 10 + (archSpecific ? "a" : "");
+        if (binaryVersion == cudaArch / 10) {
+            return "sm_" + target + " cubin";
+        }
+        return "compute_" + target + " PTX, JIT-compiled by the driver for sm_"
+                + (binaryVersion > 0 ? binaryVersion : computeCapability);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.panamax;
+
+import dev.panamax.internal.DeviceHandle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad arguments: an {@link IllegalArgumentException} before any work, whose message names the op
+ * and the offending shapes, dtypes or values; null arguments: a {@link NullPointerException}.
+ * Validation is shared by every backend ({@code Ops}), so the CPU shows it for all. After every
+ * rejected call, no tensor was left allocated and gemm's c still holds what it held.
+ */
+class ValidationTest {
+    private Device device;
+
+    @BeforeEach
+    void open() {
+        device = Device.open("cpu");
+    }
+
+    @AfterEach
+    void noTensorLeft() {
+        int open = ((DeviceHandle) device).openTensorCount();
+        device.close();
+        assertEquals(0, open, "rejected calls or the test left tensors open");
+    }
+
+    /** Asserts {@code call} throws IllegalArgumentException whose message contains every fragment. */
+    private static IllegalArgumentException bad(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String f : fragments) {
+            assertTrue(e.getMessage() != null && e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
+        }
+        return e;
+    }
+
+    private static NullPointerException npe(Executable call, String... fragments) {
+        NullPointerException e = assertThrows(NullPointerException.class, call);
+        for (String f : fragments) {
+            assertTrue(e.getMessage() != null && e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
+        }
+        return e;
+    }
+
+    private Tensor f32(long... shape) {
+        return device.zeros(DType.F32, shape);
+    }
+
+    /** A gemm that must be rejected, with c filled with 7 and still 7 afterwards. */
+    private void badGemm(long[] aShape, boolean transA, long[] bShape, boolean transB, long[] cShape, String... fragments) {
+        try (Tensor a = f32(aShape); Tensor b = f32(bShape); Tensor c = f32(cShape)) {
+            float[] sevens = new float[(int) c.size()];
+            java.util.Arrays.fill(sevens, 7);
+            c.copyFrom(MemorySegment.ofArray(sevens));
+            bad(() -> Ops.gemm(1, a, transA, b, transB, 0, c), fragments);
+            assertArrayEquals(sevens, c.toFloatArray(), "a rejected gemm must not touch c");
+        }
+    }
+
+    @Test
+    void gemmInnerDimensionsMessageIsExact() {
+        try (Tensor a = f32(64, 32); Tensor b = f32(48, 16); Tensor c = f32(64, 16); Tensor at = f32(32, 64); Tensor bt = f32(16, 48)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ops.gemm(1, a, false, b, false, 0, c));
+            assertEquals("gemm: inner dimensions differ: op(a) is [64, 32], op(b) is [48, 16]", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Ops.gemm(1, at, true, bt, true, 0, c));
+            assertEquals("gemm: inner dimensions differ: op(a) is [64, 32], op(b) is [48, 16]", e.getMessage(),
+                    "the message shows op(a) and op(b), after transposition");
+        }
+    }
+
+    @Test
+    void gemmShapes() {
+        badGemm(new long[] {4, 5}, false, new long[] {5, 6}, false, new long[] {4, 7}, "gemm", "[4, 7]", "[4, 6]");
+        badGemm(new long[] {4, 5}, false, new long[] {5, 6}, false, new long[] {6, 4}, "gemm", "[6, 4]");
+        badGemm(new long[] {5}, false, new long[] {5, 6}, false, new long[] {1, 6}, "gemm", "[5]");
+        badGemm(new long[] {1, 1, 4, 5}, false, new long[] {5, 6}, false, new long[] {1, 1, 4, 6}, "gemm", "[1, 1, 4, 5]");
+        badGemm(new long[] {4, 5}, false, new long[] {5, 6}, false, new long[] {1, 4, 6}, "gemm", "[4, 5]", "[1, 4, 6]");
+        badGemm(new long[] {4, 5}, false, new long[] {2, 5, 6}, false, new long[] {4, 6}, "gemm", "[2, 5, 6]");
+        badGemm(new long[] {2, 4, 5}, false, new long[] {5, 6}, false, new long[] {3, 4, 6}, "gemm", "[2, 4, 5]", "[3, 4, 6]");
+        badGemm(new long[] {2, 4, 5}, false, new long[] {3, 5, 6}, false, new long[] {2, 4, 6}, "gemm", "[2, 4, 5]", "[3, 5, 6]");
+        badGemm(new long[] {4, 5}, true, new long[] {5, 6}, false, new long[] {5, 6}, "gemm", "[5, 4]");
+        badGemm(new long[] {4, 5}, false, new long[] {5, 6}, true, new long[] {4, 5}, "gemm", "[4, 5]");
+    }
+
+    @Test
+    void gemmDtypes() {
+        try (Tensor a = f32(4, 5); Tensor b16 = device.zeros(DType.F16, 5, 6); Tensor c = f32(4, 6);
+             Tensor ai = device.zeros(DType.I32, 4, 5); Tensor bi = device.zeros(DType.I32, 5, 6);
+             Tensor a16 = device.zeros(DType.F16, 4, 5); Tensor cbf = device.zeros(DType.BF16, 4, 6);
+             Tensor ci = device.zeros(DType.I32, 4, 6); Tensor b = f32(5, 6)) {
+            bad(() -> Ops.gemm(1, a, false, b16, false, 0, c), "gemm", "F32", "F16");
+            bad(() -> Ops.gemm(1, ai, false, bi, false, 0, c), "gemm", "I32");
+            bad(() -> Ops.gemm(1, a16, false, b16, false, 0, cbf), "gemm", "BF16");
+            bad(() -> Ops.gemm(1, a, false, b, false, 0, ci), "gemm", "I32");
+        }
+        try (Tensor sq = f32(5, 5); Tensor other = f32(5, 5)) {
+            bad(() -> Ops.gemm(1, sq, false, other, false, 0, sq), "gemm");
+            bad(() -> Ops.gemm(1, other, false, sq, false, 1, sq), "gemm");
+        }
+    }
+
+    @Test
+    void gemmNulls() {
+        try (Tensor a = f32(4, 5); Tensor b = f32(5, 6); Tensor c = f32(4, 6)) {
+            npe(() -> Ops.gemm(1, null, false, b, false, 0, c), "gemm", "a");
+            npe(() -> Ops.gemm(1, a, false, null, false, 0, c), "gemm", "b");
+            npe(() -> Ops.gemm(1, a, false, b, false, 0, null), "gemm", "c");
+        }
+    }
+
+    @Test
+    void matmul() {
+        try (Tensor a = f32(3, 4); Tensor b = f32(5, 6); Tensor v = f32(4); Tensor a3 = f32(2, 3, 4); Tensor b3 = f32(3, 4, 5);
+             Tensor a4 = f32(2, 2, 3, 4); Tensor b16 = device.zeros(DType.F16, 4, 6); Tensor ai = device.zeros(DType.I32, 3, 4);
+             Tensor bi = device.zeros(DType.I32, 4, 6)) {
+            bad(() -> Ops.matmul(a, b), "matmul", "[3, 4]", "[5, 6]");
+            bad(() -> Ops.matmul(v, b), "matmul", "[4]");
+            bad(() -> Ops.matmul(a3, b3), "matmul", "[2, 3, 4]", "[3, 4, 5]");
+            bad(() -> Ops.matmul(a4, b3), "matmul", "[2, 2, 3, 4]", "[3, 4, 5]");
+            bad(() -> Ops.matmul(a, b16), "matmul", "F32", "F16");
+            bad(() -> Ops.matmul(ai, bi), "matmul", "I32");
+            npe(() -> Ops.matmul(null, b), "matmul", "a");
+            npe(() -> Ops.matmul(a, null), "matmul", "b");
+        }
+    }
+
+    @Test
+    void softmax() {
+        try (Tensor x = f32(3, 4); Tensor wrongShape = f32(4, 3); Tensor wrongType = device.zeros(DType.F16, 3, 4);
+             Tensor xi = device.zeros(DType.I32, 3, 4)) {
+            bad(() -> Ops.softmax(xi), "softmax", "I32");
+            bad(() -> Ops.softmax(xi, xi), "softmax", "I32");
+            bad(() -> Ops.softmax(x, wrongShape), "softmax", "[3, 4]", "[4, 3]");
+            bad(() -> Ops.softmax(x, wrongType), "softmax", "F32", "F16");
+            npe(() -> Ops.softmax(null), "softmax", "x");
+            npe(() -> Ops.softmax(null, x), "softmax", "x");
+            npe(() -> Ops.softmax(x, null), "softmax", "out");
+        }
+    }
+
+    /** Both attention overloads reject the same arguments. */
+    private static void badAttention(Tensor q, Tensor k, Tensor v, String... fragments) {
+        bad(() -> Ops.attention(q, k, v, false), fragments);
+        bad(() -> Ops.attention(q, k, v, true, 0.5f), fragments);
+    }
+
+    @Test
+    void attention() {
+        try (Tensor q = f32(1, 4, 8, 64); Tensor kv = f32(1, 2, 9, 64); Tensor q3 = f32(4, 8, 64); Tensor kv3 = f32(2, 9, 64);
+             Tensor kvOther = f32(1, 2, 10, 64); Tensor kvB = f32(2, 2, 9, 64); Tensor kvD = f32(1, 2, 9, 32);
+             Tensor q0 = f32(1, 4, 8, 0); Tensor kv0 = f32(1, 2, 9, 0);
+             Tensor q257 = f32(1, 4, 8, 257); Tensor kv257 = f32(1, 2, 9, 257);
+             Tensor q3h = f32(1, 3, 8, 64); Tensor kv16 = device.zeros(DType.F16, 1, 2, 9, 64);
+             Tensor qi = device.zeros(DType.I32, 1, 4, 8, 64); Tensor kvi = device.zeros(DType.I32, 1, 2, 9, 64)) {
+            badAttention(q3, kv3, kv3, "attention", "[4, 8, 64]");
+            badAttention(q, kv, kvOther, "attention", "[1, 2, 9, 64]", "[1, 2, 10, 64]");
+            badAttention(q, kvB, kvB, "attention", "[1, 4, 8, 64]", "[2, 2, 9, 64]");
+            badAttention(q, kvD, kvD, "attention", "[1, 4, 8, 64]", "[1, 2, 9, 32]");
+            badAttention(q0, kv0, kv0, "attention", "D", "[1, 4, 8, 0]");
+            badAttention(q257, kv257, kv257, "attention", "D", "256", "[1, 4, 8, 257]");
+            badAttention(q3h, kv, kv, "attention", "multiple", "[1, 3, 8, 64]", "[1, 2, 9, 64]");
+            badAttention(q, kv16, kv16, "attention", "F32", "F16");
+            badAttention(qi, kvi, kvi, "attention", "I32");
+            for (float scale : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                bad(() -> Ops.attention(q, kv, kv, true, scale), "attention", "scale", Float.toString(scale));
+            }
+            for (int i = 0; i < 3; i++) {
+                Tensor nq = i == 0 ? null : q, nk = i == 1 ? null : kv, nv = i == 2 ? null : kv;
+                String name = new String[] {"q", "k", "v"}[i];
+                npe(() -> Ops.attention(nq, nk, nv, false), "attention", name);
+                npe(() -> Ops.attention(nq, nk, nv, false, 1f), "attention", name);
+            }
+        }
+    }
+
+    @Test
+    void topKGating() {
+        try (Tensor logits = f32(4, 128); Tensor small = f32(4, 8); Tensor rank1 = f32(128); Tensor rank3 = f32(2, 4, 128);
+             Tensor noExperts = f32(4, 0); Tensor tooMany = f32(2, 4097); Tensor ints = device.zeros(DType.I32, 4, 128)) {
+            bad(() -> Ops.topKGating(logits, 0, false), "topKGating", "k", "0");
+            bad(() -> Ops.topKGating(logits, 65, true), "topKGating", "k", "65", "[4, 128]");
+            bad(() -> Ops.topKGating(small, 9, false), "topKGating", "9", "[4, 8]");
+            bad(() -> Ops.topKGating(logits, -1, false), "topKGating", "-1");
+            bad(() -> Ops.topKGating(rank1, 2, false), "topKGating", "[128]");
+            bad(() -> Ops.topKGating(rank3, 2, false), "topKGating", "[2, 4, 128]");
+            bad(() -> Ops.topKGating(noExperts, 1, false), "topKGating", "E", "[4, 0]");
+            bad(() -> Ops.topKGating(tooMany, 2, false), "topKGating", "4096", "[2, 4097]");
+            bad(() -> Ops.topKGating(ints, 2, false), "topKGating", "I32");
+            npe(() -> Ops.topKGating(null, 2, false), "topKGating", "logits");
+        }
+    }
+
+    @Test
+    void topK() {
+        try (Tensor x = f32(3, 2000); Tensor row = f32(10); Tensor empty = f32(3, 0); Tensor ints = device.zeros(DType.I32, 3, 10)) {
+            bad(() -> Ops.topK(x, 0), "topK", "k", "0");
+            bad(() -> Ops.topK(x, 1025), "topK", "1025", "1024", "[3, 2000]");
+            bad(() -> Ops.topK(row, 11), "topK", "11", "[10]");
+            bad(() -> Ops.topK(row, -3), "topK", "-3");
+            bad(() -> Ops.topK(empty, 1), "topK", "[3, 0]");
+            bad(() -> Ops.topK(ints, 2), "topK", "I32");
+            npe(() -> Ops.topK(null, 2), "topK", "x");
+        }
+    }
+
+    @Test
+    void deviceFactories() {
+        npe(() -> device.zeros(null, 3), "zeros");
+        npe(() -> device.zeros(DType.F32, (long[]) null), "zeros");
+        bad(() -> device.zeros(DType.F32), "zeros", "rank");
+        bad(() -> device.zeros(DType.F32, 1, 1, 1, 1, 1, 1, 1, 1, 1), "zeros", "rank");
+        bad(() -> device.zeros(DType.F32, 3, -1), "zeros", "[3, -1]");
+        bad(() -> device.zeros(DType.F32, 1L << 40, 1L << 40), "zeros", "[1099511627776, 1099511627776]");
+        bad(() -> device.tensor(new float[5], 2, 3), "tensor", "5", "[2, 3]");
+        bad(() -> device.tensor(new int[7], 2, 3), "tensor", "7", "[2, 3]");
+        npe(() -> device.tensor((float[]) null, 2), "tensor");
+        npe(() -> device.tensor((int[]) null, 2), "tensor");
+        npe(() -> device.tensor((MemorySegment) null, DType.F32, 2), "tensor");
+        npe(() -> device.tensor(MemorySegment.ofArray(new byte[8]), null, 2), "tensor");
+        bad(() -> device.tensor(MemorySegment.ofArray(new byte[7]), DType.F16, 4), "tensor", "7", "8");
+        bad(() -> device.tensor(MemorySegment.ofArray(new byte[15]), DType.F32, 2, 2), "tensor", "15", "16");
+    }
+
+    @Test
+    void tensorMethods() {
+        try (Tensor f = f32(2, 5); Tensor i = device.zeros(DType.I32, 2, 5); Tensor i8 = device.zeros(DType.I8, 3);
+             Arena arena = Arena.ofConfined()) {
+            bad(i::toFloatArray, "toFloatArray", "I32");
+            bad(f::toIntArray, "toIntArray", "F32");
+            bad(() -> f.to(DType.I32), "F32", "I32");
+            bad(() -> i.to(DType.F32), "I32", "F32");
+            bad(() -> i8.to(DType.F16), "I8", "F16");
+            bad(() -> f.copyTo(arena.allocate(39)), "copyTo", "39", "40");
+            bad(() -> f.copyFrom(arena.allocate(39)), "copyFrom", "39", "40");
+            bad(() -> f.copyTo(arena.allocate(40).asReadOnly()), "copyTo", "read-only");
+            npe(() -> f.copyTo(null), "copyTo");
+            npe(() -> f.copyFrom(null), "copyFrom");
+            npe(() -> f.to((Device) null), "to");
+            npe(() -> f.to((DType) null), "to");
+        }
+    }
+
+    /** A Tensor that Panamax did not make cannot reach a kernel. */
+    @Test
+    void foreignTensors() {
+        Tensor fake = (Tensor) java.lang.reflect.Proxy.newProxyInstance(Tensor.class.getClassLoader(),
+                new Class<?>[] {Tensor.class}, (proxy, method, args) -> {
+                    throw new AssertionError("Ops must not call into a foreign tensor: " + method);
+                });
+        try (Tensor x = f32(3, 4)) {
+            bad(() -> Ops.softmax(fake), "softmax");
+            bad(() -> Ops.softmax(x, fake), "softmax");
+            bad(() -> Ops.matmul(fake, x), "matmul");
+        }
+    }
+
+    /** Tensors of two different devices in one call: rejected, naming both (needs a second backend here). */
+    @Test
+    void mixedDevices() {
+        String other = Device.available().stream().filter(s -> !s.equals("cpu")).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "only the CPU is available on this machine");
+        try (Device gpu = Device.open(other); Tensor a = f32(4, 4); Tensor b = gpu.zeros(DType.F32, 4, 4);
+             Tensor c = f32(4, 4); Tensor q = gpu.zeros(DType.F32, 1, 1, 4, 4); Tensor kv = device.zeros(DType.F32, 1, 1, 4, 4)) {
+            bad(() -> Ops.gemm(1, a, false, b, false, 0, c), "gemm", "cpu", other);
+            bad(() -> Ops.gemm(1, a, false, c, false, 0, b), "gemm", "cpu", other);
+            bad(() -> Ops.matmul(b, a), "matmul", "cpu", other);
+            bad(() -> Ops.softmax(a, b), "softmax", "cpu", other);
+            bad(() -> Ops.attention(q, kv, kv, true), "attention", "cpu", other);
+        }
+    }
+
+    @Test
+    void deviceSpecs() {
+        for (String spec : new String[] {"", "gpu", "tpu:0", "cuda:", "cuda:-1", "cuda:x", "opencl:0:1", "opencl:1234567890", "cuda :0"}) {
+            bad(() -> Device.open(spec), spec.isEmpty() ? "Device.open" : spec);
+        }
+        npe(() -> Device.open(null), "Device.open");
+    }
+}

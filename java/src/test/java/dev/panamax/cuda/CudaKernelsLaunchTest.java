@@ -1,0 +1,297 @@
+package dev.panamax.cuda;
+
+import dev.panamax.DType;
+import dev.panamax.internal.Kernels;
+import dev.panamax.internal.Memory;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What CudaKernels queues, without a GPU: a recording launcher stands in for the device and keeps
+ * each launch's kernel, grid, block, shared memory and a copy of its parameter bytes, and the
+ * scratch it hands out. Checks variant choice, packed values, the split-KV and top-K pass
+ * sequences, and that every scratch allocation is freed, also when a launch fails.
+ */
+class CudaKernelsLaunchTest {
+    private record FakeMemory(long address, long byteSize) implements Memory {
+    }
+
+    private record Launch(String kernel, long grid, int block, int shared, MemorySegment params) {
+        long i64(CudaLaunchStruct s, String field) {
+            return params.get(ValueLayout.JAVA_LONG, s.offsets().get(field));
+        }
+
+        int i32(CudaLaunchStruct s, String field) {
+            return params.get(ValueLayout.JAVA_INT, s.offsets().get(field));
+        }
+
+        float f32(CudaLaunchStruct s, String field) {
+            return params.get(ValueLayout.JAVA_FLOAT, s.offsets().get(field));
+        }
+    }
+
+    private static final class Recorder implements CudaLauncher {
+        final List<Launch> launches = new ArrayList<>();
+        final Set<Memory> liveScratch = new HashSet<>();
+        int scratchAllocations;
+        int failAtLaunch = -1;
+        long nextAddress = 1L << 40;
+
+        @Override
+        public void launch(String name, long gridX, long gridY, long gridZ, int blockX, int blockY, int blockZ,
+                           int dynamicSharedBytes, MemorySegment params) {
+            if (launches.size() == failAtLaunch) {
+                throw new IllegalStateException("injected launch failure");
+            }
+            assertEquals(1, gridY);
+            assertEquals(1, gridZ);
+            assertEquals(1, blockY);
+            assertEquals(1, blockZ);
+            assertTrue(gridX >= 1 && gridX <= Integer.MAX_VALUE, "grid " + gridX);
+            assertTrue(blockX >= 32 && blockX <= 1024 && blockX % 32 == 0, "block " + blockX);
+            MemorySegment copy = MemorySegment.ofArray(new long[(int) (params.byteSize() + 7) / 8]);  // 8-byte aligned
+            MemorySegment.copy(params, 0, copy, 0, params.byteSize());
+            launches.add(new Launch(name, gridX, blockX, dynamicSharedBytes, copy));
+        }
+
+        @Override
+        public long address(Memory memory) {
+            return ((FakeMemory) memory).address();
+        }
+
+        @Override
+        public Memory allocateScratch(long bytes) {
+            assertTrue(bytes > 0, "scratch of " + bytes + " bytes");
+            Memory m = new FakeMemory(nextAddress, bytes);
+            nextAddress += (bytes + 255) / 256 * 256;
+            liveScratch.add(m);
+            scratchAllocations++;
+            return m;
+        }
+
+        @Override
+        public void freeScratch(Memory memory) {
+            assertTrue(liveScratch.remove(memory), "freed scratch that is not live: " + memory);
+        }
+
+        @Override
+        public int computeCapability() {
+            return 90;
+        }
+
+        @Override
+        public int multiprocessorCount() {
+            return 132;
+        }
+
+        @Override
+        public int maxSharedBytesPerBlock() {
+            return 227 * 1024;
+        }
+    }
+
+    private static Memory mem(long address) {
+        return new FakeMemory(address, 1L << 30);
+    }
+
+    @Test
+    void gemmPacksShapesAndPicksTheTensorCoreKernel() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).gemm(new Kernels.Gemm(DType.BF16, DType.F32, 3, 300, 129, 70, 2f, mem(0x1000), true,
+                mem(0x2000), false, false, 0f, mem(0x3000)));
+        assertEquals(1, r.launches.size());
+        Launch l = r.launches.get(0);
+        CudaLaunchStruct s = CudaKernels.GEMM;
+        assertEquals("gemm_bf16_mma", l.kernel());
+        assertEquals(3L * 3 * 2, l.grid());  // batch x ceil(300/128) x ceil(129/128)
+        assertEquals(256, l.block());
+        assertEquals(65536, l.shared());
+        assertEquals(0x1000, l.i64(s, "a"));
+        assertEquals(0x3000, l.i64(s, "c"));
+        assertEquals(300, l.i64(s, "m"));
+        assertEquals(129, l.i64(s, "n"));
+        assertEquals(70, l.i64(s, "k"));
+        assertEquals(0, l.i64(s, "strideB"));
+        assertEquals(1, l.i32(s, "transA"));
+        assertEquals(0, l.i32(s, "transB"));
+        assertEquals(1, l.i32(s, "cF32"));
+        assertEquals(2f, l.f32(s, "alpha"));
+    }
+
+    @Test
+    void gemmF32UsesTheTiledKernelAndBatchedStrides() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).gemm(new Kernels.Gemm(DType.F32, DType.F32, 2, 5, 7, 11, 1f, mem(1), false,
+                mem(2), true, true, 0.5f, mem(3)));
+        Launch l = r.launches.get(0);
+        assertEquals("gemm_f32_tiled", l.kernel());
+        assertEquals(0, l.shared());
+        assertEquals(77, l.i64(CudaKernels.GEMM, "strideB"));
+        assertEquals(0.5f, l.f32(CudaKernels.GEMM, "beta"));
+    }
+
+    @Test
+    void softmaxVariantsAndGrids() {
+        Recorder r = new Recorder();
+        CudaKernels k = new CudaKernels(r);
+        k.softmax(new Kernels.Softmax(DType.F16, 1001, 1000, mem(1), mem(1)));
+        k.softmax(new Kernels.Softmax(DType.F32, 32768, 4096, mem(1), mem(2)));
+        k.softmax(new Kernels.Softmax(DType.BF16, 3, 65536, mem(1), mem(2)));
+        assertEquals("softmax_row_warp_f16", r.launches.get(0).kernel());
+        assertEquals(126, r.launches.get(0).grid());  // 8 rows per block
+        assertEquals(256, r.launches.get(0).block());
+        assertEquals("softmax_row_block_f32", r.launches.get(1).kernel());
+        assertEquals(32768, r.launches.get(1).grid());
+        assertEquals(128, r.launches.get(1).block());
+        assertEquals("softmax_row_online_bf16", r.launches.get(2).kernel());
+        assertEquals(1024, r.launches.get(2).block());
+        assertEquals(65536, r.launches.get(2).i64(CudaKernels.SOFTMAX, "cols"));
+    }
+
+    @Test
+    void decodeAttentionSplitsKeysAndCombines() {
+        Recorder r = new Recorder();
+        // decode: B=8, Hq=32, Hkv=8, Sq=1, Skv=32768, D=128
+        new CudaKernels(r).attention(new Kernels.Attention(DType.BF16, 8, 32, 8, 1, 32768, 128, true, 0.088f,
+                mem(1), mem(2), mem(3), mem(4)));
+        assertEquals(2, r.launches.size());
+        Launch main = r.launches.get(0), combine = r.launches.get(1);
+        CudaLaunchStruct s = CudaKernels.ATTENTION;
+        assertEquals("attention_bf16_mma_d128", main.kernel());
+        assertEquals(81920, main.shared());
+        int splits = main.i32(s, "splits");
+        assertEquals(4, splits);
+        assertEquals(128, main.i32(s, "tilesPerSplit"));  // 512 tiles of 64 keys
+        assertEquals(64L * splits, main.grid());  // 64 (b, kv head) row blocks
+        assertEquals("attention_combine_bf16", combine.kernel());
+        assertEquals(256 / 4, combine.grid());  // 256 output rows, a warp each
+        long partialO = main.i64(s, "partialO");
+        long rows = 8 * 32;
+        assertTrue(partialO != 0);
+        assertTrue(main.i64(s, "partialLse") >= partialO + splits * rows * 128 * 4);
+        assertEquals((float) (0.088 * 1.4426950408889634), main.f32(s, "scaleLog2"));
+        assertEquals(1, r.scratchAllocations);
+        assertTrue(r.liveScratch.isEmpty(), "scratch not freed");
+    }
+
+    @Test
+    void prefillAttentionRunsOneKernelWithoutScratch() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).attention(new Kernels.Attention(DType.F32, 4, 32, 32, 4096, 4096, 80, false, 0.1f,
+                mem(1), mem(2), mem(3), mem(4)));
+        assertEquals(1, r.launches.size());
+        Launch l = r.launches.get(0);
+        assertEquals("attention_f32_tiled_d128", l.kernel());
+        assertEquals(1, l.i32(CudaKernels.ATTENTION, "splits"));
+        assertEquals(4L * 32 * 4096 / 32, l.grid());
+        assertEquals(0, r.scratchAllocations);
+    }
+
+    @Test
+    void attentionWithoutKeysStillLaunchesToWriteZeros() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).attention(new Kernels.Attention(DType.F16, 1, 2, 1, 3, 0, 64, false, 0.1f,
+                mem(1), mem(2), mem(3), mem(4)));
+        assertEquals(1, r.launches.size());
+        assertEquals(0, r.launches.get(0).i64(CudaKernels.ATTENTION, "skv"));
+    }
+
+    @Test
+    void gatingPicksByExperts() {
+        Recorder r = new Recorder();
+        CudaKernels k = new CudaKernels(r);
+        k.topKGating(new Kernels.Gating(DType.BF16, 16384, 256, 8, true, mem(1), mem(2), mem(3)));
+        k.topKGating(new Kernels.Gating(DType.F32, 5, 4096, 64, false, mem(1), mem(2), mem(3)));
+        assertEquals("topk_gating_warp_e256_bf16", r.launches.get(0).kernel());
+        assertEquals(16384 / 4, r.launches.get(0).grid());
+        assertEquals(1, r.launches.get(0).i32(CudaKernels.GATING, "renormalize"));
+        assertEquals("topk_gating_block_e4096_f32", r.launches.get(1).kernel());
+        assertEquals(5, r.launches.get(1).grid());
+    }
+
+    @Test
+    void topKShortRowsTakeOnePass() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).topK(new Kernels.TopK(DType.F32, 1000, 100, 7, mem(1), mem(2), mem(3)));
+        assertEquals(1, r.launches.size());
+        Launch l = r.launches.get(0);
+        assertEquals("topk_chunk_f32", l.kernel());
+        assertEquals(128, l.i32(CudaKernels.TOPK, "chunk"));
+        assertEquals(64, l.block());
+        assertEquals(128 * 8, l.shared());
+        assertEquals(0, l.i64(CudaKernels.TOPK, "keysOut"));
+        assertEquals(0, r.scratchAllocations);
+    }
+
+    @Test
+    void topKLongRowsShrinkThroughMergePasses() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).topK(new Kernels.TopK(DType.F16, 3, 1_000_000, 1024, mem(1), mem(2), mem(3)));
+        CudaLaunchStruct s = CudaKernels.TOPK;
+        assertTrue(r.launches.size() >= 3, "passes: " + r.launches.size());
+        assertEquals("topk_chunk_f16", r.launches.get(0).kernel());
+        long len = 1_000_000;
+        for (int i = 0; i < r.launches.size(); i++) {
+            Launch l = r.launches.get(i);
+            assertEquals(len, l.i64(s, "len"));
+            int chunk = l.i32(s, "chunk");
+            long chunks = (len + chunk - 1) / chunk;
+            assertEquals(3 * chunks, l.grid());
+            boolean last = i == r.launches.size() - 1;
+            assertEquals(last, chunks == 1);
+            assertEquals(last, l.i64(s, "keysOut") == 0);
+            if (i > 0) {
+                assertEquals("topk_merge_f16", l.kernel());
+                assertEquals(r.launches.get(i - 1).i64(s, "keysOut"), l.i64(s, "keysIn"));
+            }
+            assertTrue(chunks == 1 || chunk >= 2 * 1024);
+            len = chunks * 1024;
+        }
+        assertTrue(r.liveScratch.isEmpty(), "scratch not freed");
+    }
+
+    @Test
+    void topKFreesScratchWhenALaunchFails() {
+        for (int fail = 0; fail < 3; fail++) {
+            Recorder r = new Recorder();
+            r.failAtLaunch = fail;
+            assertThrows(IllegalStateException.class, () -> new CudaKernels(r).topK(
+                    new Kernels.TopK(DType.F32, 2, 5_000_000, 1000, mem(1), mem(2), mem(3))));
+            assertTrue(r.liveScratch.isEmpty(), "scratch leaked when launch " + fail + " failed");
+        }
+    }
+
+    @Test
+    void attentionFreesScratchWhenALaunchFails() {
+        for (int fail = 0; fail < 2; fail++) {
+            Recorder r = new Recorder();
+            r.failAtLaunch = fail;
+            assertThrows(IllegalStateException.class, () -> new CudaKernels(r).attention(new Kernels.Attention(
+                    DType.F16, 1, 8, 8, 1, 100_000, 64, false, 0.1f, mem(1), mem(2), mem(3), mem(4))));
+            assertEquals(1, r.scratchAllocations);
+            assertTrue(r.liveScratch.isEmpty(), "scratch leaked when launch " + fail + " failed");
+        }
+    }
+
+    @Test
+    void convertCountsElementsOrBytes() {
+        Recorder r = new Recorder();
+        CudaKernels k = new CudaKernels(r);
+        k.convert(mem(1), DType.F32, mem(2), DType.BF16, 1000);
+        k.convert(mem(1), DType.F16, mem(2), DType.F16, 1000);
+        assertEquals("convert_f32_bf16", r.launches.get(0).kernel());
+        assertEquals(1000, r.launches.get(0).i64(CudaKernels.CONVERT, "count"));
+        assertEquals("convert_copy", r.launches.get(1).kernel());
+        assertEquals(2000, r.launches.get(1).i64(CudaKernels.CONVERT, "count"));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.panamax.large;
+
+import dev.panamax.testing.Data;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Attention must not hold the [Sq, Skv] scores: causal B=1, H=1, S=32768, D=64 on the CPU (4 GiB
+ * of F32 scores if it did) must peak under 1 GiB resident, inputs, outputs and the JVM included.
+ * Runs {@link AttentionMemoryProbe} in a child JVM (heap capped at 512 MiB, so a score matrix on
+ * the heap fails with OutOfMemoryError and one in native memory shows in VmHWM), which reads its
+ * own peak resident size from /proc/self/status. Not a timing check; slow on two cores, so it is
+ * tagged "large" and left out of a plain build. Run it with:
+ * <pre>
+ * mvn -o verify -pl bindings,java -Dpanamax.test.excludedGroups=none -Dgroups=large
+ * </pre>
+ * {@code -Dpanamax.large.device=opencl:0} runs the same check on another device.
+ */
+@Tag("large")
+class AttentionMemoryTest {
+    private static final long LIMIT_KB = 1L << 20; // 1 GiB
+    private static final int S = 32768;
+    private static final int D = 64;
+
+    @Test
+    void causalS32768FitsInOneGiB() throws IOException, InterruptedException {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux /proc to read the peak resident size");
+        String spec = System.getProperty("panamax.large.device", "cpu");
+        Data data = Data.fresh();
+        Path log = Files.createTempFile("panamax-attention-memory", ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
+                "-cp", classpath(),
+                AttentionMemoryProbe.class.getName(), spec, Integer.toString(S), Integer.toString(D), Long.toString(data.seed())));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = child.waitFor(60, TimeUnit.MINUTES);
+        if (!done) {
+            child.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        System.out.println(output);
+        assertTrue(done, "the probe did not finish within an hour:\n" + output);
+        assertEquals(0, child.exitValue(), "the probe failed (" + data.describe() + "):\n" + output);
+        long peak = -1;
+        for (String line : output.split("\n")) {
+            if (line.startsWith("VmHWM_KB=")) {
+                peak = Long.parseLong(line.substring("VmHWM_KB=".length()).trim());
+            }
+        }
+        assertTrue(peak > 0, "no VmHWM in the probe's output:\n" + output);
+        assertTrue(peak < LIMIT_KB, "attention [1, 1, " + S + ", " + D + "] causal on " + spec + " peaked at " + peak / 1024
+                + " MiB resident, over 1 GiB:\n" + output);
+    }
+
+    /**
+     * The child's class path: this module's classes and test classes, and what the test JVM runs
+     * on (module path and class path alike; module descriptors are ignored on a class path).
+     */
+    private static String classpath() {
+        String base = System.getProperty("basedir", System.getProperty("user.dir"));
+        List<String> entries = new ArrayList<>(List.of(Path.of(base, "target", "test-classes").toString(),
+                Path.of(base, "target", "classes").toString()));
+        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
+            String value = System.getProperty(property);
+            if (value != null && !value.isBlank()) {
+                entries.addAll(List.of(value.split(File.pathSeparator)));
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}

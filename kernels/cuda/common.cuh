@@ -1,0 +1,180 @@
+// Shared device helpers for the Panamax CUDA kernels (gemm.cu, softmax.cu, attention.cu, topk.cu,
+// convert.cu). Each .cu file includes this header once and is compiled on its own.
+//
+// Kernel ABI (see java/src/main/java/dev/panamax/cuda/CudaLauncher.java): every kernel is
+// extern "C" and takes ONE parameter, a struct passed by value. Structs hold device pointers as
+// u64 first, then 64-bit integers, then 32-bit fields, so that natural alignment leaves no holes
+// the Java side could get wrong. Each struct is pinned by PX_OFFSET / PX_SIZE lines right after
+// its definition: the compiler checks them here, and CudaKernelsLayoutTest reads the same lines
+// to check the Java packing, so neither side can drift silently.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef unsigned long long u64;
+typedef long long i64;
+
+#define PX_OFFSET(S, f, off) static_assert(offsetof(S, f) == (off), #S "." #f " moved: update CudaKernels")
+#define PX_SIZE(S, n) static_assert(sizeof(S) == (n), #S " changed size: update CudaKernels")
+// Pins the dynamic shared memory (bytes) a variant is launched with; the Java side reads it too.
+#define PX_SMEM(name, n, ...) static_assert((__VA_ARGS__) == (n), #name " shared memory changed: update CudaKernels")
+
+namespace px {
+
+// ---------------------------------------------------------------- element types
+
+__device__ __forceinline__ float to_f32(float x) { return x; }
+__device__ __forceinline__ float to_f32(__half x) { return __half2float(x); }
+__device__ __forceinline__ float to_f32(__nv_bfloat16 x) { return __bfloat162float(x); }
+
+template <typename T> __device__ __forceinline__ T from_f32(float x);
+template <> __device__ __forceinline__ float from_f32<float>(float x) { return x; }
+template <> __device__ __forceinline__ __half from_f32<__half>(float x) { return __float2half_rn(x); }
+template <> __device__ __forceinline__ __nv_bfloat16 from_f32<__nv_bfloat16>(float x) { return __float2bfloat16_rn(x); }
+
+// Elements per 16-byte vector access.
+template <typename T> struct Vec16 { static constexpr int N = 16 / sizeof(T); };
+
+// Loads N = 16 / sizeof(T) elements from a 16-byte aligned address and widens them.
+template <typename T>
+__device__ __forceinline__ void load16(const T* p, float* out) {
+    uint4 raw = *reinterpret_cast<const uint4*>(p);
+    const T* e = reinterpret_cast<const T*>(&raw);
+#pragma unroll
+    for (int i = 0; i < Vec16<T>::N; i++) out[i] = to_f32(e[i]);
+}
+
+// Rounds N = 16 / sizeof(T) floats to T and stores them at a 16-byte aligned address.
+template <typename T>
+__device__ __forceinline__ void store16(T* p, const float* in) {
+    uint4 raw;
+    T* e = reinterpret_cast<T*>(&raw);
+#pragma unroll
+    for (int i = 0; i < Vec16<T>::N; i++) e[i] = from_f32<T>(in[i]);
+    *reinterpret_cast<uint4*>(p) = raw;
+}
+
+__device__ __forceinline__ bool aligned16(const void* p) {
+    return (reinterpret_cast<uintptr_t>(p) & 15) == 0;
+}
+
+// ---------------------------------------------------------------- NaN-aware arithmetic
+
+__device__ __forceinline__ bool is_nan(float x) { return x != x; }
+
+// max that propagates NaN (fmaxf drops it): softmax of a row holding NaN is NaN everywhere.
+__device__ __forceinline__ float max_nan(float a, float b) {
+    return (is_nan(a) || is_nan(b)) ? __int_as_float(0x7fffffff) : fmaxf(a, b);
+}
+
+// ---------------------------------------------------------------- warp reductions
+
+__device__ __forceinline__ float warp_sum(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max_nan(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = max_nan(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+// ---------------------------------------------------------------- the ordering rule
+
+// True when (a at index ia) comes before (b at index ib) in the top-K / gating order: a larger
+// value first, NaN above everything, equal values (NaN with NaN, -0.0 with 0.0) by lower index.
+__device__ __forceinline__ bool before(float a, long long ia, float b, long long ib) {
+    bool na = is_nan(a), nb = is_nan(b);
+    if (na || nb) return na && (!nb || ia < ib);
+    return a > b || (a == b && ia < ib);
+}
+
+// A 32-bit key whose unsigned order is the value order of the rule: NaN highest, -0.0 == 0.0.
+// Every key of a real value is >= 0x007fffff (the key of -inf), so 0 can pad a sorted list.
+__device__ __forceinline__ uint32_t order_key(float x) {
+    if (is_nan(x)) return 0xffffffffu;
+    if (x == 0.0f) x = 0.0f;  // -0.0 -> +0.0
+    uint32_t u = __float_as_uint(x);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+// A 64-bit sort key over one row: value order first, then the lower index first. All keys of a
+// row are distinct and nonzero; larger key = earlier in the output.
+__device__ __forceinline__ u64 rank_key(float x, uint32_t index) {
+    return ((u64)order_key(x) << 32) | (u64)(~index);
+}
+
+__device__ __forceinline__ uint32_t rank_key_index(u64 key) { return ~(uint32_t)key; }
+
+// ---------------------------------------------------------------- async copies and tensor cores
+
+__device__ __forceinline__ uint32_t smem_addr(const void* p) {
+    return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+
+// 16-byte global -> shared copy; when !pred nothing is read and the 16 bytes are zero-filled.
+__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool pred) {
+    int bytes = pred ? 16 : 0;
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes) : "memory");
+}
+
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
+
+template <int N>
+__device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
+
+__device__ __forceinline__ void cp_async_wait_all() { asm volatile("cp.async.wait_all;\n" ::: "memory"); }
+
+__device__ __forceinline__ void ldmatrix_x4(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+                 : "r"(addr));
+}
+
+__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+                 : "r"(addr));
+}
+
+// d += a * b for one m16n8k16 tile: a row-major (4 regs), b column-major (2 regs), d F32 (4 regs).
+// Fragment layout (g = lane / 4, t = lane % 4): a0 = A[g][2t..2t+1], a1 = A[g+8][2t..],
+// a2 = A[g][2t+8..], a3 = A[g+8][2t+8..]; b0 = B[2t..2t+1][g], b1 = B[2t+8..][g];
+// d0, d1 = D[g][2t..2t+1], d2, d3 = D[g+8][2t..2t+1].
+template <typename T> struct Mma;
+
+template <> struct Mma<__nv_bfloat16> {
+    static __device__ __forceinline__ void run(float* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
+        asm(
+            "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+            "{%0, %1, %2, %3};\n"
+            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+    }
+    // Two floats rounded to a packed pair, the lower address (lower column) in the low half.
+    static __device__ __forceinline__ uint32_t pack(float lo, float hi) {
+        __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+        return *reinterpret_cast<uint32_t*>(&v);
+    }
+};
+
+template <> struct Mma<__half> {
+    static __device__ __forceinline__ void run(float* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
+        asm(
+            "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+            "{%0, %1, %2, %3};\n"
+            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+    }
+    static __device__ __forceinline__ uint32_t pack(float lo, float hi) {
+        __half2 v = __floats2half2_rn(lo, hi);
+        return *reinterpret_cast<uint32_t*>(&v);
+    }
+};
+
+}  // namespace px
