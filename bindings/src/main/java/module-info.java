@@ -3,6 +3,6 @@
  * Generated-style code with no logic; only the core module reads it.
  */
 module dev.panamax.bindings {
-    // exports dev.panamax.bindings.opencl to dev.panamax;  (added with the OpenCL backend)
+    exports dev.panamax.bindings.opencl to dev.panamax;
     exports dev.panamax.bindings.cuda to dev.panamax;
 }

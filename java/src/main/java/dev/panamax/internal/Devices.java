@@ -5,6 +5,7 @@ import dev.panamax.Device;
 import dev.panamax.DeviceUnavailableException;
 import dev.panamax.cpu.CpuProvider;
 import dev.panamax.cuda.CudaProvider;
+import dev.panamax.opencl.OpenClProvider;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Devices {
     /** One provider per backend, in the order {@link #available()} lists them. */
     private static final List<BackendProvider> PROVIDERS = List.of(
             new CpuProvider(),
+            new OpenClProvider(),
             new CudaProvider());
 
     private static final ConcurrentHashMap<String, BackendDevice> OPENED = new ConcurrentHashMap<>();

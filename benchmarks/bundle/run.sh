@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Panamax on a GPU host: needs Linux x86-64 and the NVIDIA driver (libcuda.so.1); no JDK, no
+# network, no CUDA toolkit (cuobjdump is used when present). In about 8 minutes at most:
+#
+#   1. unpacks the Java runtime that comes with this bundle;
+#   2. lists the devices; dumps the SASS of the packed CUDA kernels when cuobjdump is there;
+#   3. runs the CUDA conformance suite and the API tests with -Dpanamax.require=cuda, so that a
+#      missing GPU or driver fails instead of skipping;
+#   4. runs `panamax bench --device cuda:0`, with PyTorch timed on the same shapes in the same run
+#      when `python3 -c "import torch"` works, and prints that one table last.
+#
+# Logs and results go to $OUT when set, else ./out. Exit status: 0 when the tests and every bench
+# check passed. Time limits (seconds) can be changed through PANAMAX_TEST_TIMEOUT,
+# PANAMAX_PEER_TIMEOUT and PANAMAX_BENCH_TIMEOUT.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${OUT:-$PWD/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+TEST_TIMEOUT=${PANAMAX_TEST_TIMEOUT:-200}
+PEER_TIMEOUT=${PANAMAX_PEER_TIMEOUT:-90}
+BENCH_TIMEOUT=${PANAMAX_BENCH_TIMEOUT:-150}
+START=$(date +%s)
+
+say() { echo "[run.sh $(($(date +%s) - START))s] $*"; }
+
+# -- 1. the runtime --------------------------------------------------------------------------------
+RUNTIME=${PANAMAX_RUNTIME:-$HERE/runtime}
+if [ ! -x "$RUNTIME/bin/java" ]; then
+    if ! mkdir -p "$RUNTIME" 2>/dev/null || [ ! -w "$RUNTIME" ]; then
+        RUNTIME=$(mktemp -d)/runtime
+    fi
+    tar -xzf "$HERE/runtime.tar.gz" -C "$(dirname "$RUNTIME")" || {
+        say "cannot unpack runtime.tar.gz"
+        exit 1
+    }
+fi
+JAVA="$RUNTIME/bin/java"
+FLAGS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
+CP="$HERE/lib/*"
+TEST_JAR=$(ls "$HERE"/lib/panamax-[0-9]*-tests.jar 2>/dev/null | head -n 1)
+say "runtime: $("$JAVA" -version 2>&1 | head -n 1); logs in $OUT"
+
+# the command line, its incubator-module notice dropped
+panamax() {
+    "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.panamax.tool.Main "$@" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
+}
+
+# -- 2. host facts, devices, SASS --------------------------------------------------------------------
+{
+    uname -a
+    command -v nvidia-smi >/dev/null && nvidia-smi || echo "nvidia-smi: not found"
+    ldconfig -p 2>/dev/null | grep -E 'libcuda\.so|libOpenCL\.so' || echo "ldconfig: no libcuda/libOpenCL listed"
+} >"$OUT/host.txt" 2>&1
+panamax devices >"$OUT/devices.txt" 2>&1
+cat "$OUT/devices.txt"
+
+CUOBJDUMP=$(command -v cuobjdump || { [ -x /usr/local/cuda/bin/cuobjdump ] && echo /usr/local/cuda/bin/cuobjdump; } || true)
+CORE_JAR=$(ls "$HERE"/lib/panamax-[0-9]*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1)
+if [ -z "$CUOBJDUMP" ]; then
+    say "no cuobjdump on this host: SASS not dumped"
+else
+    # the fatbins are resources of the core jar: take them out with python3's zipfile or unzip
+    KERNELS=$(mktemp -d)
+    python3 -m zipfile -e "$CORE_JAR" "$KERNELS" 2>/dev/null || unzip -q "$CORE_JAR" -d "$KERNELS" 2>/dev/null ||
+        say "neither python3 nor unzip here to take the fatbins out of $(basename "$CORE_JAR")"
+    found=0
+    while IFS= read -r f; do
+        name=$(basename "$f")
+        "$CUOBJDUMP" --dump-sass "$f" >"$OUT/sass-$name.txt" 2>&1
+        "$CUOBJDUMP" --dump-resource-usage "$f" >"$OUT/resources-$name.txt" 2>&1
+        found=$((found + 1))
+    done < <(find "$KERNELS" -name '*.fatbin' -o -name '*.cubin')
+    say "SASS and resource use of $found fatbin(s) in $OUT/sass-*.txt, $OUT/resources-*.txt"
+    rm -rf "$KERNELS"
+fi
+
+# -- 3. tests: CUDA conformance and API, CUDA required ------------------------------------------------
+say "tests: dev.panamax.cuda.*, dev.panamax.conformance.*, dev.panamax.* (API) with -Dpanamax.require=cuda (limit ${TEST_TIMEOUT}s)"
+timeout "$TEST_TIMEOUT" "$JAVA" "${FLAGS[@]}" -Dpanamax.require=cuda -cp "$CP" \
+    org.junit.platform.console.ConsoleLauncher execute \
+    --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
+    --scan-class-path "$TEST_JAR" \
+    --include-classname '^dev\.panamax\.(cuda\.|conformance\.)?[A-Z][^.]*Tests?$' \
+    --exclude-classname '^dev\.panamax\.conformance\.(Cpu|OpenCl|Opencl)[^.]*$' \
+    --reports-dir "$OUT/junit" >"$OUT/tests.log" 2>&1
+TESTS=$?
+case $TESTS in
+0) TESTS_SUMMARY="passed" ;;
+124) TESTS_SUMMARY="TIMED OUT after ${TEST_TIMEOUT}s" ;;
+*) TESTS_SUMMARY="FAILED (exit $TESTS)" ;;
+esac
+# the launcher's own summary: "[ N tests successful ]" and friends
+COUNTS=$(sed -n 's/^\[ *\([0-9]*\) \(tests found\|tests successful\|tests failed\|tests aborted\|tests skipped\|containers failed\) *\]$/\1 \2/p' \
+    "$OUT/tests.log" | sed 's/^\([0-9]*\) tests /\1 /' | paste -sd, - | sed 's/,/, /g')
+say "tests $TESTS_SUMMARY: ${COUNTS:-no summary} (log: $OUT/tests.log)"
+if [ "$TESTS" -ne 0 ]; then
+    grep -E '✘|=> |No tests found' "$OUT/tests.log" | head -n 20 | sed 's/^/    /'
+fi
+
+# -- 4. bench, with PyTorch as the peer --------------------------------------------------------------
+panamax bench --device cuda:0 --cases-json "$OUT/cases.json" >/dev/null
+PEER=()
+if python3 -c "import torch" 2>/dev/null; then
+    say "PyTorch: timing the same cases (limit ${PEER_TIMEOUT}s)"
+    if timeout "$PEER_TIMEOUT" python3 "$HERE/python/torch_peer.py" --cases "$OUT/cases.json" \
+        --out "$OUT/peer.json" --deadline $((PEER_TIMEOUT * 3 / 4)) >"$OUT/peer.log" 2>&1; then
+        PEER=(--peer-json "$OUT/peer.json")
+    else
+        say "PyTorch peer failed (exit $?); see $OUT/peer.log:"
+        tail -n 5 "$OUT/peer.log" | sed 's/^/    /'
+    fi
+else
+    say "no PyTorch here (python3 -c 'import torch' fails): the table has no peer column"
+fi
+say "bench: panamax bench --device cuda:0 (limit ${BENCH_TIMEOUT}s)"
+timeout "$BENCH_TIMEOUT" "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.panamax.tool.Main bench --device cuda:0 "${PEER[@]}" \
+    --json "$OUT/bench.json" --deadline $((BENCH_TIMEOUT * 2 / 3)) >"$OUT/bench.txt" 2>"$OUT/bench-progress.log"
+BENCH=$?
+case $BENCH in
+0) BENCH_SUMMARY="every check passed" ;;
+1) BENCH_SUMMARY="some cases FAILED or were skipped" ;;
+2) BENCH_SUMMARY="cuda:0 UNAVAILABLE" ;;
+124) BENCH_SUMMARY="TIMED OUT after ${BENCH_TIMEOUT}s" ;;
+*) BENCH_SUMMARY="FAILED (exit $BENCH)" ;;
+esac
+
+say "done in $(($(date +%s) - START))s: tests $TESTS_SUMMARY; bench: $BENCH_SUMMARY"
+echo
+cat "$OUT/bench.txt"
+[ "$TESTS" -eq 0 ] && [ "$BENCH" -eq 0 ]

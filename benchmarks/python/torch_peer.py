@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""PyTorch as the peer of `panamax bench` on a CUDA GPU, measured in the same run.
+
+Reads the cases the bench will run (`panamax bench --device cuda:0 --cases-json cases.json`),
+times the same shapes through PyTorch, and writes the figures for
+`panamax bench --peer-json peer.json`, which prints them beside ours:
+
+    gemm, matmul       torch.matmul (cuBLAS)
+    softmax            torch.softmax over the last dimension
+    attention*, decode torch.nn.functional.scaled_dot_product_attention (flash backend when it
+                       takes the case; causal aligned bottom-right as in Panamax)
+    topKGating         torch.topk(torch.softmax(logits.float(), -1), k), renormalized
+    topK               torch.topk
+    convert            Tensor.to(dtype)
+
+Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
+and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
+sample lasts at least 2 ms; warm-up first; the median of up to 20 samples, per call.
+
+usage: torch_peer.py --cases cases.json --out peer.json [--device cuda:0] [--deadline SECONDS]
+Exits 3 when PyTorch or a CUDA device is missing (nothing written).
+"""
+import argparse
+import contextlib
+import json
+import statistics
+import sys
+import time
+
+SAMPLE_SECONDS = 2e-3
+MAX_SAMPLES = 20
+SAMPLE_BUDGET_SECONDS = 1.0
+WARM_SECONDS = 0.2
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", required=True, help="cases.json written by panamax bench --cases-json")
+    parser.add_argument("--out", required=True, help="peer.json for panamax bench --peer-json")
+    parser.add_argument("--device", default="cuda:0")
+    parser.add_argument("--deadline", type=float, default=float("inf"),
+                        help="skip the cases that would start after this many seconds")
+    args = parser.parse_args()
+
+    try:
+        import torch
+    except ImportError as e:
+        print(f"torch_peer: PyTorch is not installed ({e}); no peer figures", file=sys.stderr)
+        return 3
+    if not torch.cuda.is_available():
+        print("torch_peer: torch.cuda.is_available() is False; no peer figures", file=sys.stderr)
+        return 3
+
+    device = torch.device(args.device)
+    torch.cuda.set_device(device)
+    torch.backends.cuda.matmul.allow_tf32 = False  # F32 GEMM compares with SGEMM, TF32 off
+    torch.backends.cudnn.allow_tf32 = False
+
+    with open(args.cases) as f:
+        cases = json.load(f)["cases"]
+
+    start = time.monotonic()
+    out = {
+        "peer": f"PyTorch {torch.__version__}",
+        "device": torch.cuda.get_device_name(device),
+        "ceilings": ceilings(torch, device),
+        "results": {},
+    }
+    for i, case in enumerate(cases):
+        if time.monotonic() - start > args.deadline:
+            out["results"][case["id"]] = {"error": f"deadline: {args.deadline:.0f} s passed before it started"}
+            continue
+        print(f"[{i + 1}/{len(cases)}] PyTorch {case['id']}", file=sys.stderr, flush=True)
+        try:
+            call, note, context = prepare(torch, device, case)
+            with context:
+                result = {"seconds": measure(torch, call)}
+            if note:
+                result["note"] = note
+        except Exception as e:  # one case failing must not lose the others' figures
+            result = {"error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
+        out["results"][case["id"]] = result
+        torch.cuda.empty_cache()
+
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=2)
+    print(f"torch_peer: wrote {len(cases)} results to {args.out}", file=sys.stderr)
+    return 0
+
+
+def measure(torch, call):
+    """Median seconds per call: warm-up, then samples of `reps` calls between CUDA events."""
+    call()
+    torch.cuda.synchronize()
+    warm_start = time.monotonic()
+    one = None
+    while one is None or time.monotonic() - warm_start < WARM_SECONDS:
+        t0 = time.perf_counter()
+        call()
+        torch.cuda.synchronize()
+        one = max(time.perf_counter() - t0, 1e-7)
+    reps = max(1, min(1000, int(SAMPLE_SECONDS / one + 0.999)))
+    min_samples = 1 if one > SAMPLE_BUDGET_SECONDS else 5
+    begin, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    samples = []
+    sampling_start = time.monotonic()
+    while len(samples) < MAX_SAMPLES and (
+            len(samples) < min_samples or time.monotonic() - sampling_start < SAMPLE_BUDGET_SECONDS):
+        begin.record()
+        for _ in range(reps):
+            call()
+        end.record()
+        end.synchronize()
+        samples.append(begin.elapsed_time(end) / 1e3 / reps)
+    return statistics.median(samples)
+
+
+def ceilings(torch, device):
+    """A 2 GiB device-to-device copy and an 8192^3 bf16 matmul, each timed like a case."""
+    n = 1 << 31
+    src = torch.empty(n, dtype=torch.uint8, device=device).random_(0, 255)
+    dst = torch.empty_like(src)
+    copy_s = measure(torch, lambda: dst.copy_(src))
+    del src, dst
+    m = 8192
+    a = uniform(torch, device, (m, m), torch.bfloat16)
+    b = uniform(torch, device, (m, m), torch.bfloat16)
+    mm_s = measure(torch, lambda: torch.matmul(a, b))
+    del a, b
+    torch.cuda.empty_cache()
+    return {
+        "copy_bytes_per_s": 2 * n / copy_s,
+        "bf16_matmul_flops_per_s": 2 * m ** 3 / mm_s,
+        "copy": "torch copy_ of 2 GiB, device to device",
+        "bf16_matmul": "torch.matmul bf16 8192x8192x8192",
+    }
+
+
+def uniform(torch, device, shape, dtype, lo=-1.0, hi=1.0):
+    """Uniform values in [lo, hi), like the bench's inputs."""
+    return (torch.rand(shape, device=device, dtype=torch.float32) * (hi - lo) + lo).to(dtype)
+
+
+def torch_dtype(torch, name):
+    return {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I32": torch.int32}[name]
+
+
+def prepare(torch, device, case):
+    """For the case's op: a no-argument function that runs it once, a note or None, and the
+    context to time it in (the SDPA backend choice for attention, nothing otherwise)."""
+    call, note = make_call(torch, device, case)
+    if isinstance(call, tuple):
+        return call[0], note, call[1]
+    return call, note, contextlib.nullcontext()
+
+
+def make_call(torch, device, case):
+    op, d = case["op"], case["dims"]
+    dtype, out = torch_dtype(torch, case["dtype"]), torch_dtype(torch, case["out"])
+    if op in ("gemm", "matmul"):
+        batch = (d["B"],) if "B" in d else ()
+        a = uniform(torch, device, batch + (d["M"], d["K"]), dtype)
+        b = uniform(torch, device, (d["K"], d["N"]), dtype)
+        if out == dtype:
+            return (lambda: torch.matmul(a, b)), None
+        return (lambda: torch.matmul(a, b).to(out)), "output converted after the matmul"
+    if op == "softmax":
+        x = uniform(torch, device, (d["rows"], d["cols"]), dtype, -8, 8)
+        return (lambda: torch.softmax(x, dim=-1)), None
+    if op in ("attention", "attention-causal", "decode"):
+        return attention(torch, device, d, dtype, causal=op != "attention")
+    if op == "topKGating":
+        logits = uniform(torch, device, (d["T"], d["E"]), dtype, -4, 4)
+        k = d["k"]
+
+        def gating():
+            weights, experts = torch.topk(torch.softmax(logits.float(), dim=-1), k, dim=-1)
+            return weights / weights.sum(dim=-1, keepdim=True), experts
+
+        return gating, None
+    if op == "topK":
+        x = uniform(torch, device, (d["rows"], d["n"]), dtype)
+        return (lambda: torch.topk(x, d["k"], dim=-1)), None
+    if op == "convert":
+        x = uniform(torch, device, (d["N"],), dtype, -100, 100)
+        return (lambda: x.to(out)), None
+    raise ValueError(f"no PyTorch counterpart for op {op}")
+
+
+def attention(torch, device, d, dtype, causal):
+    """SDPA on q [B, Hq, Sq, D], k, v [B, Hkv, Skv, D]; flash backend when it accepts the case."""
+    import torch.nn.functional as F
+    bsz, hq, hkv, sq, skv, hd = d["B"], d["Hq"], d["Hkv"], d["Sq"], d["Skv"], d["D"]
+    q = uniform(torch, device, (bsz, hq, sq, hd), dtype)
+    k = uniform(torch, device, (bsz, hkv, skv, hd), dtype)
+    v = uniform(torch, device, (bsz, hkv, skv, hd), dtype)
+    notes = []
+    kwargs = {}
+    if causal and sq == skv:
+        kwargs["is_causal"] = True  # top-left and bottom-right alignment agree
+    elif causal and sq > 1:
+        from torch.nn.attention.bias import causal_lower_right
+        kwargs["attn_mask"] = causal_lower_right(sq, skv)
+    # causal with Sq == 1: the one query sees every key, as without a mask
+    if hq != hkv:
+        try:
+            F.scaled_dot_product_attention(q[:, :, :1], k[:, :, :1], v[:, :, :1], enable_gqa=True)
+            kwargs["enable_gqa"] = True
+        except TypeError:
+            k = k.repeat_interleave(hq // hkv, dim=1)
+            v = v.repeat_interleave(hq // hkv, dim=1)
+            notes.append("kv heads expanded (this PyTorch has no enable_gqa)")
+
+    def call():
+        return F.scaled_dot_product_attention(q, k, v, **kwargs)
+
+    try:
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+        with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+            call()
+            torch.cuda.synchronize()
+        return (call, sdpa_kernel(SDPBackend.FLASH_ATTENTION)), "; ".join(notes + ["flash backend"])
+    except Exception as e:  # flash does not take every case (masks, some GQA shapes): PyTorch's own choice
+        notes.append(f"PyTorch's default SDPA backend (flash refused: {type(e).__name__})")
+        return call, "; ".join(notes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+package dev.panamax.tool;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * What a device can do at best, measured in the same run: a large copy's bandwidth (bytes read
+ * plus bytes written per second) and a large bf16 matrix product's FLOP rate; NaN when not
+ * measured. Each row of the bench is shown as a fraction of the one that bounds its op.
+ */
+record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String source) {
+
+    static final Ceilings NONE = new Ceilings(Double.NaN, Double.NaN, null);
+
+    double of(Row row) {
+        double ceiling = row.bound() == Bound.COMPUTE ? matmulFlopsPerSecond : copyBytesPerSecond;
+        return row.rate() / ceiling;
+    }
+
+    /** "71% copy" or "55% mm": the row's rate as a fraction of its ceiling, or "-". */
+    String describe(Row row) {
+        double f = of(row);
+        return Double.isFinite(f) ? Units.percent(f) + (row.bound() == Bound.COMPUTE ? " mm" : " copy") : "-";
+    }
+
+    /**
+     * The host's copy bandwidth: {@code MemorySegment.copy} of {@code bytes} between two native
+     * buffers, median of 5 after 2 warm-ups; counts the bytes read and written.
+     */
+    static Ceilings hostCopy(long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(bytes, 64);
+            MemorySegment dst = arena.allocate(bytes, 64);
+            src.fill((byte) 1);
+            dst.fill((byte) 0);
+            double[] t = new double[7];
+            for (int i = 0; i < t.length; i++) {
+                long t0 = System.nanoTime();
+                MemorySegment.copy(src, 0, dst, 0, bytes);
+                t[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            double[] timed = Arrays.copyOfRange(t, 2, t.length);
+            Arrays.sort(timed);
+            return new Ceilings(2.0 * bytes / timed[timed.length / 2], Double.NaN,
+                    "host MemorySegment.copy of " + (bytes >> 20) + " MiB");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.panamax.tool;
+
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Tensor;
+import dev.panamax.reference.Reference64;
+import dev.panamax.testing.Data;
+import dev.panamax.testing.Tolerances;
+
+/**
+ * {@code gemm}: c [M, N] = a [M, K] @ b [K, N] (alpha 1, beta 0, no transposes) into a c of the
+ * case's output dtype, poisoned with NaN first. {@code matmul}: a [B, M, K] @ b [K, N] (one b
+ * shared by every batch, as in a linear layer) into a new tensor of a's dtype.
+ *
+ * <p>FLOPs: 2·B·M·N·K. Minimum bytes: (B·M·K + K·N)·sizeof(a) + B·M·N·sizeof(c).
+ * Checked on 256 random elements with {@link Reference64#gemmAt}.
+ */
+final class GemmBench implements BenchOp {
+    private static final int SAMPLES = 256;
+    private final boolean matmul;
+
+    GemmBench(boolean matmul) {
+        this.matmul = matmul;
+    }
+
+    @Override
+    public double flops(Case c) {
+        return 2.0 * c.dim("B", 1) * c.dim("M") * c.dim("N") * c.dim("K");
+    }
+
+    @Override
+    public double bytes(Case c) {
+        long batch = c.dim("B", 1), m = c.dim("M"), n = c.dim("N"), k = c.dim("K");
+        return (double) (batch * m * k + k * n) * c.dtype().byteSize() + (double) batch * m * n * c.out().byteSize();
+    }
+
+    @Override
+    public Bound bound(Case c) {
+        return Bound.COMPUTE;
+    }
+
+    @Override
+    public Prepared prepare(Device device, Case c, Data data) {
+        long batch = c.dim("B", 1), m = c.dim("M"), n = c.dim("N"), k = c.dim("K");
+        float[] a = Samples.input(data, c.dtype(), batch * m * k, -1, 1);
+        float[] b = Samples.input(data, c.dtype(), k * n, -1, 1);
+        long[] aShape = matmul ? new long[] {batch, m, k} : new long[] {m, k};
+        Tensor ta = Data.tensor(device, c.dtype(), a, aShape);
+        Tensor tb = null;
+        try {
+            tb = Data.tensor(device, c.dtype(), b, k, n);
+            Tensor tc = matmul ? null : Data.tensor(device, c.out(), Samples.poison(m * n), m, n);
+            return new Run(c, data, a, b, ta, tb, tc);
+        } catch (RuntimeException | Error e) {
+            Tensors.closeAll(ta, tb);
+            throw e;
+        }
+    }
+
+    private final class Run implements Prepared {
+        private final Case c;
+        private final Data data;
+        private final float[] a, b;
+        private final Tensor ta, tb;
+        private Tensor tc;
+
+        Run(Case c, Data data, float[] a, float[] b, Tensor ta, Tensor tb, Tensor tc) {
+            this.c = c;
+            this.data = data;
+            this.a = a;
+            this.b = b;
+            this.ta = ta;
+            this.tb = tb;
+            this.tc = tc;
+        }
+
+        @Override
+        public void run() {
+            if (matmul) {
+                if (tc != null) {
+                    tc.close();
+                    tc = null;
+                }
+                tc = Ops.matmul(ta, tb);
+            } else {
+                Ops.gemm(1f, ta, false, tb, false, 0f, tc);
+            }
+        }
+
+        @Override
+        public Verdict check() {
+            long batch = c.dim("B", 1), m = c.dim("M"), n = c.dim("N"), k = c.dim("K");
+            float[] out = tc.toFloatArray();
+            long[] picks = Samples.indices(data, batch * m * n, SAMPLES);
+            float[] got = new float[picks.length];
+            double[] ref = new double[picks.length];
+            for (int s = 0; s < picks.length; s++) {
+                long bi = picks[s] / (m * n), i = picks[s] / n % m, j = picks[s] % n;
+                got[s] = out[Math.toIntExact(picks[s])];
+                ref[s] = Reference64.gemmAt(bi, i, j, m, n, k, 1, a, false, b, false, false, 0, null);
+            }
+            // the narrowest of a's and c's dtypes sets the tolerance (a 16-bit c is rounded once more)
+            var narrow = c.out().byteSize() < c.dtype().byteSize() ? c.out() : c.dtype();
+            return Verdict.of(Reference64.relativeError(got, ref), Tolerances.accumulate(narrow));
+        }
+
+        @Override
+        public void close() {
+            Tensors.closeAll(tc, ta, tb);
+        }
+    }
+}

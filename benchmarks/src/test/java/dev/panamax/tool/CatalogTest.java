@@ -1,0 +1,53 @@
+package dev.panamax.tool;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CatalogTest {
+
+    @Test
+    void everyProfileRunsEveryOpOnceAtLeastWithUniqueIds() {
+        for (Catalog.Profile p : Catalog.Profile.values()) {
+            Set<String> ops = new HashSet<>();
+            Set<String> ids = new HashSet<>();
+            for (Case c : Catalog.cases(p)) {
+                ops.add(c.op());
+                assertTrue(ids.add(c.id()), p + ": duplicate case " + c.id());
+                BenchOp op = Catalog.op(c);
+                assertTrue(op.bytes(c) > 0, c.id());
+                assertEquals(op.bound(c) == Bound.COMPUTE, op.flops(c) > 0 && !c.op().equals("decode"), c.id());
+            }
+            assertEquals(Catalog.OPS.keySet(), ops, p + " leaves an op out");
+        }
+    }
+
+    @Test
+    void workFormulas() {
+        Case gemm = Case.of("gemm", dev.panamax.DType.BF16, dev.panamax.DType.BF16, "M", 8, "N", 4, "K", 2);
+        assertEquals(2.0 * 8 * 4 * 2, Catalog.op(gemm).flops(gemm));
+        assertEquals((8 * 2 + 2 * 4) * 2 + 8 * 4 * 2, Catalog.op(gemm).bytes(gemm));
+        // causal prefill S = 4: 1 + 2 + 3 + 4 = 10 visible pairs per head; 4 FLOPs per pair and channel
+        Case causal = Case.of("attention-causal", dev.panamax.DType.F32, dev.panamax.DType.F32,
+                "B", 1, "Hq", 2, "Hkv", 1, "Sq", 4, "Skv", 4, "D", 8);
+        assertEquals(4.0 * 2 * 8 * 10, Catalog.op(causal).flops(causal));
+        Case decode = Case.of("decode", dev.panamax.DType.F32, dev.panamax.DType.F32,
+                "B", 1, "Hq", 2, "Hkv", 1, "Sq", 1, "Skv", 5, "D", 8);
+        assertEquals(4.0 * 2 * 8 * 5, Catalog.op(decode).flops(decode));
+        assertFalse(Catalog.op(decode).bound(decode) == Bound.COMPUTE);
+    }
+
+    @Test
+    void exactnessVerdicts() {
+        assertTrue(Verdict.of(0, 0).ok());
+        assertFalse(Verdict.of(1e-9, 0).ok());
+        assertFalse(Verdict.of(Double.NaN, 1e-2).ok());
+        assertTrue(Verdict.of(1e-3, 1e-2).ok());
+        assertFalse(Verdict.of(1e-3, 1e-2).with("indices differ").ok());
+    }
+}

@@ -1,0 +1,308 @@
+package dev.panamax.opencl;
+
+import dev.panamax.Backend;
+import dev.panamax.DeviceOutOfMemoryException;
+import dev.panamax.DeviceUnavailableException;
+import dev.panamax.bindings.opencl.OpenCL;
+import dev.panamax.internal.BackendDevice;
+import dev.panamax.internal.Kernels;
+import dev.panamax.internal.Memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One OpenCL device: a context and one in-order command queue (with profiling) for the life of
+ * the JVM, buffers as {@code cl_mem}, the programs built from the packed sources, and the kernel
+ * set. Copies to and from the host block; copies between buffers and kernels are queued in order.
+ * OpenCL API calls are thread-safe except setting a kernel's arguments, which {@link ClProgram}
+ * serializes by lending each kernel object to one launch at a time.
+ */
+final class OpenClDevice implements BackendDevice {
+    /** Work-group size every kernel uses (GROUP_SIZE in common.h). */
+    static final int GROUP_SIZE = 256;
+
+    private final String spec;
+    private final ClDeviceId id;
+    private final ClFacts facts;
+    private final MemorySegment context;
+    private final MemorySegment queue;
+    private final ClLive live = new ClLive();
+    private final ClPrograms programs;
+    private final OpenClKernels kernels;
+
+    private OpenClDevice(String spec, ClDeviceId id, ClFacts facts, MemorySegment context, MemorySegment queue) {
+        this.spec = spec;
+        this.id = id;
+        this.facts = facts;
+        this.context = context;
+        this.queue = queue;
+        this.programs = new ClPrograms(this);
+        this.kernels = new OpenClKernels(this);
+    }
+
+    /**
+     * Opens {@code id} as {@code spec}.
+     *
+     * @throws DeviceUnavailableException when the device cannot run Panamax's kernels or its context
+     *     cannot be made; the message says why
+     */
+    static OpenClDevice open(ClDeviceId id, String spec) {
+        ClFacts facts = ClFacts.read(id);
+        String unusable = facts.unusableReason();
+        if (unusable != null) {
+            throw new DeviceUnavailableException(spec + " (" + facts.name() + "): " + unusable);
+        }
+        MemorySegment context;
+        MemorySegment queue;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment properties = arena.allocate(ValueLayout.JAVA_LONG, 3);
+            properties.setAtIndex(ValueLayout.JAVA_LONG, 0, OpenCL.CL_CONTEXT_PLATFORM());
+            properties.setAtIndex(ValueLayout.JAVA_LONG, 1, id.platform().address());
+            properties.setAtIndex(ValueLayout.JAVA_LONG, 2, 0);
+            MemorySegment devices = arena.allocate(ValueLayout.ADDRESS);
+            devices.set(ValueLayout.ADDRESS, 0, id.device());
+            context = OpenCL.clCreateContext(properties, 1, devices, MemorySegment.NULL, MemorySegment.NULL, status);
+            unavailableUnless(status.get(ValueLayout.JAVA_INT, 0), spec, facts, "clCreateContext");
+            queue = OpenCL.clCreateCommandQueue(context, id.device(), OpenCL.CL_QUEUE_PROFILING_ENABLE(), status);
+            int queued = status.get(ValueLayout.JAVA_INT, 0);
+            if (queued != ClErrors.CL_SUCCESS) {
+                OpenCL.clReleaseContext(context);
+                unavailableUnless(queued, spec, facts, "clCreateCommandQueue");
+            }
+        }
+        return new OpenClDevice(spec, id, facts, context, queue);
+    }
+
+    private static void unavailableUnless(int status, String spec, ClFacts facts, String call) {
+        if (status != ClErrors.CL_SUCCESS) {
+            String name = ClErrors.name(status);
+            throw new DeviceUnavailableException(spec + " (" + facts.name() + "): " + call + " failed: " + name
+                    + " (" + status + ")", name, status);
+        }
+    }
+
+    MemorySegment context() {
+        return context;
+    }
+
+    MemorySegment deviceId() {
+        return id.device();
+    }
+
+    ClFacts facts() {
+        return facts;
+    }
+
+    ClLive live() {
+        return live;
+    }
+
+    ClPrograms programs() {
+        return programs;
+    }
+
+    /** Live OpenCL objects of this device (buffers, programs, kernels, events), for leak checks. */
+    Map<String, Long> liveObjects() {
+        return live.snapshot();
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+
+    @Override
+    public String name() {
+        return facts.name();
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.OPENCL;
+    }
+
+    @Override
+    public long memoryBytes() {
+        return facts.globalMemory();
+    }
+
+    @Override
+    public Map<String, String> info() {
+        Map<String, String> info = new LinkedHashMap<>(facts.describe());
+        info.put("programs built", Integer.toString(programs.size()));
+        return info;
+    }
+
+    @Override
+    public Memory allocate(long bytes) {
+        if (bytes > facts.maxAllocation()) {
+            throw new DeviceOutOfMemoryException(spec + ": cannot allocate " + bytes + " bytes: the device's largest"
+                    + " allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + facts.maxAllocation() + " bytes");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment mem = OpenCL.clCreateBuffer(context, OpenCL.CL_MEM_READ_WRITE(), bytes, MemorySegment.NULL, status);
+            int created = status.get(ValueLayout.JAVA_INT, 0);
+            if (created != ClErrors.CL_SUCCESS) {
+                throw ClErrors.error(created, spec + ": clCreateBuffer(" + bytes + " bytes)");
+            }
+            live.buffers.incrementAndGet();
+            return new ClMemory(mem, bytes);
+        }
+    }
+
+    @Override
+    public void free(Memory memory) {
+        // Commands already queued keep the buffer alive until they finish (the OpenCL retain rule).
+        live.buffers.decrementAndGet();
+        int status = OpenCL.clReleaseMemObject(ClMemory.handle(memory));
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clReleaseMemObject");
+        }
+    }
+
+    /** A buffer for one call's intermediate results, released when closed (after its last enqueue). */
+    Scratch scratch(long bytes) {
+        return new Scratch(allocate(bytes));
+    }
+
+    final class Scratch implements AutoCloseable {
+        private final Memory memory;
+
+        private Scratch(Memory memory) {
+            this.memory = memory;
+        }
+
+        Memory memory() {
+            return memory;
+        }
+
+        @Override
+        public void close() {
+            free(memory);
+        }
+    }
+
+    @Override
+    public void zero(Memory memory, long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            long patternSize = bytes % 4 == 0 ? 4 : 1;
+            MemorySegment pattern = arena.allocate(patternSize);
+            ClErrors.check(OpenCL.clEnqueueFillBuffer(queue, ClMemory.handle(memory), pattern, patternSize, 0, bytes,
+                    0, MemorySegment.NULL, MemorySegment.NULL), spec + ": clEnqueueFillBuffer(" + bytes + " bytes)");
+        }
+    }
+
+    @Override
+    public void copyIn(MemorySegment src, Memory dst, long bytes) {
+        int status = OpenCL.clEnqueueWriteBuffer(queue, ClMemory.handle(dst), OpenCL.CL_TRUE(), 0, bytes, src,
+                0, MemorySegment.NULL, MemorySegment.NULL);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clEnqueueWriteBuffer(" + bytes + " bytes)");
+        }
+    }
+
+    @Override
+    public void copyOut(Memory src, MemorySegment dst, long bytes) {
+        int status = OpenCL.clEnqueueReadBuffer(queue, ClMemory.handle(src), OpenCL.CL_TRUE(), 0, bytes, dst,
+                0, MemorySegment.NULL, MemorySegment.NULL);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clEnqueueReadBuffer(" + bytes + " bytes)");
+        }
+    }
+
+    @Override
+    public void copy(Memory src, Memory dst, long bytes) {
+        int status = OpenCL.clEnqueueCopyBuffer(queue, ClMemory.handle(src), ClMemory.handle(dst), 0, 0, bytes,
+                0, MemorySegment.NULL, MemorySegment.NULL);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clEnqueueCopyBuffer(" + bytes + " bytes)");
+        }
+    }
+
+    @Override
+    public boolean acceptsHeapSegments() {
+        return false;
+    }
+
+    @Override
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public void synchronize() {
+        int status = OpenCL.clFinish(queue);
+        if (status != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(status, spec + ": clFinish");
+        }
+    }
+
+    /**
+     * Queues {@code kernel} of {@code program} over {@code global} work-items in work-groups of
+     * {@code local} (each global size a multiple of its local size).
+     */
+    void launch(ClProgram program, String kernel, ClArgs args, long[] global, long[] local) {
+        enqueue(program, kernel, args, global, local, false);
+    }
+
+    /** As {@link #launch}, then waits for the kernel and returns its device time in nanoseconds (event profiling). */
+    long launchTimed(ClProgram program, String kernel, ClArgs args, long[] global, long[] local) {
+        return enqueue(program, kernel, args, global, local, true);
+    }
+
+    private long enqueue(ClProgram program, String kernel, ClArgs args, long[] global, long[] local, boolean timed) {
+        MemorySegment k = program.borrow(kernel);
+        try {
+            for (int i = 0; i < args.count(); i++) {
+                int status = OpenCL.clSetKernelArg(k, i, args.size(i), args.value(i));
+                if (status != ClErrors.CL_SUCCESS) {
+                    throw ClErrors.error(status, spec + ": clSetKernelArg(" + kernel + ", argument " + i + ", "
+                            + args.size(i) + " bytes)");
+                }
+            }
+            Arena arena = args.arena();
+            MemorySegment globalSizes = arena.allocateFrom(ValueLayout.JAVA_LONG, global);
+            MemorySegment localSizes = arena.allocateFrom(ValueLayout.JAVA_LONG, local);
+            MemorySegment event = timed ? arena.allocate(ValueLayout.ADDRESS) : MemorySegment.NULL;
+            int status = OpenCL.clEnqueueNDRangeKernel(queue, k, global.length, MemorySegment.NULL, globalSizes, localSizes,
+                    0, MemorySegment.NULL, event);
+            if (status != ClErrors.CL_SUCCESS) {
+                throw ClErrors.error(status, spec + ": clEnqueueNDRangeKernel(" + kernel + ", global " + Arrays.toString(global)
+                        + ", local " + Arrays.toString(local) + ")");
+            }
+            return timed ? elapsed(event.get(ValueLayout.ADDRESS, 0), kernel) : 0;
+        } finally {
+            program.giveBack(kernel, k);
+        }
+    }
+
+    private long elapsed(MemorySegment event, String kernel) {
+        live.events.incrementAndGet();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment list = arena.allocateFrom(ValueLayout.ADDRESS, event);
+            ClErrors.check(OpenCL.clWaitForEvents(1, list), spec + ": clWaitForEvents(" + kernel + ")");
+            MemorySegment time = arena.allocate(ValueLayout.JAVA_LONG);
+            ClErrors.check(OpenCL.clGetEventProfilingInfo(event, OpenCL.CL_PROFILING_COMMAND_START(), 8, time,
+                    MemorySegment.NULL), spec + ": clGetEventProfilingInfo(" + kernel + ")");
+            long start = time.get(ValueLayout.JAVA_LONG, 0);
+            ClErrors.check(OpenCL.clGetEventProfilingInfo(event, OpenCL.CL_PROFILING_COMMAND_END(), 8, time,
+                    MemorySegment.NULL), spec + ": clGetEventProfilingInfo(" + kernel + ")");
+            return time.get(ValueLayout.JAVA_LONG, 0) - start;
+        } finally {
+            live.events.decrementAndGet();
+            OpenCL.clReleaseEvent(event);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return spec + " (" + facts.name() + ")";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.panamax.opencl;
+
+import dev.panamax.DType;
+import dev.panamax.internal.Kernels;
+import dev.panamax.internal.Memory;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OpenCL kernel set of one device: one class per op family picks the kernel variant for the
+ * shape and queues it; this class names the program each needs. Programs are built on first use,
+ * per dtype combination (ELEM_DTYPE, OUT_DTYPE macros), and kept.
+ */
+final class OpenClKernels implements Kernels {
+    private final OpenClDevice device;
+    /** The programs this kernel set has asked for, so that a launch does not rebuild their option strings. */
+    private final ConcurrentHashMap<ProgramKey, ClProgram> programs = new ConcurrentHashMap<>();
+
+    private record ProgramKey(String file, DType elem, DType out) {
+    }
+
+    OpenClKernels(OpenClDevice device) {
+        this.device = device;
+    }
+
+    OpenClDevice device() {
+        return device;
+    }
+
+    /** Program {@code file} with its input dtype {@code elem} (and output dtype {@code out}, or null). */
+    ClProgram program(String file, DType elem, DType out) {
+        ProgramKey key = new ProgramKey(file, elem, out);
+        ClProgram cached = programs.get(key);
+        if (cached == null) {
+            cached = device.programs().get(file, options(elem, out)); // builds at most once per device
+            programs.putIfAbsent(key, cached);
+        }
+        return cached;
+    }
+
+    private String options(DType elem, DType out) {
+        StringBuilder options = new StringBuilder();
+        if (elem != null) {
+            options.append("-DELEM_DTYPE=").append(macro(elem)).append(' ');
+        }
+        if (out != null) {
+            options.append("-DOUT_DTYPE=").append(macro(out)).append(' ');
+        }
+        if (device.facts().fp16()) {
+            options.append("-DPANAMAX_NATIVE_HALF");
+        }
+        return options.toString().strip();
+    }
+
+    private static String macro(DType t) {
+        return switch (t) {
+            case F32 -> "DT_F32";
+            case F16 -> "DT_F16";
+            case BF16 -> "DT_BF16";
+            default -> throw new IllegalArgumentException("OpenCL kernels take F32, F16 or BF16, got " + t);
+        };
+    }
+
+    @Override
+    public void gemm(Gemm call) {
+        ClGemm.run(this, call);
+    }
+
+    @Override
+    public void softmax(Softmax call) {
+        ClSoftmax.run(this, call);
+    }
+
+    @Override
+    public void attention(Attention call) {
+        ClAttention.run(this, call);
+    }
+
+    @Override
+    public void topKGating(Gating call) {
+        ClTopK.gating(this, call);
+    }
+
+    @Override
+    public void topK(TopK call) {
+        ClTopK.topK(this, call);
+    }
+
+    @Override
+    public void convert(Memory src, DType from, Memory dst, DType to, long count) {
+        ClConvert.run(this, src, from, dst, to, count);
+    }
+
+    /** Work-groups the kernels ask for along grid dimensions 1 and 2 at most (NVIDIA's OpenCL allows no more). */
+    static final long MAX_GROUPS_Y_Z = 65535;
+
+    /** {@link #MAX_GROUPS_Y_Z}, lowered by tests so that small shapes take the kernels' striding loops. */
+    private volatile long groupsYZ = MAX_GROUPS_Y_Z;
+
+    long groupsYZ() {
+        return groupsYZ;
+    }
+
+    /** For tests only: the cap on grid dimensions 1 and 2; restore {@link #MAX_GROUPS_Y_Z} afterwards. */
+    void capGroupsYZ(long cap) {
+        groupsYZ = cap;
+    }
+
+    static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** The smallest power of two &gt;= n (n &gt;= 1). */
+    static long nextPowerOfTwo(long n) {
+        return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
+    }
+}
