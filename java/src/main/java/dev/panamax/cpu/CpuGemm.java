@@ -23,8 +23,13 @@ import java.lang.foreign.MemorySegment;
 final class CpuGemm {
     /** A matrix with fewer multiply-adds than this runs on one thread. */
     private static final long PARALLEL_WORK = 1L << 18;
-    /** Tasks per thread: enough to even out uneven blocks and a busy machine. */
+    /**
+     * Tasks per thread, up to this many: several even out a busy machine, but each repacks
+     * operands, so a small product gets fewer.
+     */
     private static final int TASKS_PER_THREAD = 4;
+    /** Multiply-adds per task below which a product gets fewer tasks per thread. */
+    private static final long TASK_WORK = 1L << 26;
     /** Floats of a task's F32 accumulator for a 16-bit c: bounds memory for any shape. */
     private static final long ACC_FLOATS = 1L << 22;
 
@@ -102,7 +107,9 @@ final class CpuGemm {
             this.cBase = bi * m * n;
             int mr = sizes.mr(), nr = sizes.nr();
             long rowTiles = ceilDiv(m, mr), colTiles = ceilDiv(n, nr);
-            long target = threads == 1 ? 1 : (long) TASKS_PER_THREAD * threads;
+            long work = m * n * k;
+            long perThread = Math.max(1, Math.min(TASKS_PER_THREAD, work / threads / TASK_WORK));
+            long target = threads == 1 ? 1 : perThread * threads;
             // gr x gc = target tasks of equal size (forRange then gives each thread the same
             // share), the split that repacks least: A is packed once per column of tasks, B once
             // per row of tasks

@@ -1,0 +1,108 @@
+package dev.panamax.jmh.cpu;
+
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * F32 GEMM c = a @ b at M = N = K in 512, 1024, 2048 through the public API (Ops.gemm on the CPU
+ * device), beside OpenBLAS {@code cblas_sgemm} through FFM on the same inputs with the same
+ * thread count ({@code panamax.cpu.threads}, default all processors). GFLOP/s = 2 N^3 / time.
+ * Target (PERFORMANCE.md): panamax >= 0.85 x OpenBLAS. Without libopenblas.so.0 the OpenBLAS
+ * benchmark fails its setup with the reason and how to install it; the others still run.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
+public class CpuGemmBenchmark {
+
+    /** The operands as device tensors and as plain native segments. */
+    @State(Scope.Benchmark)
+    public static class Operands {
+        @Param({"512", "1024", "2048"})
+        public int size;
+
+        Tensor a;
+        Tensor b;
+        Tensor c;
+        Arena arena;
+        MemorySegment sa;
+        MemorySegment sb;
+        MemorySegment sc;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Device cpu = Device.cpu();
+            float[] x = BenchData.uniform(size * size, 1), y = BenchData.uniform(size * size, 2);
+            a = cpu.tensor(x, size, size);
+            b = cpu.tensor(y, size, size);
+            c = cpu.zeros(DType.F32, size, size);
+            arena = Arena.ofShared();
+            sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, x);
+            sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, y);
+            sc = arena.allocate((long) size * size * Float.BYTES, 64);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            a.close();
+            b.close();
+            c.close();
+            arena.close();
+        }
+    }
+
+    /** OpenBLAS, loaded and set to the CPU device's thread count; fails setup when absent. */
+    @State(Scope.Benchmark)
+    public static class Blas {
+        @Setup(Level.Trial)
+        public void setUp() {
+            OpenBlas.unavailability().ifPresent(why -> {
+                throw new UnsupportedOperationException(why);
+            });
+            OpenBlas.setThreads(BenchData.threads());
+        }
+    }
+
+    @Benchmark
+    public void panamax(Operands o) {
+        Ops.gemm(1f, o.a, false, o.b, false, 0f, o.c);
+    }
+
+    @Benchmark
+    public void openblas(Operands o, Blas blas) {
+        OpenBlas.sgemm(false, false, o.size, o.size, o.size, 1f, o.sa, o.sb, 0f, o.sc);
+    }
+
+    /** Runs this benchmark; JMH's own options (-wi, -i, -f, -p ...) may follow. */
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
+                .include(CpuGemmBenchmark.class.getSimpleName()).build()).run();
+    }
+}
