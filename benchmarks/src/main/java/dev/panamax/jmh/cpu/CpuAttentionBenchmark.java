@@ -5,24 +5,16 @@ import dev.panamax.Device;
 import dev.panamax.Ops;
 import dev.panamax.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Causal attention F32 B=1, H=8, S=2048, D=64 beside our own GEMM on the same FLOPs: the causal
@@ -30,13 +22,8 @@ import java.util.concurrent.TimeUnit;
  * 1024^3 GEMM 2.147 GFLOP, so the ratio of rates is the ratio of times. Target (PERFORMANCE.md):
  * attention >= 0.5 x the GEMM rate.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 @State(Scope.Benchmark)
-public class CpuAttentionBenchmark {
+public class CpuAttentionBenchmark extends CpuBenchmark {
     static final int H = 8;
     static final int S = 2048;
     static final int D = 64;

@@ -5,18 +5,12 @@ import dev.panamax.Device;
 import dev.panamax.Ops;
 import dev.panamax.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -26,7 +20,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * F32 GEMM c = a @ b at M = N = K in 512, 1024, 2048 through the public API (Ops.gemm on the CPU
@@ -35,12 +28,7 @@ import java.util.concurrent.TimeUnit;
  * Target (PERFORMANCE.md): panamax >= 0.85 x OpenBLAS. Without libopenblas.so.0 the OpenBLAS
  * benchmark fails its setup with the reason and how to install it; the others still run.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
-public class CpuGemmBenchmark {
+public class CpuGemmBenchmark extends CpuBenchmark {
 
     /** The operands as device tensors and as plain native segments. */
     @State(Scope.Benchmark)

@@ -5,17 +5,11 @@ import dev.panamax.Device;
 import dev.panamax.Ops;
 import dev.panamax.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -24,20 +18,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Softmax F32 [4096, 4096] (out of place) beside its ceiling, a {@code MemorySegment.copy} of the
  * same 64 MiB into another 64 MiB: both read and write every byte once. Target (PERFORMANCE.md):
  * softmax time <= copy time / 0.7.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"})
 @State(Scope.Benchmark)
-public class CpuSoftmaxBenchmark {
+public class CpuSoftmaxBenchmark extends CpuBenchmark {
     static final int ROWS = 4096;
     static final int COLS = 4096;
 
