@@ -250,16 +250,17 @@ final class CpuAttention {
 
         /** One tile for one block: scores, mask, online softmax, P V into the accumulators. */
         private void block(int slot, long j0, int keys, long shift) {
-            int live = CpuGemm.roundUp(rows[slot], mr);
+            int valid = rows[slot];
             int qAt = slot * BQ * d;
-            for (int ir = 0; ir < live; ir += mr) {
+            for (int ir = 0; ir < valid; ir += mr) {
+                int tileRows = Math.min(mr, valid - ir);
                 for (int jc = 0; jc < BK; jc += nr) {
-                    kernel.tile(d, qb, qAt + ir * d, kt, jc, BK, tile);
-                    kernel.store(tile, mr, nr, s, ir * BK + jc, BK, 1f, 0f);
+                    kernel.tile(tileRows, d, qb, qAt + ir * d, kt, jc, BK, tile);
+                    kernel.store(tile, tileRows, nr, s, ir * BK + jc, BK, 1f, 0f);
                 }
             }
             long r0 = (firstBlock + slot) * BQ;
-            for (int i = 0; i < live; i++) {
+            for (int i = 0; i < valid; i++) {
                 // keys past the tile's end, and (causal) past the last key row r0 + i may see
                 long visible = keys;
                 if (call.causal()) {
@@ -271,12 +272,13 @@ final class CpuAttention {
                 }
             }
             int at = slot * BQ;
-            tiles.online(s, live, BK, BK, m, l, f, at);
-            tiles.rescale(acc, at * dPad, live, dPad, f, at);
-            for (int ir = 0; ir < live; ir += mr) {
+            tiles.online(s, valid, BK, BK, m, l, f, at);
+            tiles.rescale(acc, at * dPad, valid, dPad, f, at);
+            for (int ir = 0; ir < valid; ir += mr) {
+                int tileRows = Math.min(mr, valid - ir);
                 for (int dc = 0; dc < dPad; dc += nr) {
-                    kernel.tile(BK, s, ir * BK, vt, dc, dPad, tile);
-                    kernel.store(tile, mr, nr, acc, (at + ir) * dPad + dc, dPad, 1f, 1f);
+                    kernel.tile(tileRows, BK, s, ir * BK, vt, dc, dPad, tile);
+                    kernel.store(tile, tileRows, nr, acc, (at + ir) * dPad + dc, dPad, 1f, 1f);
                 }
             }
         }

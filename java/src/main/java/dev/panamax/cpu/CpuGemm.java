@@ -151,9 +151,9 @@ final class CpuGemm {
                 return;
             }
             int mr = sizes.mr(), nr = sizes.nr();
-            int ncMax = (int) Math.min(sizes.nc(), ceilDiv(cols, nr) * nr);
             int kcMax = (int) Math.min(sizes.kc(), k);
             int mcMax = (int) Math.min(sizes.mc(), ceilDiv(rows, mr) * mr);
+            int ncMax = (int) Math.min(sizes.nc(), ceilDiv(cols, nr) * nr);
             boolean direct = cType == DType.F32;
             float[] bp = new float[ncMax * kcMax];
             float[] ap = new float[mcMax * kcMax];
@@ -163,9 +163,7 @@ final class CpuGemm {
                 int nc = (int) Math.min(ncMax, j0 + cols - jc);
                 for (long pc = 0; pc < k; pc += kcMax) {
                     int kc = (int) Math.min(kcMax, k - pc);
-                    for (int q = 0; q * nr < nc; q++) {
-                        GemmPacking.packBPanel(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, q, bp, scratch);
-                    }
+                    GemmPacking.packB(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, bp, scratch);
                     boolean first = pc == 0;
                     for (long ic = i0; ic < i0 + rows; ic += mcMax) {
                         int mc = (int) Math.min(mcMax, i0 + rows - ic);

@@ -39,28 +39,41 @@ final class Elements {
 
     /** Widens {@code n} elements starting at element {@code from} of {@code s} into {@code dst[at..]}. */
     static void load(MemorySegment s, DType t, long from, float[] dst, int at, int n) {
+        load(s, t, from, dst, at, n, Math.max(1, n), 0);
+    }
+
+    /**
+     * Widens {@code n} elements starting at element {@code from} of {@code s}, cut into segments
+     * of {@code seg}: element i goes to {@code dst[at + (i / seg) * stride + i % seg]} (packing
+     * a row of B into panels in one call).
+     */
+    static void load(MemorySegment s, DType t, long from, float[] dst, int at, int n, int seg, int stride) {
         if (CpuSimd.VECTOR) {
             switch (t) {
-                case F32 -> VectorElements.loadF32(s, from, dst, at, n);
-                case F16 -> VectorElements.loadF16(s, from, dst, at, n);
-                case BF16 -> VectorElements.loadBf16(s, from, dst, at, n);
+                case F32 -> VectorElements.loadF32(s, from, dst, at, n, seg, stride);
+                case F16 -> VectorElements.loadF16(s, from, dst, at, n, seg, stride);
+                case BF16 -> VectorElements.loadBf16(s, from, dst, at, n, seg, stride);
                 default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
             }
             return;
         }
-        switch (t) {
-            case F32 -> MemorySegment.copy(s, F32, from * 4, dst, at, n);
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[at + i] = Float.float16ToFloat(s.getAtIndex(U16, from + i));
+        for (int s0 = 0, d = at; s0 < n; s0 += seg, d += stride) {
+            int len = Math.min(seg, n - s0);
+            long segFrom = from + s0;
+            switch (t) {
+                case F32 -> MemorySegment.copy(s, F32, segFrom * 4, dst, d, len);
+                case F16 -> {
+                    for (int i = 0; i < len; i++) {
+                        dst[d + i] = Float.float16ToFloat(s.getAtIndex(U16, segFrom + i));
+                    }
                 }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[at + i] = Half.bf16ToFloat(s.getAtIndex(U16, from + i));
+                case BF16 -> {
+                    for (int i = 0; i < len; i++) {
+                        dst[d + i] = Half.bf16ToFloat(s.getAtIndex(U16, segFrom + i));
+                    }
                 }
+                default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
             }
-            default -> throw new IllegalArgumentException("not a floating-point dtype: " + t);
         }
     }
 

@@ -43,12 +43,13 @@ interface GemmKernel {
             int bBase = bOff + jr * kc;
             int cols = Math.min(nr, nc - jr);
             for (int ir = 0; ir < mc; ir += mr) {
-                tile(kc, ap, ir * kc, bp, bBase, nr, t);
+                int rows = Math.min(mr, mc - ir);
+                tile(rows, kc, ap, ir * kc, bp, bBase, nr, t);
                 long at = cOff + ir * ldc + jr;
                 if (cSegment != null) {
-                    store(t, Math.min(mr, mc - ir), cols, cSegment, at, ldc, alpha, beta);
+                    store(t, rows, cols, cSegment, at, ldc, alpha, beta);
                 } else {
-                    store(t, Math.min(mr, mc - ir), cols, cArray, (int) at, (int) ldc, alpha, beta);
+                    store(t, rows, cols, cArray, (int) at, (int) ldc, alpha, beta);
                 }
             }
         }
@@ -56,9 +57,11 @@ interface GemmKernel {
 
     /**
      * t [mr, nr] = the A rows [mr, kc] at aOff (row stride kc) times the B rows [kc, nr] at bOff
-     * (row stride ldb: nr for a packed panel, wider for a slice of a row-major matrix).
+     * (row stride ldb: nr for a packed panel, wider for a slice of a row-major matrix). Only the
+     * first {@code rows} (&lt;= mr) rows of t are needed: a kernel may leave the others unwritten
+     * (a short tile for a few rows of A). All mr rows of A must be readable.
      */
-    void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t);
+    void tile(int rows, int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t);
 
     /**
      * c = alpha * t + beta * c (beta == 0: c ignored) for the first rows x cols of tile t [mr, nr],

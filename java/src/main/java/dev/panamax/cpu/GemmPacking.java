@@ -37,26 +37,30 @@ final class GemmPacking {
     }
 
     /**
-     * Packs B panel {@code q} of the block at columns [j0, j0 + nc), inner steps [p0, p0 + kc),
-     * into {@code bp} at {@code q * kc * nr} as [kc, nr] (padding columns zero).
-     * {@code scratch}: nr * kc floats when transB.
+     * Packs B's block at columns [j0, j0 + nc), inner steps [p0, p0 + kc), into {@code bp} as
+     * ceil(nc / nr) panels [kc, nr] (padding columns zero). A stored row of B is spread over
+     * the panels in one call; a transposed B goes panel by panel through {@code scratch}
+     * (nr * kc floats).
      */
-    static void packBPanel(MemorySegment b, DType t, long base, boolean transB, long n, long k,
-                           long j0, int nc, long p0, int kc, int nr, int q, float[] bp, float[] scratch) {
-        int panel = q * kc * nr;
-        int jq = q * nr;
-        int cols = Math.min(nr, nc - jq);
+    static void packB(MemorySegment b, DType t, long base, boolean transB, long n, long k,
+                      long j0, int nc, long p0, int kc, int nr, float[] bp, float[] scratch) {
+        int panels = CpuGemm.ceilDiv(nc, nr);
         if (transB) {
-            for (int j = 0; j < cols; j++) {
-                Elements.load(b, t, base + (j0 + jq + j) * k + p0, scratch, j * kc, kc);
+            for (int q = 0; q < panels; q++) {
+                int cols = Math.min(nr, nc - q * nr);
+                for (int j = 0; j < cols; j++) {
+                    Elements.load(b, t, base + (j0 + q * nr + j) * k + p0, scratch, j * kc, kc);
+                }
+                Elements.transpose(scratch, 0, kc, cols, kc, bp, q * kc * nr, nr);
             }
-            Elements.transpose(scratch, 0, kc, cols, kc, bp, panel, nr);
         } else {
             for (int p = 0; p < kc; p++) {
-                Elements.load(b, t, base + (p0 + p) * n + j0 + jq, bp, panel + p * nr, cols);
+                Elements.load(b, t, base + (p0 + p) * n + j0, bp, p * nr, nc, nr, kc * nr);
             }
         }
+        int cols = nc - (panels - 1) * nr;
         if (cols < nr) {
+            int panel = (panels - 1) * kc * nr;
             for (int p = 0; p < kc; p++) {
                 Arrays.fill(bp, panel + p * nr + cols, panel + (p + 1) * nr, 0f);
             }

@@ -24,11 +24,11 @@ final class GemmScalarKernel implements GemmKernel {
     }
 
     @Override
-    public void tile(int kc, float[] ap, int aBase, float[] bp, int bBase, int ldb, float[] acc) {
+    public void tile(int rows, int kc, float[] ap, int aBase, float[] bp, int bBase, int ldb, float[] acc) {
         java.util.Arrays.fill(acc, 0f);
         for (int p = 0; p < kc; p++) {
             int b = bBase + p * ldb;
-            for (int i = 0; i < MR; i++) {
+            for (int i = 0; i < rows; i++) {
                 float av = ap[aBase + i * kc + p];
                 int row = i * NR;
                 for (int j = 0; j < NR; j++) {

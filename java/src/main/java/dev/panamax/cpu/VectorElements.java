@@ -31,15 +31,20 @@ final class VectorElements {
     private VectorElements() {
     }
 
-    static void loadF32(MemorySegment s, long from, float[] dst, int at, int n) {
+    /** Element i of the n at {@code from} goes to dst[at + (i / seg) * stride + i % seg]. */
+    static void loadF32(MemorySegment s, long from, float[] dst, int at, int n, int seg, int stride) {
         long byteAt = from * Float.BYTES;
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector.fromMemorySegment(F, s, byteAt + (long) i * Float.BYTES, LE).intoArray(dst, at + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromMemorySegment(F, s, byteAt + (long) i * Float.BYTES, LE, m).intoArray(dst, at + i, m);
+        for (int s0 = 0, d = at; s0 < n; s0 += seg, d += stride) {
+            int len = Math.min(seg, n - s0);
+            long segAt = byteAt + (long) s0 * Float.BYTES;
+            int i = 0;
+            for (; i <= len - L; i += L) {
+                FloatVector.fromMemorySegment(F, s, segAt + (long) i * Float.BYTES, LE).intoArray(dst, d + i);
+            }
+            if (i < len) {
+                VectorMask<Float> m = F.indexInRange(i, len);
+                FloatVector.fromMemorySegment(F, s, segAt + (long) i * Float.BYTES, LE, m).intoArray(dst, d + i, m);
+            }
         }
     }
 
@@ -60,32 +65,40 @@ final class VectorElements {
         return (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
     }
 
-    static void loadBf16(MemorySegment s, long from, float[] dst, int at, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            widenBits(s, from, i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, at + i);
-        }
-        for (; i < n; i++) {
-            dst[at + i] = Half.bf16ToFloat(s.getAtIndex(U16, from + i));
+    static void loadBf16(MemorySegment s, long from, float[] dst, int at, int n, int seg, int stride) {
+        for (int s0 = 0, d = at; s0 < n; s0 += seg, d += stride) {
+            int len = Math.min(seg, n - s0);
+            long segFrom = from + s0;
+            int i = 0;
+            for (; i <= len - L; i += L) {
+                widenBits(s, segFrom, i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d + i);
+            }
+            for (; i < len; i++) {
+                dst[d + i] = Half.bf16ToFloat(s.getAtIndex(U16, segFrom + i));
+            }
         }
     }
 
-    static void loadF16(MemorySegment s, long from, float[] dst, int at, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            IntVector h = widenBits(s, from, i);
-            IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-            IntVector em = h.and(0x7FFF);
-            IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
-            // finite values (subnormals too) by an exact power-of-two rescale; inf and NaN by setting the exponent
-            IntVector finite = shifted.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
-            // NaN comes out quiet, as from Float.float16ToFloat
-            IntVector special = shifted.or(0x7F80_0000).blend(shifted.or(0x7FC0_0000), em.compare(VectorOperators.GT, 0x7C00));
-            VectorMask<Integer> isSpecial = em.compare(VectorOperators.GE, 0x7C00);
-            finite.blend(special, isSpecial).or(sign).reinterpretAsFloats().intoArray(dst, at + i);
-        }
-        for (; i < n; i++) {
-            dst[at + i] = Float.float16ToFloat(s.getAtIndex(U16, from + i));
+    static void loadF16(MemorySegment s, long from, float[] dst, int at, int n, int seg, int stride) {
+        for (int s0 = 0, d = at; s0 < n; s0 += seg, d += stride) {
+            int len = Math.min(seg, n - s0);
+            long segFrom = from + s0;
+            int i = 0;
+            for (; i <= len - L; i += L) {
+                IntVector h = widenBits(s, segFrom, i);
+                IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+                IntVector em = h.and(0x7FFF);
+                IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+                // finite values (subnormals too) by an exact power-of-two rescale; inf and NaN by setting the exponent
+                IntVector finite = shifted.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
+                // NaN comes out quiet, as from Float.float16ToFloat
+                IntVector special = shifted.or(0x7F80_0000).blend(shifted.or(0x7FC0_0000), em.compare(VectorOperators.GT, 0x7C00));
+                VectorMask<Integer> isSpecial = em.compare(VectorOperators.GE, 0x7C00);
+                finite.blend(special, isSpecial).or(sign).reinterpretAsFloats().intoArray(dst, d + i);
+            }
+            for (; i < len; i++) {
+                dst[d + i] = Float.float16ToFloat(s.getAtIndex(U16, segFrom + i));
+            }
         }
     }
 

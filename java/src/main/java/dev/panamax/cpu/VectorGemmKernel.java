@@ -11,10 +11,11 @@ import java.nio.ByteOrder;
  * The GEMM block kernel on the Vector API. The register tile is MR rows by two vectors (NR = 2L
  * for L lanes): 12 x 2 (24 accumulators) where vectors are 512 bits wide, so that accumulators,
  * two B vectors and a broadcast of A fit the 32 registers of AVX-512; 6 x 2 (12 accumulators) for
- * narrower vectors, which fits the 16 registers of AVX2. Accumulators are plain locals so that C2
- * keeps them in registers; the finished tile goes through a small array to a vectorized store
- * that applies alpha and beta and masks the edges, so partial tiles run the same multiply-add
- * chain as full ones and no scalar path handles edges.
+ * narrower vectors, which fits the 16 registers of AVX2; 4 x 2 for the last few rows of a block
+ * and for products of a few rows, so that they do not pay for a whole tile. Accumulators are
+ * plain locals so that C2 keeps them in registers; the finished tile goes through a small array
+ * to a vectorized store that applies alpha and beta and masks the edges, so partial tiles run
+ * the same multiply-add chain as full ones and no scalar path handles edges.
  */
 final class VectorGemmKernel implements GemmKernel {
     static final VectorGemmKernel INSTANCE = new VectorGemmKernel();
@@ -35,8 +36,10 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t) {
-        if (MR == 12) {
+    public void tile(int rows, int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t) {
+        if (rows <= 4) {
+            tile4(kc, ap, aOff, bp, bOff, ldb, t);
+        } else if (MR == 12) {
             tile12(kc, ap, aOff, bp, bOff, ldb, t);
         } else {
             tile6(kc, ap, aOff, bp, bOff, ldb, t);
@@ -115,6 +118,38 @@ final class VectorGemmKernel implements GemmKernel {
         ca1.intoArray(t, 10 * NR + L);
         cb0.intoArray(t, 11 * NR);
         cb1.intoArray(t, 11 * NR + L);
+    }
+
+    /** t [4, NR] = A rows [4, kc] at ao times B rows [kc, NR] at bo: the short tile for a few rows. */
+    private static void tile4(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + kc]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2 * kc]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3 * kc]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            ao++;
+            bo += ldb;
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
     }
 
     /** t [6, NR] = A rows [6, kc] at ao times B rows [kc, NR] at bo (row stride ldb). */
