@@ -21,6 +21,8 @@ import java.lang.foreign.MemorySegment;
  * matrices run one matrix per task.
  */
 final class CpuGemm {
+    /** Products with at most this many rows of A stream B through {@link GemmFewRows}. */
+    static final int FEW_ROWS = 8;
     /** A matrix with fewer multiply-adds than this runs on one thread. */
     private static final long PARALLEL_WORK = 1L << 18;
     /**
@@ -63,24 +65,24 @@ final class CpuGemm {
     }
 
     /** One matrix of the batch and its task grid. */
-    private static final class Matrix {
+    static final class Matrix {
         private final GemmKernel kernel;
         private final GemmKernel.Blocking sizes;
-        private final DType abType;
-        private final DType cType;
-        private final long m;
-        private final long n;
-        private final long k;
-        private final float alpha;
-        private final float beta;
-        private final MemorySegment a;
-        private final MemorySegment b;
-        private final MemorySegment c;
-        private final boolean transA;
-        private final boolean transB;
-        private final long aBase;
-        private final long bBase;
-        private final long cBase;
+        final DType abType;
+        final DType cType;
+        final long m;
+        final long n;
+        final long k;
+        final float alpha;
+        final float beta;
+        final MemorySegment a;
+        final MemorySegment b;
+        final MemorySegment c;
+        final boolean transA;
+        final boolean transB;
+        final long aBase;
+        final long bBase;
+        final long cBase;
         /** Rows and columns of a task (multiples of mr and nr), and the grid's shape. */
         private final long taskRows;
         private final long taskCols;
@@ -128,12 +130,17 @@ final class CpuGemm {
                 }
             }
             long rowsPerTask = ceilDiv(rowTiles, gr) * mr;
-            if (cType != DType.F32) {
+            long colsPerTask = ceilDiv(colTiles, gc) * nr;
+            if (m <= FEW_ROWS) {
+                // few rows: tasks split the columns only, each streaming its part of B once
+                rowsPerTask = m;
+                colsPerTask = ceilDiv(ceilDiv(n, target), FewRowsKernel.PAD) * FewRowsKernel.PAD;
+            } else if (cType != DType.F32) {
                 long accRows = Math.max(mr, ACC_FLOATS / Math.min(sizes.nc(), colTiles * nr) / mr * mr);
                 rowsPerTask = Math.min(rowsPerTask, accRows);
             }
             this.taskRows = rowsPerTask;
-            this.taskCols = ceilDiv(colTiles, gc) * nr;
+            this.taskCols = colsPerTask;
             this.gridRows = ceilDiv(m, taskRows);
             this.gridCols = ceilDiv(n, taskCols);
         }
@@ -148,6 +155,10 @@ final class CpuGemm {
             long rows = Math.min(taskRows, m - i0), cols = Math.min(taskCols, n - j0);
             if (k == 0) {
                 scaleC(i0, rows, j0, cols);
+                return;
+            }
+            if (m <= FEW_ROWS) {
+                GemmFewRows.task(this, j0, cols);
                 return;
             }
             int mr = sizes.mr(), nr = sizes.nr();
@@ -181,13 +192,18 @@ final class CpuGemm {
             }
         }
 
-        /** c = alpha * acc + beta * c for a 16-bit c, rounded once. */
-        private void epilogue(float[] acc, long i0, long rows, long jc, int nc) {
+        /** c = alpha * acc + beta * c (acc rows of stride nc) for a 16-bit c, rounded once. */
+        void epilogue(float[] acc, long i0, long rows, long jc, int nc) {
+            epilogue(acc, nc, i0, rows, jc, nc);
+        }
+
+        /** c = alpha * acc + beta * c over rows x width from (i0, jc), acc rows of stride ldacc. */
+        void epilogue(float[] acc, int ldacc, long i0, long rows, long jc, int nc) {
             float[] old = new float[nc];
             float[] out = new float[nc];
             for (long r = 0; r < rows; r++) {
                 long at = cBase + (i0 + r) * n + jc;
-                int from = (int) (r * nc);
+                int from = (int) (r * ldacc);
                 if (beta != 0f) {
                     Elements.load(c, cType, at, old, 0, nc);
                     for (int j = 0; j < nc; j++) {

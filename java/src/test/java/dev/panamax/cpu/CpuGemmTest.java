@@ -82,6 +82,17 @@ class CpuGemmTest {
         check(dtype, dtype, 1, 1, 1, 1, true, false, false, 1f, 0f);
     }
 
+    /** Few rows of A stream B unpacked: long inner dimensions and wide C cross that path's chunks. */
+    @Test
+    void fewRows() {
+        for (int t = 0; t < 4; t++) {
+            check(DType.F32, DType.F32, 1, 3, 1500, 9000, (t & 1) != 0, (t & 2) != 0, false, 1f, 0f);
+            check(DType.F32, DType.F32, 2, 8, 33, 17, (t & 1) != 0, (t & 2) != 0, true, 0.5f, 2f);
+        }
+        check(DType.BF16, DType.BF16, 1, 1, 2049, 700, false, true, false, 1f, -1f);
+        check(DType.F16, DType.F32, 3, 5, 100, 8193, true, false, false, 1f, 0f);
+    }
+
     @Test
     void emptyInnerDimension() {
         check(DType.F32, DType.F32, 1, 5, 7, 0, false, false, false, 1f, 0f);
