@@ -22,19 +22,27 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * F32 GEMM c = a @ b at M = N = K in 512, 1024, 2048 through the public API (Ops.gemm on the CPU
- * device), beside OpenBLAS {@code cblas_sgemm} through FFM on the same inputs with the same
- * thread count ({@code panamax.cpu.threads}, default all processors). GFLOP/s = 2 N^3 / time.
- * Target (PERFORMANCE.md): panamax >= 0.85 x OpenBLAS. Without libopenblas.so.0 the OpenBLAS
- * benchmark fails its setup with the reason and how to install it; the others still run.
+ * F32 GEMM c = a @ op(b) through the public API (Ops.gemm on the CPU device), beside OpenBLAS
+ * {@code cblas_sgemm} through FFM on the same inputs with the same thread count
+ * ({@code panamax.cpu.threads}, default all processors). {@code shape}: "N" for M = N = K (512,
+ * 1024, 2048: GFLOP/s = 2 N^3 / time; target in PERFORMANCE.md: panamax >= 0.85 x OpenBLAS), or
+ * "MxN" for M rows against a square [N, N] b (1x4096, 8x4096: decoding-sized products, bound by
+ * reading b). {@code transB} stores b transposed (-p transB=false,true). Without libopenblas.so.0
+ * the OpenBLAS benchmark fails its setup with the reason and how to install it; the others run.
  */
 public class CpuGemmBenchmark extends CpuBenchmark {
 
     /** The operands as device tensors and as plain native segments. */
     @State(Scope.Benchmark)
     public static class Operands {
-        @Param({"512", "1024", "2048"})
-        public int size;
+        @Param({"512", "1024", "2048", "1x4096", "8x4096"})
+        public String shape;
+
+        @Param({"false"})
+        public boolean transB;
+
+        int m;
+        int n;
 
         Tensor a;
         Tensor b;
@@ -46,15 +54,18 @@ public class CpuGemmBenchmark extends CpuBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
+            String[] parts = shape.split("x");
+            n = Integer.parseInt(parts[parts.length - 1]);
+            m = Integer.parseInt(parts[0]);
             Device cpu = Device.cpu();
-            float[] x = BenchData.uniform(size * size, 1), y = BenchData.uniform(size * size, 2);
-            a = cpu.tensor(x, size, size);
-            b = cpu.tensor(y, size, size);
-            c = cpu.zeros(DType.F32, size, size);
+            float[] x = BenchData.uniform(m * n, 1), y = BenchData.uniform(n * n, 2);
+            a = cpu.tensor(x, m, n);
+            b = cpu.tensor(y, n, n);
+            c = cpu.zeros(DType.F32, m, n);
             arena = Arena.ofShared();
             sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, x);
             sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, y);
-            sc = arena.allocate((long) size * size * Float.BYTES, 64);
+            sc = arena.allocate((long) m * n * Float.BYTES, 64);
         }
 
         @TearDown(Level.Trial)
@@ -80,12 +91,12 @@ public class CpuGemmBenchmark extends CpuBenchmark {
 
     @Benchmark
     public void panamax(Operands o) {
-        Ops.gemm(1f, o.a, false, o.b, false, 0f, o.c);
+        Ops.gemm(1f, o.a, false, o.b, o.transB, 0f, o.c);
     }
 
     @Benchmark
     public void openblas(Operands o, Blas blas) {
-        OpenBlas.sgemm(false, false, o.size, o.size, o.size, 1f, o.sa, o.sb, 0f, o.sc);
+        OpenBlas.sgemm(false, o.transB, o.m, o.n, o.n, 1f, o.sa, o.sb, 0f, o.sc);
     }
 
     /** Runs this benchmark; JMH's own options (-wi, -i, -f, -p ...) may follow. */

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * same bytes, attention beside our own GEMM rate). Runs of the op and its peer alternate, so both
  * see the same machine load; each figure is the median of the timed runs.
  *
- * <p>Usage: {@code CpuQuickBench [gemm] [softmax] [attention] [gating] [topk]} (default all),
+ * <p>Usage: {@code CpuQuickBench [gemm] [fewrows] [softmax] [attention] [gating] [topk]} (default all),
  * {@code -Dbench.runs=N} timed runs per figure (default 15). Threads: {@code panamax.cpu.threads}.
  */
 public final class CpuQuickBench {
@@ -34,7 +34,7 @@ public final class CpuQuickBench {
     }
 
     public static void main(String[] args) {
-        List<String> ops = args.length == 0 ? List.of("gemm", "softmax", "attention", "gating", "topk") : Arrays.asList(args);
+        List<String> ops = args.length == 0 ? List.of("gemm", "fewrows", "softmax", "attention", "gating", "topk") : Arrays.asList(args);
         int threads = Integer.parseInt(CPU.info().getOrDefault("threads", "1"));
         System.out.printf(Locale.ROOT, "# %s, %s, %d threads, kernels: %s, %d timed runs per figure%n", CPU.name(),
                 Runtime.version(), threads, CPU.info().get("kernels"), RUNS);
@@ -44,6 +44,13 @@ public final class CpuQuickBench {
                 double rate = gemm(n, threads);
                 if (n == 1024) {
                     gemmRate = rate; // the rate attention below is held to
+                }
+            }
+        }
+        if (ops.contains("fewrows")) {
+            for (int m : new int[] {1, 8}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    fewRows(m, 4096, transB, threads);
                 }
             }
         }
@@ -131,6 +138,29 @@ public final class CpuQuickBench {
                         n, rate, OpenBlas.coreName(), peerRate, rate / peerRate);
             }
             return rate;
+        }
+    }
+
+    /** c [m, n] = a [m, n] @ op(b), b [n, n] (stored transposed when transB): decoding-sized products. */
+    private static void fewRows(int m, int n, boolean transB, int threads) {
+        float[] a = random(m * n, 11), b = random(n * n, 12);
+        double bBytes = 4.0 * n * n;
+        try (Tensor ta = CPU.tensor(a, m, n); Tensor tb = CPU.tensor(b, n, n); Tensor tc = CPU.zeros(DType.F32, m, n);
+             Arena arena = Arena.ofConfined()) {
+            Runnable ours = () -> Ops.gemm(1f, ta, false, tb, transB, 0f, tc);
+            Runnable peer = null;
+            if (OpenBlas.unavailability().isEmpty()) {
+                MemorySegment sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                MemorySegment sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                MemorySegment sc = arena.allocate((long) m * n * 4, 64);
+                OpenBlas.setThreads(threads);
+                peer = () -> OpenBlas.sgemm(false, transB, m, n, n, 1f, sa, sb, 0f, sc);
+            }
+            double[] t = timeBoth(ours, peer);
+            System.out.printf(Locale.ROOT, "gemm F32 M=%d N=K=%d%s: panamax %.3f ms (%.1f GB/s of B)%s%n", m, n,
+                    transB ? " (b transposed)" : "", t[0] * 1e3, bBytes / t[0] / 1e9,
+                    peer == null ? "; " + OpenBlas.unavailability().orElse("")
+                            : String.format(Locale.ROOT, ", OpenBLAS %.3f ms, ratio %.2f", t[1] * 1e3, t[1] / t[0]));
         }
     }
 
