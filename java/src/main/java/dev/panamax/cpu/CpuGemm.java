@@ -15,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  * never split, and tile edges fall on multiples of mr and nr, so every element of C sums its
  * products in the same order whatever the grid: results do not depend on the thread count.
  *
+ * <p>A product with at most {@link #FEW_ROWS} rows of A (decoding, GEMV) has nothing to reuse a
+ * packed B for: its tasks split the columns and stream B once through {@link GemmFewRows}.
+ *
  * <p>c of F32 is accumulated in place across kc blocks (beta applied on the first). A 16-bit c is
  * accumulated in an F32 buffer of the task's rows by nc columns (tasks of a 16-bit c have at most
  * {@link #ACC_FLOATS} / nc rows), then rounded once with alpha and beta. Batches of small
