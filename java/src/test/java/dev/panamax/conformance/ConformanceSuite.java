@@ -2,7 +2,7 @@ package dev.panamax.conformance;
 
 import dev.panamax.Device;
 import dev.panamax.internal.DeviceHandle;
-import dev.panamax.testing.TestDevices;
+import dev.panamax.testing.DeviceUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,13 +22,14 @@ import org.junit.jupiter.api.TestInstance;
  *     protected String spec() { return "opencl:0"; }
  * }
  * }</pre>
- * The device is opened once per class with {@link TestDevices#openOrSkip}: an absent backend
- * skips the whole suite, unless {@code panamax.require} names it, and then every test fails.
+ * The device is opened once per class ({@link DeviceUnderTest}): where the backend is absent every
+ * case is skipped with the reason, unless {@code panamax.require} names it, and then the suite fails.
  * The groups of cases are nested classes (one file each); after every test, every tensor it
  * made on the device must be closed again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConformanceSuite {
+    private DeviceUnderTest underTest;
     private Device device;
     private int openBefore;
 
@@ -37,14 +38,13 @@ public abstract class ConformanceSuite {
 
     @BeforeAll
     final void openDevice() {
-        device = TestDevices.openOrSkip(spec());
+        underTest = DeviceUnderTest.open(spec());
+        device = underTest.isPresent() ? underTest.get() : null;
     }
 
     @AfterAll
     final void closeDevice() {
-        if (device != null) {
-            device.close();
-        }
+        underTest.close();
     }
 
     /** The device under test (a handle of its own: closing it at the end frees what a failed test left). */
@@ -54,11 +54,15 @@ public abstract class ConformanceSuite {
 
     @BeforeEach
     final void countOpenTensors() {
+        underTest.get(); // skips every case, with the reason, where the backend is absent
         openBefore = ((DeviceHandle) device).openTensorCount();
     }
 
     @AfterEach
     final void everyTensorClosed() {
+        if (device == null) {
+            return;
+        }
         int open = ((DeviceHandle) device).openTensorCount();
         if (open != openBefore) {
             throw new AssertionError("the test left " + (open - openBefore) + " tensor(s) open on " + device.spec()

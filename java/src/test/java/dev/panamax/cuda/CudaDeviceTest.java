@@ -5,9 +5,10 @@ import dev.panamax.DType;
 import dev.panamax.Device;
 import dev.panamax.Tensor;
 import dev.panamax.internal.Allocation;
-import dev.panamax.testing.TestDevices;
+import dev.panamax.testing.DeviceUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -23,18 +24,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code panamax.require} names cuda (then it fails).
  */
 class CudaDeviceTest {
+    private static DeviceUnderTest underTest;
     private static Device device;
 
     @BeforeAll
     static void open() {
-        device = TestDevices.openOrSkip("cuda:0");
+        underTest = DeviceUnderTest.open("cuda:0");
+    }
+
+    @BeforeEach
+    void present() {
+        device = underTest.get(); // each test is skipped, with the reason, without a GPU
     }
 
     @AfterAll
     static void close() {
-        if (device != null) {
-            device.close();
-        }
+        underTest.close();
     }
 
     @Test

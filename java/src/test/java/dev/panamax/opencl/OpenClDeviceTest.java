@@ -2,9 +2,10 @@ package dev.panamax.opencl;
 
 import dev.panamax.Device;
 import dev.panamax.internal.DeviceHandle;
-import dev.panamax.testing.TestDevices;
+import dev.panamax.testing.DeviceUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Base of this package's tests: opens opencl:0 for each test class (skipped without OpenCL unless
@@ -12,19 +13,23 @@ import org.junit.jupiter.api.BeforeAll;
  */
 abstract class OpenClDeviceTest {
     static final String SPEC = "opencl:0";
+    static DeviceUnderTest underTest;
     static Device device;
 
     @BeforeAll
     static void openDevice() {
-        device = TestDevices.openOrSkip(SPEC);
+        underTest = DeviceUnderTest.open(SPEC);
+    }
+
+    @BeforeEach
+    void present() {
+        device = underTest.get(); // each test is skipped, with the reason, without OpenCL
     }
 
     @AfterAll
     static void closeDevice() {
-        if (device != null) {
-            device.close();
-            device = null;
-        }
+        underTest.close();
+        device = null;
     }
 
     /** The backend device behind the handle, for the package-private hooks (builds, launches, counters). */
