@@ -22,10 +22,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * of F32 scores if it did) must peak under 1 GiB resident, inputs, outputs and the JVM included.
  * Runs {@link AttentionMemoryProbe} in a child JVM (heap capped at 512 MiB, so a score matrix on
  * the heap fails with OutOfMemoryError and one in native memory shows in VmHWM), which reads its
- * own peak resident size from /proc/self/status. Not a timing check; slow on two cores, so it is
- * tagged "large" and left out of a plain build. Run it with:
+ * own peak resident size from /proc/self/status. Not a timing check. Tagged "large": it runs in
+ * every build (a few seconds with the Vector API kernels, minutes on the scalar path);
+ * {@code -Dpanamax.test.excludedGroups=large} leaves it out, and this runs it alone:
  * <pre>
- * mvn -o verify -pl bindings,java -Dpanamax.test.excludedGroups=none -Dgroups=large
+ * mvn -o verify -pl bindings,java -Dgroups=large
  * </pre>
  * {@code -Dpanamax.large.device=opencl:0} runs the same check on another device.
  */
