@@ -253,7 +253,10 @@ public final class Ops {
      * MoE router. logits [T, E] (F32, F16 or BF16), 1 &lt;= k &lt;= min(E, 64), E &lt;= 4096. Per token:
      * p = softmax(row); experts = the k indices of the largest p, descending, ties to the lower
      * index; weights = those p, divided by their sum when {@code renormalize}. weights [T, k] F32,
-     * experts [T, k] I32; every index is in [0, E) whatever the input, NaN included.
+     * experts [T, k] I32; every index is in [0, E) whatever the input, NaN included. Experts are
+     * ranked on the logits (the same order as the probabilities, without ties made by rounding);
+     * NaN ranks above everything. A row that is all -inf has probabilities 0, so its renormalized
+     * weights are 0/0 = NaN, as the arithmetic says.
      */
     public static Routing topKGating(Tensor logits, int k, boolean renormalize) {
         TensorImpl tl = TensorImpl.of(logits, "topKGating: logits");
