@@ -98,7 +98,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
                 throw e;
             }
         }
-        this.modules = new CudaModules(spec, KernelIndex.packed(), maxSharedOptIn);
+        this.modules = new CudaModules(spec, KernelIndex.packed(), maxSharedOptIn, this::bind);
         this.kernels = new CudaKernels(this);
     }
 
@@ -289,6 +289,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         CudaFunction f = modules.function(kernel);
         f.checkParams(params, spec);
         f.allowDynamicShared(dynamicSharedBytes, spec);
+        bind(); // a virtual thread that waited for a lock above may have moved to another carrier thread
         int rc = LaunchParams.with(params, kernelParams -> cuLaunchKernel(f.handle,
                 (int) gridX, (int) gridY, (int) gridZ, blockX, blockY, blockZ, dynamicSharedBytes, stream,
                 kernelParams, MemorySegment.NULL));

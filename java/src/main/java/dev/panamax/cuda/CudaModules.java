@@ -21,6 +21,8 @@ import static dev.panamax.bindings.cuda.cuda_h.cuModuleLoadData;
  * The kernels of one device: each packed fatbin is loaded as a module on first need (one module
  * per kernels/cuda source, listed by {@link KernelIndex}), and each function looked up once and
  * cached. Modules and the host copies of their images live as long as the device: the JVM.
+ * A thread that waited for the lock makes the device's context current again before it loads: a
+ * virtual thread may resume on another carrier thread, where another context, or none, is current.
  */
 final class CudaModules {
     private final String spec;
@@ -29,11 +31,13 @@ final class CudaModules {
     private final ConcurrentHashMap<String, CudaFunction> functions = new ConcurrentHashMap<>();
     private final Map<String, MemorySegment> modules = new HashMap<>(); // guarded by this
     private final Arena images = Arena.ofShared();                       // never closed: device lifetime
+    private final Runnable bind;                                         // makes the device's context current
 
-    CudaModules(String spec, KernelIndex index, int maxSharedOptIn) {
+    CudaModules(String spec, KernelIndex index, int maxSharedOptIn, Runnable bind) {
         this.spec = spec;
         this.index = index;
         this.maxSharedOptIn = maxSharedOptIn;
+        this.bind = bind;
     }
 
     /** The kernel {@code name}, loading its module first if needed; the device's context is current. */
@@ -47,6 +51,7 @@ final class CudaModules {
         if (f != null) {
             return f;
         }
+        bind.run();
         String fatbin = index.fatbinOf(name);
         if (fatbin == null) {
             throw new IllegalArgumentException(spec + ": no kernel named '" + name + "' in the packed fatbins "

@@ -47,11 +47,16 @@ public final class MockDriverChecks {
 
     /** {@code ok} runs every check; the other modes expect {@code Device.open("cuda")} to say why it cannot. */
     public static void main(String[] args) throws Exception {
+        // One carrier thread for every virtual thread, so that movedVirtualThread can tell which
+        // carrier a waiting virtual thread resumes on (read when the first virtual thread starts).
+        System.setProperty("jdk.virtualThreadScheduler.parallelism", "1");
+        System.setProperty("jdk.virtualThreadScheduler.maxPoolSize", "1");
         String expect = args.length > 0 ? args[0] : "ok";
         switch (expect) {
             case "ok" -> {
                 hooks = SymbolLookup.libraryLookup(CudaLibrary.name(), Arena.global());
                 everything();
+                movedVirtualThread();
             }
             case "old-gpu" -> unavailable("cuda:0 (Panamax Mock GPU) has compute capability 7.5; the packed kernels hold"
                     + " sm_80 sm_86 sm_89 sm_90 sm_90a compute_90, none of which runs on it");
@@ -102,6 +107,35 @@ public final class MockDriverChecks {
         }
         assertEquals(0, hook("mock_live_allocations"), "closing the device frees every tensor");
         assertThrows(DeviceUnavailableException.class, () -> Device.open("cuda:1"));
+    }
+
+    /**
+     * A virtual thread that waits for a lock between making the context current and calling the
+     * driver may resume on another carrier thread, where another context, or none, is current.
+     * Here it waits for the module lock of a fresh device while another virtual thread leaves no
+     * context current on the only carrier; its launch must still load the module and run.
+     */
+    private static void movedVirtualThread() throws Exception {
+        CudaDevice device = new CudaDevice(0, CudaDriver.packedTargets());
+        java.lang.reflect.Field f = CudaDevice.class.getDeclaredField("modules");
+        f.setAccessible(true);
+        Object modules = f.get(device);
+        Throwable[] failure = new Throwable[1];
+        Thread waiting;
+        synchronized (modules) {
+            waiting = Thread.ofVirtual().uncaughtExceptionHandler((t, e) -> failure[0] = e)
+                    .start(() -> device.launch("empty_kernel", 1, 1, 1, 32, 1, 1, 0, null));
+            while (waiting.getState() != Thread.State.BLOCKED) {
+                Thread.sleep(1);
+            }
+            Thread.ofVirtual().start(() -> dev.panamax.bindings.cuda.cuda_h.cuCtxSetCurrent(
+                    java.lang.foreign.MemorySegment.NULL)).join();
+        }
+        waiting.join();
+        if (failure[0] != null) {
+            throw new AssertionError("a launch from a virtual thread that changed carriers failed", failure[0]);
+        }
+        device.synchronize();
     }
 
     private static void launches(CudaDevice device) {
