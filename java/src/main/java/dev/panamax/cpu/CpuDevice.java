@@ -1,7 +1,6 @@
 package dev.panamax.cpu;
 
 import dev.panamax.Backend;
-import dev.panamax.DeviceOutOfMemoryException;
 import dev.panamax.internal.BackendDevice;
 import dev.panamax.internal.Config;
 import dev.panamax.internal.Kernels;
@@ -24,12 +23,15 @@ final class CpuDevice implements BackendDevice {
     private final CpuPool pool;
     private final CpuKernels kernels;
     private final String name;
+    private final CpuMemoryCache cache;
 
     CpuDevice() {
         int threads = Config.positiveInt("panamax.cpu.threads", null, Runtime.getRuntime().availableProcessors());
         this.pool = new CpuPool(threads);
         this.kernels = new CpuKernels(pool);
         this.name = cpuModel();
+        // Keep up to 1/16 of the host's memory, at most 1 GiB, of freed blocks for reuse.
+        this.cache = new CpuMemoryCache(Math.min(1L << 30, memoryBytes() / 16), ALIGNMENT);
     }
 
     @Override
@@ -67,26 +69,18 @@ final class CpuDevice implements BackendDevice {
         info.put("threads", Integer.toString(pool.threads()));
         info.put("kernels", kernels.description());
         info.put("java", Runtime.version().toString());
+        info.put("memory kept for reuse", (cache.keptBytes() >> 20) + " MiB");
         return info;
     }
 
     @Override
     public Memory allocate(long bytes) {
-        Arena arena = Arena.ofShared();
-        try {
-            return new CpuMemory(arena, arena.allocate(bytes, ALIGNMENT));
-        } catch (OutOfMemoryError e) {
-            arena.close();
-            throw new DeviceOutOfMemoryException("cpu: cannot allocate " + bytes + " bytes of native memory", e);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return cache.allocate(bytes);
     }
 
     @Override
     public void free(Memory memory) {
-        ((CpuMemory) memory).arena().close();
+        cache.free((CpuMemory) memory);
     }
 
     @Override

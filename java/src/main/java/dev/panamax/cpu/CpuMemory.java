@@ -6,11 +6,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * CPU tensor memory: a native segment in an arena of its own, so that it is freed on its own.
- * The arena is shared: kernels read and write it from the pool's threads. Once the arena closes,
- * every access throws {@link IllegalStateException} instead of touching freed memory.
+ * CPU tensor memory: {@code segment}, the bytes the tensor asked for, at the start of
+ * {@code block}, a native allocation in a shared arena of its own (kernels read and write it from
+ * the pool's threads). A block is either freed on its own (its arena closes, after which every
+ * access throws {@link IllegalStateException}) or kept by {@link CpuMemoryCache} for a later
+ * tensor; in both cases only the one {@code Allocation} that owns it, under its leases, touches it.
  */
-record CpuMemory(Arena arena, MemorySegment segment) implements Memory {
+record CpuMemory(Arena arena, MemorySegment block, MemorySegment segment) implements Memory {
     @Override
     public long byteSize() {
         return segment.byteSize();

@@ -15,7 +15,7 @@ final class KernelRun {
     static CpuMemory memory(Arena arena, float[] values) {
         MemorySegment s = arena.allocate((long) values.length * 4, 64);
         MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT, 0, values.length);
-        return new CpuMemory(arena, s);
+        return new CpuMemory(arena, s, s);
     }
 
     static float[] floats(CpuMemory m) {

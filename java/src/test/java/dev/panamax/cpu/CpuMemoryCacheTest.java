@@ -1,0 +1,77 @@
+package dev.panamax.cpu;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.ValueLayout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CpuMemoryCacheTest {
+    private static final long MIB = 1 << 20;
+
+    @Test
+    void sizeClassesAreEighthsOfAPowerOfTwo() {
+        assertEquals(100, CpuMemoryCache.sizeClass(100));
+        assertEquals(MIB, CpuMemoryCache.sizeClass(MIB));
+        assertEquals(MIB + MIB / 8, CpuMemoryCache.sizeClass(MIB + 1));
+        assertEquals(64 * MIB, CpuMemoryCache.sizeClass(64 * MIB));
+        assertEquals(72 * MIB, CpuMemoryCache.sizeClass(64 * MIB + 1));
+        for (long b = MIB; b < 1L << 34; b = b * 3 / 2 + 7) {
+            long c = CpuMemoryCache.sizeClass(b);
+            assertTrue(c >= b && c - b <= b / 8, b + " -> " + c);
+        }
+    }
+
+    @Test
+    void aFreedBlockServesTheNextRequestOfItsClassAndOnlyItsBytes() {
+        CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
+        CpuMemory first = cache.allocate(3 * MIB);
+        first.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 7);
+        cache.free(first);
+        assertEquals(3 * MIB, cache.keptBytes());
+        CpuMemory second = cache.allocate(3 * MIB - 100);
+        assertSame(first.block(), second.block());
+        assertEquals(3 * MIB - 100, second.byteSize());
+        assertEquals(0, cache.keptBytes());
+        CpuMemory other = cache.allocate(5 * MIB);
+        assertNotSame(first.block(), other.block());
+        cache.free(second);
+        cache.free(other);
+        assertEquals(8 * MIB, cache.release(0));
+        assertFalse(second.arena().scope().isAlive());
+    }
+
+    @Test
+    void keepsAtMostItsCapacityReleasingTheOldestFirst() {
+        CpuMemoryCache cache = new CpuMemoryCache(4 * MIB, 64);
+        CpuMemory a = cache.allocate(2 * MIB);
+        CpuMemory b = cache.allocate(2 * MIB);
+        CpuMemory c = cache.allocate(2 * MIB);
+        cache.free(a);
+        cache.free(b);
+        cache.free(c); // over capacity: a, the oldest, goes
+        assertEquals(4 * MIB, cache.keptBytes());
+        assertFalse(a.arena().scope().isAlive());
+        assertTrue(b.arena().scope().isAlive() && c.arena().scope().isAlive());
+        CpuMemory big = cache.allocate(8 * MIB); // larger than the whole cache: never kept
+        cache.free(big);
+        assertFalse(big.arena().scope().isAlive());
+        assertThrows(IllegalStateException.class, () -> big.segment().get(ValueLayout.JAVA_BYTE, 0));
+        assertEquals(4 * MIB, cache.keptBytes());
+        cache.release(0);
+    }
+
+    @Test
+    void smallBlocksAreNeverKept() {
+        CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
+        CpuMemory small = cache.allocate(4096);
+        cache.free(small);
+        assertEquals(0, cache.keptBytes());
+        assertFalse(small.arena().scope().isAlive());
+    }
+}
