@@ -21,9 +21,27 @@ final class ArchProbe {
     private ArchProbe() {
     }
 
-    static String run(CudaDevice device, int computeCapability) {
+    /**
+     * What the probe read: the {@code __CUDA_ARCH__} of the code the driver loaded (900 for sm_90),
+     * whether that was an architecture-specific build (sm_90a), the function's binary version, and
+     * the device's compute capability.
+     */
+    record Loaded(int cudaArch, boolean archSpecific, int binaryVersion, int computeCapability) {
+        /** "sm_90a cubin", "compute_90 PTX, JIT-compiled by the driver for sm_100", ... */
+        String describe() {
+            return ArchProbe.describe(cudaArch, archSpecific, binaryVersion, computeCapability);
+        }
+
+        /** The sm_90a cubin, the only code in which the wgmma kernels are real (elsewhere they trap). */
+        boolean sm90aCubin() {
+            return cudaArch == 900 && archSpecific && binaryVersion == 90;
+        }
+    }
+
+    /** Launches the probe once on {@code device}; null when the packed fatbins hold no probe. */
+    static Loaded run(CudaDevice device, int computeCapability) {
         if (KernelIndex.packed().fatbinOf(KERNEL) == null) {
-            return "unknown (no " + KERNEL + " in the packed fatbins)";
+            return null;
         }
         Memory out = device.allocate(8);
         try (Arena arena = Arena.ofConfined()) {
@@ -34,7 +52,7 @@ final class ArchProbe {
             MemorySegment host = arena.allocate(8, 8);
             device.copyOut(out, host, 8);
             int binary = device.functionAttribute(KERNEL, CU_FUNC_ATTRIBUTE_BINARY_VERSION());
-            return describe(host.get(ValueLayout.JAVA_INT, 0), host.get(ValueLayout.JAVA_INT, 4) != 0, binary,
+            return new Loaded(host.get(ValueLayout.JAVA_INT, 0), host.get(ValueLayout.JAVA_INT, 4) != 0, binary,
                     computeCapability);
         } finally {
             device.free(out);

@@ -66,7 +66,8 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
     private final MemorySegment pool; // NULL where memory pools are unsupported
     private final CudaModules modules;
     private final Kernels kernels;
-    private volatile String loadedVariant;
+    private volatile String loadedVariant;    // what info() says under "kernels"
+    private volatile ArchProbe.Loaded loaded; // the probe's reading, once it ran
 
     CudaDevice(int ordinal, Fatbin targets) {
         this.spec = "cuda:" + ordinal;
@@ -167,13 +168,31 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         String v = loadedVariant;
         if (v == null) {
             try {
-                v = ArchProbe.run(this, computeCapability);
+                ArchProbe.Loaded l = ArchProbe.run(this, computeCapability);
+                if (l == null) {
+                    v = "unknown (no " + ArchProbe.KERNEL + " in the packed fatbins)";
+                } else {
+                    v = l.describe();
+                    loaded = l;
+                }
             } catch (DeviceException | IllegalArgumentException e) {
                 return "unknown (the arch probe failed: " + e.getMessage() + ")";
             }
             loadedVariant = v;
         }
         return v;
+    }
+
+    /**
+     * Whether the driver runs the sm_90a cubins of the packed fatbins on this device (the probe
+     * and the kernels share one target list, so the probe's module stands for all); the first call
+     * may launch the arch probe. False when the probe is missing or fails.
+     */
+    @Override
+    public boolean loadsSm90a() {
+        loadedVariant();
+        ArchProbe.Loaded l = loaded;
+        return l != null && l.sm90aCubin();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The CUDA kernel set: picks the variant of each op from kernels/cuda/*.cu for the shape, the dtype
@@ -16,8 +17,12 @@ import java.util.Map;
  * {@code CudaKernelsLayoutTest}), sizes the grid, and queues it through {@link CudaLauncher}.
  *
  * <p>Every kernel loops over its work items (grid-stride), so a grid is capped at
- * {@link #MAX_GRID} blocks and never has to cover the work exactly. Thread-safe: no mutable state;
- * each launch packs its parameters in its own confined arena.
+ * {@link #MAX_GRID} blocks and never has to cover the work exactly. Thread-safe: the only mutable
+ * state is a once-only log flag; each launch packs its parameters in its own confined arena.
+ *
+ * <p>{@code -Dpanamax.cuda.gemm=wgmma} (read once) opts the 16-bit GEMM in to the sm_90a wgmma
+ * kernels of gemm_wgmma.cu, which run only where {@link #gemmKernel(DType, int, boolean, boolean)}
+ * allows; everywhere else, and by default, the mma.sync kernels of gemm.cu run.
  */
 final class CudaKernels implements Kernels {
     /** grid.x limit of every architecture the fatbin targets. */
@@ -46,6 +51,18 @@ final class CudaKernels implements Kernels {
     static final int GEMM_THREADS = 256;
     static final int GEMM_MMA_SMEM = 65536;
 
+    // gemm_wgmma.cu: 128 x 256 block tiles, 2 warpgroups, 4 stages of 48 KiB + 1 KiB to align to 1024
+    static final int GEMM_WGMMA_TILE_M = 128;
+    static final int GEMM_WGMMA_TILE_N = 256;
+    static final int GEMM_WGMMA_THREADS = 256;
+    static final int GEMM_WGMMA_SMEM = 197632;
+
+    /** The system property that picks the 16-bit GEMM: {@code mma} (default) or {@code wgmma}. */
+    static final String GEMM_PROPERTY = "panamax.cuda.gemm";
+    private static final String GEMM_OPTION = System.getProperty(GEMM_PROPERTY, "");
+    private static volatile String gemmOptionOverride; // tests: overrideGemmOption
+    private static final System.Logger LOG = System.getLogger("dev.panamax");
+
     // softmax.cu: register variants hold 32 values per thread
     static final int SOFTMAX_WARP_MAX_COLS = 32 * 32;
     static final int SOFTMAX_BLOCK_THREADS = 128;
@@ -64,6 +81,7 @@ final class CudaKernels implements Kernels {
     static final int TOPK_MIN_CHUNK = 64;
 
     private final CudaLauncher launcher;
+    private final AtomicBoolean wgmmaRefusalLogged = new AtomicBoolean();
 
     CudaKernels(CudaLauncher launcher) {
         this.launcher = launcher;
@@ -71,22 +89,94 @@ final class CudaKernels implements Kernels {
 
     // ---------------------------------------------------------------- GEMM
 
-    /** The GEMM kernel for a dtype on a device of compute capability {@code cc}. */
+    /** The default GEMM kernel for a dtype on a device of compute capability {@code cc}. */
     static String gemmKernel(DType abType, int cc) {
         return switch (abType) {
             case F32 -> "gemm_f32_tiled";
-            case BF16 -> "gemm_bf16_mma";  // sm_80+; a wgmma/TMA kernel for cc >= 90 would be chosen here
+            case BF16 -> "gemm_bf16_mma";  // sm_80+
             case F16 -> "gemm_f16_mma";
             default -> throw new IllegalArgumentException("gemm: unsupported dtype " + abType);
         };
     }
 
+    /**
+     * The GEMM kernel when the wgmma variant may be asked for: gemm_{bf16,f16}_wgmma only when it
+     * was asked for ({@code wgmmaRequested}), the inputs are 16-bit, the device is compute
+     * capability 9.0 exactly (sm_90a code runs on nothing else) and the driver loaded the sm_90a
+     * cubin ({@code sm90a}; in any other code of the fatbin the kernel traps). Otherwise the default.
+     */
+    static String gemmKernel(DType abType, int cc, boolean wgmmaRequested, boolean sm90a) {
+        if (wgmmaRequested && wgmmaDtype(abType) && cc == 90 && sm90a) {
+            return "gemm_" + suffix(abType) + "_wgmma";
+        }
+        return gemmKernel(abType, cc);
+    }
+
+    private static boolean wgmmaDtype(DType abType) {
+        return abType == DType.BF16 || abType == DType.F16;
+    }
+
+    /** The value of {@value #GEMM_PROPERTY} in force: the test override, else the property read at class load. */
+    static String gemmOption() {
+        String o = gemmOptionOverride;
+        return o != null ? o : GEMM_OPTION;
+    }
+
+    /** For tests: uses {@code value} instead of the property ({@code null}: the property again); returns the previous override. */
+    static String overrideGemmOption(String value) {
+        String previous = gemmOptionOverride;
+        gemmOptionOverride = value;
+        return previous;
+    }
+
+    /** Whether the option asks for the wgmma GEMM; an unknown value is an error that names the property. */
+    static boolean wgmmaRequested(String option) {
+        return switch (option) {
+            case "", "mma" -> false;
+            case "wgmma" -> true;
+            default -> throw new IllegalArgumentException("gemm: -D" + GEMM_PROPERTY + " must be 'mma' or 'wgmma', got '"
+                    + option + "'");
+        };
+    }
+
+    /**
+     * The kernel this device runs for {@code abType} under the current option. The arch probe runs
+     * (once) only when wgmma is asked for on a compute capability 9.0 device; a request that cannot
+     * be met is logged once and the default kernel runs.
+     */
+    String gemmKernelFor(DType abType) {
+        int cc = launcher.computeCapability();
+        boolean requested = wgmmaRequested(gemmOption()) && wgmmaDtype(abType);
+        if (!requested) {
+            return gemmKernel(abType, cc);
+        }
+        boolean fits = launcher.maxSharedBytesPerBlock() >= GEMM_WGMMA_SMEM;
+        boolean sm90a = cc == 90 && fits && launcher.loadsSm90a();
+        String kernel = gemmKernel(abType, cc, true, sm90a);
+        if (!sm90a && wgmmaRefusalLogged.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "Panamax: -D" + GEMM_PROPERTY + "=wgmma ignored on a device of compute "
+                    + "capability " + cc / 10 + "." + cc % 10 + (cc != 90 ? "" : fits ? " whose driver did not load the "
+                    + "sm_90a cubin" : " with " + launcher.maxSharedBytesPerBlock() + " bytes of shared memory per block")
+                    + " (the wgmma GEMM needs 9.0, the sm_90a cubin and " + GEMM_WGMMA_SMEM + " bytes); running " + kernel);
+        }
+        return kernel;
+    }
+
     @Override
     public void gemm(Gemm call) {
-        String kernel = gemmKernel(call.abType(), launcher.computeCapability());
+        String kernel = gemmKernelFor(call.abType());
+        if (kernel.endsWith("_wgmma")) {
+            long tiles = ceilDiv(call.m(), GEMM_WGMMA_TILE_M) * ceilDiv(call.n(), GEMM_WGMMA_TILE_N);
+            launchGemm(kernel, call, Math.multiplyExact(call.batch(), tiles), GEMM_WGMMA_THREADS, GEMM_WGMMA_SMEM);
+            return;
+        }
         boolean mma = call.abType() != DType.F32;
         long tiles = ceilDiv(call.m(), GEMM_TILE) * ceilDiv(call.n(), GEMM_TILE);
-        long items = Math.multiplyExact(call.batch(), tiles);
+        launchGemm(kernel, call, Math.multiplyExact(call.batch(), tiles), GEMM_THREADS, mma ? GEMM_MMA_SMEM : 0);
+    }
+
+    /** Packs the one GemmParams struct every GEMM kernel takes and launches {@code blocks} blocks. */
+    private void launchGemm(String kernel, Gemm call, long blocks, int threads, int sharedBytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = GEMM.pack(arena)
                     .ptr("a", launcher.address(call.a()))
@@ -98,7 +188,7 @@ final class CudaKernels implements Kernels {
                     .i32("transA", call.transA()).i32("transB", call.transB())
                     .i32("cF32", call.cType() == DType.F32)
                     .segment();
-            launch1d(kernel, items, GEMM_THREADS, mma ? GEMM_MMA_SMEM : 0, params);
+            launch1d(kernel, blocks, threads, sharedBytes, params);
         }
     }
 
@@ -346,6 +436,7 @@ final class CudaKernels implements Kernels {
                 topK = new java.util.ArrayList<>(), convert = new java.util.ArrayList<>();
         for (DType t : floats) {
             gemm.add(gemmKernel(t, 90));
+            gemm.add(gemmKernel(t, 90, true, true));
             for (long cols : new long[] {1, SOFTMAX_WARP_MAX_COLS + 1, SOFTMAX_BLOCK_MAX_COLS + 1,
                     SOFTMAX_WIDE_MAX_COLS + 1}) {
                 softmax.add(softmaxKernel(t, cols));
@@ -371,6 +462,7 @@ final class CudaKernels implements Kernels {
     static Map<String, Integer> sharedBytes() {
         return Map.of(
                 "gemm_mma", GEMM_MMA_SMEM,
+                "gemm_wgmma", GEMM_WGMMA_SMEM,
                 "attention_mma_d64", attentionSharedBytes(DType.BF16, 64),
                 "attention_mma_d128", attentionSharedBytes(DType.BF16, 128),
                 "attention_mma_d256", attentionSharedBytes(DType.BF16, 256),

@@ -38,4 +38,10 @@ interface CudaLauncher {
 
     /** The most dynamic shared memory one block may opt in to, in bytes. */
     int maxSharedBytesPerBlock();
+
+    /**
+     * Whether the driver loaded the sm_90a cubins of the packed fatbins on this device: the only
+     * code in which the wgmma kernels are real. May launch a probe kernel once; false if it fails.
+     */
+    boolean loadsSm90a();
 }

@@ -46,6 +46,10 @@ class CudaKernelsLaunchTest {
         int scratchAllocations;
         int failAtLaunch = -1;
         long nextAddress = 1L << 40;
+        int computeCapability = 90;
+        int maxShared = 227 * 1024;
+        boolean sm90a = true;
+        int probes;
 
         @Override
         public void launch(String name, long gridX, long gridY, long gridZ, int blockX, int blockY, int blockZ,
@@ -86,7 +90,7 @@ class CudaKernelsLaunchTest {
 
         @Override
         public int computeCapability() {
-            return 90;
+            return computeCapability;
         }
 
         @Override
@@ -96,7 +100,13 @@ class CudaKernelsLaunchTest {
 
         @Override
         public int maxSharedBytesPerBlock() {
-            return 227 * 1024;
+            return maxShared;
+        }
+
+        @Override
+        public boolean loadsSm90a() {
+            probes++;
+            return sm90a;
         }
     }
 
@@ -104,28 +114,118 @@ class CudaKernelsLaunchTest {
         return new FakeMemory(address, 1L << 30);
     }
 
+    /** Every field of the packed GemmParams against the call it came from. */
+    private static void assertGemmParams(Kernels.Gemm call, Launch l) {
+        CudaLaunchStruct s = CudaKernels.GEMM;
+        assertEquals(((FakeMemory) call.a()).address(), l.i64(s, "a"));
+        assertEquals(((FakeMemory) call.b()).address(), l.i64(s, "b"));
+        assertEquals(((FakeMemory) call.c()).address(), l.i64(s, "c"));
+        assertEquals(call.batch(), l.i64(s, "batch"));
+        assertEquals(call.m(), l.i64(s, "m"));
+        assertEquals(call.n(), l.i64(s, "n"));
+        assertEquals(call.k(), l.i64(s, "k"));
+        assertEquals(call.bBatched() ? call.k() * call.n() : 0, l.i64(s, "strideB"));
+        assertEquals(call.alpha(), l.f32(s, "alpha"));
+        assertEquals(call.beta(), l.f32(s, "beta"));
+        assertEquals(call.transA() ? 1 : 0, l.i32(s, "transA"));
+        assertEquals(call.transB() ? 1 : 0, l.i32(s, "transB"));
+        assertEquals(call.cType() == DType.F32 ? 1 : 0, l.i32(s, "cF32"));
+    }
+
     @Test
     void gemmPacksShapesAndPicksTheTensorCoreKernel() {
         Recorder r = new Recorder();
-        new CudaKernels(r).gemm(new Kernels.Gemm(DType.BF16, DType.F32, 3, 300, 129, 70, 2f, mem(0x1000), true,
-                mem(0x2000), false, false, 0f, mem(0x3000)));
+        Kernels.Gemm call = new Kernels.Gemm(DType.BF16, DType.F32, 3, 300, 129, 70, 2f, mem(0x1000), true,
+                mem(0x2000), false, false, 0f, mem(0x3000));
+        new CudaKernels(r).gemm(call);
         assertEquals(1, r.launches.size());
         Launch l = r.launches.get(0);
-        CudaLaunchStruct s = CudaKernels.GEMM;
         assertEquals("gemm_bf16_mma", l.kernel());
         assertEquals(3L * 3 * 2, l.grid());  // batch x ceil(300/128) x ceil(129/128)
         assertEquals(256, l.block());
         assertEquals(65536, l.shared());
-        assertEquals(0x1000, l.i64(s, "a"));
-        assertEquals(0x3000, l.i64(s, "c"));
-        assertEquals(300, l.i64(s, "m"));
-        assertEquals(129, l.i64(s, "n"));
-        assertEquals(70, l.i64(s, "k"));
-        assertEquals(0, l.i64(s, "strideB"));
-        assertEquals(1, l.i32(s, "transA"));
-        assertEquals(0, l.i32(s, "transB"));
-        assertEquals(1, l.i32(s, "cF32"));
-        assertEquals(2f, l.f32(s, "alpha"));
+        assertGemmParams(call, l);
+        assertEquals(0, l.i64(CudaKernels.GEMM, "strideB"));
+        assertEquals(1, l.i32(CudaKernels.GEMM, "cF32"));
+    }
+
+    /** Runs {@code body} with the GEMM option overridden (as -Dpanamax.cuda.gemm would set it). */
+    private static void withGemmOption(String value, Runnable body) {
+        String previous = CudaKernels.overrideGemmOption(value);
+        try {
+            body.run();
+        } finally {
+            CudaKernels.overrideGemmOption(previous);
+        }
+    }
+
+    private static Kernels.Gemm gemm16(DType ab, DType c) {
+        return new Kernels.Gemm(ab, c, 3, 300, 513, 70, 2f, mem(0x1000), true, mem(0x2000), false, true, 0.5f,
+                mem(0x3000));
+    }
+
+    @Test
+    void gemmWgmmaOnlyWhenAskedForOnAnSm90aCubin() {
+        withGemmOption("wgmma", () -> {
+            Recorder r = new Recorder();
+            CudaKernels k = new CudaKernels(r);
+            k.gemm(gemm16(DType.BF16, DType.F32));
+            k.gemm(gemm16(DType.F16, DType.F16));
+            k.gemm(new Kernels.Gemm(DType.F32, DType.F32, 1, 64, 64, 64, 1f, mem(1), false, mem(2), false, false, 0f,
+                    mem(3)));
+            assertEquals("gemm_bf16_wgmma", r.launches.get(0).kernel());
+            assertEquals("gemm_f16_wgmma", r.launches.get(1).kernel());
+            assertEquals("gemm_f32_tiled", r.launches.get(2).kernel());  // F32 never takes it
+            assertEquals(2, r.probes);
+        });
+        // the same requests where one condition fails: the mma.sync kernel, unchanged
+        for (int failing = 0; failing < 4; failing++) {
+            int f = failing;
+            withGemmOption(f == 0 ? "mma" : "wgmma", () -> {
+                Recorder r = new Recorder();
+                r.computeCapability = f == 1 ? 100 : 90;  // sm_90a cubins run on 9.0 only
+                r.sm90a = f != 2;                         // e.g. the driver JIT-compiled compute_90 PTX
+                r.maxShared = f == 3 ? 100 * 1024 : 227 * 1024;
+                new CudaKernels(r).gemm(gemm16(DType.BF16, DType.BF16));
+                Launch l = r.launches.get(0);
+                assertEquals("gemm_bf16_mma", l.kernel(), "case " + f);
+                assertEquals(65536, l.shared());
+                assertEquals(3L * 3 * 5, l.grid());  // 128 x 128 tiles
+                assertEquals(f == 0 || f == 1 || f == 3 ? 0 : 1, r.probes, "probe only when it can decide");
+            });
+        }
+        withGemmOption(null, () -> {  // the property as read at class load: unset in the test JVM
+            Recorder r = new Recorder();
+            new CudaKernels(r).gemm(gemm16(DType.F16, DType.F32));
+            assertEquals("gemm_f16_mma", r.launches.get(0).kernel());
+            assertEquals(0, r.probes);
+        });
+    }
+
+    @Test
+    void gemmWgmmaPacksTheSameStructWithItsOwnGeometry() {
+        withGemmOption("wgmma", () -> {
+            Recorder r = new Recorder();
+            Kernels.Gemm call = gemm16(DType.BF16, DType.BF16);
+            new CudaKernels(r).gemm(call);
+            Launch l = r.launches.get(0);
+            assertEquals("gemm_bf16_wgmma", l.kernel());
+            assertEquals(3L * 3 * 3, l.grid());  // batch x ceil(300/128) x ceil(513/256)
+            assertEquals(256, l.block());         // two warpgroups
+            assertEquals(197632, l.shared());     // 4 stages of 48 KiB + 1 KiB of alignment
+            assertGemmParams(call, l);
+            assertEquals(70L * 513, l.i64(CudaKernels.GEMM, "strideB"));
+            assertEquals(0, l.i32(CudaKernels.GEMM, "cF32"));
+        });
+    }
+
+    @Test
+    void gemmOptionRejectsUnknownValues() {
+        withGemmOption("wgmma2", () -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new CudaKernels(new Recorder()).gemm(gemm16(DType.BF16, DType.F32)));
+            assertTrue(e.getMessage().contains("panamax.cuda.gemm") && e.getMessage().contains("wgmma2"), e.getMessage());
+        });
     }
 
     @Test

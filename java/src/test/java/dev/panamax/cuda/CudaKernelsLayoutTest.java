@@ -186,6 +186,18 @@ class CudaKernelsLayoutTest {
         assertEquals("topk_gating_warp_e128_f32", CudaKernels.gatingKernel(DType.F32, 128));
         assertEquals("topk_gating_warp_e1024_bf16", CudaKernels.gatingKernel(DType.BF16, 257));
         assertEquals("topk_gating_block_e4096_f16", CudaKernels.gatingKernel(DType.F16, 1025));
+        // the wgmma GEMM: asked for, 16-bit, compute capability 9.0 and the sm_90a cubin loaded, or the default
+        assertEquals("gemm_bf16_wgmma", CudaKernels.gemmKernel(DType.BF16, 90, true, true));
+        assertEquals("gemm_f16_wgmma", CudaKernels.gemmKernel(DType.F16, 90, true, true));
+        assertEquals("gemm_bf16_mma", CudaKernels.gemmKernel(DType.BF16, 90, false, true));
+        assertEquals("gemm_f16_mma", CudaKernels.gemmKernel(DType.F16, 90, true, false));
+        assertEquals("gemm_bf16_mma", CudaKernels.gemmKernel(DType.BF16, 89, true, true));
+        assertEquals("gemm_f16_mma", CudaKernels.gemmKernel(DType.F16, 100, true, true));
+        assertEquals("gemm_f32_tiled", CudaKernels.gemmKernel(DType.F32, 90, true, true));
+        assertEquals(false, CudaKernels.wgmmaRequested(""));
+        assertEquals(false, CudaKernels.wgmmaRequested("mma"));
+        assertEquals(true, CudaKernels.wgmmaRequested("wgmma"));
+        assertThrows(IllegalArgumentException.class, () -> CudaKernels.wgmmaRequested("WGMMA"));
         assertEquals("convert_copy", CudaKernels.convertKernel(DType.BF16, DType.BF16));
         assertEquals("convert_f16_bf16", CudaKernels.convertKernel(DType.F16, DType.BF16));
         // top-K chunks: the row rounded up to a power of two (at least 64) when it fits, else 4096
