@@ -7,11 +7,17 @@
 #   3. runs the CUDA conformance suite and the API tests with -Dpanamax.require=cuda, so that a
 #      missing GPU or driver fails instead of skipping;
 #   4. runs `panamax bench --device cuda:0`, with PyTorch timed on the same shapes in the same run
-#      when `python3 -c "import torch"` works, and prints that one table last.
+#      when `python3 -c "import torch"` works, and prints that one table last;
+#   5. before that table, tries the opt-in sm_90a wgmma GEMM (-Dpanamax.cuda.gemm=wgmma) in JVMs
+#      of its own, so that a fault there cannot touch steps 3 and 4: its GPU test
+#      (CudaWgmmaGemmTest, skipped on anything but an H100/H200 running the sm_90a cubin), then
+#      `panamax bench --op gemm` again, whose rows are printed above the main table. It gets what is
+#      left of 470 seconds (at most PANAMAX_WGMMA_TIMEOUT, default 100) and is skipped below 30.
 #
 # Logs and results go to $OUT when set, else ./out. Exit status: 0 when the tests and every bench
-# check passed. Time limits (seconds) can be changed through PANAMAX_TEST_TIMEOUT,
-# PANAMAX_PEER_TIMEOUT and PANAMAX_BENCH_TIMEOUT.
+# check passed (the opt-in wgmma step does not change it; its result is in the summary line).
+# Time limits (seconds) can be changed through PANAMAX_TEST_TIMEOUT, PANAMAX_PEER_TIMEOUT,
+# PANAMAX_BENCH_TIMEOUT and PANAMAX_WGMMA_TIMEOUT.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,6 +27,8 @@ OUT=$(cd "$OUT" && pwd)
 TEST_TIMEOUT=${PANAMAX_TEST_TIMEOUT:-200}
 PEER_TIMEOUT=${PANAMAX_PEER_TIMEOUT:-90}
 BENCH_TIMEOUT=${PANAMAX_BENCH_TIMEOUT:-150}
+WGMMA_TIMEOUT=${PANAMAX_WGMMA_TIMEOUT:-100}
+TOTAL_LIMIT=470 # the wgmma step only uses what is left of this
 START=$(date +%s)
 
 say() { echo "[run.sh $(($(date +%s) - START))s] $*"; }
@@ -84,6 +92,7 @@ timeout "$TEST_TIMEOUT" "$JAVA" "${FLAGS[@]}" -Dpanamax.require=cuda -cp "$CP" \
     --scan-class-path "$TEST_JAR" \
     --include-classname '^dev\.panamax\.(cuda\.|conformance\.)?[A-Z][^.]*Tests?$' \
     --exclude-classname '^dev\.panamax\.conformance\.(Cpu|OpenCl|Opencl)[^.]*$' \
+    --exclude-classname '^dev\.panamax\.cuda\.CudaWgmmaGemmTest$' \
     --reports-dir "$OUT/junit" >"$OUT/tests.log" 2>&1
 TESTS=$?
 case $TESTS in
@@ -126,7 +135,57 @@ case $BENCH in
 *) BENCH_SUMMARY="FAILED (exit $BENCH)" ;;
 esac
 
-say "done in $(($(date +%s) - START))s: tests $TESTS_SUMMARY; bench: $BENCH_SUMMARY"
+# -- 5. the opt-in wgmma GEMM, in its own JVMs ---------------------------------------------------------
+WGMMA_SUMMARY="skipped"
+budget=$((TOTAL_LIMIT - ($(date +%s) - START)))
+[ "$budget" -lt "$WGMMA_TIMEOUT" ] && WGMMA_TIMEOUT=$budget
+if [ "$WGMMA_TIMEOUT" -lt 30 ]; then
+    WGMMA_SUMMARY="skipped: ${WGMMA_TIMEOUT}s for it (PANAMAX_WGMMA_TIMEOUT, within ${TOTAL_LIMIT}s in all), 30 needed"
+    say "wgmma GEMM: $WGMMA_SUMMARY"
+else
+    WGMMA_TEST_TIMEOUT=$((WGMMA_TIMEOUT / 2))
+    say "wgmma GEMM: CudaWgmmaGemmTest (limit ${WGMMA_TEST_TIMEOUT}s)"
+    timeout "$WGMMA_TEST_TIMEOUT" "$JAVA" "${FLAGS[@]}" -Dpanamax.require=cuda -cp "$CP" \
+        org.junit.platform.console.ConsoleLauncher execute \
+        --disable-banner --disable-ansi-colors --details=tree \
+        --select-class dev.panamax.cuda.CudaWgmmaGemmTest \
+        --reports-dir "$OUT/junit-wgmma" >"$OUT/tests-wgmma.log" 2>&1
+    status=$?
+    counts=$(sed -n 's/^\[ *\([0-9]*\) tests \(successful\|failed\|skipped\) *\]$/\1 \2/p' "$OUT/tests-wgmma.log" |
+        paste -sd, - | sed 's/,/, /g')
+    case $status in
+    0) WGMMA_SUMMARY="tests passed (${counts:-no summary})" ;;
+    124) WGMMA_SUMMARY="tests TIMED OUT after ${WGMMA_TEST_TIMEOUT}s" ;;
+    *) WGMMA_SUMMARY="tests FAILED (exit $status; ${counts:-no summary})" ;;
+    esac
+    say "wgmma GEMM: $WGMMA_SUMMARY (log: $OUT/tests-wgmma.log)"
+    [ "$status" -ne 0 ] && grep -E '✘|=> ' "$OUT/tests-wgmma.log" | head -n 10 | sed 's/^/    /'
+    WGMMA_BENCH_TIMEOUT=$((TOTAL_LIMIT - ($(date +%s) - START)))
+    [ "$WGMMA_BENCH_TIMEOUT" -gt $((WGMMA_TIMEOUT - WGMMA_TEST_TIMEOUT)) ] &&
+        WGMMA_BENCH_TIMEOUT=$((WGMMA_TIMEOUT - WGMMA_TEST_TIMEOUT))
+    if [ "$WGMMA_BENCH_TIMEOUT" -ge 20 ]; then
+        say "wgmma GEMM: panamax bench --op gemm with -Dpanamax.cuda.gemm=wgmma (limit ${WGMMA_BENCH_TIMEOUT}s)"
+        timeout "$WGMMA_BENCH_TIMEOUT" "$JAVA" "${FLAGS[@]}" -Dpanamax.cuda.gemm=wgmma -cp "$CP" dev.panamax.tool.Main \
+            bench --device cuda:0 --op gemm "${PEER[@]}" --json "$OUT/bench-wgmma.json" \
+            --deadline $((WGMMA_BENCH_TIMEOUT * 2 / 3)) >"$OUT/bench-wgmma.txt" 2>"$OUT/bench-wgmma-progress.log"
+        status=$?
+        case $status in
+        0) WGMMA_SUMMARY="$WGMMA_SUMMARY; bench: every check passed" ;;
+        124) WGMMA_SUMMARY="$WGMMA_SUMMARY; bench TIMED OUT after ${WGMMA_BENCH_TIMEOUT}s" ;;
+        *) WGMMA_SUMMARY="$WGMMA_SUMMARY; bench exit $status" ;;
+        esac
+    else
+        WGMMA_SUMMARY="$WGMMA_SUMMARY; bench skipped (${WGMMA_BENCH_TIMEOUT}s left)"
+    fi
+fi
+
+say "done in $(($(date +%s) - START))s: tests $TESTS_SUMMARY; bench: $BENCH_SUMMARY; wgmma GEMM (opt-in): $WGMMA_SUMMARY"
+if [ -s "$OUT/bench-wgmma.txt" ]; then
+    echo
+    echo "GEMM with -Dpanamax.cuda.gemm=wgmma: bf16 rows ran gemm_bf16_wgmma unless $OUT/bench-wgmma-progress.log"
+    echo "says the option was ignored on this device; f32 rows ran the default kernel:"
+    cat "$OUT/bench-wgmma.txt"
+fi
 echo
 cat "$OUT/bench.txt"
 [ "$TESTS" -eq 0 ] && [ "$BENCH" -eq 0 ]
