@@ -33,10 +33,12 @@
 // Accumulator fragment (9.7.15.5.1.1.1, Figure "WGMMA .m64nNk16 register fragment layout for
 // accumulator matrix D"): thread t of the warpgroup, warp w = t / 32, g = (t % 32) / 4, q = t % 4:
 // d[4j + 2h + e] = D[16w + g + 8h][8j + 2q + e] for j < N/8, h, e in {0, 1}.
-// Ordering: cp.async writes go through the generic proxy and wgmma reads shared memory through the
-// async proxy, so each thread issues fence.proxy.async.shared::cta after its copies land and
-// before the barrier that publishes them; wgmma.fence precedes each batch (9.7.15.6.1), batches
-// are committed (wgmma.commit_group) and waited for with wgmma.wait_group (9.7.15.6.2-3).
+// Ordering: wgmma reads shared memory in the async proxy (9.7.15.4 "Async Proxy") and cp.async
+// writes it in the generic proxy, so each thread issues fence.proxy.async.shared::cta after its
+// copies land and before the barrier that publishes them; wgmma.fence precedes each batch, batches
+// are committed (wgmma.commit_group) and waited for with wgmma.wait_group (9.7.15.7.1-3); the
+// completion of a wgmma is followed by an implicit async-to-generic fence (9.7.15.4), so a stage
+// whose batch has been waited for may be refilled. Section numbers: PTX ISA 9.1.
 // kernels/cuda/emulation/gemm_wgmma.py replays these layouts, descriptors and fragments on numpy.
 #include "common.cuh"
 
