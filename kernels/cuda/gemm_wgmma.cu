@@ -40,43 +40,12 @@
 // completion of a wgmma is followed by an implicit async-to-generic fence (9.7.15.4), so a stage
 // whose batch has been waited for may be refilled. Section numbers: PTX ISA 9.1.
 // kernels/cuda/emulation/gemm_wgmma.py replays these layouts, descriptors and fragments on numpy.
-#include "common.cuh"
+#include "gemm_common.cuh"
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900 && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 #define PX_WGMMA 1
 #endif
 
-// The parameter struct of gemm.cu (one Java layout, CudaKernels.GEMM, packs both); pinned here too
-// so that nvcc checks this translation unit's copy against the same offsets. 88 bytes.
-struct GemmParams {
-    u64 a;          // const T* [batch][M, K] or [batch][K, M]
-    u64 b;          // const T* [K, N] or [N, K], strideB apart
-    u64 c;          // float* or T* [batch][M, N]
-    i64 batch;
-    i64 m;
-    i64 n;
-    i64 k;
-    i64 strideB;    // elements between consecutive b matrices; 0 = shared
-    float alpha;
-    float beta;
-    int transA;
-    int transB;
-    int cF32;       // 1: c is F32; 0: c has the dtype of a
-};
-PX_OFFSET(GemmParams, a, 0);
-PX_OFFSET(GemmParams, b, 8);
-PX_OFFSET(GemmParams, c, 16);
-PX_OFFSET(GemmParams, batch, 24);
-PX_OFFSET(GemmParams, m, 32);
-PX_OFFSET(GemmParams, n, 40);
-PX_OFFSET(GemmParams, k, 48);
-PX_OFFSET(GemmParams, strideB, 56);
-PX_OFFSET(GemmParams, alpha, 64);
-PX_OFFSET(GemmParams, beta, 68);
-PX_OFFSET(GemmParams, transA, 72);
-PX_OFFSET(GemmParams, transB, 76);
-PX_OFFSET(GemmParams, cF32, 80);
-PX_SIZE(GemmParams, 88);
 
 namespace {
 namespace wg {
@@ -94,7 +63,6 @@ PX_SMEM(gemm_wgmma, 197632, SMEM_BYTES);
 constexpr uint32_t ROW_BYTES = 128;                // one swizzled row: 64 16-bit elements
 constexpr uint32_t GROUP_BYTES = 8 * ROW_BYTES;    // SBO: 8 rows (K-major) or 8 k-rows (MN-major)
 constexpr uint32_t PANEL_BYTES = BK * ROW_BYTES;   // LBO of MN-major tiles: one [64 k][64 mn] panel
-constexpr int KGROUP_M = 8;                        // tiles grouped by 8 tile-rows for L2 reuse of a
 
 static_assert(STAGE_BYTES % ALIGN == 0 && A_BYTES % ALIGN == 0, "tiles must start on 1024-byte boundaries");
 
@@ -149,19 +117,6 @@ template <bool KMAJOR>
 __device__ __forceinline__ u64 step_descriptor(uint32_t sTile, int s) {
     return KMAJOR ? descriptor(sTile + 32 * s, 16, GROUP_BYTES)
                   : descriptor(sTile + 2 * GROUP_BYTES * s, PANEL_BYTES, GROUP_BYTES);
-}
-
-// The (batch, tile row, tile column) of work item w, tiles grouped by KGROUP_M tile-rows.
-__device__ __forceinline__ void tile_of(i64 w, i64 tilesM, i64 tilesN, i64& batch, i64& tm, i64& tn) {
-    const i64 perBatch = tilesM * tilesN;
-    batch = w / perBatch;
-    const i64 id = w - batch * perBatch;
-    const i64 perGroup = (i64)KGROUP_M * tilesN;
-    const i64 firstM = (id / perGroup) * KGROUP_M;
-    const i64 rows = min((i64)KGROUP_M, tilesM - firstM);
-    const i64 inGroup = id % perGroup;
-    tm = firstM + inGroup % rows;
-    tn = inGroup / rows;
 }
 
 // Two neighbouring elements (idx, idx + 1) of row-major c: alpha * acc + beta * old (beta == 0
@@ -263,11 +218,11 @@ __device__ void mainloop(const GemmParams& p, uint32_t sBase) {
     const uint32_t aGroup = group * (64 * ROW_BYTES);
 
     for (i64 w = blockIdx.x; w < items; w += gridDim.x) {
-        i64 batch, tm, tn;
-        tile_of(w, tilesM, tilesN, batch, tm, tn);
+        const TileCoord t = tile_of(w, tilesM, tilesN);
+        const i64 batch = t.batch;
         const T* A = A0 + batch * M * K;
         const T* B = B0 + batch * p.strideB;
-        const i64 m0 = tm * BM, n0 = tn * BN;
+        const i64 m0 = t.tm * BM, n0 = t.tn * BN;
 
         auto load_stage = [&](int stage, i64 kt) {
             const uint32_t sA = sBase + stage * STAGE_BYTES, sB = sA + A_BYTES;
