@@ -16,35 +16,36 @@ import java.util.Arrays;
  * reference. {@code batch == 0} means rank 2; otherwise a, c (and b when {@code bBatched}) carry a
  * leading batch dimension. With {@code integers} the inputs are small integers, so that an F32
  * accumulation is exact and the result must match the reference exactly. When {@code beta == 0}
- * c starts as NaN, which the op must ignore.
+ * c starts as NaN, which the op must ignore. Public so that a backend's own GEMM variants (the
+ * CUDA wgmma kernel) are checked by the same code as the suite's cases.
  */
-record GemmSpec(DType ab, DType cType, int batch, int m, int n, int k, boolean transA, boolean transB,
+public record GemmSpec(DType ab, DType cType, int batch, int m, int n, int k, boolean transA, boolean transB,
                 boolean bBatched, float alpha, float beta, boolean integers) {
 
     /** Above this many reference multiply-adds, rows and columns of c are sampled. */
     private static final long FULL_CHECK_BUDGET = 1L << 25;
 
-    static GemmSpec of(DType ab, DType cType, int m, int n, int k) {
+    public static GemmSpec of(DType ab, DType cType, int m, int n, int k) {
         return new GemmSpec(ab, cType, 0, m, n, k, false, false, false, 1f, 0f, false);
     }
 
-    static GemmSpec of(int m, int n, int k) {
+    public static GemmSpec of(int m, int n, int k) {
         return of(DType.F32, DType.F32, m, n, k);
     }
 
-    GemmSpec trans(boolean a, boolean b) {
+    public GemmSpec trans(boolean a, boolean b) {
         return new GemmSpec(ab, cType, batch, m, n, k, a, b, bBatched, alpha, beta, integers);
     }
 
-    GemmSpec scale(float newAlpha, float newBeta) {
+    public GemmSpec scale(float newAlpha, float newBeta) {
         return new GemmSpec(ab, cType, batch, m, n, k, transA, transB, bBatched, newAlpha, newBeta, integers);
     }
 
-    GemmSpec batched(int newBatch, boolean newBBatched) {
+    public GemmSpec batched(int newBatch, boolean newBBatched) {
         return new GemmSpec(ab, cType, newBatch, m, n, k, transA, transB, newBBatched, alpha, beta, integers);
     }
 
-    GemmSpec exact() {
+    public GemmSpec exact() {
         return new GemmSpec(ab, cType, batch, m, n, k, transA, transB, bBatched, alpha, beta, true);
     }
 
@@ -65,7 +66,7 @@ record GemmSpec(DType ab, DType cType, int batch, int m, int n, int k, boolean t
     }
 
     /** Runs the case on {@code device} with inputs from {@code data} and checks c. */
-    void check(Device device, Data data) {
+    public void check(Device device, Data data) {
         int nb = Math.max(batch, 1);
         float[] a = Data.roundTo(ab, inputs(data, nb * m * k));
         float[] b = Data.roundTo(ab, inputs(data, (bBatched ? nb : 1) * k * n));
