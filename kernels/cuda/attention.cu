@@ -167,9 +167,7 @@ __device__ __forceinline__ void load_rows(uint32_t sTile, int nRows, RowPtr rowP
             T* e = reinterpret_cast<T*>(&raw);
 #pragma unroll
             for (int j = 0; j < 8; j++) e[j] = (src != nullptr && col + j < D) ? src[col + j] : px::from_f32<T>(0.0f);
-            asm volatile("st.shared.v4.u32 [%0], {%1, %2, %3, %4};\n" ::"r"(dst), "r"(raw.x), "r"(raw.y), "r"(raw.z),
-                         "r"(raw.w)
-                         : "memory");
+            px::st_shared16(dst, raw);
         }
     }
 }

@@ -7,10 +7,16 @@
 // the Java side could get wrong. Each struct is pinned by PX_OFFSET / PX_SIZE lines right after
 // its definition: the compiler checks them here, and CudaKernelsLayoutTest reads the same lines
 // to check the Java packing, so neither side can drift silently.
+//
+// Under PANAMAX_EMU (native/cuda/emu: the kernels compiled for the host and run by an emulator of
+// the CUDA thread model, for testing without a GPU) each inline-PTX helper below calls its
+// emulated twin instead; the device code is the same either way.
 #pragma once
 
+#ifndef PANAMAX_EMU
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#endif
 #include <stddef.h>
 #include <stdint.h>
 
@@ -117,6 +123,8 @@ __device__ __forceinline__ uint32_t smem_addr(const void* p) {
     return static_cast<uint32_t>(__cvta_generic_to_shared(p));
 }
 
+#ifndef PANAMAX_EMU
+
 // 16-byte global -> shared copy; when !pred nothing is read and the 16 bytes are zero-filled.
 __device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool pred) {
     int bytes = pred ? 16 : 0;
@@ -130,6 +138,12 @@ __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_gr
 
 __device__ __forceinline__ void cp_async_wait_all() { asm volatile("cp.async.wait_all;\n" ::: "memory"); }
 
+// 16 bytes to a 16-byte aligned shared address.
+__device__ __forceinline__ void st_shared16(uint32_t dst, const uint4& v) {
+    asm volatile("st.shared.v4.u32 [%0], {%1, %2, %3, %4};\n" ::"r"(dst), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w)
+                 : "memory");
+}
+
 __device__ __forceinline__ void ldmatrix_x4(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
     asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
                  : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
@@ -142,6 +156,39 @@ __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t addr, uint32_t& r0, u
                  : "r"(addr));
 }
 
+#define PX_MMA_16816(type, d, a, b0, b1)                                                                        \
+    asm("mma.sync.aligned.m16n8k16.row.col.f32." type "." type ".f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, " \
+        "{%0, %1, %2, %3};\n"                                                                                   \
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])                                                        \
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1))
+
+#else  // PANAMAX_EMU: the emulator's twins (native/cuda/emu/emu_api.h)
+
+__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool pred) {
+    px_emu_cp_async16(dst, src, pred ? 16 : 0, __FILE__, __LINE__);
+}
+__device__ __forceinline__ void cp_async_commit() { px_emu_cp_async_commit(); }
+template <int N>
+__device__ __forceinline__ void cp_async_wait() { px_emu_cp_async_wait(N); }
+__device__ __forceinline__ void cp_async_wait_all() { px_emu_cp_async_wait(-1); }
+__device__ __forceinline__ void st_shared16(uint32_t dst, const uint4& v) {
+    memcpy(px_emu_shared_ptr(dst, 16, 16, __FILE__, __LINE__), &v, 16);
+}
+__device__ __forceinline__ void ldmatrix_x4(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
+    uint32_t r[4];
+    px_emu_ldmatrix_x4(addr, 0, r, __FILE__, __LINE__);
+    r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
+}
+__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
+    uint32_t r[4];
+    px_emu_ldmatrix_x4(addr, 1, r, __FILE__, __LINE__);
+    r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
+}
+#define PX_MMA_16816(type, d, a, b0, b1) \
+    px_emu_mma_m16n8k16(type[0] == 'b' ? 0 : 1, d, a, b0, b1, __FILE__, __LINE__)
+
+#endif  // PANAMAX_EMU
+
 // d += a * b for one m16n8k16 tile: a row-major (4 regs), b column-major (2 regs), d F32 (4 regs).
 // Fragment layout (g = lane / 4, t = lane % 4): a0 = A[g][2t..2t+1], a1 = A[g+8][2t..],
 // a2 = A[g][2t+8..], a3 = A[g+8][2t+8..]; b0 = B[2t..2t+1][g], b1 = B[2t+8..][g];
@@ -150,11 +197,7 @@ template <typename T> struct Mma;
 
 template <> struct Mma<__nv_bfloat16> {
     static __device__ __forceinline__ void run(float* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
-        asm(
-            "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-            "{%0, %1, %2, %3};\n"
-            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+        PX_MMA_16816("bf16", d, a, b0, b1);
     }
     // Two floats rounded to a packed pair, the lower address (lower column) in the low half.
     static __device__ __forceinline__ uint32_t pack(float lo, float hi) {
@@ -165,11 +208,7 @@ template <> struct Mma<__nv_bfloat16> {
 
 template <> struct Mma<__half> {
     static __device__ __forceinline__ void run(float* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
-        asm(
-            "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-            "{%0, %1, %2, %3};\n"
-            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+        PX_MMA_16816("f16", d, a, b0, b1);
     }
     static __device__ __forceinline__ uint32_t pack(float lo, float hi) {
         __half2 v = __floats2half2_rn(lo, hi);

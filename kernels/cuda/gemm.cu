@@ -213,9 +213,7 @@ __device__ __forceinline__ void load_tile(uint32_t sTile, const T* g, i64 ld, i6
             for (int j = 0; j < 8; j++) {
                 e[j] = (rowIn && col + j < colLimit) ? g[row * ld + col + j] : px::from_f32<T>(0.0f);
             }
-            asm volatile("st.shared.v4.u32 [%0], {%1, %2, %3, %4};\n" ::"r"(dst), "r"(raw.x), "r"(raw.y), "r"(raw.z),
-                         "r"(raw.w)
-                         : "memory");
+            px::st_shared16(dst, raw);
         }
     }
 }

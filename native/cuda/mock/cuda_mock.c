@@ -13,10 +13,22 @@
 // Variants: PANAMAX_MOCK_CC (environment) sets the compute capability (default 90);
 // PANAMAX_MOCK_INIT sets what cuInit returns; built with -DOLD_DRIVER it lacks cuMemAllocAsync,
 // as a driver before CUDA 11.2 does.
+//
+// Built with -DPANAMAX_EMU and linked with the CUDA emulator (../emu, see its build.sh), it RUNS
+// the kernels: cuModuleGetFunction finds every kernel of kernels/cuda compiled for the host,
+// cuLaunchKernel runs it to completion on the emulator, the compute capability defaults to 8.0
+// (the code the emulator stands for), and device memory is mapped so that each allocation ends
+// at a guard page (an overrun of the rounded-up size faults instead of corrupting the heap).
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef PANAMAX_EMU
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../emu/emu_api.h"
+#endif
 
 typedef int CUresult;
 typedef unsigned long long CUdeviceptr;
@@ -37,15 +49,51 @@ static size_t used;
 static int live, launches, context_switches, module_loads, max_dynamic_shared, stream_flags = -1;
 static unsigned long long release_threshold;
 
-struct fn { const char *name; int param_bytes; };
-static struct fn kernels[] = {{"empty_kernel", 0}, {"panamax_arch_probe", 8}};
+struct fn { const char *name; int param_bytes; const void *emu; };
+#ifdef PANAMAX_EMU
+#define MAX_KERNELS 256  // the emulated kernels, added as they are looked up
+static struct fn kernels[MAX_KERNELS];
+static size_t kernel_count;
+#else
+static struct fn kernels[] = {{"empty_kernel", 0, NULL}, {"panamax_arch_probe", 8, NULL}};
+static const size_t kernel_count = sizeof kernels / sizeof kernels[0];
+#endif
 
 static int in_context(void) { return current_ctx == &ctx_token; }
 
 static int cc(void) {
     const char *v = getenv("PANAMAX_MOCK_CC");
+#ifdef PANAMAX_EMU
+    return v ? atoi(v) : 80;
+#else
     return v ? atoi(v) : 90;
+#endif
 }
+
+#ifdef PANAMAX_EMU
+// Device memory: each allocation rounded up to 256 bytes and placed to end at a PROT_NONE page.
+static size_t page_size(void) { return (size_t) sysconf(_SC_PAGESIZE); }
+static size_t mapped_bytes(size_t n) {
+    size_t page = page_size();
+    return ((n + 255) / 256 * 256 + page - 1) / page * page + page;
+}
+static unsigned char *device_malloc(size_t n) {
+    size_t total = mapped_bytes(n), page = page_size();
+    unsigned char *base = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) return NULL;
+    unsigned char *guard = base + total - page;
+    mprotect(guard, page, PROT_NONE);
+    return guard - (n + 255) / 256 * 256;
+}
+static void device_free(unsigned char *p, size_t n) {
+    size_t total = mapped_bytes(n), page = page_size();
+    unsigned char *guard = p + (n + 255) / 256 * 256;
+    munmap(guard + page - total, total);
+}
+#else
+static unsigned char *device_malloc(size_t n) { return malloc(n); }
+static void device_free(unsigned char *p, size_t n) { (void) n; free(p); }
+#endif
 
 // The allocation that holds [p, p + n), or -1.
 static int find(CUdeviceptr p, size_t n) {
@@ -58,7 +106,8 @@ static int find(CUdeviceptr p, size_t n) {
 
 static const char *names[][2] = {
     {"0", "CUDA_SUCCESS"}, {"1", "CUDA_ERROR_INVALID_VALUE"}, {"2", "CUDA_ERROR_OUT_OF_MEMORY"},
-    {"201", "CUDA_ERROR_INVALID_CONTEXT"}, {"400", "CUDA_ERROR_INVALID_HANDLE"}, {"500", "CUDA_ERROR_NOT_FOUND"}};
+    {"201", "CUDA_ERROR_INVALID_CONTEXT"}, {"400", "CUDA_ERROR_INVALID_HANDLE"}, {"500", "CUDA_ERROR_NOT_FOUND"},
+    {"710", "CUDA_ERROR_ASSERT"}, {"719", "CUDA_ERROR_LAUNCH_FAILED"}};
 
 CUresult cuGetErrorName(CUresult e, const char **s) {
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -68,6 +117,9 @@ CUresult cuGetErrorName(CUresult e, const char **s) {
 }
 CUresult cuGetErrorString(CUresult e, const char **s) {
     *s = e == OUT_OF_MEMORY ? "out of memory (mock)" : NULL;
+#ifdef PANAMAX_EMU
+    if (e == 710 || e == 719) *s = px_emu_last_error();  // what the emulator caught, and where
+#endif
     return *s ? OK : INVALID_VALUE;
 }
 CUresult cuInit(unsigned int flags) {
@@ -135,7 +187,7 @@ static CUresult alloc(CUdeviceptr *p, size_t n) {
     if (used + n <= DEVICE_MEMORY) {
         for (int i = 0; i < MAX_ALLOCS; i++) {
             if (!allocs[i].p) {
-                allocs[i].p = malloc(n);
+                allocs[i].p = device_malloc(n);
                 if (!allocs[i].p) break;
                 memset(allocs[i].p, 0xCD, n);  // device memory starts as garbage
                 allocs[i].n = n;
@@ -156,7 +208,7 @@ static CUresult release(CUdeviceptr p) {
     CUresult rc = INVALID_VALUE;  // not a live allocation: a double free or a stray pointer
     for (int i = 0; i < MAX_ALLOCS; i++) {
         if (allocs[i].p && (CUdeviceptr) (uintptr_t) allocs[i].p == p) {
-            free(allocs[i].p);
+            device_free(allocs[i].p, allocs[i].n);
             used -= allocs[i].n;
             allocs[i].p = NULL;
             live--;
@@ -223,12 +275,24 @@ CUresult cuModuleUnload(void *module) { return module == &module_token ? OK : IN
 CUresult cuModuleGetFunction(void **f, void *module, const char *name) {
     if (!in_context()) return INVALID_CONTEXT;
     if (module != &module_token) return INVALID_HANDLE;
-    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
-        if (strcmp(kernels[i].name, name) == 0) { *f = &kernels[i]; return OK; }
-    return NOT_FOUND;
+    pthread_mutex_lock(&lock);
+    CUresult rc = NOT_FOUND;
+    for (size_t i = 0; i < kernel_count; i++)
+        if (strcmp(kernels[i].name, name) == 0) { *f = &kernels[i]; rc = OK; break; }
+#ifdef PANAMAX_EMU
+    int bytes = 0;
+    const void *k = rc == NOT_FOUND ? px_emu_find(name, &bytes) : NULL;
+    if (k && kernel_count < MAX_KERNELS) {
+        kernels[kernel_count] = (struct fn) {strdup(name), bytes, k};
+        *f = &kernels[kernel_count++];
+        rc = OK;
+    }
+#endif
+    pthread_mutex_unlock(&lock);
+    return rc;
 }
 static struct fn *function(void *f) {
-    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
+    for (size_t i = 0; i < kernel_count; i++)
         if (f == &kernels[i]) return &kernels[i];
     return NULL;
 }
@@ -262,6 +326,14 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
     if (extra || !gx || !gy || !gz || !bx || !by || !bz || bx * by * bz > 1024) return INVALID_VALUE;
     if (shared > 48 * 1024 && (int) shared > max_dynamic_shared) return INVALID_VALUE;
     if ((k->param_bytes == 0) != (params == NULL)) return INVALID_VALUE;
+#ifdef PANAMAX_EMU
+    unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
+    CUresult emu = px_emu_launch(k->emu, grid, block, shared, params);
+    pthread_mutex_lock(&lock);
+    launches++;
+    pthread_mutex_unlock(&lock);
+    return emu;
+#endif
     if (strcmp(k->name, "panamax_arch_probe") == 0) {
         CUdeviceptr out;
         memcpy(&out, params[0], sizeof out);

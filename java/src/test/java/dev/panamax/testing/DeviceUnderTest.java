@@ -28,10 +28,20 @@ public final class DeviceUnderTest implements AutoCloseable {
         }
     }
 
+    /** A device that is not there, for {@code reason}: every test that asks for it is skipped with it. */
+    public static DeviceUnderTest absent(String reason) {
+        return new DeviceUnderTest(null, reason);
+    }
+
     /** The device, or a JUnit assumption failure (a skip, with the reason) when it is absent. */
     public Device get() {
         Assumptions.assumeTrue(device != null, () -> skipReason);
         return device;
+    }
+
+    /** Why the device is absent; null when it is present. */
+    public String absentReason() {
+        return skipReason;
     }
 
     /** True when the device opened. */

@@ -1,0 +1,810 @@
+// The CUDA emulator's runtime: runs the blocks of a launch on worker threads, each block's CUDA
+// threads as fibers, and gives the kernels' warp collectives, barriers, shared memory and async
+// copies the semantics of the PTX ISA, strictly enough that the kernels' mistakes show:
+//   - a block's threads run one at a time, switching at every barrier, warp collective and
+//     cp.async wait; __syncthreads releases when every live thread of the block has arrived, at the
+//     same source line (a barrier reached from two places is reported);
+//   - a warp collective (shuffle, ballot, ldmatrix, mma.sync) completes when every live lane of
+//     the warp has arrived at the same operation; a shuffle that reads a lane outside its mask or an
+//     exited lane, and a collective whose lanes disagree, are reported;
+//   - a block where no thread can move is a deadlock, reported with where each thread waits;
+//   - dynamic shared memory starts filled with a NaN pattern and ends at a guard page; a 32-bit
+//     shared address outside the launch's dynamic shared memory, or misaligned, is reported;
+//   - cp.async lands only when the issuing thread waits for its group, and the thread yields to
+//     the rest of the block before it does, so a read that misses a wait or a barrier sees NaNs.
+// A failure stops the launch; cuLaunchKernel returns 719 (LAUNCH_FAILED), or 710 (ASSERT) for
+// __trap, and the reason goes to stderr and px_emu_last_error().
+#include "emu_api.h"
+#include "emu_half.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// ---------------------------------------------------------------- fibers
+
+#if defined(__x86_64__)
+// px_emu_switch(&from->sp, to->sp): saves the callee-saved registers, MXCSR and the x87 control
+// word on the current stack, stores the stack pointer, and resumes the other stack the same way.
+extern "C" void px_emu_switch(void** from, void* to);
+asm(R"(
+    .text
+    .globl px_emu_switch
+    .hidden px_emu_switch
+    .type px_emu_switch,@function
+px_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size px_emu_switch,.-px_emu_switch
+)");
+#else
+#error "the CUDA emulator's fibers are written for x86-64"
+#endif
+
+constexpr size_t kStackBytes = 256 * 1024;  // per CUDA thread, committed as touched
+constexpr size_t kSharedBytes = 232448;     // what the driver double reports per block (opt-in)
+constexpr int kMaxThreads = 1024;
+
+enum class State { Runnable, AtBarrier, AtCollective, Done };
+enum class Op { None, Shfl, Ballot, SyncWarp, Ldmatrix, Mma };
+
+const char* op_name(Op op) {
+    switch (op) {
+        case Op::Shfl: return "a shuffle";
+        case Op::Ballot: return "a ballot";
+        case Op::SyncWarp: return "__syncwarp";
+        case Op::Ldmatrix: return "ldmatrix";
+        case Op::Mma: return "mma.sync";
+        default: return "nothing";
+    }
+}
+
+struct Copy {
+    unsigned char* dst;
+    const unsigned char* src;
+    int srcBytes;
+    unsigned long long group;
+};
+
+struct Lane {  // one lane's part of a warp collective
+    Op op;
+    uint32_t mask;
+    const char* file;
+    int line;
+    // inputs
+    uint32_t v;
+    int arg, width, mode;
+    uint32_t addr;
+    int trans, kind;
+    uint32_t a[4], b[2];
+    float c[4];
+    // outputs
+    uint32_t out[4];
+    float d[4];
+};
+
+struct Fiber {
+    void* sp = nullptr;
+    unsigned char* stackTop = nullptr;
+    int tid = 0;
+    px_emu_ctx_t ctx{};
+    State state = State::Done;
+    const char* file = nullptr;  // where it waits
+    int line = 0;
+    std::vector<Copy> copies;
+    unsigned long long committed = 0;  // cp.async groups committed
+};
+
+struct Warp {
+    uint32_t live = 0, arrived = 0;
+    Op op = Op::None;
+    Lane lanes[32];
+};
+
+struct Kernel {
+    std::string name;
+    px_emu_trampoline call;
+    int paramBytes;
+};
+
+// One worker thread's machinery, reused by every block it runs.
+struct Worker {
+    unsigned char* stacks = nullptr;  // kMaxThreads stacks, each above a guard page
+    unsigned char* sharedEnd = nullptr;  // the guard page after the shared-memory arena
+    Fiber fibers[kMaxThreads];
+    Warp warps[kMaxThreads / 32];
+    void* schedulerSp = nullptr;
+    Fiber* current = nullptr;
+    int nThreads = 0, live = 0, atBarrier = 0;
+    const char* barrierFile = nullptr;
+    int barrierLine = 0;
+    unsigned char* shared = nullptr;  // this launch's dynamic shared memory
+    uint32_t sharedBytes = 0;
+    bool failed = false;
+    int failCode = 0;
+    std::string failure;
+    const Kernel* kernel = nullptr;
+    void** params = nullptr;
+    unsigned long long collectives = 0, barriers = 0;
+
+    Worker() {
+        const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        const size_t slot = kStackBytes + page;
+        stacks = (unsigned char*)mmap(nullptr, slot * kMaxThreads, PROT_READ | PROT_WRITE,
+                                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (stacks == MAP_FAILED) {
+            perror("cuda-emu: mmap of the fiber stacks");
+            abort();
+        }
+        for (int i = 0; i < kMaxThreads; i++) {
+            mprotect(stacks + i * slot, page, PROT_NONE);  // an overflow faults instead of corrupting
+            fibers[i].stackTop = stacks + (i + 1) * slot;
+            fibers[i].copies.reserve(64);
+        }
+        const size_t arena = (kSharedBytes + page - 1) / page * page;
+        unsigned char* region = (unsigned char*)mmap(nullptr, arena + page, PROT_READ | PROT_WRITE,
+                                                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (region == MAP_FAILED) {
+            perror("cuda-emu: mmap of shared memory");
+            abort();
+        }
+        sharedEnd = region + arena;
+        mprotect(sharedEnd, page, PROT_NONE);
+    }
+};
+
+thread_local Worker* tWorker = nullptr;
+
+std::mutex gRegistryLock;
+std::map<std::string, Kernel>& registry() {
+    static std::map<std::string, Kernel> r;
+    return r;
+}
+
+std::mutex gErrorLock;
+std::string gLastError;
+std::atomic<unsigned long long> gStats[4];
+
+Worker& worker() { return *tWorker; }
+Fiber& self() { return *tWorker->current; }
+
+[[noreturn]] void fail_now(int code, const std::string& what);
+
+void yield_to_scheduler() {
+    Worker& w = worker();
+    px_emu_switch(&w.current->sp, w.schedulerSp);
+    if (w.failed) {  // resumed only to be abandoned: never happens, the scheduler stops first
+        abort();
+    }
+}
+
+std::string where(const Fiber& f) {
+    char b[160];
+    snprintf(b, sizeof b, "thread (%u,%u,%u)", f.ctx.threadIdx.x, f.ctx.threadIdx.y, f.ctx.threadIdx.z);
+    return b;
+}
+
+std::string at(const char* file, int line) {
+    if (!file) return "?";
+    const char* base = strrchr(file, '/');
+    return std::string(base ? base + 1 : file) + ":" + std::to_string(line);
+}
+
+[[noreturn]] void fail_now(int code, const std::string& what) {
+    Worker& w = worker();
+    char b[200];
+    const px_emu_ctx_t& c = w.current->ctx;
+    snprintf(b, sizeof b, "%s: block (%u,%u,%u) thread (%u,%u,%u): ", w.kernel ? w.kernel->name.c_str() : "?",
+             c.blockIdx.x, c.blockIdx.y, c.blockIdx.z, c.threadIdx.x, c.threadIdx.y, c.threadIdx.z);
+    w.failed = true;
+    w.failCode = code;
+    w.failure = b + what;
+    px_emu_switch(&w.current->sp, w.schedulerSp);
+    abort();  // a failed block is never resumed
+}
+
+// ---------------------------------------------------------------- async copies
+
+void land(Fiber& f, unsigned long long beforeGroup) {  // completes the copies of groups < beforeGroup
+    size_t keep = 0;
+    for (size_t i = 0; i < f.copies.size(); i++) {
+        Copy& c = f.copies[i];
+        if (c.group < beforeGroup) {
+            if (c.srcBytes > 0) memcpy(c.dst, c.src, (size_t)c.srcBytes);
+            if (c.srcBytes < 16) memset(c.dst + c.srcBytes, 0, (size_t)(16 - c.srcBytes));
+        } else {
+            f.copies[keep++] = c;
+        }
+    }
+    f.copies.resize(keep);
+}
+
+// ---------------------------------------------------------------- block barrier and thread exit
+
+void release_barrier(Worker& w) {
+    for (int i = 0; i < w.nThreads; i++)
+        if (w.fibers[i].state == State::AtBarrier) w.fibers[i].state = State::Runnable;
+    w.atBarrier = 0;
+    w.barrierFile = nullptr;
+    w.barriers++;
+}
+
+void complete_collective(Worker& w, Warp& warp, int warpIndex);
+
+void thread_exit(Worker& w, Fiber& f) {
+    f.state = State::Done;
+    land(f, ~0ull);  // copies still in flight at exit land anyway, as on the GPU
+    w.live--;
+    const int wi = f.tid / 32;
+    Warp& warp = w.warps[wi];
+    warp.live &= ~(1u << (f.tid % 32));
+    if (warp.arrived != 0 && warp.arrived == warp.live) complete_collective(w, warp, wi);
+    if (w.atBarrier > 0 && w.atBarrier == w.live) release_barrier(w);
+}
+
+extern "C" void px_emu_fiber_main() {
+    Worker& w = worker();
+    w.kernel->call(w.params);
+    thread_exit(w, *w.current);
+    px_emu_switch(&w.current->sp, w.schedulerSp);
+    abort();  // a finished fiber is never resumed
+}
+
+void start_fiber(Fiber& f) {
+    // Frame read by px_emu_switch, from the stack pointer up: MXCSR + x87 control word, r15, r14,
+    // r13, r12, rbx, rbp, return address. The return lands in px_emu_fiber_main with the stack
+    // aligned as after a call (rsp = 8 mod 16).
+    uintptr_t top = (uintptr_t)f.stackTop & ~(uintptr_t)15;
+    uint64_t* sp = (uint64_t*)(top - 16);
+    sp[0] = (uint64_t)(uintptr_t)&px_emu_fiber_main;
+    sp -= 7;
+    for (int i = 1; i < 7; i++) sp[i] = 0;
+    uint32_t mxcsr;
+    uint16_t fpucw;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpucw));
+    sp[0] = (uint64_t)mxcsr | ((uint64_t)fpucw << 32);
+    f.sp = sp;
+}
+
+// ---------------------------------------------------------------- running a block
+
+bool run_block(Worker& w, const unsigned grid[3], const unsigned block[3], unsigned bx, unsigned by, unsigned bz) {
+    const int n = (int)(block[0] * block[1] * block[2]);
+    w.nThreads = n;
+    w.live = n;
+    w.atBarrier = 0;
+    w.barrierFile = nullptr;
+    w.failed = false;
+    memset(w.shared, 0xff, w.sharedBytes);  // uninitialized shared memory: NaN in every float type
+    for (int wi = 0; wi < (n + 31) / 32; wi++) {
+        Warp& warp = w.warps[wi];
+        const int lanes = std::min(32, n - wi * 32);
+        warp.live = lanes == 32 ? 0xffffffffu : ((1u << lanes) - 1u);
+        warp.arrived = 0;
+        warp.op = Op::None;
+    }
+    for (int t = 0; t < n; t++) {
+        Fiber& f = w.fibers[t];
+        f.tid = t;
+        f.ctx.threadIdx = {t % block[0], (t / block[0]) % block[1], t / (block[0] * block[1])};
+        f.ctx.blockIdx = {bx, by, bz};
+        f.ctx.blockDim = {block[0], block[1], block[2]};
+        f.ctx.gridDim = {grid[0], grid[1], grid[2]};
+        f.state = State::Runnable;
+        f.copies.clear();
+        f.committed = 0;
+        f.file = nullptr;
+        start_fiber(f);
+    }
+    while (w.live > 0) {
+        bool moved = false;
+        for (int t = 0; t < n; t++) {
+            Fiber& f = w.fibers[t];
+            if (f.state != State::Runnable) continue;
+            moved = true;
+            w.current = &f;
+            px_emu_switch(&w.schedulerSp, f.sp);
+            if (w.failed) return false;
+        }
+        if (!moved) {
+            std::string s = "deadlock: no thread can move;";
+            int shown = 0;
+            for (int t = 0; t < n && shown < 8; t++) {
+                const Fiber& f = w.fibers[t];
+                if (f.state == State::Done) continue;
+                s += " " + where(f) + (f.state == State::AtBarrier ? " at __syncthreads " : " at a warp collective ") +
+                     at(f.file, f.line) + ";";
+                shown++;
+            }
+            char b[160];
+            snprintf(b, sizeof b, "%s: block (%u,%u,%u): ", w.kernel->name.c_str(), bx, by, bz);
+            w.failed = true;
+            w.failCode = 719;
+            w.failure = b + s;
+            return false;
+        }
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------- the worker pool
+
+struct Launch {
+    const Kernel* kernel;
+    unsigned grid[3], block[3];
+    unsigned dynamicShared;
+    void** params;
+    unsigned long long blocks;
+    std::atomic<unsigned long long> next{0};
+    std::atomic<bool> failed{false};
+    std::mutex lock;
+    int code = 0;
+    std::string failure;
+};
+
+void run_blocks(Launch& L) {
+    if (!tWorker) tWorker = new Worker();  // lives as long as its thread (the pool's, never joined)
+    Worker& w = *tWorker;
+    w.kernel = L.kernel;
+    w.params = L.params;
+    const uint32_t dyn = (L.dynamicShared + 127u) & ~127u;
+    w.shared = w.sharedEnd - dyn;
+    w.sharedBytes = L.dynamicShared;
+    w.collectives = w.barriers = 0;
+    unsigned long long b;
+    unsigned long long done = 0;
+    while (!L.failed.load() && (b = L.next.fetch_add(1)) < L.blocks) {
+        const unsigned bx = (unsigned)(b % L.grid[0]);
+        const unsigned by = (unsigned)((b / L.grid[0]) % L.grid[1]);
+        const unsigned bz = (unsigned)(b / ((unsigned long long)L.grid[0] * L.grid[1]));
+        if (!run_block(w, L.grid, L.block, bx, by, bz)) {
+            std::lock_guard<std::mutex> g(L.lock);
+            if (!L.failed.exchange(true)) {
+                L.code = w.failCode;
+                L.failure = w.failure;
+            }
+            break;
+        }
+        done++;
+    }
+    gStats[1] += done;
+    gStats[2] += w.collectives;
+    gStats[3] += w.barriers;
+}
+
+class Pool {
+   public:
+    void run(Launch& L) {
+        std::unique_lock<std::mutex> g(lock_);
+        if (threads_.empty()) start();
+        job_ = &L;
+        const unsigned long long want = std::min<unsigned long long>(L.blocks, threads_.size());
+        pending_ = (int)want;
+        generation_++;
+        wake_.notify_all();
+        done_.wait(g, [&] { return pending_ == 0; });
+        job_ = nullptr;
+    }
+
+   private:
+    void start() {
+        unsigned n = std::thread::hardware_concurrency();
+        if (const char* v = getenv("PANAMAX_EMU_THREADS")) n = (unsigned)atoi(v);
+        n = std::max(1u, std::min(n, 16u));
+        for (unsigned i = 0; i < n; i++) threads_.emplace_back([this, i] { loop(i); });
+        for (auto& t : threads_) t.detach();
+    }
+    void loop(unsigned index) {
+        unsigned long long seen = 0;
+        std::unique_lock<std::mutex> g(lock_);
+        for (;;) {
+            wake_.wait(g, [&] { return generation_ != seen; });
+            seen = generation_;
+            Launch* L = job_;
+            if (!L || index >= (unsigned)std::min<unsigned long long>(L->blocks, threads_.size())) continue;
+            g.unlock();
+            run_blocks(*L);
+            g.lock();
+            if (--pending_ == 0) done_.notify_all();
+        }
+    }
+    std::mutex lock_;
+    std::condition_variable wake_, done_;
+    std::vector<std::thread> threads_;
+    Launch* job_ = nullptr;
+    int pending_ = 0;
+    unsigned long long generation_ = 0;
+};
+
+Pool& pool() {
+    static Pool* p = new Pool();  // never destroyed: its threads outlive static destructors
+    return *p;
+}
+
+std::mutex gLaunchLock;  // one launch at a time, as one stream runs them
+
+// ---------------------------------------------------------------- warp collectives
+
+uint32_t lane_bit(int lane) { return 1u << lane; }
+
+// Arrives at the warp's current collective with this lane's inputs already in its slot.
+void arrive(Op op, uint32_t mask, const char* file, int line) {
+    Worker& w = worker();
+    Fiber& f = self();
+    const int wi = f.tid / 32, lane = f.tid % 32;
+    Warp& warp = w.warps[wi];
+    Lane& me = warp.lanes[lane];
+    if ((mask & lane_bit(lane)) == 0) fail_now(719, op_name(op) + std::string(" at ") + at(file, line) +
+                                                        " by a lane outside its own mask");
+    if (warp.arrived == 0) {
+        warp.op = op;
+    } else if (warp.op != op) {
+        int other = __builtin_ctz(warp.arrived);
+        fail_now(719, std::string("warp divergence: ") + op_name(op) + " at " + at(file, line) + " while lane " +
+                          std::to_string(other) + " waits at " + op_name(warp.op) + " at " +
+                          at(warp.lanes[other].file, warp.lanes[other].line) +
+                          " (the emulator runs warp collectives converged only)");
+    }
+    me.op = op;
+    me.mask = mask;
+    me.file = file;
+    me.line = line;
+    f.file = file;
+    f.line = line;
+    warp.arrived |= lane_bit(lane);
+    f.state = State::AtCollective;
+    if (warp.arrived == warp.live) {
+        complete_collective(w, warp, wi);
+    } else {
+        yield_to_scheduler();
+    }
+}
+
+uint32_t shfl_source(const Lane& l, int lane) {
+    const int width = l.width, seg = lane & ~(width - 1);
+    switch (l.mode) {
+        case 0: return (uint32_t)(seg + (l.arg & (width - 1)));
+        case 1: {
+            const int s = lane ^ l.arg;
+            return (uint32_t)(s >= seg + width ? lane : s);
+        }
+        case 2: return (uint32_t)(lane + l.arg < seg + width ? lane + l.arg : lane);
+        default: return (uint32_t)(lane - l.arg >= seg ? lane - l.arg : lane);
+    }
+}
+
+void complete_collective(Worker& w, Warp& warp, int wi) {
+    const uint32_t in = warp.arrived;
+    const Lane* L = warp.lanes;
+    const int first = __builtin_ctz(in);
+    for (int l = 0; l < 32; l++) {  // every arrived lane names the same set, and every live lane of it came
+        if (!(in & lane_bit(l))) continue;
+        if (L[l].mask != L[first].mask) {
+            w.current = &w.fibers[wi * 32 + l];
+            fail_now(719, std::string(op_name(warp.op)) + " at " + at(L[l].file, L[l].line) + ": lanes " +
+                              std::to_string(first) + " and " + std::to_string(l) + " give different masks");
+        }
+    }
+    const uint32_t mask = L[first].mask;
+    if ((mask & warp.live) != in) {
+        fail_now(719, std::string(op_name(warp.op)) + " at " + at(L[first].file, L[first].line) +
+                          ": the mask names a live lane that did not arrive");
+    }
+    if (warp.op == Op::Ldmatrix || warp.op == Op::Mma) {
+        if (in != 0xffffffffu) {
+            fail_now(719, std::string(op_name(warp.op)) + " at " + at(L[first].file, L[first].line) +
+                              " (.sync.aligned) needs all 32 lanes of the warp");
+        }
+    }
+    Lane* M = warp.lanes;
+    switch (warp.op) {
+        case Op::Shfl:
+            for (int l = 0; l < 32; l++) {
+                if (!(in & lane_bit(l))) continue;
+                const uint32_t s = shfl_source(L[l], l);
+                if (!(in & lane_bit((int)s))) {
+                    w.current = &w.fibers[wi * 32 + l];
+                    fail_now(719, "shuffle at " + at(L[l].file, L[l].line) + " reads lane " + std::to_string(s) +
+                                      ", which is not in the mask or has exited (undefined)");
+                }
+                M[l].out[0] = L[s].v;
+            }
+            break;
+        case Op::Ballot: {
+            uint32_t bits = 0;
+            for (int l = 0; l < 32; l++)
+                if ((in & lane_bit(l)) && L[l].v) bits |= lane_bit(l);
+            for (int l = 0; l < 32; l++) M[l].out[0] = bits;
+            break;
+        }
+        case Op::SyncWarp: break;
+        case Op::Ldmatrix: {
+            // Lanes 8i .. 8i+7 give the row addresses of matrix i (16 bytes each). Lane l receives,
+            // for each matrix i, row l/4 columns 2(l%4), 2(l%4)+1 (or, with .trans, column l/4 rows
+            // 2(l%4), 2(l%4)+1) as one 32-bit register, the lower column or row in the low half.
+            if (L[0].trans != L[31].trans) fail_now(719, "ldmatrix: lanes disagree on .trans");
+            uint16_t m[4][8][8];
+            for (int i = 0; i < 4; i++)
+                for (int r = 0; r < 8; r++) {
+                    const Lane& src = L[8 * i + r];
+                    memcpy(m[i][r], px_emu_shared_ptr(src.addr, 16, 16, src.file, src.line), 16);
+                }
+            for (int l = 0; l < 32; l++)
+                for (int i = 0; i < 4; i++) {
+                    uint16_t lo, hi;
+                    if (L[l].trans) {
+                        lo = m[i][2 * (l % 4)][l / 4];
+                        hi = m[i][2 * (l % 4) + 1][l / 4];
+                    } else {
+                        lo = m[i][l / 4][2 * (l % 4)];
+                        hi = m[i][l / 4][2 * (l % 4) + 1];
+                    }
+                    M[l].out[i] = (uint32_t)lo | ((uint32_t)hi << 16);
+                }
+            break;
+        }
+        case Op::Mma: {
+            // m16n8k16, A row-major [16][16], B column-major [16][8] (k by n), C/D [16][8] F32.
+            // g = lane / 4, t = lane % 4. A: a0 (g, 2t..2t+1), a1 (g+8, 2t..), a2 (g, 2t+8..),
+            // a3 (g+8, 2t+8..); B: b0 (k 2t..2t+1, n g), b1 (k 2t+8.., n g); C/D: c0,c1 (g, 2t..2t+1),
+            // c2,c3 (g+8, 2t..2t+1). (PTX ISA, "Matrix Fragments for mma.m16n8k16".)
+            const int kind = L[0].kind;
+            for (int l = 1; l < 32; l++)
+                if (L[l].kind != kind) fail_now(719, "mma.sync: lanes disagree on the element type");
+            auto elem = [kind](uint32_t reg, int half) {
+                const uint16_t h = (uint16_t)(half ? reg >> 16 : reg & 0xffffu);
+                return kind == 0 ? px_emu_bf16_to_f32(h) : px_emu_f16_to_f32(h);
+            };
+            float A[16][16], B[16][8], C[16][8];
+            for (int l = 0; l < 32; l++) {
+                const int g = l / 4, t = l % 4;
+                for (int e = 0; e < 2; e++) {
+                    A[g][2 * t + e] = elem(L[l].a[0], e);
+                    A[g + 8][2 * t + e] = elem(L[l].a[1], e);
+                    A[g][2 * t + 8 + e] = elem(L[l].a[2], e);
+                    A[g + 8][2 * t + 8 + e] = elem(L[l].a[3], e);
+                    B[2 * t + e][g] = elem(L[l].b[0], e);
+                    B[2 * t + 8 + e][g] = elem(L[l].b[1], e);
+                    C[g][2 * t + e] = L[l].c[e];
+                    C[g + 8][2 * t + e] = L[l].c[2 + e];
+                }
+            }
+            float D[16][8];
+            for (int r = 0; r < 16; r++)
+                for (int c = 0; c < 8; c++) {
+                    double s = C[r][c];
+                    for (int k = 0; k < 16; k++) s += (double)A[r][k] * (double)B[k][c];
+                    D[r][c] = (float)s;
+                }
+            for (int l = 0; l < 32; l++) {
+                const int g = l / 4, t = l % 4;
+                M[l].d[0] = D[g][2 * t];
+                M[l].d[1] = D[g][2 * t + 1];
+                M[l].d[2] = D[g + 8][2 * t];
+                M[l].d[3] = D[g + 8][2 * t + 1];
+            }
+            break;
+        }
+        default: break;
+    }
+    for (int l = 0; l < 32; l++)
+        if (in & lane_bit(l)) w.fibers[wi * 32 + l].state = State::Runnable;
+    warp.arrived = 0;
+    warp.op = Op::None;
+    w.collectives++;
+}
+
+}  // namespace
+
+// ================================================================ the C entry points
+
+extern "C" {
+
+void px_emu_register(const char* name, px_emu_trampoline call, int paramBytes) {
+    std::lock_guard<std::mutex> g(gRegistryLock);
+    registry()[name] = Kernel{name, call, paramBytes};
+}
+
+const void* px_emu_find(const char* name, int* paramBytes) {
+    std::lock_guard<std::mutex> g(gRegistryLock);
+    auto it = registry().find(name);
+    if (it == registry().end()) return nullptr;
+    *paramBytes = it->second.paramBytes;
+    return &it->second;
+}
+
+int px_emu_launch(const void* kernel, const unsigned grid[3], const unsigned block[3], unsigned dynamicShared,
+                  void** params) {
+    std::lock_guard<std::mutex> serial(gLaunchLock);
+    const Kernel* k = (const Kernel*)kernel;
+    const unsigned long long threads = (unsigned long long)block[0] * block[1] * block[2];
+    if (threads == 0 || threads > (unsigned long long)kMaxThreads || dynamicShared > kSharedBytes) return 1;
+    Launch L;
+    L.kernel = k;
+    memcpy(L.grid, grid, sizeof L.grid);
+    memcpy(L.block, block, sizeof L.block);
+    L.dynamicShared = dynamicShared;
+    L.params = params;
+    L.blocks = (unsigned long long)grid[0] * grid[1] * grid[2];
+    pool().run(L);
+    gStats[0]++;
+    std::lock_guard<std::mutex> g(gErrorLock);
+    if (L.failed.load()) {
+        gLastError = L.failure;
+        fprintf(stderr, "[cuda-emu] %s\n", L.failure.c_str());
+        fflush(stderr);
+        return L.code;
+    }
+    return 0;
+}
+
+const char* px_emu_last_error(void) {
+    std::lock_guard<std::mutex> g(gErrorLock);
+    return gLastError.c_str();
+}
+
+unsigned long long px_emu_stat(int which) { return which >= 0 && which < 4 ? gStats[which].load() : 0; }
+
+const px_emu_ctx_t* px_emu_ctx(void) { return &tWorker->current->ctx; }
+
+void px_emu_sync_block(const char* file, int line) {
+    Worker& w = worker();
+    Fiber& f = self();
+    if (w.atBarrier == 0) {
+        w.barrierFile = file;
+        w.barrierLine = line;
+    } else if (w.barrierLine != line || strcmp(w.barrierFile, file) != 0) {
+        fail_now(719, "__syncthreads at " + at(file, line) + " while other threads wait at the one at " +
+                          at(w.barrierFile, w.barrierLine) + " (a barrier in divergent code)");
+    }
+    f.file = file;
+    f.line = line;
+    f.state = State::AtBarrier;
+    w.atBarrier++;
+    if (w.atBarrier == w.live) {
+        release_barrier(w);
+        // the last to arrive yields too, so the block resumes in thread order
+    }
+    yield_to_scheduler();
+}
+
+void px_emu_fail(const char* file, int line, const char* what) { fail_now(719, at(file, line) + ": " + what); }
+
+void px_emu_trap(const char* file, int line) { fail_now(710, "__trap() at " + at(file, line)); }
+
+uint32_t px_emu_shfl(uint32_t mask, uint32_t v, int arg, int width, int mode, const char* file, int line) {
+    if (width <= 0 || width > 32 || (width & (width - 1))) fail_now(719, "shuffle width must be a power of 2 <= 32");
+    Fiber& f = self();
+    Lane& me = worker().warps[f.tid / 32].lanes[f.tid % 32];
+    me.v = v;
+    me.arg = arg;
+    me.width = width;
+    me.mode = mode;
+    arrive(Op::Shfl, mask, file, line);
+    return me.out[0];
+}
+
+uint32_t px_emu_ballot(uint32_t mask, int pred, const char* file, int line) {
+    Fiber& f = self();
+    Lane& me = worker().warps[f.tid / 32].lanes[f.tid % 32];
+    me.v = (uint32_t)pred;
+    arrive(Op::Ballot, mask, file, line);
+    return me.out[0] & mask;
+}
+
+void px_emu_syncwarp(uint32_t mask, const char* file, int line) { arrive(Op::SyncWarp, mask, file, line); }
+
+// The .shared window: dynamic shared memory starts at address 128 (not at 0, and not on a 1024-byte
+// boundary, so that code which must round its base up is seen to do so).
+static const uint32_t kWindowBase = 128;
+
+uint32_t px_emu_shared_addr(const void* p, const char* file, int line) {
+    Worker& w = worker();
+    const unsigned char* q = (const unsigned char*)p;
+    if (q < w.shared || q > w.shared + w.sharedBytes) {
+        fail_now(719, "the emulator maps only dynamic shared memory into the .shared window (" + at(file, line) + ")");
+    }
+    return kWindowBase + (uint32_t)(q - w.shared);
+}
+
+void* px_emu_shared_ptr(uint32_t addr, uint32_t bytes, uint32_t align, const char* file, int line) {
+    Worker& w = worker();
+    if (addr % align != 0) {
+        char b[96];
+        snprintf(b, sizeof b, "shared address 0x%x is not %u-byte aligned", addr, align);
+        fail_now(719, std::string(b) + " (" + at(file, line) + ")");
+    }
+    if (addr < kWindowBase || (unsigned long long)addr - kWindowBase + bytes > w.sharedBytes) {
+        char b[160];
+        snprintf(b, sizeof b, "shared address 0x%x + %u is outside the %u bytes of dynamic shared memory", addr,
+                 bytes, w.sharedBytes);
+        fail_now(719, std::string(b) + " (" + at(file, line) + ")");
+    }
+    return w.shared + (addr - kWindowBase);
+}
+
+void* px_emu_dynamic_shared(void) { return worker().shared; }
+
+void px_emu_cp_async16(uint32_t dst, const void* src, int srcBytes, const char* file, int line) {
+    Fiber& f = self();
+    unsigned char* d = (unsigned char*)px_emu_shared_ptr(dst, 16, 16, file, line);
+    if (srcBytes < 0 || srcBytes > 16) fail_now(719, "cp.async src-size must be 0..16 (" + at(file, line) + ")");
+    if (srcBytes > 0 && ((uintptr_t)src & 15u) != 0) {
+        fail_now(719, "cp.async.cg reads a global address that is not 16-byte aligned (" + at(file, line) + ")");
+    }
+    memset(d, 0xff, 16);
+    f.copies.push_back(Copy{d, (const unsigned char*)src, srcBytes, f.committed});
+}
+
+void px_emu_cp_async_commit(void) { self().committed++; }
+
+void px_emu_cp_async_wait(int pendingAllowed) {
+    Fiber& f = self();
+    // Let the rest of the block run first: a thread that reads another's copies without a barrier
+    // then finds them still in flight.
+    f.state = State::Runnable;
+    yield_to_scheduler();
+    if (pendingAllowed < 0) {
+        land(f, ~0ull);
+    } else if (f.committed > (unsigned long long)pendingAllowed) {
+        land(f, f.committed - (unsigned long long)pendingAllowed);
+    }
+}
+
+void px_emu_ldmatrix_x4(uint32_t addr, int trans, uint32_t out[4], const char* file, int line) {
+    Fiber& f = self();
+    Lane& me = worker().warps[f.tid / 32].lanes[f.tid % 32];
+    me.addr = addr;
+    me.trans = trans;
+    arrive(Op::Ldmatrix, 0xffffffffu, file, line);
+    memcpy(out, me.out, 16);
+}
+
+void px_emu_mma_m16n8k16(int kind, float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1, const char* file,
+                         int line) {
+    Fiber& f = self();
+    Lane& me = worker().warps[f.tid / 32].lanes[f.tid % 32];
+    me.kind = kind;
+    memcpy(me.a, a, 16);
+    me.b[0] = b0;
+    me.b[1] = b1;
+    memcpy(me.c, d, 16);
+    arrive(Op::Mma, 0xffffffffu, file, line);
+    memcpy(d, me.d, 16);
+}
+
+}  // extern "C"
