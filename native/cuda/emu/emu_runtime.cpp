@@ -138,6 +138,7 @@ struct Kernel {
     std::string name;
     px_emu_trampoline call;
     int paramBytes;
+    unsigned long long launches = 0;
 };
 
 // One worker thread's machinery, reused by every block it runs.
@@ -636,7 +637,23 @@ extern "C" {
 
 void px_emu_register(const char* name, px_emu_trampoline call, int paramBytes) {
     std::lock_guard<std::mutex> g(gRegistryLock);
-    registry()[name] = Kernel{name, call, paramBytes};
+    Kernel& k = registry()[name];
+    k.name = name;
+    k.call = call;
+    k.paramBytes = paramBytes;
+}
+
+// PANAMAX_EMU_STATS=FILE: at exit, every registered kernel and how many launches it ran, appended to FILE.
+static void write_stats() {
+    const char* path = getenv("PANAMAX_EMU_STATS");
+    FILE* f = path ? fopen(path, "a") : nullptr;
+    if (!f) return;
+    std::lock_guard<std::mutex> g(gRegistryLock);
+    for (auto& e : registry()) fprintf(f, "%s %llu\n", e.first.c_str(), e.second.launches);
+    fclose(f);
+}
+__attribute__((constructor)) static void install_stats() {
+    if (getenv("PANAMAX_EMU_STATS")) atexit(write_stats);
 }
 
 const void* px_emu_find(const char* name, int* paramBytes) {
@@ -662,6 +679,7 @@ int px_emu_launch(const void* kernel, const unsigned grid[3], const unsigned blo
     L.blocks = (unsigned long long)grid[0] * grid[1] * grid[2];
     pool().run(L);
     gStats[0]++;
+    const_cast<Kernel*>(k)->launches++;
     std::lock_guard<std::mutex> g(gErrorLock);
     if (L.failed.load()) {
         gLastError = L.failure;

@@ -85,13 +85,14 @@ abstract class SoftmaxCases extends DeviceCases {
 
     /**
      * -inf entries get 0; a row all -inf gives zeros; a row with one finite entry gives one 1.
-     * Row lengths 1 (a lone -inf), 7, 129 and 3000.
+     * Row lengths 1 (a lone -inf), 7, 129, 3000, 4097 and 16384 (on CUDA: the warp-per-row, the
+     * block-per-row and, from 4097 to 16384, the wide block-per-row kernels).
      */
     @ParameterizedTest(name = "softmax with -inf {0}")
     @FieldSource("FLOATS")
     void negativeInfinity(DType dtype) {
         Data data = Data.fresh();
-        for (int cols : new int[] {1, 7, 129, 3000}) {
+        for (int cols : new int[] {1, 7, 129, 3000, 4097, 16384}) {
             int rows = 6;
             float[] x = Data.roundTo(dtype, withOutliers(data, rows * cols));
             for (int i = 0; i < x.length; i++) {
