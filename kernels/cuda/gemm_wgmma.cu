@@ -150,6 +150,8 @@ __device__ __forceinline__ void store_pair(CT* c, i64 idx, float v0, float v1, b
     }
 }
 
+#ifndef PANAMAX_EMU
+
 // Keeps the compiler from moving reads or writes of the accumulators across the asynchronous
 // wgmma window (the registers are written by the tensor cores until wgmma.wait_group returns).
 __device__ __forceinline__ void fence_accumulators(float* d) {
@@ -181,6 +183,19 @@ __device__ __forceinline__ void wgmma_wait() { asm volatile("wgmma.wait_group.sy
         : PX_D8(0), PX_D8(8), PX_D8(16), PX_D8(24), PX_D8(32), PX_D8(40), PX_D8(48), PX_D8(56), PX_D8(64),          \
           PX_D8(72), PX_D8(80), PX_D8(88), PX_D8(96), PX_D8(104), PX_D8(112), PX_D8(120)                            \
         : "l"(descA), "l"(descB), "n"(1), "n"(A_MN ? 1 : 0), "n"(B_MN ? 1 : 0))
+
+#else  // PANAMAX_EMU: the emulator's twins (native/cuda/emu/emu_api.h); the fences order nothing there
+
+__device__ __forceinline__ void fence_accumulators(float*) {}
+__device__ __forceinline__ void fence_proxy_async() {}
+__device__ __forceinline__ void wgmma_fence() {}
+__device__ __forceinline__ void wgmma_commit() { px_emu_wgmma_commit(); }
+template <int N>
+__device__ __forceinline__ void wgmma_wait() { px_emu_wgmma_wait(N); }
+#define PX_WGMMA_M64N256K16(ty) \
+    px_emu_wgmma_m64n256k16(ty[0] == 'b' ? 0 : 1, d, descA, descB, A_MN ? 1 : 0, B_MN ? 1 : 0, __FILE__, __LINE__)
+
+#endif  // PANAMAX_EMU
 
 // d (64 x 256 F32 per warpgroup) += A (64 x 16) @ B (16 x 256), both from shared memory.
 // A_MN / B_MN: the operand is MN-major (imm-trans-a / imm-trans-b 1: A stored [K, M], B stored

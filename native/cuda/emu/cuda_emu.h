@@ -31,7 +31,10 @@
 // block-scope thread_local is a static of that worker.
 #define __shared__ thread_local
 #define __restrict__ __restrict
-#define __CUDA_ARCH__ 800
+// The emulator stands for an sm_90a build (what the driver double reports: compute capability 9.0),
+// so that gemm_wgmma.cu compiles its wgmma body too.
+#define __CUDA_ARCH__ 900
+#define __CUDA_ARCH_FEAT_SM90_ALL 1
 
 #define threadIdx (px_emu_ctx()->threadIdx)
 #define blockIdx (px_emu_ctx()->blockIdx)

@@ -77,6 +77,9 @@ px_emu_switch:
 constexpr size_t kStackBytes = 256 * 1024;  // per CUDA thread, committed as touched
 constexpr size_t kSharedBytes = 232448;     // what the driver double reports per block (opt-in)
 constexpr int kMaxThreads = 1024;
+// The .shared window: dynamic shared memory starts at address 128 (not at 0, and not on a 1024-byte
+// boundary, so that code which must round its base up is seen to do so).
+constexpr uint32_t kWindowBase = 128;
 
 enum class State { Runnable, AtBarrier, AtCollective, Done };
 enum class Op { None, Shfl, Ballot, SyncWarp, Ldmatrix, Mma };
@@ -97,6 +100,15 @@ struct Copy {
     const unsigned char* src;
     int srcBytes;
     unsigned long long group;
+};
+
+struct Wgmma {  // one wgmma.mma_async in flight
+    float* d;
+    uint64_t descA, descB;
+    int kind, aMN, bMN;
+    unsigned long long group;
+    const char* file;
+    int line;
 };
 
 struct Lane {  // one lane's part of a warp collective
@@ -126,6 +138,8 @@ struct Fiber {
     int line = 0;
     std::vector<Copy> copies;
     unsigned long long committed = 0;  // cp.async groups committed
+    std::vector<Wgmma> wgmmas;
+    unsigned long long wgCommitted = 0;  // wgmma groups committed
 };
 
 struct Warp {
@@ -266,6 +280,10 @@ void release_barrier(Worker& w) {
 void complete_collective(Worker& w, Warp& warp, int warpIndex);
 
 void thread_exit(Worker& w, Fiber& f) {
+    if (!f.wgmmas.empty()) {
+        fail_now(719, "the thread exits with a wgmma.mma_async issued at " + at(f.wgmmas[0].file, f.wgmmas[0].line) +
+                          " still in flight (no wgmma.wait_group for it)");
+    }
     f.state = State::Done;
     land(f, ~0ull);  // copies still in flight at exit land anyway, as on the GPU
     w.live--;
@@ -328,6 +346,8 @@ bool run_block(Worker& w, const unsigned grid[3], const unsigned block[3], unsig
         f.state = State::Runnable;
         f.copies.clear();
         f.committed = 0;
+        f.wgmmas.clear();
+        f.wgCommitted = 0;
         f.file = nullptr;
         start_fiber(f);
     }
@@ -746,9 +766,6 @@ uint32_t px_emu_ballot(uint32_t mask, int pred, const char* file, int line) {
 
 void px_emu_syncwarp(uint32_t mask, const char* file, int line) { arrive(Op::SyncWarp, mask, file, line); }
 
-// The .shared window: dynamic shared memory starts at address 128 (not at 0, and not on a 1024-byte
-// boundary, so that code which must round its base up is seen to do so).
-static const uint32_t kWindowBase = 128;
 
 uint32_t px_emu_shared_addr(const void* p, const char* file, int line) {
     Worker& w = worker();
@@ -823,6 +840,115 @@ void px_emu_mma_m16n8k16(int kind, float d[4], const uint32_t a[4], uint32_t b0,
     memcpy(me.c, d, 16);
     arrive(Op::Mma, 0xffffffffu, file, line);
     memcpy(d, me.d, 16);
+}
+
+// ---------------------------------------------------------------- wgmma
+
+namespace {
+
+// A shared-memory matrix descriptor (PTX ISA "Matrix Descriptor Format"): start address, leading
+// and stride byte offsets (each >> 4 in 14 bits), base offset (bits 49-51), swizzle (bits 62-63).
+struct Descriptor {
+    uint32_t start, lbo, sbo;
+    int base, swizzle;
+};
+
+Descriptor decode(uint64_t d) {
+    return Descriptor{(uint32_t)(d & 0x3fff) << 4, (uint32_t)((d >> 16) & 0x3fff) << 4,
+                      (uint32_t)((d >> 32) & 0x3fff) << 4, (int)((d >> 49) & 7), (int)(d >> 62)};
+}
+
+// The .shared address of element (mn, k), k < 16, of a 16-bit operand in the canonical layouts
+// with 128-byte swizzling (PTX ISA "Shared Memory Matrix Layout"), in bytes:
+//   K-major  ((8,m),(T,2k)):((8T,SBO),(1,T)): row mn at (mn / 8) * SBO + (mn % 8) * 128, k contiguous;
+//   MN-major ((T,8,m),(8,k)):((1,T,LBO),(8T,SBO)): mn contiguous in 64-element (128-byte) rows,
+//            the next 64 at + LBO; k-row k at (k / 8) * SBO + (k % 8) * 128.
+// The swizzle XORs address bits [4,7) with bits [7,10) of the address.
+uint32_t operand_address(const Descriptor& d, bool mnMajor, int mn, int k) {
+    const uint32_t logical = mnMajor ? d.start + (uint32_t)(mn % 64) * 2 + (uint32_t)(mn / 64) * d.lbo +
+                                           (uint32_t)(k % 8) * 128 + (uint32_t)(k / 8) * d.sbo
+                                     : d.start + (uint32_t)(mn / 8) * d.sbo + (uint32_t)(mn % 8) * 128 + (uint32_t)k * 2;
+    return logical ^ (((logical >> 7) & 7u) << 4);
+}
+
+// This thread's part of one m64n256k16: d[4j + 2h + e] += sum_k A[16w + g + 8h][k] B[k][8j + 2q + e]
+// for thread t of its warpgroup, w = t / 32, g = (t % 32) / 4, q = t % 4.
+void run_wgmma(const Fiber& f, const Wgmma& op);
+
+}  // namespace
+
+void px_emu_wgmma_m64n256k16(int kind, float d[128], uint64_t descA, uint64_t descB, int aMN, int bMN,
+                             const char* file, int line) {
+    Worker& w = worker();
+    Fiber& f = self();
+    if (w.nThreads % 128 != 0) {
+        fail_now(719, "wgmma at " + at(file, line) + " needs whole warpgroups: the block has " +
+                          std::to_string(w.nThreads) + " threads");
+    }
+    f.wgmmas.push_back(Wgmma{d, descA, descB, kind, aMN, bMN, f.wgCommitted, file, line});
+}
+
+void px_emu_wgmma_commit(void) { self().wgCommitted++; }
+
+namespace {
+
+void run_wgmma(const Fiber& f, const Wgmma& op) {
+    const Worker& w = worker();
+    const Descriptor a = decode(op.descA), b = decode(op.descB);
+    for (const Descriptor* x : {&a, &b}) {
+        if (x->swizzle != 1 || x->base != 0) {
+            fail_now(719, "wgmma at " + at(op.file, op.line) + ": the emulator models 128-byte swizzled "
+                          "descriptors with base offset 0 only (swizzle " + std::to_string(x->swizzle) +
+                          ", base offset " + std::to_string(x->base) + ")");
+        }
+    }
+    const unsigned char* window = w.shared - kWindowBase;
+    const uint32_t end = kWindowBase + w.sharedBytes;
+    auto load = [&](const Descriptor& d, bool mnMajor, int mn, int k) {
+        const uint32_t addr = operand_address(d, mnMajor, mn, k);
+        if (addr < kWindowBase || addr + 2 > end) {
+            fail_now(719, "wgmma at " + at(op.file, op.line) + ": operand element at shared address " +
+                              std::to_string(addr) + ", outside the " + std::to_string(w.sharedBytes) +
+                              " bytes of dynamic shared memory");
+        }
+        uint16_t h;
+        memcpy(&h, window + addr, 2);
+        return op.kind == 0 ? px_emu_bf16_to_f32(h) : px_emu_f16_to_f32(h);
+    };
+    const int t = f.tid % 128, wi = t / 32, g = (t % 32) / 4, q = t % 4;
+    float av[2][16];
+    for (int h = 0; h < 2; h++)
+        for (int k = 0; k < 16; k++) av[h][k] = load(a, op.aMN != 0, 16 * wi + g + 8 * h, k);
+    for (int j = 0; j < 32; j++)
+        for (int e = 0; e < 2; e++) {
+            const int col = 8 * j + 2 * q + e;
+            float bv[16];
+            for (int k = 0; k < 16; k++) bv[k] = load(b, op.bMN != 0, col, k);
+            for (int h = 0; h < 2; h++) {
+                double s = op.d[4 * j + 2 * h + e];
+                for (int k = 0; k < 16; k++) s += (double)av[h][k] * (double)bv[k];
+                op.d[4 * j + 2 * h + e] = (float)s;
+            }
+        }
+}
+
+}  // namespace
+
+void px_emu_wgmma_wait(int pendingAllowed) {
+    Fiber& f = self();
+    f.state = State::Runnable;
+    yield_to_scheduler();  // the rest of the block runs first, as far as it can
+    const unsigned long long limit =
+        f.wgCommitted > (unsigned long long)pendingAllowed ? f.wgCommitted - (unsigned long long)pendingAllowed : 0;
+    size_t keep = 0;
+    for (size_t i = 0; i < f.wgmmas.size(); i++) {
+        if (f.wgmmas[i].group < limit) {
+            run_wgmma(f, f.wgmmas[i]);
+        } else {
+            f.wgmmas[keep++] = f.wgmmas[i];
+        }
+    }
+    f.wgmmas.resize(keep);
 }
 
 }  // extern "C"

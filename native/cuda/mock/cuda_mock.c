@@ -16,8 +16,8 @@
 //
 // Built with -DPANAMAX_EMU and linked with the CUDA emulator (../emu, see its build.sh), it RUNS
 // the kernels: cuModuleGetFunction finds every kernel of kernels/cuda compiled for the host,
-// cuLaunchKernel runs it to completion on the emulator, the compute capability defaults to 8.0
-// (the code the emulator stands for), and device memory is mapped so that each allocation ends
+// cuLaunchKernel runs it to completion on the emulator (which stands for sm_90a code: the arch
+// probe says 900, arch-specific), and device memory is mapped so that each allocation ends
 // at a guard page (an overrun of the rounded-up size faults instead of corrupting the heap).
 #include <pthread.h>
 #include <stdint.h>
@@ -63,11 +63,7 @@ static int in_context(void) { return current_ctx == &ctx_token; }
 
 static int cc(void) {
     const char *v = getenv("PANAMAX_MOCK_CC");
-#ifdef PANAMAX_EMU
-    return v ? atoi(v) : 80;
-#else
     return v ? atoi(v) : 90;
-#endif
 }
 
 #ifdef PANAMAX_EMU

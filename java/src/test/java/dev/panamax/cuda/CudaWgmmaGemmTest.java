@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,19 +29,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * really picks the wgmma kernel: it is skipped, with the reason, on anything but a compute
  * capability 9.0 GPU running the sm_90a cubin, and without a GPU.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CudaWgmmaGemmTest {
-    private static DeviceUnderTest underTest;
+    private DeviceUnderTest underTest;
     private Device device;
     private String previousOption;
     private boolean overridden;
 
     @BeforeAll
-    static void open() {
-        underTest = DeviceUnderTest.open("cuda:0");
+    final void open() {
+        underTest = openUnderTest();
+    }
+
+    /** cuda:0 (CudaEmulatedWgmmaGemmTest: on the emulator). */
+    protected DeviceUnderTest openUnderTest() {
+        return DeviceUnderTest.open("cuda:0");
     }
 
     @AfterAll
-    static void close() {
+    final void close() {
         underTest.close();
     }
 
@@ -144,6 +151,14 @@ class CudaWgmmaGemmTest {
     @ParameterizedTest(name = "wgmma {0}")
     @MethodSource({"transposesAndDtypes", "awkwardShapes", "exactIntegers", "batchesAlphaBetaAndEmptyK"})
     void matchesTheReference(GemmSpec spec) {
+        long work = (long) Math.max(1, spec.batch()) * spec.m() * spec.n() * spec.k();  // batch 0: rank 2
+        assumeTrue(work <= maxMultiplyAdds(), () -> spec + " is " + work + " multiply-adds, more than "
+                + maxMultiplyAdds() + " here (it runs on a GPU)");
         spec.check(device, Data.fresh());
+    }
+
+    /** The largest case (batch * m * n * k) this class runs: all of them on a GPU. */
+    protected long maxMultiplyAdds() {
+        return Long.MAX_VALUE;
     }
 }

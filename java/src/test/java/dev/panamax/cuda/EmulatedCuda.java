@@ -1,0 +1,62 @@
+package dev.panamax.cuda;
+
+import dev.panamax.testing.DeviceUnderTest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Opens {@code cuda:0} on the CUDA emulator for the {@code CudaEmulated*Test} classes. They run
+ * only in the {@code cuda-emulated} Surefire execution of {@code java/pom.xml}, a JVM of its own
+ * whose {@code panamax.cuda.library} is the emulator, built by {@code native/cuda/emu/build.sh}
+ * earlier in the same build. Where the emulator or the CUDA kernels could not be built, every case
+ * is skipped with the reason, unless the build runs with {@code -Dpanamax.cuda=required}, and then
+ * the class fails.
+ */
+final class EmulatedCuda {
+    /** The emulator library this JVM was started with (set by the cuda-emulated execution only). */
+    static final String EMULATOR = "panamax.test.cuda.emulator";
+
+    private EmulatedCuda() {
+    }
+
+    /** cuda:0 on the emulator, or a device that is absent with the reason. */
+    static DeviceUnderTest open() {
+        boolean required = "required".equals(System.getProperty("panamax.test.cuda.build"));
+        String why = unavailable();
+        if (why == null) {
+            DeviceUnderTest d = DeviceUnderTest.open("cuda:0");
+            if (d.isPresent()) {
+                return d;
+            }
+            why = "cuda:0 on the emulator did not open: " + d.absentReason();
+        }
+        if (required) {
+            throw new AssertionError("-Dpanamax.cuda=required, but the emulated CUDA tests cannot run: " + why);
+        }
+        return DeviceUnderTest.absent(why);
+    }
+
+    /** Why the emulator is not in place, or null. */
+    private static String unavailable() {
+        String library = System.getProperty(EMULATOR);
+        if (library == null) {
+            return "the emulated CUDA tests run in the cuda-emulated Surefire execution only";
+        }
+        if (!library.equals(System.getProperty("panamax.cuda.library"))) {
+            return "this JVM's panamax.cuda.library is not the emulator " + library;
+        }
+        Path lib = Path.of(library);
+        if (Files.isRegularFile(lib)) {
+            return null;
+        }
+        try {
+            return "the CUDA emulator was not built: "
+                    + Files.readString(lib.resolveSibling("NOT-BUILT"), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "no CUDA emulator at " + lib;
+        }
+    }
+}
