@@ -93,6 +93,7 @@ timeout "$TEST_TIMEOUT" "$JAVA" "${FLAGS[@]}" -Dpanamax.require=cuda -cp "$CP" \
     --include-classname '^dev\.panamax\.(cuda\.|conformance\.)?[A-Z][^.]*Tests?$' \
     --exclude-classname '^dev\.panamax\.conformance\.(Cpu|OpenCl|Opencl)[^.]*$' \
     --exclude-classname '^dev\.panamax\.cuda\.CudaWgmmaGemmTest$' \
+    --exclude-classname '^dev\.panamax\.cuda\.CudaEmulated[^.]*$' \
     --reports-dir "$OUT/junit" >"$OUT/tests.log" 2>&1
 TESTS=$?
 case $TESTS in
