@@ -54,7 +54,8 @@ record AttentionSpec(DType dtype, int batch, int hq, int hkv, int sq, int skv, i
             got = out.toFloatArray();
         }
         double[] want = Reference64.attention(q, k, v, batch, hq, hkv, sq, skv, d, causal, effective);
-        Check.close(toString(), got, want, Tolerances.accumulate(dtype), data);
+        Check.close(toString(), got, want,
+                Tolerances.attention(dtype, q, k, batch, hq, hkv, sq, skv, d, effective), data);
         // A query that sees no key: i + (Skv - Sq) < 0 when causal, every query when Skv == 0.
         int blind = skv == 0 ? sq : causal ? Math.max(0, sq - skv) : 0;
         for (int bh = 0; bh < batch * hq; bh++) {

@@ -21,6 +21,35 @@ public final class Tolerances {
         };
     }
 
+    /**
+     * Attention of q [b, hq, sq, d] against k [b, hkv, skv, d] at {@code scale}: F32 scores
+     * s = scale * q.k carry an absolute rounding error of about 2^-24 * |scale| * sum_i |q_i k_i|,
+     * which the exponent turns into a relative error of the weights and of the output. With scores
+     * of a few units that is far below {@link #accumulate}; with scores of hundreds (q and k of
+     * std 4) it is not, whatever the kernel does. The tolerance is the larger of accumulate(dtype)
+     * and 8 times that error at the largest score magnitude.
+     */
+    public static double attention(DType dtype, float[] q, float[] k, int b, int hq, int hkv, int sq, int skv, int d,
+                                   double scale) {
+        double largest = 0;
+        int group = hkv == 0 ? 1 : hq / hkv;
+        for (int bh = 0; bh < b * hq; bh++) {
+            int kvHead = (bh / hq) * hkv + (bh % hq) / group;
+            for (int i = 0; i < sq; i++) {
+                int qi = (bh * sq + i) * d;
+                for (int j = 0; j < skv; j++) {
+                    int kj = (kvHead * skv + j) * d;
+                    double sum = 0;
+                    for (int x = 0; x < d; x++) {
+                        sum += Math.abs((double) q[qi + x] * k[kj + x]);
+                    }
+                    largest = Math.max(largest, sum);
+                }
+            }
+        }
+        return Math.max(accumulate(dtype), 8 * 0x1p-24 * Math.abs(scale) * largest);
+    }
+
     /** GEMM and attention: long F32 accumulations. */
     public static double accumulate(DType dtype) {
         return switch (dtype) {
