@@ -321,6 +321,19 @@ void start_fiber(Fiber& f) {
 
 // ---------------------------------------------------------------- running a block
 
+// PANAMAX_EMU_ORDER: the order in which each scheduling pass runs a block's threads: forward
+// (default, thread 0 first), reverse, or alternate (forward and reverse passes in turn). A kernel
+// that depends on the order (a missing barrier between plain shared-memory stores and loads) fails
+// under one of them.
+int schedule_order() {
+    const char* v = getenv("PANAMAX_EMU_ORDER");
+    if (!v || !*v || strcmp(v, "forward") == 0) return 0;
+    if (strcmp(v, "reverse") == 0) return 1;
+    if (strcmp(v, "alternate") == 0) return 2;
+    fprintf(stderr, "[cuda-emu] PANAMAX_EMU_ORDER=%s: expected forward, reverse or alternate; running forward\n", v);
+    return 0;
+}
+
 bool run_block(Worker& w, const unsigned grid[3], const unsigned block[3], unsigned bx, unsigned by, unsigned bz) {
     const int n = (int)(block[0] * block[1] * block[2]);
     w.nThreads = n;
@@ -351,10 +364,12 @@ bool run_block(Worker& w, const unsigned grid[3], const unsigned block[3], unsig
         f.file = nullptr;
         start_fiber(f);
     }
-    while (w.live > 0) {
+    static const int order = schedule_order();
+    for (unsigned pass = 0; w.live > 0; pass++) {
         bool moved = false;
-        for (int t = 0; t < n; t++) {
-            Fiber& f = w.fibers[t];
+        const bool backwards = order == 1 || (order == 2 && (pass & 1));
+        for (int i = 0; i < n; i++) {
+            Fiber& f = w.fibers[backwards ? n - 1 - i : i];
             if (f.state != State::Runnable) continue;
             moved = true;
             w.current = &f;
