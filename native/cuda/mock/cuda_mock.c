@@ -127,7 +127,11 @@ CUresult cuDeviceGetCount(int *n) { *n = 1; return OK; }
 CUresult cuDeviceGet(int *d, int ordinal) { if (ordinal != 0) return INVALID_DEVICE; *d = 0; return OK; }
 CUresult cuDeviceGetName(char *name, int len, int dev) {
     if (dev != 0) return INVALID_DEVICE;
+#ifdef PANAMAX_EMU
+    strncpy(name, "Panamax CUDA emulator (on the CPU)", (size_t) len);
+#else
     strncpy(name, "Panamax Mock GPU", (size_t) len);
+#endif
     name[len - 1] = 0;
     return OK;
 }

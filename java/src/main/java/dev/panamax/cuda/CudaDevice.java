@@ -155,7 +155,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         info.put("compute capability", computeCapability / 10 + "." + computeCapability % 10);
         info.put("multiprocessors", Integer.toString(multiprocessors));
         info.put("driver", "CUDA " + CudaDriver.versionString(CudaDriver.driverVersion()));
-        info.put("memory", String.format("%.1f GiB (%d bytes)", totalMemory / (double) (1L << 30), totalMemory));
+        info.put("global memory", String.format("%.1f GiB (%d bytes)", totalMemory / (double) (1L << 30), totalMemory));
         info.put("shared memory per block (opt-in)", maxSharedOptIn + " bytes");
         info.put("allocator", pool.equals(MemorySegment.NULL) ? "cuMemAlloc" : "stream-ordered pool (cuMemAllocAsync)");
         info.put("fatbin targets", targets.targets());
