@@ -27,6 +27,10 @@ int px_emu_launch(const void* kernel, const unsigned grid[3], const unsigned blo
 // What the last failed launch said (empty when none failed).
 const char* px_emu_last_error(void);
 
+// The scheduling order of later launches: 0 forward, 1 reverse, 2 alternate, 3 warps (see
+// emu_runtime.cpp); it overrides PANAMAX_EMU_ORDER.
+void px_emu_set_order(int order);
+
 // Launches run, warp collectives and block barriers completed, in this process.
 unsigned long long px_emu_stat(int which);  // 0 launches, 1 blocks, 2 collectives, 3 barriers
 

@@ -321,17 +321,30 @@ void start_fiber(Fiber& f) {
 
 // ---------------------------------------------------------------- running a block
 
-// PANAMAX_EMU_ORDER: the order in which each scheduling pass runs a block's threads: forward
-// (default, thread 0 first), reverse, or alternate (forward and reverse passes in turn). A kernel
-// that depends on the order (a missing barrier between plain shared-memory stores and loads) fails
-// under one of them.
+// PANAMAX_EMU_ORDER (or px_emu_set_order): how each scheduling pass runs a block's threads:
+//   forward   (0, default) every runnable thread, thread 0 first;
+//   reverse   (1) every runnable thread, the last first;
+//   alternate (2) forward and reverse passes in turn;
+//   warps     (3) only the lowest warp that can move, lane 0 first: one warp runs as far ahead as
+//             it can (to a block barrier) before the next moves at all.
+// A kernel that depends on the order (a missing barrier between plain shared-memory accesses, a
+// stage refilled while another warp may still read it) fails under one of them.
+std::atomic<int> gOrder{-1};
+
 int schedule_order() {
+    int o = gOrder.load();
+    if (o >= 0) return o;
     const char* v = getenv("PANAMAX_EMU_ORDER");
-    if (!v || !*v || strcmp(v, "forward") == 0) return 0;
-    if (strcmp(v, "reverse") == 0) return 1;
-    if (strcmp(v, "alternate") == 0) return 2;
-    fprintf(stderr, "[cuda-emu] PANAMAX_EMU_ORDER=%s: expected forward, reverse or alternate; running forward\n", v);
-    return 0;
+    o = 0;
+    if (v && *v) {
+        if (strcmp(v, "reverse") == 0) o = 1;
+        else if (strcmp(v, "alternate") == 0) o = 2;
+        else if (strcmp(v, "warps") == 0) o = 3;
+        else if (strcmp(v, "forward") != 0)
+            fprintf(stderr, "[cuda-emu] PANAMAX_EMU_ORDER=%s: expected forward, reverse, alternate or warps; running forward\n", v);
+    }
+    gOrder.store(o);
+    return o;
 }
 
 bool run_block(Worker& w, const unsigned grid[3], const unsigned block[3], unsigned bx, unsigned by, unsigned bz) {
@@ -364,11 +377,18 @@ bool run_block(Worker& w, const unsigned grid[3], const unsigned block[3], unsig
         f.file = nullptr;
         start_fiber(f);
     }
-    static const int order = schedule_order();
+    const int order = schedule_order();
     for (unsigned pass = 0; w.live > 0; pass++) {
         bool moved = false;
         const bool backwards = order == 1 || (order == 2 && (pass & 1));
-        for (int i = 0; i < n; i++) {
+        int first = 0, last = n;  // the threads this pass may run
+        if (order == 3) {
+            int t = 0;
+            while (t < n && w.fibers[t].state != State::Runnable) t++;
+            first = t / 32 * 32;
+            last = std::min(n, first + 32);
+        }
+        for (int i = first; i < last; i++) {
             Fiber& f = w.fibers[backwards ? n - 1 - i : i];
             if (f.state != State::Runnable) continue;
             moved = true;
@@ -729,6 +749,8 @@ const char* px_emu_last_error(void) {
     std::lock_guard<std::mutex> g(gErrorLock);
     return gLastError.c_str();
 }
+
+void px_emu_set_order(int order) { gOrder.store(order >= 0 && order <= 3 ? order : 0); }
 
 unsigned long long px_emu_stat(int which) { return which >= 0 && which < 4 ? gStats[which].load() : 0; }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Every kernel loops over its work items (grid-stride), so a grid is capped at
  * {@link #MAX_GRID} blocks and never has to cover the work exactly. Thread-safe: the only mutable
- * state is a once-only log flag; each launch packs its parameters in its own confined arena.
+ * state is a once-only log flag and two test overrides (the GEMM option, the grid cap); each
+ * launch packs its parameters in its own confined arena.
  *
  * <p>{@code -Dpanamax.cuda.gemm=wgmma} (read once) opts the 16-bit GEMM in to the sm_90a wgmma
  * kernels of gemm_wgmma.cu, which run only where {@link #gemmKernel(DType, int, boolean, boolean)}
@@ -27,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CudaKernels implements Kernels {
     /** grid.x limit of every architecture the fatbin targets. */
     static final long MAX_GRID = Integer.MAX_VALUE;
+    /** The grid cap in force: MAX_GRID, or a small cap a test sets so that every grid-stride loop strides. */
+    private static volatile long gridCap = MAX_GRID;
 
     static final CudaLaunchStruct CONVERT = CudaLaunchStruct.named("ConvertParams")
             .ptr("src", "dst").i64("count").build();
@@ -120,6 +123,16 @@ final class CudaKernels implements Kernels {
     static String gemmOption() {
         String o = gemmOptionOverride;
         return o != null ? o : GEMM_OPTION;
+    }
+
+    /** For tests: caps every grid at {@code cap} blocks (MAX_GRID restores it); returns the previous cap. */
+    static long capGrid(long cap) {
+        if (cap < 1 || cap > MAX_GRID) {
+            throw new IllegalArgumentException("grid cap " + cap + " outside [1, " + MAX_GRID + "]");
+        }
+        long previous = gridCap;
+        gridCap = cap;
+        return previous;
     }
 
     /** For tests: uses {@code value} instead of the property ({@code null}: the property again); returns the previous override. */
@@ -475,7 +488,7 @@ final class CudaKernels implements Kernels {
         if (blocks <= 0) {
             return;
         }
-        launcher.launch(kernel, Math.min(blocks, MAX_GRID), 1, 1, threads, 1, 1, sharedBytes, params);
+        launcher.launch(kernel, Math.min(blocks, gridCap), 1, 1, threads, 1, 1, sharedBytes, params);
     }
 
     static String suffix(DType dtype) {

@@ -3,6 +3,11 @@ package dev.panamax.cuda;
 import dev.panamax.testing.DeviceUnderTest;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +42,23 @@ final class EmulatedCuda {
             throw new AssertionError("-Dpanamax.cuda=required, but the emulated CUDA tests cannot run: " + why);
         }
         return DeviceUnderTest.absent(why);
+    }
+
+    /** The emulator's scheduling orders (px_emu_set_order in native/cuda/emu/emu_api.h). */
+    static final int FORWARD = 0;
+    static final int WARPS = 3;
+
+    /** Sets the order in which the emulator runs a block's threads from the next launch on. */
+    static void scheduleOrder(int order) {
+        String library = System.getProperty(EMULATOR);
+        try {
+            var set = Linker.nativeLinker().downcallHandle(
+                    SymbolLookup.libraryLookup(Path.of(library), Arena.global()).find("px_emu_set_order").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+            set.invokeExact(order);
+        } catch (Throwable e) {
+            throw new AssertionError("px_emu_set_order(" + order + ") in " + library + ": " + e, e);
+        }
     }
 
     /** Why the emulator is not in place, or null. */
