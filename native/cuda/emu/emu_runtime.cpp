@@ -17,6 +17,7 @@
 #include "emu_api.h"
 #include "emu_half.h"
 
+#include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -174,6 +175,7 @@ struct Worker {
     const Kernel* kernel = nullptr;
     void** params = nullptr;
     unsigned long long collectives = 0, barriers = 0;
+    std::string setupError;  // why this worker cannot run blocks (its memory could not be mapped)
 
     Worker() {
         const size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -181,8 +183,9 @@ struct Worker {
         stacks = (unsigned char*)mmap(nullptr, slot * kMaxThreads, PROT_READ | PROT_WRITE,
                                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (stacks == MAP_FAILED) {
-            perror("cuda-emu: mmap of the fiber stacks");
-            abort();
+            setupError = std::string("mmap of ") + std::to_string(slot * kMaxThreads >> 20) +
+                         " MiB of fiber stacks failed: " + strerror(errno);
+            return;
         }
         for (int i = 0; i < kMaxThreads; i++) {
             mprotect(stacks + i * slot, page, PROT_NONE);  // an overflow faults instead of corrupting
@@ -193,8 +196,8 @@ struct Worker {
         unsigned char* region = (unsigned char*)mmap(nullptr, arena + page, PROT_READ | PROT_WRITE,
                                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (region == MAP_FAILED) {
-            perror("cuda-emu: mmap of shared memory");
-            abort();
+            setupError = std::string("mmap of the shared-memory arena failed: ") + strerror(errno);
+            return;
         }
         sharedEnd = region + arena;
         mprotect(sharedEnd, page, PROT_NONE);
@@ -435,6 +438,14 @@ struct Launch {
 void run_blocks(Launch& L) {
     if (!tWorker) tWorker = new Worker();  // lives as long as its thread (the pool's, never joined)
     Worker& w = *tWorker;
+    if (!w.setupError.empty()) {
+        std::lock_guard<std::mutex> g(L.lock);
+        if (!L.failed.exchange(true)) {
+            L.code = 2;  // CUDA_ERROR_OUT_OF_MEMORY
+            L.failure = L.kernel->name + ": the emulator's worker thread has no memory to run blocks: " + w.setupError;
+        }
+        return;
+    }
     w.kernel = L.kernel;
     w.params = L.params;
     const uint32_t dyn = (L.dynamicShared + 127u) & ~127u;

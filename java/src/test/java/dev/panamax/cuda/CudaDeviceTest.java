@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -23,13 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * threads, out of memory, and that closing frees. Skipped without a GPU unless
  * {@code panamax.require} names cuda (then it fails).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CudaDeviceTest {
-    private static DeviceUnderTest underTest;
-    private static Device device;
+    private DeviceUnderTest underTest;
+    private Device device;
 
     @BeforeAll
-    static void open() {
-        underTest = DeviceUnderTest.open("cuda:0");
+    final void open() {
+        underTest = openUnderTest();
+    }
+
+    /** cuda:0 (CudaEmulatedDeviceTest: on the emulator). */
+    protected DeviceUnderTest openUnderTest() {
+        return DeviceUnderTest.open("cuda:0");
     }
 
     @BeforeEach
@@ -38,7 +45,7 @@ class CudaDeviceTest {
     }
 
     @AfterAll
-    static void close() {
+    final void close() {
         underTest.close();
     }
 
