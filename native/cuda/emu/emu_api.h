@@ -28,7 +28,7 @@ int px_emu_launch(const void* kernel, const unsigned grid[3], const unsigned blo
 const char* px_emu_last_error(void);
 
 // The scheduling order of later launches: 0 forward, 1 reverse, 2 alternate, 3 warps (see
-// emu_runtime.cpp); it overrides PANAMAX_EMU_ORDER.
+// emu_runtime.cpp); it overrides PANAMAX_EMU_ORDER. Any other value: PANAMAX_EMU_ORDER again.
 void px_emu_set_order(int order);
 
 // Launches run, warp collectives and block barriers completed, in this process.

@@ -761,7 +761,7 @@ const char* px_emu_last_error(void) {
     return gLastError.c_str();
 }
 
-void px_emu_set_order(int order) { gOrder.store(order >= 0 && order <= 3 ? order : 0); }
+void px_emu_set_order(int order) { gOrder.store(order >= 0 && order <= 3 ? order : -1); }
 
 unsigned long long px_emu_stat(int which) { return which >= 0 && which < 4 ? gStats[which].load() : 0; }
 

@@ -38,7 +38,7 @@ class CudaEmulatedGridStrideTest extends ConformanceSuite {
     void restore() {
         CudaKernels.capGrid(previousCap);
         if (ordered) {
-            EmulatedCuda.scheduleOrder(EmulatedCuda.FORWARD);
+            EmulatedCuda.scheduleOrder(EmulatedCuda.FROM_ENVIRONMENT);
         }
     }
 }

@@ -45,8 +45,9 @@ final class EmulatedCuda {
     }
 
     /** The emulator's scheduling orders (px_emu_set_order in native/cuda/emu/emu_api.h). */
-    static final int FORWARD = 0;
     static final int WARPS = 3;
+    /** Back to the order PANAMAX_EMU_ORDER names (forward when it names none). */
+    static final int FROM_ENVIRONMENT = -1;
 
     /** Sets the order in which the emulator runs a block's threads from the next launch on. */
     static void scheduleOrder(int order) {
