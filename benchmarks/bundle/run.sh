@@ -52,6 +52,8 @@ if [ ! -x "$RUNTIME/bin/java" ]; then
     }
 fi
 JAVA="$RUNTIME/bin/java"
+# libjsig keeps the JVM's signal handlers if a native library (LLVM inside PoCL) installs its own
+[ -f "$RUNTIME/lib/libjsig.so" ] && export LD_PRELOAD="$RUNTIME/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 FLAGS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
 CP="$HERE/lib/*"
 TEST_JAR=$(ls "$HERE"/lib/panamax-[0-9]*-tests.jar 2>/dev/null | head -n 1)
