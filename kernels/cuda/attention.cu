@@ -159,16 +159,8 @@ __device__ __forceinline__ void load_rows(uint32_t sTile, int nRows, RowPtr rowP
         const int r = q / CHUNKS, c = q % CHUNKS, col = c * 8;
         const T* src = rowPtr(r);
         const uint32_t dst = sTile + swz<DP>(r, c);
-        if (vec) {  // D % 8 == 0: a chunk is wholly in or out
-            const bool in = src != nullptr && col < D;
-            px::cp_async16(dst, in ? (const void*)(src + col) : (const void*)any, in);
-        } else {
-            uint4 raw;
-            T* e = reinterpret_cast<T*>(&raw);
-#pragma unroll
-            for (int j = 0; j < 8; j++) e[j] = (src != nullptr && col + j < D) ? src[col + j] : px::from_f32<T>(0.0f);
-            px::st_shared16(dst, raw);
-        }
+        // vec: D % 8 == 0, so a chunk is wholly in or out
+        px::chunk16_to_shared(dst, (src != nullptr && col < D) ? src + col : nullptr, D - col, vec, any);
     }
 }
 

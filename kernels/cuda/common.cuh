@@ -189,6 +189,26 @@ __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t addr, uint32_t& r0, u
 
 #endif  // PANAMAX_EMU
 
+// One 16-byte chunk of 8 16-bit elements into shared memory at dst, zeros where there is no data:
+// src is the chunk's first element, or nullptr when none of it exists, and `valid` says how many of
+// its 8 elements exist. vec: src is 16-byte aligned and a chunk is wholly in or out (the row length
+// is a multiple of 8), so one cp.async with zero fill does it (`any`: a readable address for the
+// zero fill); else 8 scalar loads and one 16-byte shared store. The GEMM and attention tile loaders
+// all fill their stages through this.
+template <typename T>
+__device__ __forceinline__ void chunk16_to_shared(uint32_t dst, const T* src, i64 valid, bool vec, const void* any) {
+    if (vec) {
+        const bool in = src != nullptr && valid > 0;
+        cp_async16(dst, in ? (const void*)src : any, in);
+    } else {
+        uint4 raw;
+        T* e = reinterpret_cast<T*>(&raw);
+#pragma unroll
+        for (int j = 0; j < 8; j++) e[j] = (src != nullptr && j < valid) ? src[j] : from_f32<T>(0.0f);
+        st_shared16(dst, raw);
+    }
+}
+
 // d += a * b for one m16n8k16 tile: a row-major (4 regs), b column-major (2 regs), d F32 (4 regs).
 // Fragment layout (g = lane / 4, t = lane % 4): a0 = A[g][2t..2t+1], a1 = A[g+8][2t..],
 // a2 = A[g][2t+8..], a3 = A[g+8][2t+8..]; b0 = B[2t..2t+1][g], b1 = B[2t+8..][g];

@@ -203,6 +203,8 @@ __device__ __forceinline__ void load_tile(uint32_t sTile, const T* g, i64 ld, i6
         const uint32_t dst = sTile + (KMAJOR ? off_k_by_cols(r, c) : off_rows_by_k(r, c));
         const i64 row = rowBase + r, col = colBase + c * 8;
         const bool rowIn = row < rowLimit;
+        // The same fill as px::chunk16_to_shared, written out: through the helper this kernel, at
+        // its 128-register cap (__launch_bounds__(256, 2)), spills 20 bytes.
         if (vec) {
             const bool in = rowIn && col < colLimit;
             px::cp_async16(dst, in ? (const void*)(g + row * ld + col) : (const void*)g, in);

@@ -88,19 +88,8 @@ __device__ __forceinline__ void load_tile(uint32_t sTile, const T* g, i64 ld, i6
         const int r = q / PER_ROW, c = q % PER_ROW;
         const uint32_t dst = sTile + (KMAJOR ? off_k_major(r, c) : off_mn_major(r, c));
         const i64 row = rowBase + r, col = colBase + c * 8;
-        const bool rowIn = row < rowLimit;
-        if (vec) {
-            const bool in = rowIn && col < colLimit;
-            px::cp_async16(dst, in ? (const void*)(g + row * ld + col) : (const void*)g, in);
-        } else {
-            uint4 raw;
-            T* e = reinterpret_cast<T*>(&raw);
-#pragma unroll
-            for (int j = 0; j < 8; j++) {
-                e[j] = (rowIn && col + j < colLimit) ? g[row * ld + col + j] : px::from_f32<T>(0.0f);
-            }
-            px::st_shared16(dst, raw);
-        }
+        const T* src = (row < rowLimit && col < colLimit) ? g + row * ld + col : nullptr;
+        px::chunk16_to_shared(dst, src, colLimit - col, vec, g);
     }
 }
 

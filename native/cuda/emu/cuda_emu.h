@@ -44,32 +44,20 @@
 
 #define __syncthreads() px_emu_sync_block(__FILE__, __LINE__)
 #define __trap() px_emu_trap(__FILE__, __LINE__)
-#define __syncwarp(...) px_emu_syncwarp(px_emu_mask_or_all(__VA_ARGS__), __FILE__, __LINE__)
-static inline uint32_t px_emu_mask_or_all(uint32_t m = 0xffffffffu) { return m; }
 #define __cvta_generic_to_shared(p) px_emu_shared_addr((p), __FILE__, __LINE__)
 
 // ---------------------------------------------------------------- vector types
 
 struct __align__(8) float2 { float x, y; };
 struct __align__(16) float4 { float x, y, z, w; };
-struct __align__(8) uint2 { unsigned x, y; };
 struct __align__(16) uint4 { unsigned x, y, z, w; };
-struct __align__(8) int2 { int x, y; };
-struct __align__(16) int4 { int x, y, z, w; };
 static inline float2 make_float2(float x, float y) { return float2{x, y}; }
 static inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
-static inline uint4 make_uint4(unsigned x, unsigned y, unsigned z, unsigned w) { return uint4{x, y, z, w}; }
 
 // ---------------------------------------------------------------- bit casts and integer helpers
 
 static inline float __int_as_float(int v) { float f; memcpy(&f, &v, 4); return f; }
-static inline float __uint_as_float(unsigned v) { float f; memcpy(&f, &v, 4); return f; }
-static inline int __float_as_int(float f) { int v; memcpy(&v, &f, 4); return v; }
 static inline unsigned __float_as_uint(float f) { unsigned v; memcpy(&v, &f, 4); return v; }
-static inline int __popc(unsigned v) { return __builtin_popcount(v); }
-static inline int __popcll(unsigned long long v) { return __builtin_popcountll(v); }
-static inline int __clz(int v) { return v == 0 ? 32 : __builtin_clz((unsigned)v); }
-static inline int __ffs(int v) { return __builtin_ffs(v); }
 
 // CUDA's min/max overloads (the device headers give one per arithmetic type).
 #define PX_EMU_MINMAX(T)                                   \
@@ -85,8 +73,6 @@ static inline float min(float a, float b) { return fminf(a, b); }
 static inline float max(float a, float b) { return fmaxf(a, b); }
 #undef PX_EMU_MINMAX
 
-static inline float __fdividef(float a, float b) { return a / b; }
-static inline float __frcp_rn(float x) { return 1.0f / x; }
 
 // ---------------------------------------------------------------- 16-bit floats
 
@@ -105,10 +91,8 @@ struct __align__(4) __nv_bfloat162 {
 
 static inline float __half2float(__half h) { return px_emu_f16_to_f32(h.__x); }
 static inline __half __float2half_rn(float f) { return __half{px_emu_f32_to_f16(f)}; }
-static inline __half __float2half(float f) { return __float2half_rn(f); }
 static inline float __bfloat162float(__nv_bfloat16 h) { return px_emu_bf16_to_f32(h.__x); }
 static inline __nv_bfloat16 __float2bfloat16_rn(float f) { return __nv_bfloat16{px_emu_f32_to_bf16(f)}; }
-static inline __nv_bfloat16 __float2bfloat16(float f) { return __float2bfloat16_rn(f); }
 static inline __half2 __floats2half2_rn(float lo, float hi) { return __half2{__float2half_rn(lo), __float2half_rn(hi)}; }
 static inline __nv_bfloat162 __floats2bfloat162_rn(float lo, float hi) {
     return __nv_bfloat162{__float2bfloat16_rn(lo), __float2bfloat16_rn(hi)};
@@ -128,13 +112,7 @@ static inline T px_emu_shfl_t(uint32_t mask, T v, int arg, int width, int mode, 
 }
 #define __shfl_sync(mask, v, lane, ...) px_emu_shfl_t((mask), (v), (lane), px_emu_width(__VA_ARGS__), 0, __FILE__, __LINE__)
 #define __shfl_xor_sync(mask, v, m, ...) px_emu_shfl_t((mask), (v), (m), px_emu_width(__VA_ARGS__), 1, __FILE__, __LINE__)
-#define __shfl_down_sync(mask, v, d, ...) px_emu_shfl_t((mask), (v), (d), px_emu_width(__VA_ARGS__), 2, __FILE__, __LINE__)
-#define __shfl_up_sync(mask, v, d, ...) px_emu_shfl_t((mask), (v), (d), px_emu_width(__VA_ARGS__), 3, __FILE__, __LINE__)
 static inline int px_emu_width(int w = 32) { return w; }
-#define __ballot_sync(mask, pred) px_emu_ballot((mask), (pred) ? 1 : 0, __FILE__, __LINE__)
-#define __any_sync(mask, pred) (px_emu_ballot((mask), (pred) ? 1 : 0, __FILE__, __LINE__) != 0)
-#define __all_sync(mask, pred) \
-    ((px_emu_ballot((mask), (pred) ? 1 : 0, __FILE__, __LINE__) & (mask)) == px_emu_ballot((mask), 1, __FILE__, __LINE__))
 
 // ---------------------------------------------------------------- kernel registration
 

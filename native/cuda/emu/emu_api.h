@@ -31,8 +31,6 @@ const char* px_emu_last_error(void);
 // emu_runtime.cpp); it overrides PANAMAX_EMU_ORDER. Any other value: PANAMAX_EMU_ORDER again.
 void px_emu_set_order(int order);
 
-// Launches run, warp collectives and block barriers completed, in this process.
-unsigned long long px_emu_stat(int which);  // 0 launches, 1 blocks, 2 collectives, 3 barriers
 
 // ---------------------------------------------------------------- the kernels' side
 
@@ -44,13 +42,10 @@ typedef struct {
 const px_emu_ctx_t* px_emu_ctx(void);
 
 void px_emu_sync_block(const char* file, int line);
-void px_emu_fail(const char* file, int line, const char* what) __attribute__((noreturn));
 void px_emu_trap(const char* file, int line) __attribute__((noreturn));
 
-// Warp shuffles of 32 bits. mode: 0 idx, 1 xor, 2 down, 3 up.
+// Warp shuffles of 32 bits. mode: 0 idx, 1 xor.
 uint32_t px_emu_shfl(uint32_t mask, uint32_t v, int arg, int width, int mode, const char* file, int line);
-uint32_t px_emu_ballot(uint32_t mask, int pred, const char* file, int line);
-void px_emu_syncwarp(uint32_t mask, const char* file, int line);
 
 // Shared-memory addresses (the 32-bit .shared window) of the dynamic shared memory.
 uint32_t px_emu_shared_addr(const void* p, const char* file, int line);

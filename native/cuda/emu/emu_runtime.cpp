@@ -4,7 +4,7 @@
 //   - a block's threads run one at a time, switching at every barrier, warp collective and
 //     cp.async wait; __syncthreads releases when every live thread of the block has arrived, at the
 //     same source line (a barrier reached from two places is reported);
-//   - a warp collective (shuffle, ballot, ldmatrix, mma.sync) completes when every live lane of
+//   - a warp collective (shuffle, ldmatrix, mma.sync) completes when every live lane of
 //     the warp has arrived at the same operation; a shuffle that reads a lane outside its mask or an
 //     exited lane, and a collective whose lanes disagree, are reported;
 //   - a block where no thread can move is a deadlock, reported with where each thread waits;
@@ -83,13 +83,11 @@ constexpr int kMaxThreads = 1024;
 constexpr uint32_t kWindowBase = 128;
 
 enum class State { Runnable, AtBarrier, AtCollective, Done };
-enum class Op { None, Shfl, Ballot, SyncWarp, Ldmatrix, Mma };
+enum class Op { None, Shfl, Ldmatrix, Mma };
 
 const char* op_name(Op op) {
     switch (op) {
         case Op::Shfl: return "a shuffle";
-        case Op::Ballot: return "a ballot";
-        case Op::SyncWarp: return "__syncwarp";
         case Op::Ldmatrix: return "ldmatrix";
         case Op::Mma: return "mma.sync";
         default: return "nothing";
@@ -174,7 +172,6 @@ struct Worker {
     std::string failure;
     const Kernel* kernel = nullptr;
     void** params = nullptr;
-    unsigned long long collectives = 0, barriers = 0;
     std::string setupError;  // why this worker cannot run blocks (its memory could not be mapped)
 
     Worker() {
@@ -214,7 +211,6 @@ std::map<std::string, Kernel>& registry() {
 
 std::mutex gErrorLock;
 std::string gLastError;
-std::atomic<unsigned long long> gStats[4];
 
 Worker& worker() { return *tWorker; }
 Fiber& self() { return *tWorker->current; }
@@ -277,7 +273,6 @@ void release_barrier(Worker& w) {
         if (w.fibers[i].state == State::AtBarrier) w.fibers[i].state = State::Runnable;
     w.atBarrier = 0;
     w.barrierFile = nullptr;
-    w.barriers++;
 }
 
 void complete_collective(Worker& w, Warp& warp, int warpIndex);
@@ -451,9 +446,7 @@ void run_blocks(Launch& L) {
     const uint32_t dyn = (L.dynamicShared + 127u) & ~127u;
     w.shared = w.sharedEnd - dyn;
     w.sharedBytes = L.dynamicShared;
-    w.collectives = w.barriers = 0;
     unsigned long long b;
-    unsigned long long done = 0;
     while (!L.failed.load() && (b = L.next.fetch_add(1)) < L.blocks) {
         const unsigned bx = (unsigned)(b % L.grid[0]);
         const unsigned by = (unsigned)((b / L.grid[0]) % L.grid[1]);
@@ -466,11 +459,7 @@ void run_blocks(Launch& L) {
             }
             break;
         }
-        done++;
     }
-    gStats[1] += done;
-    gStats[2] += w.collectives;
-    gStats[3] += w.barriers;
 }
 
 class Pool {
@@ -563,15 +552,9 @@ void arrive(Op op, uint32_t mask, const char* file, int line) {
 
 uint32_t shfl_source(const Lane& l, int lane) {
     const int width = l.width, seg = lane & ~(width - 1);
-    switch (l.mode) {
-        case 0: return (uint32_t)(seg + (l.arg & (width - 1)));
-        case 1: {
-            const int s = lane ^ l.arg;
-            return (uint32_t)(s >= seg + width ? lane : s);
-        }
-        case 2: return (uint32_t)(lane + l.arg < seg + width ? lane + l.arg : lane);
-        default: return (uint32_t)(lane - l.arg >= seg ? lane - l.arg : lane);
-    }
+    if (l.mode == 0) return (uint32_t)(seg + (l.arg & (width - 1)));  // idx
+    const int s = lane ^ l.arg;                                        // xor: a lane past the segment reads itself
+    return (uint32_t)(s >= seg + width ? lane : s);
 }
 
 void complete_collective(Worker& w, Warp& warp, int wi) {
@@ -611,14 +594,6 @@ void complete_collective(Worker& w, Warp& warp, int wi) {
                 M[l].out[0] = L[s].v;
             }
             break;
-        case Op::Ballot: {
-            uint32_t bits = 0;
-            for (int l = 0; l < 32; l++)
-                if ((in & lane_bit(l)) && L[l].v) bits |= lane_bit(l);
-            for (int l = 0; l < 32; l++) M[l].out[0] = bits;
-            break;
-        }
-        case Op::SyncWarp: break;
         case Op::Ldmatrix: {
             // Lanes 8i .. 8i+7 give the row addresses of matrix i (16 bytes each). Lane l receives,
             // for each matrix i, row l/4 columns 2(l%4), 2(l%4)+1 (or, with .trans, column l/4 rows
@@ -692,7 +667,6 @@ void complete_collective(Worker& w, Warp& warp, int wi) {
         if (in & lane_bit(l)) w.fibers[wi * 32 + l].state = State::Runnable;
     warp.arrived = 0;
     warp.op = Op::None;
-    w.collectives++;
 }
 
 }  // namespace
@@ -744,7 +718,6 @@ int px_emu_launch(const void* kernel, const unsigned grid[3], const unsigned blo
     L.params = params;
     L.blocks = (unsigned long long)grid[0] * grid[1] * grid[2];
     pool().run(L);
-    gStats[0]++;
     const_cast<Kernel*>(k)->launches++;
     std::lock_guard<std::mutex> g(gErrorLock);
     if (L.failed.load()) {
@@ -763,7 +736,6 @@ const char* px_emu_last_error(void) {
 
 void px_emu_set_order(int order) { gOrder.store(order >= 0 && order <= 3 ? order : -1); }
 
-unsigned long long px_emu_stat(int which) { return which >= 0 && which < 4 ? gStats[which].load() : 0; }
 
 const px_emu_ctx_t* px_emu_ctx(void) { return &tWorker->current->ctx; }
 
@@ -788,7 +760,6 @@ void px_emu_sync_block(const char* file, int line) {
     yield_to_scheduler();
 }
 
-void px_emu_fail(const char* file, int line, const char* what) { fail_now(719, at(file, line) + ": " + what); }
 
 void px_emu_trap(const char* file, int line) { fail_now(710, "__trap() at " + at(file, line)); }
 
@@ -804,15 +775,6 @@ uint32_t px_emu_shfl(uint32_t mask, uint32_t v, int arg, int width, int mode, co
     return me.out[0];
 }
 
-uint32_t px_emu_ballot(uint32_t mask, int pred, const char* file, int line) {
-    Fiber& f = self();
-    Lane& me = worker().warps[f.tid / 32].lanes[f.tid % 32];
-    me.v = (uint32_t)pred;
-    arrive(Op::Ballot, mask, file, line);
-    return me.out[0] & mask;
-}
-
-void px_emu_syncwarp(uint32_t mask, const char* file, int line) { arrive(Op::SyncWarp, mask, file, line); }
 
 
 uint32_t px_emu_shared_addr(const void* p, const char* file, int line) {
