@@ -21,8 +21,8 @@
 # `panamax bench` (e.g. --quick). Step 3 leaves out the tests that read the source tree
 # (CudaKernelsLayoutTest, CudaMockDriverTest: every build runs them) and the emulator's.
 #
-# Rehearsal without a GPU: on a machine with the CUDA emulator built (native/cuda/emu),
-#   JAVA_TOOL_OPTIONS=-Dpanamax.cuda.library=java/target/cuda-emu/libcuda-emu.so \
+# Rehearsal without a GPU: on a machine with the CUDA emulator built (java/src/test/native/cuda/emu),
+#   JAVA_TOOL_OPTIONS=-Dpanamax.cuda.library=java/target/cuda-doubles/libcuda-emu.so \
 #   PANAMAX_BENCH_ARGS=--quick ./run.sh
 # runs every step against the emulator (its timings mean nothing; the wgmma step times out).
 set -uo pipefail

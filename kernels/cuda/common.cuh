@@ -8,7 +8,7 @@
 // its definition: the compiler checks them here, and CudaKernelsLayoutTest reads the same lines
 // to check the Java packing, so neither side can drift silently.
 //
-// Under PANAMAX_EMU (native/cuda/emu: the kernels compiled for the host and run by an emulator of
+// Under PANAMAX_EMU (java/src/test/native/cuda/emu: the kernels compiled for the host and run by an emulator of
 // the CUDA thread model, for testing without a GPU) each inline-PTX helper below calls its
 // emulated twin instead; the device code is the same either way.
 #pragma once
@@ -162,7 +162,7 @@ __device__ __forceinline__ void ldmatrix_x4_trans(uint32_t addr, uint32_t& r0, u
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])                                                        \
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1))
 
-#else  // PANAMAX_EMU: the emulator's twins (native/cuda/emu/emu_api.h)
+#else  // PANAMAX_EMU: the emulator's twins (java/src/test/native/cuda/emu/emu_api.h)
 
 __device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool pred) {
     px_emu_cp_async16(dst, src, pred ? 16 : 0, __FILE__, __LINE__);

@@ -39,7 +39,8 @@
 // are committed (wgmma.commit_group) and waited for with wgmma.wait_group (9.7.15.7.1-3); the
 // completion of a wgmma is followed by an implicit async-to-generic fence (9.7.15.4), so a stage
 // whose batch has been waited for may be refilled. Section numbers: PTX ISA 9.1.
-// kernels/cuda/emulation/gemm_wgmma.py replays these layouts, descriptors and fragments on numpy.
+// The CUDA emulator (java/src/test/native/cuda/emu) runs this kernel with these layouts, descriptors
+// and fragments modelled from the same PTX ISA sections (CudaEmulatedWgmmaGemmTest).
 #include "gemm_common.cuh"
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900 && defined(__CUDA_ARCH_FEAT_SM90_ALL)
@@ -173,7 +174,7 @@ __device__ __forceinline__ void wgmma_wait() { asm volatile("wgmma.wait_group.sy
           PX_D8(72), PX_D8(80), PX_D8(88), PX_D8(96), PX_D8(104), PX_D8(112), PX_D8(120)                            \
         : "l"(descA), "l"(descB), "n"(1), "n"(A_MN ? 1 : 0), "n"(B_MN ? 1 : 0))
 
-#else  // PANAMAX_EMU: the emulator's twins (native/cuda/emu/emu_api.h); the fences order nothing there
+#else  // PANAMAX_EMU: the emulator's twins (java/src/test/native/cuda/emu/emu_api.h); the fences order nothing there
 
 __device__ __forceinline__ void fence_accumulators(float*) {}
 __device__ __forceinline__ void fence_proxy_async() {}

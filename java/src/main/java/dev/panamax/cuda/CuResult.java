@@ -3,7 +3,8 @@ package dev.panamax.cuda;
 /**
  * Names of {@code CUresult} codes, from the {@code CUresult} enum of {@code cuda.h} (CUDA 13.0),
  * for messages when the driver cannot name a code itself ({@code cuGetErrorName} is the first
- * choice; see {@link CudaErrors}). Generated from the header; do not edit by hand.
+ * choice; see {@link CudaErrors}). Copied by hand from that enum: a code the driver adds later
+ * is named by cuGetErrorName, or reported by number.
  */
 final class CuResult {
     private CuResult() {

@@ -5,7 +5,7 @@ import dev.panamax.testing.DeviceUnderTest;
 
 /**
  * The conformance suite on {@code cuda:0} with the driver replaced by the CUDA emulator
- * ({@code native/cuda/emu}): the Java backend, its parameter packing and launches, and the code of
+ * ({@code java/src/test/native/cuda/emu}): the Java backend, its parameter packing and launches, and the code of
  * every kernel of {@code kernels/cuda} compiled for the host, run by an emulator of the CUDA thread
  * model (warps, barriers, shuffles, {@code ldmatrix}, {@code mma.sync}, {@code cp.async} groups,
  * dynamic shared memory). It checks what the kernels compute on every build, without a GPU; it

@@ -5,7 +5,7 @@ import dev.panamax.testing.DeviceUnderTest;
 /**
  * The opt-in wgmma GEMM's cases on the CUDA emulator, which runs gemm_wgmma.cu's sm_90a body with
  * wgmma.mma_async modelled from the PTX ISA's descriptor and swizzle layouts (see
- * native/cuda/emu/emu_runtime.cpp). The model and the kernel were written from the same reading of
+ * java/src/test/native/cuda/emu/emu_runtime.cpp). The model and the kernel were written from the same reading of
  * the ISA, so agreement here is not proof that the hardware agrees: only a GPU run is.
  */
 class CudaEmulatedWgmmaGemmTest extends CudaWgmmaGemmTest {

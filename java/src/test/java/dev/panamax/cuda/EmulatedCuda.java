@@ -15,10 +15,11 @@ import java.nio.file.Path;
 /**
  * Opens {@code cuda:0} on the CUDA emulator for the {@code CudaEmulated*Test} classes. They run
  * only in the {@code cuda-emulated} Surefire execution of {@code java/pom.xml}, a JVM of its own
- * whose {@code panamax.cuda.library} is the emulator, built by {@code native/cuda/emu/build.sh}
- * earlier in the same build. Where the emulator or the CUDA kernels could not be built, every case
- * is skipped with the reason, unless the build runs with {@code -Dpanamax.cuda=required}, and then
- * the class fails.
+ * whose {@code panamax.cuda.library} is the emulator, built by
+ * {@code java/src/test/native/cuda/build.sh} earlier in the same build. Where the emulator or the
+ * CUDA kernels could not be built, every case is skipped with the reason, unless the build runs
+ * with {@code -Dpanamax.cuda=required} on x86-64 (the only architecture the emulator's fibers are
+ * written for), and then the class fails.
  */
 final class EmulatedCuda {
     /** The emulator library this JVM was started with (set by the cuda-emulated execution only). */
@@ -29,7 +30,8 @@ final class EmulatedCuda {
 
     /** cuda:0 on the emulator, or a device that is absent with the reason. */
     static DeviceUnderTest open() {
-        boolean required = "required".equals(System.getProperty("panamax.test.cuda.build"));
+        boolean required = "required".equals(System.getProperty("panamax.test.cuda.build"))
+                && "amd64".equals(System.getProperty("os.arch"));
         String why = unavailable();
         if (why == null) {
             DeviceUnderTest d = DeviceUnderTest.open("cuda:0");
@@ -44,7 +46,7 @@ final class EmulatedCuda {
         return DeviceUnderTest.absent(why);
     }
 
-    /** The emulator's scheduling orders (px_emu_set_order in native/cuda/emu/emu_api.h). */
+    /** The emulator's scheduling orders (px_emu_set_order in java/src/test/native/cuda/emu/emu_api.h). */
     static final int WARPS = 3;
     /** Back to the order PANAMAX_EMU_ORDER names (forward when it names none). */
     static final int FROM_ENVIRONMENT = -1;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs in a JVM of its own whose {@code panamax.cuda.library} is the driver double
- * (native/cuda/mock/cuda_mock.c), started by {@link CudaMockDriverTest}: the backend's host side,
+ * (java/src/test/native/cuda/cuda_mock.c), started by {@link CudaMockDriverTest}: the backend's host side,
  * end to end through the bindings, with a driver that rejects calls made without the context,
  * out-of-range copies and double frees. Exits non-zero on the first failed check.
  */

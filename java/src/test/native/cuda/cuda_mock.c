@@ -14,7 +14,7 @@
 // PANAMAX_MOCK_INIT sets what cuInit returns; built with -DOLD_DRIVER it lacks cuMemAllocAsync,
 // as a driver before CUDA 11.2 does.
 //
-// Built with -DPANAMAX_EMU and linked with the CUDA emulator (../emu, see its build.sh), it RUNS
+// Built with -DPANAMAX_EMU and linked with the CUDA emulator (emu/, see build.sh), it RUNS
 // the kernels: cuModuleGetFunction finds every kernel of kernels/cuda compiled for the host,
 // cuLaunchKernel runs it to completion on the emulator (which stands for sm_90a code: the arch
 // probe says 900, arch-specific), and device memory is mapped so that each allocation ends
@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../emu/emu_api.h"
+#include "emu/emu_api.h"
 #endif
 
 typedef int CUresult;

@@ -1,5 +1,5 @@
 // The entry points of the CUDA emulator's runtime (emu_runtime.cpp): what the device-language shim
-// (cuda_emu.h) calls from kernel code, and what the driver double (../mock/cuda_mock.c, built with
+// (cuda_emu.h) calls from kernel code, and what the driver double (../cuda_mock.c, built with
 // -DPANAMAX_EMU) calls to find and launch kernels. Plain C types only: the driver double is C.
 #pragma once
 #include <stddef.h>
