@@ -32,8 +32,11 @@ public interface Device extends AutoCloseable {
     }
 
     /**
-     * The device named by {@code -Dpanamax.device} or {@code PANAMAX_DEVICE} when set, else the
-     * first available of {@code cuda:0}, {@code opencl:0}, {@code cpu}. Logs one line naming it.
+     * The device named by {@code -Dpanamax.device} or {@code PANAMAX_DEVICE} when set, else
+     * {@code cuda:0}, else the first OpenCL GPU or accelerator, else {@link #cpu()}. An OpenCL
+     * device of CPU type (PoCL) is never chosen here: the CPU backend is faster on the same cores;
+     * {@link #open(String)} and {@code panamax.device} still reach it. Logs one line naming the
+     * device and why each faster-ranked one was passed over.
      */
     static Device best() {
         return Devices.best();
@@ -42,6 +45,14 @@ public interface Device extends AutoCloseable {
     /** The specs {@link #open(String)} accepts on this machine, e.g. {@code [cpu, opencl:0]}. */
     static List<String> available() {
         return Devices.available();
+    }
+
+    /**
+     * Each backend ({@code "cuda"}, {@code "opencl"}) that {@link #open(String)} cannot give on this
+     * machine, with the reason (no driver library, no device, ...); empty when both have a device.
+     */
+    static Map<String, String> unavailable() {
+        return Devices.unavailable();
     }
 
     /** The canonical spec, e.g. {@code "cuda:0"}. */

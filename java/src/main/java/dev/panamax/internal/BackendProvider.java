@@ -21,6 +21,15 @@ public interface BackendProvider {
     int deviceCount();
 
     /**
+     * Whether {@code Device.best()} may choose device {@code index} (in {@code [0, deviceCount())})
+     * over the CPU backend: true for GPUs; false for an OpenCL device of CPU type, which runs on
+     * the same cores as the CPU backend and far slower.
+     */
+    default boolean beatsCpuBackend(int index) {
+        return true;
+    }
+
+    /**
      * Opens device {@code index}, which is in {@code [0, deviceCount())}.
      *
      * @throws dev.panamax.DeviceUnavailableException when it cannot be opened; the message says why

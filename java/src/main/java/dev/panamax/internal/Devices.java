@@ -8,7 +8,10 @@ import dev.panamax.cuda.CudaProvider;
 import dev.panamax.opencl.OpenClProvider;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,17 +62,42 @@ public final class Devices {
             if (provider == null) {
                 continue;
             }
-            try {
-                Device d = new DeviceHandle(backendDevice(provider, 0), false);
+            Device d = firstBeatingCpu(provider, skipped);
+            if (d != null) {
                 LOG.log(System.Logger.Level.INFO, "Panamax: using " + d.spec() + " (" + d.name() + ")" + skipped);
                 return d;
-            } catch (DeviceUnavailableException e) {
-                skipped.append("; ").append(provider.prefix()).append(" unavailable: ").append(e.getMessage());
             }
         }
         Device d = cpu();
         LOG.log(System.Logger.Level.INFO, "Panamax: using " + d.spec() + " (" + d.name() + ")" + skipped);
         return d;
+    }
+
+    /**
+     * The first device of {@code provider} that may beat the CPU backend and opens (a GPU; never an
+     * OpenCL device of CPU type), or null; why each other one was passed over goes into {@code skipped}.
+     */
+    private static Device firstBeatingCpu(BackendProvider provider, StringBuilder skipped) {
+        int count;
+        try {
+            count = provider.deviceCount();
+        } catch (DeviceUnavailableException e) {
+            skipped.append("; ").append(provider.prefix()).append(" unavailable: ").append(e.getMessage());
+            return null;
+        }
+        for (int i = 0; i < count; i++) {
+            String spec = provider.prefix() + ":" + i;
+            if (!provider.beatsCpuBackend(i)) {
+                skipped.append("; ").append(spec).append(" passed over: a CPU device, slower than the cpu backend on the same cores");
+                continue;
+            }
+            try {
+                return new DeviceHandle(backendDevice(provider, i), false);
+            } catch (DeviceUnavailableException e) {
+                skipped.append("; ").append(spec).append(" unavailable: ").append(e.getMessage());
+            }
+        }
+        return null;
     }
 
     public static List<String> available() {
@@ -102,6 +130,18 @@ public final class Devices {
         } catch (DeviceUnavailableException e) {
             return e.getMessage();
         }
+    }
+
+    /** {@link Device#unavailable()}: each GPU backend that has no device here, with the reason, in a stable order. */
+    public static Map<String, String> unavailable() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Backend b : new Backend[] {Backend.OPENCL, Backend.CUDA}) {
+            String why = unavailabilityCause(b);
+            if (why != null) {
+                out.put(b.name().toLowerCase(java.util.Locale.ROOT), why);
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     private record ParsedSpec(BackendProvider provider, int index) {

@@ -101,7 +101,8 @@ final class ClDiscovery {
         for (int i = 0; i < n; i++) {
             MemorySegment device = ids.getAtIndex(ValueLayout.ADDRESS, i);
             long type = ClInfo.deviceLong(device, OpenCL.CL_DEVICE_TYPE(), "CL_DEVICE_TYPE");
-            all.add(new ClDeviceId(platform, device, (type & OpenCL.CL_DEVICE_TYPE_GPU()) != 0, platformName));
+            all.add(new ClDeviceId(platform, device, (type & OpenCL.CL_DEVICE_TYPE_GPU()) != 0, platformName,
+                    (type & OpenCL.CL_DEVICE_TYPE_ACCELERATOR()) != 0));
         }
     }
 }

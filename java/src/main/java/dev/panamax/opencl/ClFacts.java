@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What Panamax needs to know about one OpenCL device, read once when it opens. */
-record ClFacts(String name, String vendor, String platform, String platformVersion, String deviceVersion,
+record ClFacts(String name, String type, String vendor, String platform, String platformVersion, String deviceVersion,
                String openClCVersion, String driver, int computeUnits, long maxWorkGroupSize, long localMemory,
                long globalMemory, long maxAllocation, boolean fp16, boolean available, boolean compilerAvailable) {
 
@@ -18,6 +18,7 @@ record ClFacts(String name, String vendor, String platform, String platformVersi
         String extensions = ClInfo.deviceString(d, OpenCL.CL_DEVICE_EXTENSIONS(), "CL_DEVICE_EXTENSIONS");
         return new ClFacts(
                 ClInfo.deviceString(d, OpenCL.CL_DEVICE_NAME(), "CL_DEVICE_NAME"),
+                id.gpu() ? "GPU" : id.accelerator() ? "accelerator" : "CPU (Device.best() prefers the cpu backend)",
                 ClInfo.deviceString(d, OpenCL.CL_DEVICE_VENDOR(), "CL_DEVICE_VENDOR"),
                 id.platformName(),
                 ClInfo.platformString(id.platform(), OpenCL.CL_PLATFORM_VERSION(), "CL_PLATFORM_VERSION"),
@@ -59,6 +60,7 @@ record ClFacts(String name, String vendor, String platform, String platformVersi
     /** The facts {@code Device.info()} shows, in a stable order. */
     Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put("type", type);
         m.put("platform", platform + " (" + platformVersion + ")");
         m.put("vendor", vendor);
         m.put("OpenCL", deviceVersion);

@@ -22,6 +22,11 @@ public final class OpenClProvider implements BackendProvider {
     }
 
     @Override
+    public boolean beatsCpuBackend(int index) {
+        return ClDiscovery.devices().get(index).beatsCpuBackend();
+    }
+
+    @Override
     public BackendDevice open(int index) {
         return OpenClDevice.open(ClDiscovery.devices().get(index), "opencl:" + index);
     }
