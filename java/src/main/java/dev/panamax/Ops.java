@@ -2,6 +2,7 @@ package dev.panamax;
 
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Leases;
+import dev.panamax.internal.Outputs;
 import dev.panamax.internal.Shapes;
 import dev.panamax.internal.TensorImpl;
 
@@ -125,19 +126,15 @@ public final class Ops {
             }
             long[] outShape = ta.shape();
             outShape[rank - 1] = n;
-            TensorImpl out = TensorImpl.allocateLike(ta, ta.dtype(), outShape);
-            if (out.size() == 0) {
-                return out;
+            try (Outputs o = new Outputs(ta, "matmul")) {
+                TensorImpl out = o.add("result", ta.dtype(), outShape);
+                if (out.size() > 0) {
+                    long batch = Shapes.product(outShape, 0, rank - 2);
+                    ta.backendDevice().kernels().gemm(new Kernels.Gemm(ta.dtype(), ta.dtype(), batch, m, n, k,
+                            1f, ta.memory(), false, tb.memory(), false, bBatched, 0f, out.memory()));
+                }
+                return o.keep(out);
             }
-            long batch = Shapes.product(outShape, 0, rank - 2);
-            try (Leases lo = new Leases().add(out, "matmul: result")) {
-                ta.backendDevice().kernels().gemm(new Kernels.Gemm(ta.dtype(), ta.dtype(), batch, m, n, k,
-                        1f, ta.memory(), false, tb.memory(), false, bBatched, 0f, out.memory()));
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
-            }
-            return out;
         }
     }
 
@@ -146,14 +143,11 @@ public final class Ops {
         TensorImpl tx = TensorImpl.of(x, "softmax: x");
         try (Leases l = new Leases().add(tx, "softmax: x")) {
             floating("softmax", "x", tx);
-            TensorImpl out = TensorImpl.allocateLike(tx, tx.dtype(), tx.shapeView());
-            try (Leases lo = new Leases().add(out, "softmax: result")) {
+            try (Outputs o = new Outputs(tx, "softmax")) {
+                TensorImpl out = o.add("result", tx.dtype(), tx.shapeView());
                 runSoftmax(tx, out);
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
+                return o.keep(out);
             }
-            return out;
         }
     }
 
@@ -234,18 +228,14 @@ public final class Ops {
             if (!Float.isFinite(scale)) {
                 throw new IllegalArgumentException("attention: scale must be finite, got " + scale);
             }
-            TensorImpl out = TensorImpl.allocateLike(tq, tq.dtype(), tq.shapeView());
-            if (out.size() == 0) {
-                return out;
+            try (Outputs o = new Outputs(tq, "attention")) {
+                TensorImpl out = o.add("result", tq.dtype(), tq.shapeView());
+                if (out.size() > 0) {
+                    tq.backendDevice().kernels().attention(new Kernels.Attention(tq.dtype(), batch, hq, hkv, sq, skv,
+                            (int) d, causal, scale, tq.memory(), tk.memory(), tv.memory(), out.memory()));
+                }
+                return o.keep(out);
             }
-            try (Leases lo = new Leases().add(out, "attention: result")) {
-                tq.backendDevice().kernels().attention(new Kernels.Attention(tq.dtype(), batch, hq, hkv, sq, skv, (int) d,
-                        causal, scale, tq.memory(), tk.memory(), tv.memory(), out.memory()));
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
-            }
-            return out;
         }
     }
 
@@ -274,26 +264,15 @@ public final class Ops {
                 throw new IllegalArgumentException("topKGating: k must be 1 to min(E, " + MAX_GATING_K + ") = "
                         + Math.min(experts, MAX_GATING_K) + ", got k = " + k + " for logits " + Shapes.format(tl.shapeView()));
             }
-            TensorImpl weights = TensorImpl.allocateLike(tl, DType.F32, tokens, k);
-            TensorImpl indices;
-            try {
-                indices = TensorImpl.allocateLike(tl, DType.I32, tokens, k);
-            } catch (RuntimeException e) {
-                weights.close();
-                throw e;
+            try (Outputs o = new Outputs(tl, "topKGating")) {
+                TensorImpl weights = o.add("weights", DType.F32, tokens, k);
+                TensorImpl indices = o.add("experts", DType.I32, tokens, k);
+                if (tokens > 0) {
+                    tl.backendDevice().kernels().topKGating(new Kernels.Gating(tl.dtype(), tokens, (int) experts, k,
+                            renormalize, tl.memory(), weights.memory(), indices.memory()));
+                }
+                return o.keep(new Routing(weights, indices));
             }
-            Routing result = new Routing(weights, indices);
-            if (tokens == 0) {
-                return result;
-            }
-            try (Leases lo = new Leases().add(weights, "topKGating: weights").add(indices, "topKGating: experts")) {
-                tl.backendDevice().kernels().topKGating(new Kernels.Gating(tl.dtype(), tokens, (int) experts, k, renormalize,
-                        tl.memory(), weights.memory(), indices.memory()));
-            } catch (RuntimeException e) {
-                result.close();
-                throw e;
-            }
-            return result;
         }
     }
 
@@ -312,26 +291,15 @@ public final class Ops {
             }
             long[] outShape = tx.shape();
             outShape[outShape.length - 1] = k;
-            TensorImpl values = TensorImpl.allocateLike(tx, tx.dtype(), outShape);
-            TensorImpl indices;
-            try {
-                indices = TensorImpl.allocateLike(tx, DType.I32, outShape);
-            } catch (RuntimeException e) {
-                values.close();
-                throw e;
+            try (Outputs o = new Outputs(tx, "topK")) {
+                TensorImpl values = o.add("values", tx.dtype(), outShape);
+                TensorImpl indices = o.add("indices", DType.I32, outShape);
+                if (values.size() > 0) {
+                    tx.backendDevice().kernels().topK(new Kernels.TopK(tx.dtype(), tx.size() / n, n, k,
+                            tx.memory(), values.memory(), indices.memory()));
+                }
+                return o.keep(new TopK(values, indices));
             }
-            TopK result = new TopK(values, indices);
-            if (values.size() == 0) {
-                return result;
-            }
-            try (Leases lo = new Leases().add(values, "topK: values").add(indices, "topK: indices")) {
-                tx.backendDevice().kernels().topK(new Kernels.TopK(tx.dtype(), tx.size() / n, n, k,
-                        tx.memory(), values.memory(), indices.memory()));
-            } catch (RuntimeException e) {
-                result.close();
-                throw e;
-            }
-            return result;
         }
     }
 

@@ -18,6 +18,6 @@ interface AttentionTiles {
     void rescale(float[] acc, int accOff, int rows, int width, float[] f, int at);
 
     static AttentionTiles get() {
-        return CpuSimd.VECTOR ? VectorAttentionTiles.INSTANCE : AttentionScalar.INSTANCE;
+        return CpuSimd.VECTOR ? VectorAttentionTiles.INSTANCE : ScalarAttentionTiles.INSTANCE;
     }
 }

@@ -92,13 +92,13 @@ final class CpuAttention {
             this.call = call;
             this.group = (int) (call.hq() / call.hkv());
             this.rowsPerKv = call.sq() * group;
-            this.blocks = CpuPool.ceilDiv(rowsPerKv, BQ);
+            this.blocks = Math.ceilDiv(rowsPerKv, BQ);
             long blockUnits = call.batch() * call.hkv() * blocks;
-            long tiles = CpuPool.ceilDiv(call.skv(), BK);
-            long s = blockUnits >= TARGET_UNITS ? 1 : Math.min(CpuPool.ceilDiv(TARGET_UNITS, blockUnits), tiles / MIN_SPLIT_TILES);
+            long tiles = Math.ceilDiv(call.skv(), BK);
+            long s = blockUnits >= TARGET_UNITS ? 1 : Math.min(Math.ceilDiv(TARGET_UNITS, blockUnits), tiles / MIN_SPLIT_TILES);
             this.splits = (int) Math.max(1, s);
             this.blocksPerUnit = splits > 1 ? 1 : GROUP;
-            this.unitsPerKv = CpuPool.ceilDiv(blocks, blocksPerUnit);
+            this.unitsPerKv = Math.ceilDiv(blocks, blocksPerUnit);
             this.units = call.batch() * call.hkv() * unitsPerKv;
             this.dPad = CpuGemm.roundUp(call.d(), nr);
         }
@@ -183,7 +183,7 @@ final class CpuAttention {
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
             Arrays.fill(acc, 0f);
-            long tileCount = CpuPool.ceilDiv(unitKeyEnd, BK);
+            long tileCount = Math.ceilDiv(unitKeyEnd, BK);
             long t0 = tileCount * part / parts, t1 = tileCount * (part + 1) / parts;
             if (t0 == t1) {
                 return;

@@ -16,7 +16,7 @@ final class CpuConvert {
             MemorySegment.copy(src, 0, dst, 0, count * from.byteSize());
             return;
         }
-        long blocks = CpuPool.ceilDiv(count, BLOCK);
+        long blocks = Math.ceilDiv(count, BLOCK);
         pool.forRange(blocks, 16, (lo, hi) -> {
             float[] buf = new float[BLOCK];
             for (long b = lo; b < hi; b++) {

@@ -111,7 +111,7 @@ final class CpuGemm {
             this.bBase = call.bBatched() ? bi * k * n : 0;
             this.cBase = bi * m * n;
             int mr = sizes.mr(), nr = sizes.nr();
-            long rowTiles = ceilDiv(m, mr), colTiles = ceilDiv(n, nr);
+            long rowTiles = Math.ceilDiv(m, mr), colTiles = Math.ceilDiv(n, nr);
             long work = m * n * k;
             long perThread = Math.max(1, Math.min(TASKS_PER_THREAD, work / threads / TASK_WORK));
             long target = threads == 1 ? 1 : perThread * threads;
@@ -132,20 +132,20 @@ final class CpuGemm {
                     gc = q;
                 }
             }
-            long rowsPerTask = ceilDiv(rowTiles, gr) * mr;
-            long colsPerTask = ceilDiv(colTiles, gc) * nr;
+            long rowsPerTask = Math.ceilDiv(rowTiles, gr) * mr;
+            long colsPerTask = Math.ceilDiv(colTiles, gc) * nr;
             if (m <= FEW_ROWS) {
                 // few rows: tasks split the columns only, each streaming its part of B once
                 rowsPerTask = m;
-                colsPerTask = ceilDiv(ceilDiv(n, target), FewRowsKernel.PAD) * FewRowsKernel.PAD;
+                colsPerTask = Math.ceilDiv(Math.ceilDiv(n, target), FewRowsKernel.PAD) * FewRowsKernel.PAD;
             } else if (cType != DType.F32) {
                 long accRows = Math.max(mr, ACC_FLOATS / Math.min(sizes.nc(), colTiles * nr) / mr * mr);
                 rowsPerTask = Math.min(rowsPerTask, accRows);
             }
             this.taskRows = rowsPerTask;
             this.taskCols = colsPerTask;
-            this.gridRows = ceilDiv(m, taskRows);
-            this.gridCols = ceilDiv(n, taskCols);
+            this.gridRows = Math.ceilDiv(m, taskRows);
+            this.gridCols = Math.ceilDiv(n, taskCols);
         }
 
         long tasks() {
@@ -166,8 +166,8 @@ final class CpuGemm {
             }
             int mr = sizes.mr(), nr = sizes.nr();
             int kcMax = (int) Math.min(sizes.kc(), k);
-            int mcMax = (int) Math.min(sizes.mc(), ceilDiv(rows, mr) * mr);
-            int ncMax = (int) Math.min(sizes.nc(), ceilDiv(cols, nr) * nr);
+            int mcMax = (int) Math.min(sizes.mc(), Math.ceilDiv(rows, mr) * mr);
+            int ncMax = (int) Math.min(sizes.nc(), Math.ceilDiv(cols, nr) * nr);
             boolean direct = cType == DType.F32;
             float[] bp = new float[ncMax * kcMax];
             float[] ap = new float[mcMax * kcMax];
@@ -243,15 +243,8 @@ final class CpuGemm {
         }
     }
 
-    static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
-    }
 
     static int roundUp(long a, int b) {
-        return (int) (ceilDiv(a, b) * b);
+        return (int) (Math.ceilDiv(a, b) * b);
     }
 }

@@ -45,7 +45,7 @@ public final class CpuPool {
         }
         long g = Math.max(1, grain);
         // At most 4 chunks per thread, and none smaller than the grain.
-        long chunk = Math.max(g, ceilDiv(n, 4L * threads));
+        long chunk = Math.max(g, Math.ceilDiv(n, 4L * threads));
         if (threads == 1 || chunk >= n) {
             body.run(0, n);
             return;
@@ -60,10 +60,6 @@ public final class CpuPool {
 
     private static ForkJoinPool currentPool() {
         return Thread.currentThread() instanceof ForkJoinWorkerThread w ? w.getPool() : null;
-    }
-
-    static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
     }
 
     private static final class RangeTask extends RecursiveAction {
@@ -82,7 +78,7 @@ public final class CpuPool {
 
         @Override
         protected void compute() {
-            long chunks = ceilDiv(hi - lo, chunk);
+            long chunks = Math.ceilDiv(hi - lo, chunk);
             if (chunks <= 1) {
                 body.run(lo, hi);
                 return;

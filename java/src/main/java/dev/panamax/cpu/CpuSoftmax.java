@@ -38,7 +38,7 @@ final class CpuSoftmax {
             });
             return;
         }
-        long chunks = CpuPool.ceilDiv(cols, CHUNK);
+        long chunks = Math.ceilDiv(cols, CHUNK);
         float[] stats = new float[(int) (rows * chunks * 2)];
         pool.forRange(rows * chunks, 1, (lo, hi) -> {
             float[] buf = new float[CHUNK + SoftmaxRow.PAD];

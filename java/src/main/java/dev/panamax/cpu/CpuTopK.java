@@ -51,7 +51,7 @@ final class CpuTopK {
     private static void topKSplit(CpuPool pool, Kernels.TopK call, MemorySegment x) {
         long rows = call.rows(), n = call.n();
         int k = call.k();
-        int parts = (int) Math.min(CpuPool.ceilDiv(n, SPLIT_ROW / 2), 4L * pool.threads());
+        int parts = (int) Math.min(Math.ceilDiv(n, SPLIT_ROW / 2), 4L * pool.threads());
         long[] candidates = new long[(int) (rows * parts * k)];
         int[] counts = new int[(int) (rows * parts)];
         pool.forRange(rows * parts, 1, (lo, hi) -> {

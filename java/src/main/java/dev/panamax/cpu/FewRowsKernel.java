@@ -24,6 +24,6 @@ interface FewRowsKernel {
     void dot(int m, int len, float[] a, int aOff, int lda, float[] b, float[] out, int outOff, int outStride);
 
     static FewRowsKernel get() {
-        return CpuSimd.VECTOR ? VectorFewRows.INSTANCE : FewRowsScalar.INSTANCE;
+        return CpuSimd.VECTOR ? VectorFewRows.INSTANCE : ScalarFewRows.INSTANCE;
     }
 }

@@ -26,8 +26,8 @@ final class GemmFewRows {
         FewRowsKernel kernel = FewRowsKernel.get();
         int m = (int) mat.m;
         long k = mat.k;
-        int depth = (int) Math.min(DEPTH, CpuGemm.ceilDiv(k, PAD) * PAD);
-        int width = (int) Math.min(WIDTH, CpuGemm.ceilDiv(cols, PAD) * PAD);
+        int depth = (int) Math.min(DEPTH, Math.ceilDiv(k, PAD) * PAD);
+        int width = (int) Math.min(WIDTH, Math.ceilDiv(cols, PAD) * PAD);
         float[] a = new float[m * depth];
         float[] acc = new float[m * width];
         float[] b = new float[mat.transB ? depth : ROWS * width];

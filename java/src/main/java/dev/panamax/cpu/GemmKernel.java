@@ -75,6 +75,6 @@ interface GemmKernel {
 
     /** The kernel set's GEMM kernel: Vector API when present, scalar Java otherwise. */
     static GemmKernel get() {
-        return CpuSimd.VECTOR ? VectorGemmKernel.INSTANCE : GemmScalarKernel.INSTANCE;
+        return CpuSimd.VECTOR ? VectorGemmKernel.INSTANCE : ScalarGemmKernel.INSTANCE;
     }
 }

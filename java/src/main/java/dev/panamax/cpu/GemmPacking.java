@@ -44,7 +44,7 @@ final class GemmPacking {
      */
     static void packB(MemorySegment b, DType t, long base, boolean transB, long n, long k,
                       long j0, int nc, long p0, int kc, int nr, float[] bp, float[] scratch) {
-        int panels = CpuGemm.ceilDiv(nc, nr);
+        int panels = Math.ceilDiv(nc, nr);
         if (transB) {
             for (int q = 0; q < panels; q++) {
                 int cols = Math.min(nr, nc - q * nr);

@@ -37,6 +37,6 @@ interface SoftmaxRow {
     void scaleExp(float[] buf, int n, float max, float inv);
 
     static SoftmaxRow get() {
-        return CpuSimd.VECTOR ? VectorSoftmax.INSTANCE : SoftmaxScalar.INSTANCE;
+        return CpuSimd.VECTOR ? VectorSoftmax.INSTANCE : ScalarSoftmax.INSTANCE;
     }
 }

@@ -82,16 +82,13 @@ public final class DeviceHandle implements Device {
 
     @Override
     public Tensor zeros(DType dtype, long... shape) {
-        TensorImpl t = allocateTensor("zeros", dtype, shape);
-        if (t.size() > 0) {
-            try (Leases l = new Leases().add(t, "zeros: result")) {
+        try (Outputs o = new Outputs(this, "zeros")) {
+            TensorImpl t = o.add("result", dtype, shape);
+            if (t.size() > 0) {
                 device.zero(t.memory(), t.byteSize());
-            } catch (RuntimeException e) {
-                t.close();
-                throw e;
             }
+            return o.keep(t);
         }
-        return t;
     }
 
     @Override
@@ -129,16 +126,13 @@ public final class DeviceHandle implements Device {
     }
 
     private Tensor upload(String op, MemorySegment host, DType dtype, long[] shape) {
-        TensorImpl t = allocateTensor(op, dtype, shape);
-        if (t.size() > 0) {
-            try (Leases l = new Leases().add(t, op + ": result")) {
+        try (Outputs o = new Outputs(this, op)) {
+            TensorImpl t = o.add("result", dtype, shape);
+            if (t.size() > 0) {
                 Staging.copyIn(device, host, t.memory(), t.byteSize());
-            } catch (RuntimeException e) {
-                t.close();
-                throw e;
             }
+            return o.keep(t);
         }
-        return t;
     }
 
     @Override

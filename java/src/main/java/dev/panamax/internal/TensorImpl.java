@@ -52,10 +52,9 @@ public final class TensorImpl implements Tensor {
         return new TensorImpl(device, dtype, shape.clone(), size, a);
     }
 
-    /** A new tensor on the same device handle as {@code like}, for an op's output. */
-    public static TensorImpl allocateLike(TensorImpl like, DType dtype, long... shape) {
-        long size = Shapes.checkedSize("allocate", shape);
-        return allocate(like.device, dtype, shape, size);
+    /** The device handle that made this tensor and owns it. */
+    DeviceHandle handle() {
+        return device;
     }
 
     /**
@@ -216,18 +215,12 @@ public final class TensorImpl implements Tensor {
         if (!(target instanceof DeviceHandle handle)) {
             throw new IllegalArgumentException("to: not a Panamax device: " + target.getClass().getName());
         }
-        try (Leases l = new Leases().add(this, "to: tensor")) {
-            TensorImpl out = handle.allocateTensor("to", dtype, shape);
-            if (size == 0) {
-                return out;
-            }
-            try (Leases lo = new Leases().add(out, "to: result")) {
+        try (Leases l = new Leases().add(this, "to: tensor"); Outputs o = new Outputs(handle, "to")) {
+            TensorImpl out = o.add("result", dtype, shape);
+            if (size > 0) {
                 Staging.transfer(backendDevice(), memory(), out.backendDevice(), out.memory(), byteSize());
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
             }
-            return out;
+            return o.keep(out);
         }
     }
 
@@ -240,22 +233,14 @@ public final class TensorImpl implements Tensor {
                         + "; conversions are among F32, F16 and BF16");
             }
         }
-        try (Leases l = new Leases().add(this, "to: tensor")) {
-            TensorImpl out = allocateLike(this, target, shape);
-            if (size == 0) {
-                return out;
+        try (Leases l = new Leases().add(this, "to: tensor"); Outputs o = new Outputs(this, "to")) {
+            TensorImpl out = o.add("result", target, shape);
+            if (size > 0 && dtype == target) {
+                backendDevice().copy(memory(), out.memory(), byteSize());
+            } else if (size > 0) {
+                backendDevice().kernels().convert(memory(), dtype, out.memory(), target, size);
             }
-            try (Leases lo = new Leases().add(out, "to: result")) {
-                if (dtype == target) {
-                    backendDevice().copy(memory(), out.memory(), byteSize());
-                } else {
-                    backendDevice().kernels().convert(memory(), dtype, out.memory(), target, size);
-                }
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
-            }
-            return out;
+            return o.keep(out);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Attention (flash-style, causal or not, GQA, decode) against the float64 reference. */
+@Covers("attention")
 abstract class AttentionCases extends DeviceCases {
 
     /** Each case causal and not. */

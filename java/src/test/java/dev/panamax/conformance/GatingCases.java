@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** MoE top-K gating against the float64 reference: exact expert indices, weights within tolerance. */
+@Covers("topKGating")
 abstract class GatingCases extends DeviceCases {
 
     static List<GatingSpec> shapes() {

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** GEMM and matmul against the float64 reference. */
+@Covers({"gemm", "matmul"})
 abstract class GemmCases extends DeviceCases {
 
     /** Every transpose combination for every input dtype, with c F32 and c of the input dtype. */

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Softmax over the last dimension against the float64 reference. */
+@Covers("softmax")
 abstract class SoftmaxCases extends DeviceCases {
 
     /** Rows of 1, 7, 1000 and 100003 elements, many rows, awkward row lengths; every dtype. */

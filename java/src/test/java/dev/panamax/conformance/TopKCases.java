@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Top-K over the last dimension against the float64 reference: exact indices, values copied bit for bit. */
+@Covers("topK")
 abstract class TopKCases extends DeviceCases {
 
     static List<TopKSpec> shapes() {

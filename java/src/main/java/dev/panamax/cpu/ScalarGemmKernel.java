@@ -7,15 +7,15 @@ import java.lang.foreign.ValueLayout;
  * The GEMM block kernel in plain Java, for JVMs without the Vector API: a 4 x 16 register tile
  * whose inner loop over 16 columns C2 can turn into SIMD on its own.
  */
-final class GemmScalarKernel implements GemmKernel {
-    static final GemmScalarKernel INSTANCE = new GemmScalarKernel();
+final class ScalarGemmKernel implements GemmKernel {
+    static final ScalarGemmKernel INSTANCE = new ScalarGemmKernel();
 
     private static final int MR = 4;
     private static final int NR = 16;
     private static final Blocking BLOCKING = new Blocking(MR, NR, 256, 64, 2048);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
-    private GemmScalarKernel() {
+    private ScalarGemmKernel() {
     }
 
     @Override

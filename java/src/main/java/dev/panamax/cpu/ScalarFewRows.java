@@ -1,10 +1,10 @@
 package dev.panamax.cpu;
 
 /** {@link FewRowsKernel} in plain Java: the column loops of axpy are left for C2 to vectorize. */
-final class FewRowsScalar implements FewRowsKernel {
-    static final FewRowsScalar INSTANCE = new FewRowsScalar();
+final class ScalarFewRows implements FewRowsKernel {
+    static final ScalarFewRows INSTANCE = new ScalarFewRows();
 
-    private FewRowsScalar() {
+    private ScalarFewRows() {
     }
 
     @Override

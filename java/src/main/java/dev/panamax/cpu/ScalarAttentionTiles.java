@@ -3,10 +3,10 @@ package dev.panamax.cpu;
 import java.util.Arrays;
 
 /** {@link AttentionTiles} in plain Java: exp in double, rounded to float. */
-final class AttentionScalar implements AttentionTiles {
-    static final AttentionScalar INSTANCE = new AttentionScalar();
+final class ScalarAttentionTiles implements AttentionTiles {
+    static final ScalarAttentionTiles INSTANCE = new ScalarAttentionTiles();
 
-    private AttentionScalar() {
+    private ScalarAttentionTiles() {
     }
 
     @Override

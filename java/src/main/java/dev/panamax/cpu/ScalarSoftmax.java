@@ -3,10 +3,10 @@ package dev.panamax.cpu;
 import java.util.Arrays;
 
 /** {@link SoftmaxRow} in plain Java: exp in double, rounded to float; sums in double. */
-final class SoftmaxScalar implements SoftmaxRow {
-    static final SoftmaxScalar INSTANCE = new SoftmaxScalar();
+final class ScalarSoftmax implements SoftmaxRow {
+    static final ScalarSoftmax INSTANCE = new ScalarSoftmax();
 
-    private SoftmaxScalar() {
+    private ScalarSoftmax() {
     }
 
     @Override
