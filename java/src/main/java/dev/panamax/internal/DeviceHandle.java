@@ -148,21 +148,7 @@ public final class DeviceHandle implements Device {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
-        for (Allocation a : new ArrayList<>(open)) {
-            try {
-                a.run();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closing.all(new ArrayList<>(open), Allocation::run);
     }
 
     public boolean isClosed() {

@@ -56,21 +56,7 @@ public final class Outputs implements AutoCloseable {
     public void close() {
         leases.close();
         if (!kept) {
-            RuntimeException failure = null;
-            for (TensorImpl t : made) {
-                try {
-                    t.close();
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            Closing.all(made, TensorImpl::close);
         }
     }
 }
