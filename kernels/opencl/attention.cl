@@ -25,6 +25,7 @@
 //   writes its unnormalized partial output with its max and sum (F32 scratch); the combine kernel
 //   merges the splits of each row by their log-sum-exp and writes out.
 #include "common.h"
+#include "params.h"
 
 #define ROWS 16
 #define ROW_THREADS 16
@@ -32,22 +33,13 @@
 #define COLS_PER_THREAD (MAX_D / ROW_THREADS)
 #define COMBINE_THREADS 64
 
-typedef struct {
-    ulong batch, hq, hkv, sq, skv;
-    ulong kv_chunk; // keys per split (decode); unused by the tiled kernel
-    uint d, bk;     // head dimension; keys per tile
-    uint causal, splits;
-    float scale;
-    uint pad;
-} attention_params;
-
 // Streams keys [k_begin, k_end) of one kv head (k_head and v_head point at its [Skv, D] rows)
 // past the group's query rows, staged in q_tile [ROWS, D]. limit is this work-item's row's last
 // visible key (LONG_MAX when not causal, -1 for a row past the end). On return m and l are the
 // row's running max and sum of exp(score - m), o the work-item's columns lane + 16 u of the
 // unnormalized output. q_tile must be written before the call; the first barrier orders it.
 inline void attend_keys(const __global elem_t *k_head, const __global elem_t *v_head, ulong k_begin, ulong k_end,
-                        long limit, const attention_params p, __local float *q_tile, __local float *kv_tile,
+                        long limit, const AttentionParams p, __local float *q_tile, __local float *kv_tile,
                         __local float *scores, float *m_out, float *l_out, float *o) {
     const uint lid = get_local_id(0);
     const uint row = lid / ROW_THREADS;
@@ -126,7 +118,7 @@ inline void stage_queries(const __global elem_t *q_rows, uint rows, uint d, __lo
 }
 
 // One past the last key that query i may see, clamped to [0, skv].
-inline ulong visible_end(ulong i, const attention_params p) {
+inline ulong visible_end(ulong i, const AttentionParams p) {
     if (!p.causal) {
         return p.skv;
     }
@@ -136,7 +128,7 @@ inline ulong visible_end(ulong i, const attention_params p) {
 
 // The 16 queries from q0 of head bh (b * Hq + h): stage, attend over their visible keys, write.
 inline void attend_query_block(const __global elem_t *q, const __global elem_t *k, const __global elem_t *v,
-                               __global elem_t *out, const attention_params p, ulong bh, ulong q0,
+                               __global elem_t *out, const AttentionParams p, ulong bh, ulong q0,
                                __local float *q_tile, __local float *kv_tile, __local float *scores) {
     const uint lid = get_local_id(0);
     const uint row = lid / ROW_THREADS;
@@ -175,7 +167,7 @@ inline void attend_query_block(const __global elem_t *q, const __global elem_t *
 // read of q_tile ends before a barrier inside attend_keys, so the next block may restage it.
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void attention_flash_tiled(const __global elem_t *q, const __global elem_t *k, const __global elem_t *v,
-                           __global elem_t *out, const attention_params p,
+                           __global elem_t *out, const AttentionParams p,
                            __local float *q_tile, __local float *kv_tile, __local float *scores) {
     const ulong blocks = (p.sq + ROWS - 1) / ROWS;
     for (ulong block = get_group_id(1); block < blocks; block += get_num_groups(1)) {
@@ -187,7 +179,7 @@ void attention_flash_tiled(const __global elem_t *q, const __global elem_t *k, c
 // is the unnormalized output and partial_ml[2 * (r * splits + s)] its max, + 1 its sum.
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void attention_decode_split(const __global elem_t *q, const __global elem_t *k, const __global elem_t *v,
-                            __global float *partial_o, __global float *partial_ml, const attention_params p,
+                            __global float *partial_o, __global float *partial_ml, const AttentionParams p,
                             __local float *q_tile, __local float *kv_tile, __local float *scores) {
     const uint lid = get_local_id(0);
     const uint row = lid / ROW_THREADS;
@@ -245,7 +237,7 @@ void attention_decode_split(const __global elem_t *q, const __global elem_t *k, 
 // w_s = exp(m_s - max_s m_s), over the splits that saw a key; zeros when none did.
 __kernel __attribute__((reqd_work_group_size(COMBINE_THREADS, 1, 1)))
 void attention_decode_combine(const __global float *partial_o, const __global float *partial_ml,
-                              __global elem_t *out, const attention_params p) {
+                              __global elem_t *out, const AttentionParams p) {
     const ulong column_groups = (p.d + COMBINE_THREADS - 1) / COMBINE_THREADS;
     const ulong row = get_group_id(0) / column_groups;
     const uint c = (uint) (get_group_id(0) % column_groups) * COMBINE_THREADS + get_local_id(0);

@@ -10,6 +10,9 @@
 //   DT_BF16. They define elem_t/out_t (the storage type: float or ushort) and load_elem/
 //   store_elem, load_out/store_out, which read and write one element as float at a 64-bit index.
 // - order_key: the shared top-K ordering rule as one 64-bit unsigned key.
+// - SEGMENT_REDUCE: the one work-group tree reduction (softmax's and gating's row statistics,
+//   gating's best key), folding per-work-item entries of local arrays in a fixed order.
+// The kernels' parameter structs are not here but in params.h, each pinned to its Java layout.
 #ifndef PANAMAX_COMMON_H
 #define PANAMAX_COMMON_H
 
@@ -143,5 +146,20 @@ inline ulong order_key(float v, uint index) {
 inline uint key_index(ulong key) {
     return 0xffffffffu - (uint) key;
 }
+
+// The tree reduction of a segment of `width` work-items (a power of two, 1 to GROUP_SIZE, lane =
+// lid & (width - 1)): each holds one entry of the caller's __local arrays (entry lid), and the
+// segment folds them into its head's entry (lid - lane), halving the folding lanes each step.
+// FOLD(to, from) folds entry `from` into entry `to`; every caller gets the same order of folds
+// (lane + stride into lane, stride = width / 2 down to 1), so results are reproducible. The
+// entries must be written, and a barrier passed, before; every work-item of the group must run it
+// (a barrier ends each step, the last included, so the head's entry may be read right after).
+#define SEGMENT_REDUCE(lid, lane, width, FOLD)                                                 \
+    for (uint segment_stride = (width) >> 1; segment_stride > 0; segment_stride >>= 1) {      \
+        if ((lane) < segment_stride) {                                                         \
+            FOLD((lid), (lid) + segment_stride);                                               \
+        }                                                                                      \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                          \
+    }
 
 #endif

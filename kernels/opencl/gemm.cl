@@ -16,6 +16,7 @@
 //   conflicts) and its stores to c are coalesced. Global loads walk the stored matrix along its
 //   contiguous dimension for each of the four transpose combinations. Offsets are 64-bit.
 #include "common.h"
+#include "params.h"
 
 #define TILE_M 64
 #define TILE_N 64
@@ -25,16 +26,9 @@
 #define BLOCK_M (TILE_M / THREADS_Y)
 #define BLOCK_N (TILE_N / THREADS_X)
 
-typedef struct {
-    ulong batch, m, n, k;
-    ulong batch_stride_a, batch_stride_b, batch_stride_c;
-    float alpha, beta;
-    int trans_a, trans_b;
-} gemm_params;
-
 // One 64 x 64 tile of c, rows from row0 and columns from col0, of one batch matrix (a, b, c
 // already point at it). a_tile and b_tile are the kernel's local tiles.
-inline void gemm_tile(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const gemm_params p,
+inline void gemm_tile(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const GemmParams p,
                       ulong row0, ulong col0, __local float (*a_tile)[TILE_M + 1], __local float (*b_tile)[TILE_N + 1]) {
     const int tx = get_local_id(0);
     const int ty = get_local_id(1);
@@ -123,7 +117,7 @@ inline void gemm_tile(const __global elem_t *a, const __global elem_t *b, __glob
 }
 
 __kernel __attribute__((reqd_work_group_size(THREADS_X, THREADS_Y, 1)))
-void gemm_tiled(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const gemm_params p) {
+void gemm_tiled(const __global elem_t *a, const __global elem_t *b, __global out_t *c, const GemmParams p) {
     // +1 column of padding: the k-fastest stores of the non-transposed loads then hit distinct banks.
     __local float a_tile[TILE_K][TILE_M + 1];
     __local float b_tile[TILE_K][TILE_N + 1];

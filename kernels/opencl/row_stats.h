@@ -1,9 +1,12 @@
 // Row softmax statistics shared by softmax.cl and topk.cl (gating): each work-item folds its
 // elements of a row into (max, sum of exp(x - max), bad) online, rescaling its sum when the max
-// grows (row_stats); a segment of a power-of-two number of work-items (one row) then combines them by a tree
-// reduction in local memory. bad marks NaN or +inf, which make the whole row NaN.
+// grows (row_stats); a segment of a power-of-two number of work-items (one row) then combines
+// them by the tree reduction of common.h (SEGMENT_REDUCE) in local memory. bad marks NaN or +inf,
+// which make the whole row NaN.
 #ifndef PANAMAX_ROW_STATS_H
 #define PANAMAX_ROW_STATS_H
+
+#include "common.h"
 
 // Folds (m2, s2) into (m1, s1): the pair's sum rescaled to the larger max.
 inline void merge_stats(float *m1, float *s1, float m2, float s2) {
@@ -48,6 +51,18 @@ inline void stats_add(row_stats *r, float x) {
     r->sum = t;
 }
 
+// Folds entry `from` of the reduction arrays into entry `to`: sums rescaled to the larger max
+// (fmax drops NaN, which bad carries instead), bad flags or-ed.
+inline void fold_row_stats(__local float *red_max, __local float *red_sum, __local int *red_bad, uint to,
+                           uint from) {
+    float m1 = red_max[to];
+    float s1 = red_sum[to];
+    merge_stats(&m1, &s1, red_max[from], red_sum[from]);
+    red_max[to] = m1;
+    red_sum[to] = s1;
+    red_bad[to] |= red_bad[from];
+}
+
 // Combines the statistics of the `width` work-items of each segment (lane = lid % width) and
 // returns the row's through row_max, row_sum, row_bad to every work-item of the segment. Every
 // work-item of the group must call it (it has barriers). The arrays hold one entry per work-item.
@@ -60,17 +75,9 @@ inline void reduce_row_stats(row_stats mine, uint width, __local float *red_max,
     red_sum[lid] = mine.sum - mine.carry;
     red_bad[lid] = mine.bad;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint stride = width >> 1; stride > 0; stride >>= 1) {
-        if (lane < stride) {
-            float m1 = red_max[lid];
-            float s1 = red_sum[lid];
-            merge_stats(&m1, &s1, red_max[lid + stride], red_sum[lid + stride]);
-            red_max[lid] = m1;
-            red_sum[lid] = s1;
-            red_bad[lid] |= red_bad[lid + stride];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+#define FOLD_ROW_STATS(to, from) fold_row_stats(red_max, red_sum, red_bad, to, from)
+    SEGMENT_REDUCE(lid, lane, width, FOLD_ROW_STATS)
+#undef FOLD_ROW_STATS
     const uint head = lid - lane;
     *row_max = red_max[head];
     *row_sum = red_sum[head];

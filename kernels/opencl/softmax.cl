@@ -15,15 +15,11 @@
 // Variants: softmax_rows (x and out distinct) and softmax_rows_in_place (out is x: one buffer
 // argument, since binding one buffer to two arguments is not something every driver promises).
 #include "common.h"
+#include "params.h"
 #include "row_stats.h"
 
-typedef struct {
-    ulong rows, cols;
-    uint threads_per_row, pad;
-} softmax_params;
-
 // The reduction arrays hold GROUP_SIZE entries; OpenCL 1.2 declares __local only at kernel scope.
-inline void softmax_body(const __global elem_t *x, __global elem_t *out, const softmax_params p,
+inline void softmax_body(const __global elem_t *x, __global elem_t *out, const SoftmaxParams p,
                          __local float *red_max, __local float *red_sum, __local int *red_bad) {
     const uint lid = get_local_id(0);
     const uint tpr = p.threads_per_row;
@@ -50,7 +46,7 @@ inline void softmax_body(const __global elem_t *x, __global elem_t *out, const s
 }
 
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
-void softmax_rows(const __global elem_t *x, __global elem_t *out, const softmax_params p) {
+void softmax_rows(const __global elem_t *x, __global elem_t *out, const SoftmaxParams p) {
     __local float red_max[GROUP_SIZE];
     __local float red_sum[GROUP_SIZE];
     __local int red_bad[GROUP_SIZE];
@@ -58,7 +54,7 @@ void softmax_rows(const __global elem_t *x, __global elem_t *out, const softmax_
 }
 
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
-void softmax_rows_in_place(__global elem_t *x, const softmax_params p) {
+void softmax_rows_in_place(__global elem_t *x, const SoftmaxParams p) {
     __local float red_max[GROUP_SIZE];
     __local float red_sum[GROUP_SIZE];
     __local int red_bad[GROUP_SIZE];

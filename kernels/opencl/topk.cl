@@ -9,9 +9,10 @@
 //   k <= 64. A segment of threads_per_token work-items (a power of two, 1 to 256) per token,
 //   256 / threads_per_token tokens per work-group; the token's logits are staged in local memory.
 //   The segment reduces the softmax max and sum (row_stats.h, as softmax.cl), then selects k times:
-//   each work-item keeps the best key among its own experts, a tree reduction finds the segment's
-//   best, and only the work-item that owned it rescans its (at most 16) experts. Weights are
-//   exp(x - max) / sum of the chosen experts, divided by their sum when renormalizing.
+//   each work-item keeps the best key among its own experts, the same tree reduction
+//   (SEGMENT_REDUCE, common.h) finds the segment's best, and only the work-item that owned it
+//   rescans its (at most 16) experts. Weights are exp(x - max) / sum of the chosen experts,
+//   divided by their sum when renormalizing.
 // - topk_rows_bitonic: rows of n <= 2048 (x [rows, n] -> values [rows, k] ELEM_DTYPE, exact
 //   copies of x's elements, indices [rows, k] I32). The keys of 2048 / P rows (P = n rounded up to
 //   a power of two) are sorted in local memory by one bitonic network, each row in its own
@@ -21,6 +22,7 @@
 //   no global ones), finds the k-th key after 2 to 8 reads of the row; one more read gathers the
 //   k keys at or above it (k <= 1024) into local memory, where a bitonic sort orders them.
 #include "common.h"
+#include "params.h"
 #include "row_stats.h"
 
 #define GATING_MAX_ELEMENTS 4096 // tokens per group * experts (the host keeps to it)
@@ -28,20 +30,9 @@
 #define BITONIC_SIZE 2048
 #define RADIX_MAX_K 1024
 
-typedef struct {
-    ulong tokens;
-    uint experts, k;
-    uint threads_per_token, renormalize;
-} gating_params;
-
-typedef struct {
-    ulong rows, n;
-    uint k, block; // block: the power of two each row is sorted in (bitonic), else unused
-} topk_params;
-
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void topk_gating(const __global elem_t *logits, __global float *weights, __global int *experts,
-                 const gating_params p) {
+                 const GatingParams p) {
     __local float row_values[GATING_MAX_ELEMENTS];
     __local float red_max[GROUP_SIZE];
     __local float red_sum[GROUP_SIZE];
@@ -80,15 +71,11 @@ void topk_gating(const __global elem_t *logits, __global float *weights, __globa
         }
     }
     float chosen_sum = 0.0f;
+#define FOLD_MAX_KEY(to, from) (red_key[to] = max(red_key[to], red_key[from]))
     for (uint r = 0; r < p.k; r++) {
         red_key[lid] = mine;
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (uint stride = tpt >> 1; stride > 0; stride >>= 1) {
-            if (lane < stride) {
-                red_key[lid] = max(red_key[lid], red_key[lid + stride]);
-            }
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
+        SEGMENT_REDUCE(lid, lane, tpt, FOLD_MAX_KEY)
         const ulong best = red_key[head];
         barrier(CLK_LOCAL_MEM_FENCE); // everyone has read it before the next round writes
         const uint e_best = min(key_index(best), e_count - 1); // in range even if misused
@@ -108,6 +95,7 @@ void topk_gating(const __global elem_t *logits, __global float *weights, __globa
             }
         }
     }
+#undef FOLD_MAX_KEY
     if (active && lane == 0 && p.renormalize) {
         // Only this work-item wrote the row's weights, so it may read them back.
         for (uint r = 0; r < p.k; r++) {
@@ -139,7 +127,7 @@ inline void bitonic_sort_blocks(__local ulong *keys, uint size, uint block) {
 
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void topk_rows_bitonic(const __global elem_t *x, __global elem_t *values, __global int *indices,
-                       const topk_params p) {
+                       const TopKParams p) {
     __local ulong keys[BITONIC_SIZE];
     const uint block = p.block;
     const uint rows_per_group = BITONIC_SIZE / block;
@@ -167,7 +155,7 @@ void topk_rows_bitonic(const __global elem_t *x, __global elem_t *values, __glob
 
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void topk_rows_radix_select(const __global elem_t *x, __global elem_t *values, __global int *indices,
-                            const topk_params p) {
+                            const TopKParams p) {
     __local uint histogram[256];
     __local ulong chosen[RADIX_MAX_K];
     __local ulong shared_prefix;

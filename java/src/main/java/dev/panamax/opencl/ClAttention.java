@@ -1,6 +1,15 @@
 package dev.panamax.opencl;
 
 import dev.panamax.internal.Kernels.Attention;
+import dev.panamax.internal.KernelStruct;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Attention on OpenCL (attention.cl): the tiled flash kernel when Sq &gt; 16, else the decode pair
@@ -17,6 +26,27 @@ final class ClAttention {
     /** Work-groups to aim for per compute unit when splitting keys. */
     private static final int GROUPS_PER_UNIT = 4;
 
+    /**
+     * AttentionParams of kernels/opencl/params.h: every attention.cl kernel's scalars (kv_chunk and
+     * splits matter to the decode pair only).
+     */
+    static final StructLayout PARAMS = KernelStruct.of("AttentionParams",
+            JAVA_LONG.withName("batch"), JAVA_LONG.withName("hq"), JAVA_LONG.withName("hkv"),
+            JAVA_LONG.withName("sq"), JAVA_LONG.withName("skv"), JAVA_LONG.withName("kv_chunk"),
+            JAVA_INT.withName("d"), JAVA_INT.withName("bk"), JAVA_INT.withName("causal"), JAVA_INT.withName("splits"),
+            JAVA_FLOAT.withName("scale"));
+    private static final VarHandle BATCH = KernelStruct.field(PARAMS, "batch");
+    private static final VarHandle HQ = KernelStruct.field(PARAMS, "hq");
+    private static final VarHandle HKV = KernelStruct.field(PARAMS, "hkv");
+    private static final VarHandle SQ = KernelStruct.field(PARAMS, "sq");
+    private static final VarHandle SKV = KernelStruct.field(PARAMS, "skv");
+    private static final VarHandle KV_CHUNK = KernelStruct.field(PARAMS, "kv_chunk");
+    private static final VarHandle D = KernelStruct.field(PARAMS, "d");
+    private static final VarHandle BK = KernelStruct.field(PARAMS, "bk");
+    private static final VarHandle CAUSAL = KernelStruct.field(PARAMS, "causal");
+    private static final VarHandle SPLITS = KernelStruct.field(PARAMS, "splits");
+    private static final VarHandle SCALE = KernelStruct.field(PARAMS, "scale");
+
     private ClAttention() {
     }
 
@@ -25,7 +55,7 @@ final class ClAttention {
         ClProgram program = kernels.program("attention.cl", call.dtype(), null);
         int d = call.d();
         int bk = keysPerTile(device.facts().localMemory(), d);
-        long rowGroups = OpenClKernels.ceilDiv(call.hq() / call.hkv() * call.sq(), ROWS);
+        long rowGroups = Math.ceilDiv(call.hq() / call.hkv() * call.sq(), ROWS);
         if (call.sq() <= DECODE_MAX_SQ && rowGroups <= kernels.groupsYZ()) {
             decode(kernels, program, call, bk);
         } else {
@@ -47,29 +77,35 @@ final class ClAttention {
         return 4L * (ROWS * d + (long) bk * (d + 1) + ROWS * bk);
     }
 
-    private static ClArgs params(ClArgs args, Attention call, long kvChunk, int bk, long splits) {
-        return args.struct()
-                .u64(call.batch()).u64(call.hq()).u64(call.hkv()).u64(call.sq()).u64(call.skv())
-                .u64(kvChunk)
-                .u32(call.d()).u32(bk)
-                .u32(call.causal() ? 1 : 0).u32((int) splits)
-                .f32(call.scale()).u32(0)
-                .end();
+    /** Writes the AttentionParams argument: kvChunk keys per split (decode), bk keys per tile. */
+    private static void params(ClArgs args, Attention call, long kvChunk, int bk, long splits) {
+        MemorySegment p = args.struct(PARAMS);
+        BATCH.set(p, 0L, call.batch());
+        HQ.set(p, 0L, call.hq());
+        HKV.set(p, 0L, call.hkv());
+        SQ.set(p, 0L, call.sq());
+        SKV.set(p, 0L, call.skv());
+        KV_CHUNK.set(p, 0L, kvChunk);
+        D.set(p, 0L, call.d());
+        BK.set(p, 0L, bk);
+        CAUSAL.set(p, 0L, call.causal() ? 1 : 0);
+        SPLITS.set(p, 0L, Math.toIntExact(splits));
+        SCALE.set(p, 0L, call.scale());
     }
 
-    private static ClArgs locals(ClArgs args, int d, int bk) {
-        return args.local(4L * ROWS * d).local(4L * bk * (d + 1)).local(4L * ROWS * bk);
+    private static void locals(ClArgs args, int d, int bk) {
+        args.local(4L * ROWS * d).local(4L * bk * (d + 1)).local(4L * ROWS * bk);
     }
 
     private static void tiled(OpenClKernels kernels, ClProgram program, Attention call, int bk) {
         int group = OpenClDevice.GROUP_SIZE;
-        try (ClArgs args = new ClArgs()) {
+        try (ClArgs args = ClArgs.begin()) {
             args.buffer(call.q()).buffer(call.k()).buffer(call.v()).buffer(call.out());
             params(args, call, call.skv(), bk, 1);
             locals(args, call.d(), bk);
-            long blocks = Math.min(OpenClKernels.ceilDiv(call.sq(), ROWS), kernels.groupsYZ());
-            long[] global = {call.batch() * call.hq() * group, blocks};
-            kernels.device().launch(program, "attention_flash_tiled", args, global, new long[] {group, 1});
+            long blocks = Math.min(Math.ceilDiv(call.sq(), ROWS), kernels.groupsYZ());
+            args.grid(call.batch() * call.hq() * group, blocks, group, 1);
+            kernels.device().launch(program, "attention_flash_tiled", args);
         }
     }
 
@@ -78,30 +114,32 @@ final class ClAttention {
         int group = OpenClDevice.GROUP_SIZE;
         int d = call.d();
         long groupRows = call.hq() / call.hkv() * call.sq(); // (query head, query) pairs per kv head
-        long rowGroups = OpenClKernels.ceilDiv(groupRows, ROWS);
+        long rowGroups = Math.ceilDiv(groupRows, ROWS);
         long workGroups = call.batch() * call.hkv() * rowGroups;
         long target = (long) GROUPS_PER_UNIT * device.facts().computeUnits();
-        long tiles = Math.max(1, OpenClKernels.ceilDiv(call.skv(), bk));
+        long tiles = Math.max(1, Math.ceilDiv(call.skv(), bk));
         long wanted = Math.max(1, Math.min(Math.min(tiles, kernels.groupsYZ()),
-                OpenClKernels.ceilDiv(target, workGroups)));
-        long kvChunk = OpenClKernels.ceilDiv(tiles, wanted) * bk;
-        long splits = Math.max(1, OpenClKernels.ceilDiv(call.skv(), kvChunk));
+                Math.ceilDiv(target, workGroups)));
+        long kvChunk = Math.ceilDiv(tiles, wanted) * bk;
+        long splits = Math.max(1, Math.ceilDiv(call.skv(), kvChunk));
         long rows = call.batch() * call.hq() * call.sq();
         try (OpenClDevice.Scratch partialO = device.scratch(4L * rows * splits * d);
              OpenClDevice.Scratch partialMl = device.scratch(8L * rows * splits)) {
-            try (ClArgs args = new ClArgs()) {
+            // Two launches in a row on this thread's argument buffer: each begins it empty and
+            // writes every argument again, the struct included (the driver copied the first's).
+            try (ClArgs args = ClArgs.begin()) {
                 args.buffer(call.q()).buffer(call.k()).buffer(call.v())
                         .buffer(partialO.memory()).buffer(partialMl.memory());
                 params(args, call, kvChunk, bk, splits);
                 locals(args, d, bk);
-                long[] global = {call.batch() * call.hkv() * group, rowGroups, splits};
-                device.launch(program, "attention_decode_split", args, global, new long[] {group, 1, 1});
+                args.grid(call.batch() * call.hkv() * group, rowGroups, splits, group, 1, 1);
+                device.launch(program, "attention_decode_split", args);
             }
-            try (ClArgs args = new ClArgs()) {
+            try (ClArgs args = ClArgs.begin()) {
                 args.buffer(partialO.memory()).buffer(partialMl.memory()).buffer(call.out());
                 params(args, call, kvChunk, bk, splits);
-                long[] global = {rows * OpenClKernels.ceilDiv(d, COMBINE_THREADS) * COMBINE_THREADS};
-                device.launch(program, "attention_decode_combine", args, global, new long[] {COMBINE_THREADS});
+                args.grid(rows * Math.ceilDiv(d, COMBINE_THREADS) * COMBINE_THREADS, COMBINE_THREADS);
+                device.launch(program, "attention_decode_combine", args);
             }
         }
     }

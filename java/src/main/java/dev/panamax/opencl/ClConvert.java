@@ -22,10 +22,10 @@ final class ClConvert {
         ClProgram program = kernels.program("convert.cl", null, null);
         String kernel = "convert_" + from.name().toLowerCase(Locale.ROOT) + "_to_" + to.name().toLowerCase(Locale.ROOT);
         int group = OpenClDevice.GROUP_SIZE;
-        try (ClArgs args = new ClArgs()) {
+        try (ClArgs args = ClArgs.begin()) {
             args.buffer(src).buffer(dst).u64(count);
-            long[] global = {Math.min(MAX_GROUPS, OpenClKernels.ceilDiv(count, group)) * group};
-            device.launch(program, kernel, args, global, new long[] {group});
+            args.grid(Math.min(MAX_GROUPS, Math.ceilDiv(count, group)) * group, group);
+            device.launch(program, kernel, args);
         }
     }
 }

@@ -28,10 +28,6 @@ final class ClProgram implements AutoCloseable {
         this.live = live;
     }
 
-    String label() {
-        return label;
-    }
-
     /** A kernel nobody else is using; give it back with {@link #giveBack}. */
     MemorySegment borrow(String kernel) {
         MemorySegment k = pool(kernel).poll();

@@ -11,7 +11,6 @@ import dev.panamax.internal.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -245,50 +244,51 @@ final class OpenClDevice implements BackendDevice {
     }
 
     /**
-     * Queues {@code kernel} of {@code program} over {@code global} work-items in work-groups of
-     * {@code local} (each global size a multiple of its local size).
+     * Queues {@code kernel} of {@code program} with the arguments and grid of {@code args} (the
+     * thread's argument buffer, which may be reused as soon as this returns: the driver has copied
+     * what it needs).
      */
-    void launch(ClProgram program, String kernel, ClArgs args, long[] global, long[] local) {
-        enqueue(program, kernel, args, global, local, false);
+    void launch(ClProgram program, String kernel, ClArgs args) {
+        enqueue(program, kernel, args, false);
     }
 
     /** As {@link #launch}, then waits for the kernel and returns its device time in nanoseconds (event profiling). */
-    long launchTimed(ClProgram program, String kernel, ClArgs args, long[] global, long[] local) {
-        return enqueue(program, kernel, args, global, local, true);
+    long launchTimed(ClProgram program, String kernel, ClArgs args) {
+        return enqueue(program, kernel, args, true);
     }
 
-    private long enqueue(ClProgram program, String kernel, ClArgs args, long[] global, long[] local, boolean timed) {
+    private long enqueue(ClProgram program, String kernel, ClArgs args, boolean timed) {
+        int count = args.count();
+        int dims = args.dims();
         MemorySegment k = program.borrow(kernel);
         try {
-            for (int i = 0; i < args.count(); i++) {
+            for (int i = 0; i < count; i++) {
                 int status = OpenCL.clSetKernelArg(k, i, args.size(i), args.value(i));
                 if (status != ClErrors.CL_SUCCESS) {
                     throw ClErrors.error(status, spec + ": clSetKernelArg(" + kernel + ", argument " + i + ", "
                             + args.size(i) + " bytes)");
                 }
             }
-            Arena arena = args.arena();
-            MemorySegment globalSizes = arena.allocateFrom(ValueLayout.JAVA_LONG, global);
-            MemorySegment localSizes = arena.allocateFrom(ValueLayout.JAVA_LONG, local);
-            MemorySegment event = timed ? arena.allocate(ValueLayout.ADDRESS) : MemorySegment.NULL;
-            int status = OpenCL.clEnqueueNDRangeKernel(queue, k, global.length, MemorySegment.NULL, globalSizes, localSizes,
-                    0, MemorySegment.NULL, event);
+            MemorySegment event = timed ? args.event() : MemorySegment.NULL;
+            int status = OpenCL.clEnqueueNDRangeKernel(queue, k, dims, MemorySegment.NULL, args.globalSizes(),
+                    args.localSizes(), 0, MemorySegment.NULL, event);
             if (status != ClErrors.CL_SUCCESS) {
-                throw ClErrors.error(status, spec + ": clEnqueueNDRangeKernel(" + kernel + ", global " + Arrays.toString(global)
-                        + ", local " + Arrays.toString(local) + ")");
+                throw ClErrors.error(status, spec + ": clEnqueueNDRangeKernel(" + kernel + ", " + args.describeGrid() + ")");
             }
-            return timed ? elapsed(event.get(ValueLayout.ADDRESS, 0), kernel) : 0;
+            return timed ? elapsed(args, kernel) : 0;
         } finally {
             program.giveBack(kernel, k);
         }
     }
 
-    private long elapsed(MemorySegment event, String kernel) {
+    /** Waits for the event of a timed launch (in {@code args}), reads its device time and releases it. */
+    private long elapsed(ClArgs args, String kernel) {
+        MemorySegment list = args.event();
+        MemorySegment event = list.get(ValueLayout.ADDRESS, 0);
         live.events.incrementAndGet();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment list = arena.allocateFrom(ValueLayout.ADDRESS, event);
+        try {
             ClErrors.check(OpenCL.clWaitForEvents(1, list), spec + ": clWaitForEvents(" + kernel + ")");
-            MemorySegment time = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment time = args.time();
             ClErrors.check(OpenCL.clGetEventProfilingInfo(event, OpenCL.CL_PROFILING_COMMAND_START(), 8, time,
                     MemorySegment.NULL), spec + ": clGetEventProfilingInfo(" + kernel + ")");
             long start = time.get(ValueLayout.JAVA_LONG, 0);

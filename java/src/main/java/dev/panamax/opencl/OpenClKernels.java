@@ -106,10 +106,6 @@ final class OpenClKernels implements Kernels {
         groupsYZ = cap;
     }
 
-    static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
-    }
-
     /** The smallest power of two &gt;= n (n &gt;= 1). */
     static long nextPowerOfTwo(long n) {
         return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;

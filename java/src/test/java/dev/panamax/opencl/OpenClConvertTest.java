@@ -118,9 +118,9 @@ class OpenClConvertTest extends OpenClDeviceTest {
     }
 
     private static void launch(OpenClDevice cl, ClProgram program, String kernel, Tensor src, Tensor dst, long count) {
-        try (ClArgs args = new ClArgs()) {
-            args.buffer(((TensorImpl) src).memory()).buffer(((TensorImpl) dst).memory()).u64(count);
-            cl.launch(program, kernel, args, new long[] {256 * 64}, new long[] {256});
+        try (ClArgs args = ClArgs.begin()) {
+            args.buffer(((TensorImpl) src).memory()).buffer(((TensorImpl) dst).memory()).u64(count).grid(256 * 64, 256);
+            cl.launch(program, kernel, args);
         }
     }
 

@@ -22,8 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenClFailuresTest extends OpenClDeviceTest {
     private static final String TINY = """
             __kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-            void fill(__global float *out, const float value) {
-                out[get_global_id(0)] = value;
+            void fill(__global float *out, const ulong count) {
+                if (get_global_id(0) < count) {
+                    out[get_global_id(0)] = 1.0f;
+                }
             }
             """;
 
@@ -43,10 +45,9 @@ class OpenClFailuresTest extends OpenClDeviceTest {
     void badWorkGroupSizeIsAnInvalidWorkGroupSizeError() {
         OpenClDevice cl = backend();
         try (ClProgram program = cl.programs().build("tiny.cl", TINY, "");
-             var out = cl.scratch(4 * 512); ClArgs args = new ClArgs()) {
-            args.buffer(out.memory()).struct().f32(1.0f).end();
-            DeviceException e = assertThrows(DeviceException.class,
-                    () -> cl.launch(program, "fill", args, new long[] {512}, new long[] {128}));
+             var out = cl.scratch(4 * 512); ClArgs args = ClArgs.begin()) {
+            args.buffer(out.memory()).u64(512).grid(512, 128);
+            DeviceException e = assertThrows(DeviceException.class, () -> cl.launch(program, "fill", args));
             assertEquals("CL_INVALID_WORK_GROUP_SIZE", e.errorName(), e.getMessage());
             assertTrue(e.getMessage().contains("fill") && e.getMessage().contains("[128]"), e.getMessage());
         }
@@ -55,9 +56,9 @@ class OpenClFailuresTest extends OpenClDeviceTest {
     @Test
     void unknownKernelNameIsAnError() {
         OpenClDevice cl = backend();
-        try (ClProgram program = cl.programs().build("tiny.cl", TINY, ""); ClArgs args = new ClArgs()) {
-            DeviceException e = assertThrows(DeviceException.class,
-                    () -> cl.launch(program, "no_such_kernel", args, new long[] {256}, new long[] {256}));
+        try (ClProgram program = cl.programs().build("tiny.cl", TINY, ""); ClArgs args = ClArgs.begin()) {
+            args.grid(256, 256);
+            DeviceException e = assertThrows(DeviceException.class, () -> cl.launch(program, "no_such_kernel", args));
             assertEquals("CL_INVALID_KERNEL_NAME", e.errorName(), e.getMessage());
         }
     }
@@ -96,9 +97,9 @@ class OpenClFailuresTest extends OpenClDeviceTest {
     void timedLaunchReadsProfilingAndReleasesItsEvent() {
         OpenClDevice cl = backend();
         try (ClProgram program = cl.programs().build("tiny.cl", TINY, "");
-             var out = cl.scratch(4 * 256); ClArgs args = new ClArgs()) {
-            args.buffer(out.memory()).struct().f32(2.5f).end();
-            long nanos = cl.launchTimed(program, "fill", args, new long[] {256}, new long[] {256});
+             var out = cl.scratch(4 * 256); ClArgs args = ClArgs.begin()) {
+            args.buffer(out.memory()).u64(256).grid(256, 256);
+            long nanos = cl.launchTimed(program, "fill", args);
             assertTrue(nanos >= 0, "device time " + nanos);
             assertEquals(0, cl.live().events.get(), "events left");
         }

@@ -33,9 +33,9 @@ class OpenClSignalHandlersTest extends OpenClDeviceTest {
         String source = "__kernel void " + name + "(__global float *x) { x[get_global_id(0)] = 1.0f; }";
         OpenClDevice cl = backend();
         try (ClProgram program = cl.programs().build("signal_probe.cl", source, "");
-             var out = cl.scratch(4 * 64); ClArgs args = new ClArgs()) {
-            args.buffer(out.memory());
-            cl.launch(program, name, args, new long[] {64}, new long[] {64});
+             var out = cl.scratch(4 * 64); ClArgs args = ClArgs.begin()) {
+            args.buffer(out.memory()).grid(64, 64);
+            cl.launch(program, name, args);
             cl.synchronize();
             for (int signal : new int[] {SIGSEGV, SIGBUS}) {
                 String owner = owner(handler(signal));

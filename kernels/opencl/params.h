@@ -1,0 +1,132 @@
+// The parameter structs of the Panamax OpenCL kernels: each kernel takes its buffers, then its
+// scalars as one of these structs passed by value (convert.cl, whose one scalar is a count, takes
+// it as a plain ulong), then its __local buffers. Each struct is declared here once, one field a
+// line, and once in Java as the StructLayout of the class that launches it, named as the struct
+// (ClGemm.PARAMS is GemmParams, ClSoftmax, ClAttention, ClTopK the others); the host writes the
+// fields straight into its launch's argument buffer through that layout.
+//
+// The PX_OFFSET / PX_SIZE / PX_ALIGN lines after each struct pin its layout: KernelStructTest
+// checks that the Java layout has the same fields in the same order with the same offsets, size
+// and alignment, and a clang-based OpenCL compiler (PoCL's, in CI, which builds every program)
+// checks them against the real struct at compile time, so that neither side can drift. OpenCL C
+// lays out a struct as C does: each field at its natural alignment, the size a multiple of the
+// largest. Keep 8-byte fields first, so that no padding hides between fields.
+#ifndef PANAMAX_PARAMS_H
+#define PANAMAX_PARAMS_H
+
+#if defined(__clang__)
+// A false check declares an array of size -1: the build fails, naming px_offset_S_f (or
+// px_size_S, px_align_S) in its log.
+#define PX_OFFSET(S, f, off) typedef char px_offset_##S##_##f[(__builtin_offsetof(S, f) == (off)) ? 1 : -1]
+#define PX_SIZE(S, n) typedef char px_size_##S[(sizeof(S) == (n)) ? 1 : -1]
+#define PX_ALIGN(S, n) typedef char px_align_##S[(__alignof__(S) == (n)) ? 1 : -1]
+#else
+// Other OpenCL compilers (e.g. NVIDIA's) may lack __builtin_offsetof: there the lines declare
+// nothing that checks, and KernelStructTest still pins the numbers to the Java layouts.
+#define PX_OFFSET(S, f, off) typedef int px_offset_##S##_##f
+#define PX_SIZE(S, n) typedef int px_size_##S
+#define PX_ALIGN(S, n) typedef int px_align_##S
+#endif
+
+// gemm_tiled (gemm.cl). Batch strides in elements; batch_stride_b is 0 when one b serves every
+// batch; trans_a and trans_b are 0 or 1.
+typedef struct GemmParams {
+    ulong batch;
+    ulong m;
+    ulong n;
+    ulong k;
+    ulong batch_stride_a;
+    ulong batch_stride_b;
+    ulong batch_stride_c;
+    float alpha;
+    float beta;
+    int trans_a;
+    int trans_b;
+} GemmParams;
+PX_OFFSET(GemmParams, batch, 0);
+PX_OFFSET(GemmParams, m, 8);
+PX_OFFSET(GemmParams, n, 16);
+PX_OFFSET(GemmParams, k, 24);
+PX_OFFSET(GemmParams, batch_stride_a, 32);
+PX_OFFSET(GemmParams, batch_stride_b, 40);
+PX_OFFSET(GemmParams, batch_stride_c, 48);
+PX_OFFSET(GemmParams, alpha, 56);
+PX_OFFSET(GemmParams, beta, 60);
+PX_OFFSET(GemmParams, trans_a, 64);
+PX_OFFSET(GemmParams, trans_b, 68);
+PX_SIZE(GemmParams, 72);
+PX_ALIGN(GemmParams, 8);
+
+// softmax_rows and softmax_rows_in_place (softmax.cl): threads_per_row is a power of two, 1 to 256.
+typedef struct SoftmaxParams {
+    ulong rows;
+    ulong cols;
+    uint threads_per_row;
+} SoftmaxParams;
+PX_OFFSET(SoftmaxParams, rows, 0);
+PX_OFFSET(SoftmaxParams, cols, 8);
+PX_OFFSET(SoftmaxParams, threads_per_row, 16);
+PX_SIZE(SoftmaxParams, 24);
+PX_ALIGN(SoftmaxParams, 8);
+
+// Every attention.cl kernel. kv_chunk: keys per split (decode; unused by the tiled kernel);
+// d: the head dimension; bk: keys per tile; causal: 0 or 1; splits: key splits (1 when tiled).
+typedef struct AttentionParams {
+    ulong batch;
+    ulong hq;
+    ulong hkv;
+    ulong sq;
+    ulong skv;
+    ulong kv_chunk;
+    uint d;
+    uint bk;
+    uint causal;
+    uint splits;
+    float scale;
+} AttentionParams;
+PX_OFFSET(AttentionParams, batch, 0);
+PX_OFFSET(AttentionParams, hq, 8);
+PX_OFFSET(AttentionParams, hkv, 16);
+PX_OFFSET(AttentionParams, sq, 24);
+PX_OFFSET(AttentionParams, skv, 32);
+PX_OFFSET(AttentionParams, kv_chunk, 40);
+PX_OFFSET(AttentionParams, d, 48);
+PX_OFFSET(AttentionParams, bk, 52);
+PX_OFFSET(AttentionParams, causal, 56);
+PX_OFFSET(AttentionParams, splits, 60);
+PX_OFFSET(AttentionParams, scale, 64);
+PX_SIZE(AttentionParams, 72);
+PX_ALIGN(AttentionParams, 8);
+
+// topk_gating (topk.cl): threads_per_token is a power of two, 1 to 256; renormalize is 0 or 1.
+typedef struct GatingParams {
+    ulong tokens;
+    uint experts;
+    uint k;
+    uint threads_per_token;
+    uint renormalize;
+} GatingParams;
+PX_OFFSET(GatingParams, tokens, 0);
+PX_OFFSET(GatingParams, experts, 8);
+PX_OFFSET(GatingParams, k, 12);
+PX_OFFSET(GatingParams, threads_per_token, 16);
+PX_OFFSET(GatingParams, renormalize, 20);
+PX_SIZE(GatingParams, 24);
+PX_ALIGN(GatingParams, 8);
+
+// topk_rows_bitonic and topk_rows_radix_select (topk.cl). block: the power of two each row is
+// sorted in (bitonic), else unused.
+typedef struct TopKParams {
+    ulong rows;
+    ulong n;
+    uint k;
+    uint block;
+} TopKParams;
+PX_OFFSET(TopKParams, rows, 0);
+PX_OFFSET(TopKParams, n, 8);
+PX_OFFSET(TopKParams, k, 16);
+PX_OFFSET(TopKParams, block, 20);
+PX_SIZE(TopKParams, 24);
+PX_ALIGN(TopKParams, 8);
+
+#endif
