@@ -25,43 +25,7 @@
 //                                  8 rows with a lane per key for S and a lane per column for O.
 //   attention_combine_*            the split-KV merge: a warp per output row.
 #include "common.cuh"
-
-// Layout pinned below and in CudaKernels (ATTENTION): 112 bytes.
-struct AttentionParams {
-    u64 q;           // const T* [B, Hq, Sq, D]
-    u64 k;           // const T* [B, Hkv, Skv, D]
-    u64 v;           // const T* [B, Hkv, Skv, D]
-    u64 out;         // T* [B, Hq, Sq, D]
-    u64 partialO;    // float* [splits][B * Hq * Sq][D] (splits > 1)
-    u64 partialLse;  // float* [splits][B * Hq * Sq] (splits > 1)
-    i64 batch;
-    i64 hq;
-    i64 hkv;
-    i64 sq;
-    i64 skv;
-    float scaleLog2;    // scale * log2(e)
-    int d;
-    int causal;
-    int splits;         // >= 1; 1 writes out directly
-    int tilesPerSplit;  // key tiles per split (splits > 1)
-};
-PX_OFFSET(AttentionParams, q, 0);
-PX_OFFSET(AttentionParams, k, 8);
-PX_OFFSET(AttentionParams, v, 16);
-PX_OFFSET(AttentionParams, out, 24);
-PX_OFFSET(AttentionParams, partialO, 32);
-PX_OFFSET(AttentionParams, partialLse, 40);
-PX_OFFSET(AttentionParams, batch, 48);
-PX_OFFSET(AttentionParams, hq, 56);
-PX_OFFSET(AttentionParams, hkv, 64);
-PX_OFFSET(AttentionParams, sq, 72);
-PX_OFFSET(AttentionParams, skv, 80);
-PX_OFFSET(AttentionParams, scaleLog2, 88);
-PX_OFFSET(AttentionParams, d, 92);
-PX_OFFSET(AttentionParams, causal, 96);
-PX_OFFSET(AttentionParams, splits, 100);
-PX_OFFSET(AttentionParams, tilesPerSplit, 104);
-PX_SIZE(AttentionParams, 112);
+#include "params.cuh"
 
 namespace {
 
@@ -543,7 +507,7 @@ __device__ void combine_body(const AttentionParams& p) {
 
 }  // namespace
 
-// Dynamic shared memory of each variant (CudaKernels computes the same numbers; the layout test
+// Dynamic shared memory of each variant (CudaAttention computes the same numbers; the layout test
 // reads these lines).
 PX_SMEM(attention_mma_d64, 40960, mma::Cfg<64, 64>::SMEM);
 PX_SMEM(attention_mma_d128, 81920, mma::Cfg<128, 64>::SMEM);

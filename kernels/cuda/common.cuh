@@ -1,12 +1,9 @@
-// Shared device helpers for the Panamax CUDA kernels (gemm.cu, softmax.cu, attention.cu, topk.cu,
-// convert.cu). Each .cu file includes this header once and is compiled on its own.
+// Shared device helpers for the Panamax CUDA kernels (gemm.cu, gemm_wgmma.cu, softmax.cu,
+// attention.cu, topk.cu, convert.cu). Each .cu file includes this header once and is compiled on its own.
 //
-// Kernel ABI (see java/src/main/java/dev/panamax/cuda/CudaLauncher.java): every kernel is
-// extern "C" and takes ONE parameter, a struct passed by value. Structs hold device pointers as
-// u64 first, then 64-bit integers, then 32-bit fields, so that natural alignment leaves no holes
-// the Java side could get wrong. Each struct is pinned by PX_OFFSET / PX_SIZE lines right after
-// its definition: the compiler checks them here, and CudaKernelsLayoutTest reads the same lines
-// to check the Java packing, so neither side can drift silently.
+// The kernels' parameter structs, the u64 / i64 types of the kernel ABI and the PX_OFFSET /
+// PX_SIZE / PX_ALIGN pins live in params.cuh (included here); PX_SMEM, below, pins the dynamic
+// shared memory of a variant, which the Java family that launches it passes (CudaKernelsLayoutTest).
 //
 // Under PANAMAX_EMU (java/src/test/native/cuda/emu: the kernels compiled for the host and run by an emulator of
 // the CUDA thread model, for testing without a GPU) each inline-PTX helper below calls its
@@ -17,16 +14,12 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #endif
-#include <stddef.h>
 #include <stdint.h>
 
-typedef unsigned long long u64;
-typedef long long i64;
+#include "params.cuh"
 
-#define PX_OFFSET(S, f, off) static_assert(offsetof(S, f) == (off), #S "." #f " moved: update CudaKernels")
-#define PX_SIZE(S, n) static_assert(sizeof(S) == (n), #S " changed size: update CudaKernels")
 // Pins the dynamic shared memory (bytes) a variant is launched with; the Java side reads it too.
-#define PX_SMEM(name, n, ...) static_assert((__VA_ARGS__) == (n), #name " shared memory changed: update CudaKernels")
+#define PX_SMEM(name, n, ...) static_assert((__VA_ARGS__) == (n), #name " shared memory changed: update its Java family")
 
 namespace px {
 
@@ -87,6 +80,39 @@ __device__ __forceinline__ float warp_sum(float v) {
 __device__ __forceinline__ float warp_max_nan(float v) {
 #pragma unroll
     for (int o = 16; o > 0; o >>= 1) v = max_nan(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+// ---------------------------------------------------------------- block reductions
+
+// The operations of block_reduce: a warp reduction and its identity.
+struct SumOp {
+    static __device__ __forceinline__ float warp(float v) { return warp_sum(v); }
+    static __device__ __forceinline__ float identity() { return 0.0f; }
+};
+
+// max that propagates NaN: a NaN anywhere in the group makes the result NaN.
+struct MaxNanOp {
+    static __device__ __forceinline__ float warp(float v) { return warp_max_nan(v); }
+    static __device__ __forceinline__ float identity() { return -INFINITY; }
+};
+
+// Reduces v over THREADS threads with Op: one warp (THREADS == 32; red unused, may be null), or
+// the whole block of THREADS threads (a multiple of 32, at most 1024) through red[THREADS / 32]
+// in shared memory. Each warp reduces its values by xor butterfly, then every warp reduces the
+// warp partials the same way (lane w reads warp w's; the identity past the last warp): the
+// association order is fixed, and since every step combines a pair with a commutative operation,
+// every thread gets the same bits, run after run. The trailing barrier lets red[] be reused at once.
+template <int THREADS, typename Op>
+__device__ __forceinline__ float block_reduce(float v, float* red) {
+    static_assert(THREADS % 32 == 0 && THREADS <= 1024, "THREADS: whole warps, at most 32 of them");
+    v = Op::warp(v);
+    if (THREADS == 32) return v;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (lane == 0) red[warp] = v;
+    __syncthreads();
+    v = Op::warp(lane < THREADS / 32 ? red[lane] : Op::identity());
+    __syncthreads();
     return v;
 }
 

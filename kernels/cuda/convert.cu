@@ -6,17 +6,7 @@
 //                        a scalar tail; grid-stride over groups of 8 (64-bit indices).
 //   convert_copy         from == to: a byte copy, 16 bytes per thread step, a scalar tail.
 #include "common.cuh"
-
-// Layout pinned below and in CudaKernels (CONVERT): 24 bytes.
-struct ConvertParams {
-    u64 src;    // const From*  (or bytes for convert_copy)
-    u64 dst;    // To*
-    i64 count;  // elements (bytes for convert_copy)
-};
-PX_OFFSET(ConvertParams, src, 0);
-PX_OFFSET(ConvertParams, dst, 8);
-PX_OFFSET(ConvertParams, count, 16);
-PX_SIZE(ConvertParams, 24);
+#include "params.cuh"
 
 namespace {
 

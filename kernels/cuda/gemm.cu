@@ -5,7 +5,7 @@
 // gives c = beta * c (or 0). Accumulation in F32. Any M, N, K: every tail is predicated.
 // Work items (batch, tile) are flattened onto grid.x with a grid-stride loop, tiles grouped by 8
 // tile-rows so that neighbouring blocks share panels of a in L2.
-// Variants (the Java side picks by dtype and compute capability):
+// Variants (the Java side, CudaGemm, picks by dtype):
 //   gemm_f32_tiled  F32 on CUDA cores: 128x128x8 block tile, 8x8 per thread, shared memory double
 //                   buffer fed by a register prefetch, float4 loads when the contiguous dimension
 //                   is a multiple of 4 (scalar loads otherwise); c F32.

@@ -1,39 +1,9 @@
 // What the GEMM kernels of gemm.cu (mma.sync, CUDA cores) and gemm_wgmma.cu (wgmma) share: the
-// parameter struct, which one Java layout (CudaKernels.GEMM) packs for both, and the order in
-// which a block walks its output tiles.
+// parameter struct (GemmParams of params.cuh, which one Java layout, CudaGemm.PARAMS, fills for
+// both) and the order in which a block walks its output tiles.
 #pragma once
 #include "common.cuh"
-
-// Layout pinned below and in CudaKernels (GEMM): 88 bytes.
-struct GemmParams {
-    u64 a;          // const T* [batch][M, K] or [batch][K, M]
-    u64 b;          // const T* [K, N] or [N, K], strideB apart
-    u64 c;          // float* or T* [batch][M, N]
-    i64 batch;
-    i64 m;
-    i64 n;
-    i64 k;
-    i64 strideB;    // elements between consecutive b matrices; 0 = shared
-    float alpha;
-    float beta;
-    int transA;
-    int transB;
-    int cF32;       // 1: c is F32; 0: c has the dtype of a (mma variants only)
-};
-PX_OFFSET(GemmParams, a, 0);
-PX_OFFSET(GemmParams, b, 8);
-PX_OFFSET(GemmParams, c, 16);
-PX_OFFSET(GemmParams, batch, 24);
-PX_OFFSET(GemmParams, m, 32);
-PX_OFFSET(GemmParams, n, 40);
-PX_OFFSET(GemmParams, k, 48);
-PX_OFFSET(GemmParams, strideB, 56);
-PX_OFFSET(GemmParams, alpha, 64);
-PX_OFFSET(GemmParams, beta, 68);
-PX_OFFSET(GemmParams, transA, 72);
-PX_OFFSET(GemmParams, transB, 76);
-PX_OFFSET(GemmParams, cF32, 80);
-PX_SIZE(GemmParams, 88);
+#include "params.cuh"
 
 namespace {
 

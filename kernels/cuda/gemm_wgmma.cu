@@ -315,7 +315,7 @@ __device__ void body(const GemmParams& p) {
     }
 }
 
-#else  // every other target: never selected (CudaKernels checks the loaded code first)
+#else  // every other target: never selected (CudaGemm checks the loaded code first)
 
 template <typename T>
 __device__ void body(const GemmParams&) {

@@ -7,9 +7,7 @@
 //                       out[1] = 1 when it is an architecture-specific build (sm_90a), else 0.
 //                       With the device's compute capability that tells a cubin from a PTX JIT.
 
-struct ArchProbeParams {
-    unsigned long long out;  // device pointer to 2 x unsigned int
-};
+#include "params.cuh"  // ArchProbeParams
 
 extern "C" __global__ void empty_kernel() {}
 

@@ -12,19 +12,7 @@
 //   softmax_row_online_*  longer rows: a 1024-thread block per row, one pass for the running
 //                         (max, sum) pairs combined across the block, a second pass that writes.
 #include "common.cuh"
-
-// Layout pinned below and in CudaKernels (SOFTMAX): 32 bytes.
-struct SoftmaxParams {
-    u64 x;     // const T* [rows, cols]
-    u64 out;   // T* [rows, cols], may equal x
-    i64 rows;
-    i64 cols;  // >= 1
-};
-PX_OFFSET(SoftmaxParams, x, 0);
-PX_OFFSET(SoftmaxParams, out, 8);
-PX_OFFSET(SoftmaxParams, rows, 16);
-PX_OFFSET(SoftmaxParams, cols, 24);
-PX_SIZE(SoftmaxParams, 32);
+#include "params.cuh"
 
 namespace {
 
@@ -33,21 +21,6 @@ constexpr int kWarpThreads = 256;
 constexpr int kBlockThreads = 128;
 constexpr int kWideThreads = 512;
 constexpr int kOnlineThreads = 1024;
-
-// Sum or NaN-propagating max over THREADS threads (a warp, or the whole block through red[]).
-// Every thread gets the result; the trailing barrier lets red[] be reused at once.
-template <int THREADS, bool MAX>
-__device__ __forceinline__ float group_reduce(float v, float* red) {
-    v = MAX ? px::warp_max_nan(v) : px::warp_sum(v);
-    if (THREADS == 32) return v;
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    if (lane == 0) red[warp] = v;
-    __syncthreads();
-    v = lane < THREADS / 32 ? red[lane] : (MAX ? -INFINITY : 0.0f);
-    v = MAX ? px::warp_max_nan(v) : px::warp_sum(v);
-    __syncthreads();
-    return v;
-}
 
 // One row (cols <= THREADS * kSlots) held in registers by THREADS threads, kSlots values each.
 // Vector mapping: 16-byte chunk c = s * THREADS + tid holds elements [c * V, c * V + V).
@@ -77,7 +50,7 @@ __device__ __forceinline__ void softmax_row_regs(const T* x, T* out, int cols, i
     float m = -INFINITY;
 #pragma unroll
     for (int s = 0; s < kSlots; s++) m = px::max_nan(m, v[s]);
-    m = group_reduce<THREADS, true>(m, red);
+    m = px::block_reduce<THREADS, px::MaxNanOp>(m, red);
     if (m == -INFINITY) {  // all -inf (padding is -inf too): zeros
 #pragma unroll
         for (int s = 0; s < kSlots; s++) v[s] = 0.0f;
@@ -88,7 +61,7 @@ __device__ __forceinline__ void softmax_row_regs(const T* x, T* out, int cols, i
             v[s] = expf(v[s] - m);  // padding: exp(-inf) = 0
             sum += v[s];
         }
-        sum = group_reduce<THREADS, false>(sum, red);
+        sum = px::block_reduce<THREADS, px::SumOp>(sum, red);
         const float inv = 1.0f / sum;
 #pragma unroll
         for (int s = 0; s < kSlots; s++) v[s] *= inv;

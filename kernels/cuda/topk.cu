@@ -22,50 +22,7 @@
 //   topk_merge_*  later passes over candidate keys
 // Both write values/indices when the row is one chunk, else the kept keys to keysOut.
 #include "common.cuh"
-
-// Layout pinned below and in CudaKernels (GATING): 48 bytes.
-struct GatingParams {
-    u64 logits;   // const T* [tokens, experts]
-    u64 weights;  // float* [tokens, k]
-    u64 indices;  // int* [tokens, k]
-    i64 tokens;
-    int experts;
-    int k;
-    int renormalize;
-};
-PX_OFFSET(GatingParams, logits, 0);
-PX_OFFSET(GatingParams, weights, 8);
-PX_OFFSET(GatingParams, indices, 16);
-PX_OFFSET(GatingParams, tokens, 24);
-PX_OFFSET(GatingParams, experts, 32);
-PX_OFFSET(GatingParams, k, 36);
-PX_OFFSET(GatingParams, renormalize, 40);
-PX_SIZE(GatingParams, 48);
-
-// Layout pinned below and in CudaKernels (TOPK): 72 bytes.
-struct TopKParams {
-    u64 x;        // const T* [rows, n]: keys of the first pass, and the values written at the end
-    u64 keysIn;   // const u64* [rows, len]: merge passes
-    u64 keysOut;  // u64* [rows, chunks * k]: when a row spans more than one chunk
-    u64 values;   // T* [rows, k]
-    u64 indices;  // int* [rows, k]
-    i64 rows;
-    i64 len;      // keys per row in this pass (n in the first)
-    i64 n;
-    int k;
-    int chunk;    // C: a power of two, 64..4096, >= 2k when len > C; blockDim.x = min(C / 2, 1024)
-};
-PX_OFFSET(TopKParams, x, 0);
-PX_OFFSET(TopKParams, keysIn, 8);
-PX_OFFSET(TopKParams, keysOut, 16);
-PX_OFFSET(TopKParams, values, 24);
-PX_OFFSET(TopKParams, indices, 32);
-PX_OFFSET(TopKParams, rows, 40);
-PX_OFFSET(TopKParams, len, 48);
-PX_OFFSET(TopKParams, n, 56);
-PX_OFFSET(TopKParams, k, 64);
-PX_OFFSET(TopKParams, chunk, 68);
-PX_SIZE(TopKParams, 72);
+#include "params.cuh"
 
 namespace {
 
@@ -92,21 +49,6 @@ __device__ __forceinline__ Cand warp_best(Cand c) {
         if (better(other, c)) c = other;  // a strict total order: every lane ends with the same best
     }
     return c;
-}
-
-// Sum over a warp, or over the block through red[] (4 warps); every thread gets it.
-template <int THREADS>
-__device__ __forceinline__ float gating_sum(float v, float* red) {
-    v = px::warp_sum(v);
-    if (THREADS == 32) return v;
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    if (lane == 0) red[warp] = v;
-    __syncthreads();
-    float s = 0.0f;
-#pragma unroll
-    for (int w = 0; w < THREADS / 32; w++) s += red[w];  // same order in every thread
-    __syncthreads();
-    return s;
 }
 
 // One token's row held by THREADS threads (a warp, or a 128-thread block), VPT values each:
@@ -171,7 +113,7 @@ __device__ __forceinline__ void gating_row(const GatingParams& p, i64 tok, int t
     for (int s = 0; s < VPT; s++) {
         if (!(s * THREADS + tid >= E)) sum += expf(v[s] - top);
     }
-    sum = gating_sum<THREADS>(sum, red);
+    sum = px::block_reduce<THREADS, px::SumOp>(sum, red);
     float prob[2];
     float chosenSum = 0.0f;
 #pragma unroll
@@ -180,7 +122,7 @@ __device__ __forceinline__ void gating_row(const GatingParams& p, i64 tok, int t
         prob[c] = top == -INFINITY ? 0.0f : expf(chosen[c].v - top) / sum;
         if (r < k) chosenSum += prob[c];
     }
-    if (p.renormalize) chosenSum = gating_sum<THREADS>(chosenSum, red);
+    if (p.renormalize) chosenSum = px::block_reduce<THREADS, px::SumOp>(chosenSum, red);
     float* weights = reinterpret_cast<float*>(p.weights) + tok * k;
     int* indices = reinterpret_cast<int*>(p.indices) + tok * k;
 #pragma unroll

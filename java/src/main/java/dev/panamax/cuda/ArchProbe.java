@@ -1,10 +1,13 @@
 package dev.panamax.cuda;
 
+import dev.panamax.internal.KernelStruct;
 import dev.panamax.internal.Memory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 import static dev.panamax.bindings.cuda.cuda_h.CU_FUNC_ATTRIBUTE_BINARY_VERSION;
 
@@ -17,6 +20,9 @@ import static dev.panamax.bindings.cuda.cuda_h.CU_FUNC_ATTRIBUTE_BINARY_VERSION;
  */
 final class ArchProbe {
     static final String KERNEL = "panamax_arch_probe";
+    /** ArchProbeParams of kernels/cuda/params.cuh. */
+    static final StructLayout PARAMS = KernelStruct.of("ArchProbeParams", ValueLayout.JAVA_LONG.withName("out"));
+    private static final VarHandle OUT = KernelStruct.field(PARAMS, "out");
 
     private ArchProbe() {
     }
@@ -45,9 +51,9 @@ final class ArchProbe {
         }
         Memory out = device.allocate(8);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = arena.allocate(ValueLayout.JAVA_LONG); // struct { unsigned long long out; }
-            params.set(ValueLayout.JAVA_LONG, 0, device.address(out));
             device.zero(out, 8);
+            MemorySegment params = LaunchParams.struct(PARAMS);
+            OUT.set(params, 0L, device.address(out));
             device.launch(KERNEL, 1, 1, 1, 1, 1, 1, 0, params);
             MemorySegment host = arena.allocate(8, 8);
             device.copyOut(out, host, 8);

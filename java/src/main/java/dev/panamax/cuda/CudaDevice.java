@@ -5,7 +5,6 @@ import dev.panamax.DeviceException;
 import dev.panamax.DeviceOutOfMemoryException;
 import dev.panamax.DeviceUnavailableException;
 import dev.panamax.internal.BackendDevice;
-import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Memory;
 
 import java.lang.foreign.Arena;
@@ -65,7 +64,7 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
     private final MemorySegment stream;
     private final MemorySegment pool; // NULL where memory pools are unsupported
     private final CudaModules modules;
-    private final Kernels kernels;
+    private final CudaKernels kernels;
     private volatile String loadedVariant;    // what info() says under "kernels"
     private volatile ArchProbe.Loaded loaded; // the probe's reading, once it ran
 
@@ -282,8 +281,9 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         return false;
     }
 
+    /** This device's kernel set (narrowed: tests reach its launch context and families through it). */
     @Override
-    public Kernels kernels() {
+    public CudaKernels kernels() {
         return kernels;
     }
 
@@ -304,14 +304,14 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
                     + ", " + gridZ + "], block [" + blockX + ", " + blockY + ", " + blockZ + "], "
                     + dynamicSharedBytes + " bytes of shared memory: dimensions must be positive and fit 32 bits");
         }
+        MemorySegment kernelParams = LaunchParams.kernelParams(params); // the struct is this thread's, in place
         bind();
         CudaFunction f = modules.function(kernel);
         f.checkParams(params, spec);
         f.allowDynamicShared(dynamicSharedBytes, spec);
         bind(); // a virtual thread that waited for a lock above may have moved to another carrier thread
-        int rc = LaunchParams.with(params, kernelParams -> cuLaunchKernel(f.handle,
-                (int) gridX, (int) gridY, (int) gridZ, blockX, blockY, blockZ, dynamicSharedBytes, stream,
-                kernelParams, MemorySegment.NULL));
+        int rc = cuLaunchKernel(f.handle, (int) gridX, (int) gridY, (int) gridZ, blockX, blockY, blockZ,
+                dynamicSharedBytes, stream, kernelParams, MemorySegment.NULL);
         if (rc != 0) {
             throw CudaErrors.error(rc, spec + ": cuLaunchKernel(" + kernel + ", grid [" + gridX + ", " + gridY + ", "
                     + gridZ + "], block [" + blockX + ", " + blockY + ", " + blockZ + "], shared " + dynamicSharedBytes + ")");

@@ -61,7 +61,7 @@ final class CudaFunction {
             throw new IllegalArgumentException(spec + ": kernel " + name + " takes "
                     + (paramBytes == 0 ? "no parameters" : "a " + paramBytes + "-byte parameter struct")
                     + " but the launch passes " + (params == null ? "none" : passed + " bytes")
-                    + ": the Java layout and the .cu struct differ");
+                    + ": the Java layout and the struct of kernels/cuda/params.cuh differ");
         }
     }
 }

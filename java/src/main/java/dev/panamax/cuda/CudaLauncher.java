@@ -5,18 +5,22 @@ import dev.panamax.internal.Memory;
 import java.lang.foreign.MemorySegment;
 
 /**
- * What the CUDA kernel set ({@link CudaKernels}) needs from its device: launches on the device's
- * stream, device addresses, scratch memory, and the facts that pick kernel variants.
+ * What the CUDA kernel set ({@link CudaKernels} and its op families, through
+ * {@link CudaLaunchContext}) needs from its device: launches on the device's stream, device
+ * addresses, scratch memory, and the facts that pick kernel variants.
  *
  * <p>Kernel ABI: every kernel is {@code extern "C"} and takes exactly one parameter, a struct
- * passed by value; {@code params} holds that struct's bytes, laid out as the C compiler lays it
- * out (natural alignment; device pointers are 64-bit {@code unsigned long long}). A kernel
- * without parameters is launched with {@code params == null}.
+ * passed by value, declared in kernels/cuda/params.cuh and mirrored by a
+ * {@link dev.panamax.internal.KernelStruct} layout in the Java class that launches it (natural
+ * alignment; device pointers are 64-bit {@code u64}). {@code params} is that struct, written in
+ * place in this thread's launch buffer ({@link LaunchParams#struct}), which the launch hands the
+ * driver without copying it. A kernel without parameters is launched with {@code params == null}.
  */
 interface CudaLauncher {
     /**
      * Queues kernel {@code name} from the packed fatbin on the device's stream. A dynamic shared
      * memory request above 48 KiB raises the function's limit first (once per function).
+     * {@code params}: this thread's latest {@link LaunchParams#struct}, or null.
      *
      * @throws dev.panamax.DeviceException with the CUresult's name when the launch fails
      */

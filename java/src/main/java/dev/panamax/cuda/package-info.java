@@ -11,7 +11,13 @@
  * <p>Ownership: a {@code CudaMemory} is owned by the {@code Allocation} that asked for it and freed
  * once, on the stream, after the work already queued that uses it. Host segments passed to the
  * copies stay the caller's; the device reads them before copyIn returns and has written them
- * when copyOut returns. Kernels ({@code CudaKernels}, written against {@code CudaLauncher}) take
- * one struct by value; {@code LaunchParams} packs it in a per-thread native buffer.
+ * when copyOut returns.
+ *
+ * <p>Kernels: {@code CudaKernels} hands each op to its family ({@code CudaGemm}, {@code CudaSoftmax},
+ * {@code CudaAttention}, {@code CudaTopK}, {@code CudaConvert}; written against {@code CudaLauncher}
+ * through the device's {@code CudaLaunchContext}), which picks the kernel variant and fills the
+ * kernel's one by-value parameter struct (kernels/cuda/params.cuh; its Java layout lives in the
+ * family) in place in a per-thread native buffer ({@code LaunchParams}) that the launch hands the
+ * driver.
  */
 package dev.panamax.cuda;

@@ -9,6 +9,8 @@ import dev.panamax.internal.DeviceHandle;
 import dev.panamax.internal.Memory;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,14 +74,17 @@ final class CudaDeviceChecks {
         var shared = assertThrows(IllegalArgumentException.class,
                 () -> device.launch("empty_kernel", 1, 1, 1, 1, 1, 1, device.maxSharedBytesPerBlock() + 1, null));
         assertTrue(shared.getMessage().contains("dynamic shared memory"), shared.getMessage());
-        try (Arena arena = Arena.ofConfined()) {
-            var extra = assertThrows(IllegalArgumentException.class,
-                    () -> device.launch("empty_kernel", 1, 1, 1, 1, 1, 1, 0, arena.allocate(8)));
-            assertTrue(extra.getMessage().contains("takes no parameters"), extra.getMessage());
-            var wrong = assertThrows(IllegalArgumentException.class,
-                    () -> device.launch(ArchProbe.KERNEL, 1, 1, 1, 1, 1, 1, 0, arena.allocate(12)));
-            assertTrue(wrong.getMessage().contains("takes a 8-byte parameter struct but the launch passes 12 bytes"),
-                    wrong.getMessage());
+        var extra = assertThrows(IllegalArgumentException.class, () -> device.launch("empty_kernel", 1, 1, 1, 1, 1, 1, 0,
+                LaunchParams.struct(MemoryLayout.sequenceLayout(8, ValueLayout.JAVA_BYTE))));
+        assertTrue(extra.getMessage().contains("takes no parameters"), extra.getMessage());
+        var wrong = assertThrows(IllegalArgumentException.class, () -> device.launch(ArchProbe.KERNEL, 1, 1, 1, 1, 1, 1, 0,
+                LaunchParams.struct(MemoryLayout.sequenceLayout(12, ValueLayout.JAVA_BYTE))));
+        assertTrue(wrong.getMessage().contains("takes a 8-byte parameter struct but the launch passes 12 bytes"),
+                wrong.getMessage());
+        try (Arena arena = Arena.ofConfined()) { // parameters anywhere but in this thread's launch buffer
+            var foreign = assertThrows(IllegalArgumentException.class,
+                    () -> device.launch(ArchProbe.KERNEL, 1, 1, 1, 1, 1, 1, 0, arena.allocate(ArchProbe.PARAMS)));
+            assertTrue(foreign.getMessage().contains("LaunchParams.struct"), foreign.getMessage());
         }
         Memory scratch = device.allocateScratch(64);
         device.zero(scratch, 64);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterAll;
  */
 class CudaEmulatedGridStrideTest extends ConformanceSuite {
     private static final long CAP = 3;
-    private long previousCap = CudaKernels.MAX_GRID;
-    private boolean ordered;
+    private CudaLaunchContext capped; // the launch context of cuda:0's kernel set, once capped
+    private long previousCap;
 
     @Override
     protected String spec() {
@@ -27,17 +27,18 @@ class CudaEmulatedGridStrideTest extends ConformanceSuite {
     protected DeviceUnderTest openUnderTest() {
         DeviceUnderTest d = EmulatedCuda.open();
         if (d.isPresent()) {
-            previousCap = CudaKernels.capGrid(CAP);
+            CudaLaunchContext launches = CudaDeviceChecks.backend(d.get()).kernels().launches();
+            previousCap = launches.capGrid(CAP);
+            capped = launches;
             EmulatedCuda.scheduleOrder(EmulatedCuda.WARPS);
-            ordered = true;
         }
         return d;
     }
 
     @AfterAll
     void restore() {
-        CudaKernels.capGrid(previousCap);
-        if (ordered) {
+        if (capped != null) { // cuda:0 lives as long as the JVM: the next test class gets it uncapped
+            capped.capGrid(previousCap);
             EmulatedCuda.scheduleOrder(EmulatedCuda.FROM_ENVIRONMENT);
         }
     }

@@ -1,11 +1,13 @@
 package dev.panamax.cuda;
 
 import dev.panamax.DType;
+import dev.panamax.internal.KernelStruct;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Memory;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What CudaKernels queues, without a GPU: a recording launcher stands in for the device and keeps
- * each launch's kernel, grid, block, shared memory and a copy of its parameter bytes, and the
- * scratch it hands out. Checks variant choice, packed values, the split-KV and top-K pass
+ * What CudaKernels and its op families queue, without a GPU: a recording launcher stands in for
+ * the device and keeps each launch's kernel, grid, block, shared memory and a copy of its
+ * parameter bytes (read back through the family's StructLayout), and the scratch it hands out.
+ * Checks variant choice, the values written into each struct, the split-KV and top-K pass
  * sequences, and that every scratch allocation is freed, also when a launch fails.
  */
 class CudaKernelsLaunchTest {
@@ -27,16 +30,16 @@ class CudaKernelsLaunchTest {
     }
 
     private record Launch(String kernel, long grid, int block, int shared, MemorySegment params) {
-        long i64(CudaLaunchStruct s, String field) {
-            return params.get(ValueLayout.JAVA_LONG, s.offsets().get(field));
+        long i64(StructLayout s, String field) {
+            return (long) KernelStruct.field(s, field).get(params, 0L);
         }
 
-        int i32(CudaLaunchStruct s, String field) {
-            return params.get(ValueLayout.JAVA_INT, s.offsets().get(field));
+        int i32(StructLayout s, String field) {
+            return (int) KernelStruct.field(s, field).get(params, 0L);
         }
 
-        float f32(CudaLaunchStruct s, String field) {
-            return params.get(ValueLayout.JAVA_FLOAT, s.offsets().get(field));
+        float f32(StructLayout s, String field) {
+            return (float) KernelStruct.field(s, field).get(params, 0L);
         }
     }
 
@@ -63,6 +66,9 @@ class CudaKernelsLaunchTest {
             assertEquals(1, blockZ);
             assertTrue(gridX >= 1 && gridX <= Integer.MAX_VALUE, "grid " + gridX);
             assertTrue(blockX >= 32 && blockX <= 1024 && blockX % 32 == 0, "block " + blockX);
+            // what the device checks: the thread's latest struct, which its buffer's first word points at
+            MemorySegment kernelParams = LaunchParams.kernelParams(params);
+            assertEquals(params.address(), kernelParams.get(ValueLayout.ADDRESS, 0).address());
             MemorySegment copy = MemorySegment.ofArray(new long[(int) (params.byteSize() + 7) / 8]);  // 8-byte aligned
             MemorySegment.copy(params, 0, copy, 0, params.byteSize());
             launches.add(new Launch(name, gridX, blockX, dynamicSharedBytes, copy));
@@ -106,6 +112,7 @@ class CudaKernelsLaunchTest {
         @Override
         public boolean loadsSm90a() {
             probes++;
+            LaunchParams.struct(ArchProbe.PARAMS); // as the device's arch probe does: the GEMM must fill its struct after
             return sm90a;
         }
     }
@@ -116,7 +123,8 @@ class CudaKernelsLaunchTest {
 
     /** Every field of the packed GemmParams against the call it came from. */
     private static void assertGemmParams(Kernels.Gemm call, Launch l) {
-        CudaLaunchStruct s = CudaKernels.GEMM;
+        StructLayout s = CudaGemm.PARAMS;
+        assertEquals(88, l.params().byteSize(), "sizeof(GemmParams)");
         assertEquals(((FakeMemory) call.a()).address(), l.i64(s, "a"));
         assertEquals(((FakeMemory) call.b()).address(), l.i64(s, "b"));
         assertEquals(((FakeMemory) call.c()).address(), l.i64(s, "c"));
@@ -145,18 +153,15 @@ class CudaKernelsLaunchTest {
         assertEquals(256, l.block());
         assertEquals(65536, l.shared());
         assertGemmParams(call, l);
-        assertEquals(0, l.i64(CudaKernels.GEMM, "strideB"));
-        assertEquals(1, l.i32(CudaKernels.GEMM, "cF32"));
+        assertEquals(0, l.i64(CudaGemm.PARAMS, "strideB"));
+        assertEquals(1, l.i32(CudaGemm.PARAMS, "cF32"));
     }
 
-    /** Runs {@code body} with the GEMM option overridden (as -Dpanamax.cuda.gemm would set it). */
-    private static void withGemmOption(String value, Runnable body) {
-        String previous = CudaKernels.overrideGemmOption(value);
-        try {
-            body.run();
-        } finally {
-            CudaKernels.overrideGemmOption(previous);
-        }
+    /** A kernel set on {@code r} with the GEMM option set (as -Dpanamax.cuda.gemm would set it; null: the property). */
+    private static CudaKernels withGemmOption(String value, Recorder r) {
+        CudaKernels k = new CudaKernels(r);
+        k.gemmFamily().overrideOption(value);
+        return k;
     }
 
     private static Kernels.Gemm gemm16(DType ab, DType c) {
@@ -166,66 +171,84 @@ class CudaKernelsLaunchTest {
 
     @Test
     void gemmWgmmaOnlyWhenAskedForOnAnSm90aCubin() {
-        withGemmOption("wgmma", () -> {
-            Recorder r = new Recorder();
-            CudaKernels k = new CudaKernels(r);
-            k.gemm(gemm16(DType.BF16, DType.F32));
-            k.gemm(gemm16(DType.F16, DType.F16));
-            k.gemm(new Kernels.Gemm(DType.F32, DType.F32, 1, 64, 64, 64, 1f, mem(1), false, mem(2), false, false, 0f,
-                    mem(3)));
-            assertEquals("gemm_bf16_wgmma", r.launches.get(0).kernel());
-            assertEquals("gemm_f16_wgmma", r.launches.get(1).kernel());
-            assertEquals("gemm_f32_tiled", r.launches.get(2).kernel());  // F32 never takes it
-            assertEquals(2, r.probes);
-        });
+        Recorder asked = new Recorder();
+        CudaKernels k = withGemmOption("wgmma", asked);
+        k.gemm(gemm16(DType.BF16, DType.F32));
+        k.gemm(gemm16(DType.F16, DType.F16));
+        k.gemm(new Kernels.Gemm(DType.F32, DType.F32, 1, 64, 64, 64, 1f, mem(1), false, mem(2), false, false, 0f,
+                mem(3)));
+        assertEquals("gemm_bf16_wgmma", asked.launches.get(0).kernel());
+        assertEquals("gemm_f16_wgmma", asked.launches.get(1).kernel());
+        assertEquals("gemm_f32_tiled", asked.launches.get(2).kernel());  // F32 never takes it
+        assertEquals(2, asked.probes);
         // the same requests where one condition fails: the mma.sync kernel, unchanged
-        for (int failing = 0; failing < 4; failing++) {
-            int f = failing;
-            withGemmOption(f == 0 ? "mma" : "wgmma", () -> {
-                Recorder r = new Recorder();
-                r.computeCapability = f == 1 ? 100 : 90;  // sm_90a cubins run on 9.0 only
-                r.sm90a = f != 2;                         // e.g. the driver JIT-compiled compute_90 PTX
-                r.maxShared = f == 3 ? 100 * 1024 : 227 * 1024;
-                new CudaKernels(r).gemm(gemm16(DType.BF16, DType.BF16));
-                Launch l = r.launches.get(0);
-                assertEquals("gemm_bf16_mma", l.kernel(), "case " + f);
-                assertEquals(65536, l.shared());
-                assertEquals(3L * 3 * 5, l.grid());  // 128 x 128 tiles
-                assertEquals(f == 0 || f == 1 || f == 3 ? 0 : 1, r.probes, "probe only when it can decide");
-            });
-        }
-        withGemmOption(null, () -> {  // the property as read at class load: unset in the test JVM
+        for (int f = 0; f < 4; f++) {
             Recorder r = new Recorder();
-            new CudaKernels(r).gemm(gemm16(DType.F16, DType.F32));
-            assertEquals("gemm_f16_mma", r.launches.get(0).kernel());
-            assertEquals(0, r.probes);
-        });
+            r.computeCapability = f == 1 ? 100 : 90;  // sm_90a cubins run on 9.0 only
+            r.sm90a = f != 2;                         // e.g. the driver JIT-compiled compute_90 PTX
+            r.maxShared = f == 3 ? 100 * 1024 : 227 * 1024;
+            withGemmOption(f == 0 ? "mma" : "wgmma", r).gemm(gemm16(DType.BF16, DType.BF16));
+            Launch l = r.launches.get(0);
+            assertEquals("gemm_bf16_mma", l.kernel(), "case " + f);
+            assertEquals(65536, l.shared());
+            assertEquals(3L * 3 * 5, l.grid());  // 128 x 128 tiles
+            assertEquals(f == 0 || f == 1 || f == 3 ? 0 : 1, r.probes, "probe only when it can decide");
+        }
+        Recorder unset = new Recorder();  // the property as read at class load: unset in the test JVM
+        withGemmOption(null, unset).gemm(gemm16(DType.F16, DType.F32));
+        assertEquals("gemm_f16_mma", unset.launches.get(0).kernel());
+        assertEquals(0, unset.probes);
+    }
+
+    @Test
+    void theGemmOptionBelongsToOneKernelSet() {
+        Recorder r = new Recorder();
+        CudaKernels wgmma = withGemmOption("wgmma", r);
+        CudaKernels other = new CudaKernels(r);
+        assertEquals("wgmma", wgmma.gemmFamily().option());
+        assertEquals("", other.gemmFamily().option(), "another device's kernel set keeps the property");
+        other.gemm(gemm16(DType.BF16, DType.F32));
+        wgmma.gemm(gemm16(DType.BF16, DType.F32));
+        assertEquals("gemm_bf16_mma", r.launches.get(0).kernel());
+        assertEquals("gemm_bf16_wgmma", r.launches.get(1).kernel());
+        assertEquals("wgmma", wgmma.gemmFamily().overrideOption(null), "the previous override comes back");
+        assertEquals("", wgmma.gemmFamily().option());
     }
 
     @Test
     void gemmWgmmaPacksTheSameStructWithItsOwnGeometry() {
-        withGemmOption("wgmma", () -> {
-            Recorder r = new Recorder();
-            Kernels.Gemm call = gemm16(DType.BF16, DType.BF16);
-            new CudaKernels(r).gemm(call);
-            Launch l = r.launches.get(0);
-            assertEquals("gemm_bf16_wgmma", l.kernel());
-            assertEquals(3L * 3 * 3, l.grid());  // batch x ceil(300/128) x ceil(513/256)
-            assertEquals(256, l.block());         // two warpgroups
-            assertEquals(197632, l.shared());     // 4 stages of 48 KiB + 1 KiB of alignment
-            assertGemmParams(call, l);
-            assertEquals(70L * 513, l.i64(CudaKernels.GEMM, "strideB"));
-            assertEquals(0, l.i32(CudaKernels.GEMM, "cF32"));
-        });
+        Recorder r = new Recorder();
+        Kernels.Gemm call = gemm16(DType.BF16, DType.BF16);
+        withGemmOption("wgmma", r).gemm(call);
+        Launch l = r.launches.get(0);
+        assertEquals("gemm_bf16_wgmma", l.kernel());
+        assertEquals(3L * 3 * 3, l.grid());  // batch x ceil(300/128) x ceil(513/256)
+        assertEquals(256, l.block());         // two warpgroups
+        assertEquals(197632, l.shared());     // 4 stages of 48 KiB + 1 KiB of alignment
+        assertGemmParams(call, l);
+        assertEquals(70L * 513, l.i64(CudaGemm.PARAMS, "strideB"));
+        assertEquals(0, l.i32(CudaGemm.PARAMS, "cF32"));
     }
 
     @Test
     void gemmOptionRejectsUnknownValues() {
-        withGemmOption("wgmma2", () -> {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CudaKernels(new Recorder()).gemm(gemm16(DType.BF16, DType.F32)));
-            assertTrue(e.getMessage().contains("panamax.cuda.gemm") && e.getMessage().contains("wgmma2"), e.getMessage());
-        });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withGemmOption("wgmma2", new Recorder()).gemm(gemm16(DType.BF16, DType.F32)));
+        assertTrue(e.getMessage().contains("panamax.cuda.gemm") && e.getMessage().contains("wgmma2"), e.getMessage());
+    }
+
+    @Test
+    void theGridCapBelongsToOneKernelSet() {
+        Recorder r = new Recorder();
+        CudaKernels capped = new CudaKernels(r);
+        assertEquals(CudaLaunchContext.MAX_GRID, capped.launches().capGrid(3));
+        Kernels.Softmax call = new Kernels.Softmax(DType.F32, 1000, 100, mem(1), mem(2));
+        capped.softmax(call);
+        new CudaKernels(r).softmax(call);
+        assertEquals(3, r.launches.get(0).grid());
+        assertEquals(125, r.launches.get(1).grid(), "another kernel set is not capped");
+        assertEquals(3, capped.launches().capGrid(CudaLaunchContext.MAX_GRID));
+        assertThrows(IllegalArgumentException.class, () -> capped.launches().capGrid(0));
     }
 
     @Test
@@ -236,8 +259,8 @@ class CudaKernelsLaunchTest {
         Launch l = r.launches.get(0);
         assertEquals("gemm_f32_tiled", l.kernel());
         assertEquals(0, l.shared());
-        assertEquals(77, l.i64(CudaKernels.GEMM, "strideB"));
-        assertEquals(0.5f, l.f32(CudaKernels.GEMM, "beta"));
+        assertEquals(77, l.i64(CudaGemm.PARAMS, "strideB"));
+        assertEquals(0.5f, l.f32(CudaGemm.PARAMS, "beta"));
     }
 
     @Test
@@ -255,7 +278,7 @@ class CudaKernelsLaunchTest {
         assertEquals(128, r.launches.get(1).block());
         assertEquals("softmax_row_online_bf16", r.launches.get(2).kernel());
         assertEquals(1024, r.launches.get(2).block());
-        assertEquals(65536, r.launches.get(2).i64(CudaKernels.SOFTMAX, "cols"));
+        assertEquals(65536, r.launches.get(2).i64(CudaSoftmax.PARAMS, "cols"));
     }
 
     @Test
@@ -266,7 +289,7 @@ class CudaKernelsLaunchTest {
                 mem(1), mem(2), mem(3), mem(4)));
         assertEquals(2, r.launches.size());
         Launch main = r.launches.get(0), combine = r.launches.get(1);
-        CudaLaunchStruct s = CudaKernels.ATTENTION;
+        StructLayout s = CudaAttention.PARAMS;
         assertEquals("attention_bf16_mma_d128", main.kernel());
         assertEquals(81920, main.shared());
         int splits = main.i32(s, "splits");
@@ -292,7 +315,7 @@ class CudaKernelsLaunchTest {
         assertEquals(1, r.launches.size());
         Launch l = r.launches.get(0);
         assertEquals("attention_f32_tiled_d128", l.kernel());
-        assertEquals(1, l.i32(CudaKernels.ATTENTION, "splits"));
+        assertEquals(1, l.i32(CudaAttention.PARAMS, "splits"));
         assertEquals(4L * 32 * 4096 / 32, l.grid());
         assertEquals(0, r.scratchAllocations);
     }
@@ -303,7 +326,7 @@ class CudaKernelsLaunchTest {
         new CudaKernels(r).attention(new Kernels.Attention(DType.F16, 1, 2, 1, 3, 0, 64, false, 0.1f,
                 mem(1), mem(2), mem(3), mem(4)));
         assertEquals(1, r.launches.size());
-        assertEquals(0, r.launches.get(0).i64(CudaKernels.ATTENTION, "skv"));
+        assertEquals(0, r.launches.get(0).i64(CudaAttention.PARAMS, "skv"));
     }
 
     @Test
@@ -314,7 +337,7 @@ class CudaKernelsLaunchTest {
         k.topKGating(new Kernels.Gating(DType.F32, 5, 4096, 64, false, mem(1), mem(2), mem(3)));
         assertEquals("topk_gating_warp_e256_bf16", r.launches.get(0).kernel());
         assertEquals(16384 / 4, r.launches.get(0).grid());
-        assertEquals(1, r.launches.get(0).i32(CudaKernels.GATING, "renormalize"));
+        assertEquals(1, r.launches.get(0).i32(CudaTopK.GATING_PARAMS, "renormalize"));
         assertEquals("topk_gating_block_e4096_f32", r.launches.get(1).kernel());
         assertEquals(5, r.launches.get(1).grid());
     }
@@ -326,10 +349,10 @@ class CudaKernelsLaunchTest {
         assertEquals(1, r.launches.size());
         Launch l = r.launches.get(0);
         assertEquals("topk_chunk_f32", l.kernel());
-        assertEquals(128, l.i32(CudaKernels.TOPK, "chunk"));
+        assertEquals(128, l.i32(CudaTopK.TOPK_PARAMS, "chunk"));
         assertEquals(64, l.block());
         assertEquals(128 * 8, l.shared());
-        assertEquals(0, l.i64(CudaKernels.TOPK, "keysOut"));
+        assertEquals(0, l.i64(CudaTopK.TOPK_PARAMS, "keysOut"));
         assertEquals(0, r.scratchAllocations);
     }
 
@@ -337,7 +360,7 @@ class CudaKernelsLaunchTest {
     void topKLongRowsShrinkThroughMergePasses() {
         Recorder r = new Recorder();
         new CudaKernels(r).topK(new Kernels.TopK(DType.F16, 3, 1_000_000, 1024, mem(1), mem(2), mem(3)));
-        CudaLaunchStruct s = CudaKernels.TOPK;
+        StructLayout s = CudaTopK.TOPK_PARAMS;
         assertTrue(r.launches.size() >= 3, "passes: " + r.launches.size());
         assertEquals("topk_chunk_f16", r.launches.get(0).kernel());
         long len = 1_000_000;
@@ -345,7 +368,7 @@ class CudaKernelsLaunchTest {
             Launch l = r.launches.get(i);
             assertEquals(len, l.i64(s, "len"));
             int chunk = l.i32(s, "chunk");
-            long chunks = (len + chunk - 1) / chunk;
+            long chunks = Math.ceilDiv(len, chunk);
             assertEquals(3 * chunks, l.grid());
             boolean last = i == r.launches.size() - 1;
             assertEquals(last, chunks == 1);
@@ -390,8 +413,8 @@ class CudaKernelsLaunchTest {
         k.convert(mem(1), DType.F32, mem(2), DType.BF16, 1000);
         k.convert(mem(1), DType.F16, mem(2), DType.F16, 1000);
         assertEquals("convert_f32_bf16", r.launches.get(0).kernel());
-        assertEquals(1000, r.launches.get(0).i64(CudaKernels.CONVERT, "count"));
+        assertEquals(1000, r.launches.get(0).i64(CudaConvert.PARAMS, "count"));
         assertEquals("convert_copy", r.launches.get(1).kernel());
-        assertEquals(2000, r.launches.get(1).i64(CudaKernels.CONVERT, "count"));
+        assertEquals(2000, r.launches.get(1).i64(CudaConvert.PARAMS, "count"));
     }
 }

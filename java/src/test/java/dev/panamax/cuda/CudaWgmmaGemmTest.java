@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class CudaWgmmaGemmTest {
     private DeviceUnderTest underTest;
     private Device device;
+    private CudaGemm gemm; // the GEMM family of cuda:0's kernel set, once its option is overridden
     private String previousOption;
-    private boolean overridden;
 
     @BeforeAll
     final void open() {
@@ -59,17 +59,17 @@ class CudaWgmmaGemmTest {
         assumeTrue(cc == 90 && cuda.loadsSm90a(), () -> "the wgmma GEMM needs compute capability 9.0 running the "
                 + "sm_90a cubin; " + device.name() + " is " + cc / 10 + "." + cc % 10 + " running "
                 + device.info().get("kernels"));
-        previousOption = CudaKernels.overrideGemmOption("wgmma");
-        overridden = true;
-        CudaKernels kernels = (CudaKernels) cuda.kernels();
-        assertEquals("gemm_bf16_wgmma", kernels.gemmKernelFor(DType.BF16), "the variant under test");
-        assertEquals("gemm_f16_wgmma", kernels.gemmKernelFor(DType.F16), "the variant under test");
+        gemm = cuda.kernels().gemmFamily();
+        previousOption = gemm.overrideOption("wgmma");
+        assertEquals("gemm_bf16_wgmma", gemm.kernelFor(DType.BF16), "the variant under test");
+        assertEquals("gemm_f16_wgmma", gemm.kernelFor(DType.F16), "the variant under test");
     }
 
     @AfterEach
     void wgmmaOff() {
-        if (overridden) {
-            CudaKernels.overrideGemmOption(previousOption);
+        if (gemm != null) {
+            gemm.overrideOption(previousOption);
+            gemm = null;
         }
     }
 

@@ -1,111 +1,117 @@
 package dev.panamax.cuda;
 
+import dev.panamax.internal.KernelStruct;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The kernelParams argument: a pointer to one pointer to the struct's bytes, or NULL for a kernel
- * without parameters. Checked by reading back what a launch would hand the driver.
+ * The parameter struct a launch fills in place and the kernelParams argument the driver gets for
+ * it: a pointer to one pointer to the struct's bytes (NULL for a kernel without parameters).
+ * Checked by reading back, through kernelParams, what cuLaunchKernel would read.
  */
 class LaunchParamsTest {
+    private static final StructLayout T = KernelStruct.of("T", ValueLayout.JAVA_INT.withName("a"),
+            ValueLayout.JAVA_LONG.withName("b"), ValueLayout.JAVA_FLOAT.withName("c"));
+    private static final VarHandle A = KernelStruct.field(T, "a");
+    private static final VarHandle B = KernelStruct.field(T, "b");
+    private static final VarHandle C = KernelStruct.field(T, "c");
+
     /** What cuLaunchKernel would read: kernelParams[0] dereferenced for {@code size} bytes. */
-    private static byte[] structBehind(MemorySegment kernelParams, long size) {
-        MemorySegment pointers = kernelParams.reinterpret(8);
-        MemorySegment struct = pointers.get(ValueLayout.ADDRESS, 0).reinterpret(size);
+    private static MemorySegment structBehind(MemorySegment kernelParams, long size) {
+        MemorySegment struct = kernelParams.reinterpret(8).get(ValueLayout.ADDRESS, 0).reinterpret(size);
         assertEquals(0, struct.address() % 16, "the struct is 16-byte aligned");
-        return struct.toArray(ValueLayout.JAVA_BYTE);
+        return struct;
     }
 
-    private static MemorySegment struct(Arena arena, int size) {
-        MemorySegment s = arena.allocate(size, 8);
-        for (int i = 0; i < size; i++) {
-            s.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + 7));
-        }
-        return s;
+    private static MemoryLayout bytes(long n) {
+        return MemoryLayout.sequenceLayout(n, ValueLayout.JAVA_BYTE);
     }
 
     @Test
     void noParametersIsNull() {
-        AtomicReference<MemorySegment> seen = new AtomicReference<>();
-        assertEquals(0, LaunchParams.with(null, kp -> {
-            seen.set(kp);
-            return 0;
-        }));
-        assertEquals(MemorySegment.NULL, seen.get());
+        assertEquals(MemorySegment.NULL, LaunchParams.kernelParams(null));
     }
 
     @Test
-    void oneStructBehindOnePointer() {
+    void theStructIsWrittenInPlaceBehindOnePointer() {
+        MemorySegment p = LaunchParams.struct(T);
+        assertEquals(24, p.byteSize(), "sized to the layout");
+        A.set(p, 0L, 7);
+        B.set(p, 0L, 0x1122334455667788L);
+        C.set(p, 0L, -0.5f);
+        MemorySegment kernelParams = LaunchParams.kernelParams(p);
+        MemorySegment seen = structBehind(kernelParams, T.byteSize());
+        assertEquals(p.address(), seen.address(), "no copy: the driver reads the struct where it was written");
+        assertEquals(7, seen.get(ValueLayout.JAVA_INT, 0));
+        assertEquals(0x1122334455667788L, seen.get(ValueLayout.JAVA_LONG, 8));
+        assertEquals(-0.5f, seen.get(ValueLayout.JAVA_FLOAT, 16));
+    }
+
+    @Test
+    void eachStructStartsZeroedInTheSameBuffer() {
+        MemorySegment first = LaunchParams.struct(bytes(LaunchParams.CAPACITY));
+        first.fill((byte) 0x5A);
+        MemorySegment kernelParams = LaunchParams.kernelParams(first);
+        MemorySegment second = LaunchParams.struct(T);
+        assertEquals(first.address(), second.address(), "one buffer per thread");
+        assertEquals(kernelParams.address(), LaunchParams.kernelParams(second).address());
+        assertArrayEquals(new byte[(int) T.byteSize()], second.toArray(ValueLayout.JAVA_BYTE), "zeroed");
+    }
+
+    @Test
+    void aStructThatDoesNotFitIsRefused() {
+        var big = assertThrows(IllegalArgumentException.class, () -> LaunchParams.struct(bytes(LaunchParams.CAPACITY + 1)));
+        assertTrue(big.getMessage().contains(LaunchParams.CAPACITY + " bytes"), big.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LaunchParams.struct(bytes(32).withByteAlignment(32)));
+    }
+
+    @Test
+    void onlyTheThreadsLatestStructIsLaunched() {
         try (Arena arena = Arena.ofConfined()) {
-            for (int size : new int[] {1, 8, 40, 4096}) {
-                MemorySegment params = struct(arena, size);
-                byte[] expected = params.toArray(ValueLayout.JAVA_BYTE);
-                int rc = LaunchParams.with(params, kp -> {
-                    assertEquals(expected.length, structBehind(kp, size).length);
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, structBehind(kp, size));
-                    return 719;
-                });
-                assertEquals(719, rc, "the launch's result comes back");
-            }
+            MemorySegment elsewhere = arena.allocate(T);
+            LaunchParams.struct(T);
+            assertThrows(IllegalArgumentException.class, () -> LaunchParams.kernelParams(elsewhere));
         }
+        // filled, then another struct asked for before the launch (a probe in between): refused
+        MemorySegment stale = LaunchParams.struct(T);
+        LaunchParams.struct(ArchProbe.PARAMS);
+        var e = assertThrows(IllegalArgumentException.class, () -> LaunchParams.kernelParams(stale));
+        assertTrue(e.getMessage().contains("latest"), e.getMessage());
     }
 
     @Test
-    void aLargeStructGetsItsOwnBuffer() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = struct(arena, LaunchParams.CAPACITY + 100);
-            byte[] expected = params.toArray(ValueLayout.JAVA_BYTE);
-            LaunchParams.with(params, kp -> {
-                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, structBehind(kp, expected.length));
-                return 0;
-            });
-        }
-    }
-
-    @Test
-    void heapStructsAndVirtualThreadsWork() throws Exception {
-        byte[] bytes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-        MemorySegment heap = MemorySegment.ofArray(bytes.clone());
+    void everyThreadVirtualOrNotHasItsOwnBuffer() throws Exception {
+        MemorySegment mine = LaunchParams.struct(T);
+        AtomicReference<MemorySegment> theirs = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = Thread.ofVirtual().start(() -> {
             try {
-                LaunchParams.with(heap, kp -> {
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, structBehind(kp, bytes.length));
-                    return 0;
-                });
+                MemorySegment p = LaunchParams.struct(T);
+                B.set(p, 0L, 42L);
+                Thread.yield(); // may resume on another carrier: the buffer is the virtual thread's
+                assertEquals(42L, structBehind(LaunchParams.kernelParams(p), T.byteSize()).get(ValueLayout.JAVA_LONG, 8));
+                assertThrows(IllegalArgumentException.class, () -> LaunchParams.kernelParams(mine));
+                theirs.set(p);
             } catch (Throwable e) {
                 failure.set(e);
             }
         });
         t.join();
         assertTrue(failure.get() == null, String.valueOf(failure.get()));
-    }
-
-    @Test
-    void theBufferIsReusedAndOverwritten() {
-        try (Arena arena = Arena.ofConfined()) {
-            AtomicReference<MemorySegment> first = new AtomicReference<>();
-            LaunchParams.with(struct(arena, 64), kp -> {
-                first.set(kp);
-                return 0;
-            });
-            MemorySegment second = arena.allocate(16, 8);
-            second.fill((byte) 0x5A);
-            LaunchParams.with(second, kp -> {
-                assertEquals(first.get().address(), kp.address(), "one buffer per thread");
-                byte[] seen = structBehind(kp, 16);
-                for (byte b : seen) {
-                    assertEquals(0x5A, b);
-                }
-                return 0;
-            });
-        }
+        assertNotEquals(mine.address(), theirs.get().address());
+        assertThrows(IllegalArgumentException.class, () -> LaunchParams.kernelParams(theirs.get()));
     }
 }

@@ -1,0 +1,179 @@
+// The parameter struct of every Panamax CUDA kernel, each declared here once for the C side.
+//
+// Kernel ABI (see java/src/main/java/dev/panamax/cuda/CudaLauncher.java): every kernel is
+// extern "C" and takes ONE parameter, one of these structs passed by value. Structs hold device
+// pointers as u64 first, then 64-bit integers, then 32-bit fields, so that natural alignment leaves
+// no holes the Java side could get wrong. Each struct is written `typedef struct X { ... } X;`, one
+// field per line, and pinned by the PX_OFFSET (every field), PX_SIZE and PX_ALIGN lines right after
+// it: the compilers (nvcc, and the emulator's C++ compiler) check them against the real struct,
+// and KernelStructTest reads the same lines to check the Java StructLayout of the same name (made
+// with KernelStruct.of in the class that launches the kernels: CudaGemm, CudaSoftmax,
+// CudaAttention, CudaTopK, CudaConvert, ArchProbe), so neither side can drift silently.
+// Changing a struct here means changing its Java layout, and the other way round.
+#pragma once
+
+#include <stddef.h>
+
+typedef unsigned long long u64;
+typedef long long i64;
+
+#define PX_OFFSET(S, f, off) static_assert(offsetof(S, f) == (off), #S "." #f " moved: update its Java layout")
+#define PX_SIZE(S, n) static_assert(sizeof(S) == (n), #S " changed size: update its Java layout")
+#define PX_ALIGN(S, n) static_assert(alignof(S) == (n), #S " changed alignment: update its Java layout")
+
+// ---------------------------------------------------------------- gemm.cu, gemm_wgmma.cu (CudaGemm)
+
+typedef struct GemmParams {
+    u64 a;          // const T* [batch][M, K] or [batch][K, M]
+    u64 b;          // const T* [K, N] or [N, K], strideB apart
+    u64 c;          // float* or T* [batch][M, N]
+    i64 batch;
+    i64 m;
+    i64 n;
+    i64 k;
+    i64 strideB;    // elements between consecutive b matrices; 0 = shared
+    float alpha;
+    float beta;
+    int transA;
+    int transB;
+    int cF32;       // 1: c is F32; 0: c has the dtype of a (mma and wgmma variants only)
+} GemmParams;
+PX_OFFSET(GemmParams, a, 0);
+PX_OFFSET(GemmParams, b, 8);
+PX_OFFSET(GemmParams, c, 16);
+PX_OFFSET(GemmParams, batch, 24);
+PX_OFFSET(GemmParams, m, 32);
+PX_OFFSET(GemmParams, n, 40);
+PX_OFFSET(GemmParams, k, 48);
+PX_OFFSET(GemmParams, strideB, 56);
+PX_OFFSET(GemmParams, alpha, 64);
+PX_OFFSET(GemmParams, beta, 68);
+PX_OFFSET(GemmParams, transA, 72);
+PX_OFFSET(GemmParams, transB, 76);
+PX_OFFSET(GemmParams, cF32, 80);
+PX_SIZE(GemmParams, 88);
+PX_ALIGN(GemmParams, 8);
+
+// ---------------------------------------------------------------- softmax.cu (CudaSoftmax)
+
+typedef struct SoftmaxParams {
+    u64 x;     // const T* [rows, cols]
+    u64 out;   // T* [rows, cols], may equal x
+    i64 rows;
+    i64 cols;  // >= 1
+} SoftmaxParams;
+PX_OFFSET(SoftmaxParams, x, 0);
+PX_OFFSET(SoftmaxParams, out, 8);
+PX_OFFSET(SoftmaxParams, rows, 16);
+PX_OFFSET(SoftmaxParams, cols, 24);
+PX_SIZE(SoftmaxParams, 32);
+PX_ALIGN(SoftmaxParams, 8);
+
+// ---------------------------------------------------------------- attention.cu (CudaAttention)
+
+// One struct for the attention kernels and attention_combine_*, which the split-KV path launches
+// after them with the same bytes.
+typedef struct AttentionParams {
+    u64 q;              // const T* [B, Hq, Sq, D]
+    u64 k;              // const T* [B, Hkv, Skv, D]
+    u64 v;              // const T* [B, Hkv, Skv, D]
+    u64 out;            // T* [B, Hq, Sq, D]
+    u64 partialO;       // float* [splits][B * Hq * Sq][D] (splits > 1)
+    u64 partialLse;     // float* [splits][B * Hq * Sq] (splits > 1)
+    i64 batch;
+    i64 hq;
+    i64 hkv;
+    i64 sq;
+    i64 skv;
+    float scaleLog2;    // scale * log2(e)
+    int d;
+    int causal;
+    int splits;         // >= 1; 1 writes out directly
+    int tilesPerSplit;  // key tiles per split (splits > 1)
+} AttentionParams;
+PX_OFFSET(AttentionParams, q, 0);
+PX_OFFSET(AttentionParams, k, 8);
+PX_OFFSET(AttentionParams, v, 16);
+PX_OFFSET(AttentionParams, out, 24);
+PX_OFFSET(AttentionParams, partialO, 32);
+PX_OFFSET(AttentionParams, partialLse, 40);
+PX_OFFSET(AttentionParams, batch, 48);
+PX_OFFSET(AttentionParams, hq, 56);
+PX_OFFSET(AttentionParams, hkv, 64);
+PX_OFFSET(AttentionParams, sq, 72);
+PX_OFFSET(AttentionParams, skv, 80);
+PX_OFFSET(AttentionParams, scaleLog2, 88);
+PX_OFFSET(AttentionParams, d, 92);
+PX_OFFSET(AttentionParams, causal, 96);
+PX_OFFSET(AttentionParams, splits, 100);
+PX_OFFSET(AttentionParams, tilesPerSplit, 104);
+PX_SIZE(AttentionParams, 112);
+PX_ALIGN(AttentionParams, 8);
+
+// ---------------------------------------------------------------- topk.cu (CudaTopK)
+
+typedef struct GatingParams {
+    u64 logits;       // const T* [tokens, experts]
+    u64 weights;      // float* [tokens, k]
+    u64 indices;      // int* [tokens, k]
+    i64 tokens;
+    int experts;
+    int k;
+    int renormalize;
+} GatingParams;
+PX_OFFSET(GatingParams, logits, 0);
+PX_OFFSET(GatingParams, weights, 8);
+PX_OFFSET(GatingParams, indices, 16);
+PX_OFFSET(GatingParams, tokens, 24);
+PX_OFFSET(GatingParams, experts, 32);
+PX_OFFSET(GatingParams, k, 36);
+PX_OFFSET(GatingParams, renormalize, 40);
+PX_SIZE(GatingParams, 48);
+PX_ALIGN(GatingParams, 8);
+
+typedef struct TopKParams {
+    u64 x;            // const T* [rows, n]: keys of the first pass, and the values written at the end
+    u64 keysIn;       // const u64* [rows, len]: merge passes
+    u64 keysOut;      // u64* [rows, chunks * k]: when a row spans more than one chunk
+    u64 values;       // T* [rows, k]
+    u64 indices;      // int* [rows, k]
+    i64 rows;
+    i64 len;          // keys per row in this pass (n in the first)
+    i64 n;
+    int k;
+    int chunk;        // C: a power of two, 64..4096, >= 2k when len > C; blockDim.x = min(C / 2, 1024)
+} TopKParams;
+PX_OFFSET(TopKParams, x, 0);
+PX_OFFSET(TopKParams, keysIn, 8);
+PX_OFFSET(TopKParams, keysOut, 16);
+PX_OFFSET(TopKParams, values, 24);
+PX_OFFSET(TopKParams, indices, 32);
+PX_OFFSET(TopKParams, rows, 40);
+PX_OFFSET(TopKParams, len, 48);
+PX_OFFSET(TopKParams, n, 56);
+PX_OFFSET(TopKParams, k, 64);
+PX_OFFSET(TopKParams, chunk, 68);
+PX_SIZE(TopKParams, 72);
+PX_ALIGN(TopKParams, 8);
+
+// ---------------------------------------------------------------- convert.cu (CudaConvert)
+
+typedef struct ConvertParams {
+    u64 src;          // const From*  (or bytes for convert_copy)
+    u64 dst;          // To*
+    i64 count;        // elements (bytes for convert_copy)
+} ConvertParams;
+PX_OFFSET(ConvertParams, src, 0);
+PX_OFFSET(ConvertParams, dst, 8);
+PX_OFFSET(ConvertParams, count, 16);
+PX_SIZE(ConvertParams, 24);
+PX_ALIGN(ConvertParams, 8);
+
+// ---------------------------------------------------------------- launch_probe.cu (ArchProbe)
+
+typedef struct ArchProbeParams {
+    u64 out;          // unsigned int* [2]
+} ArchProbeParams;
+PX_OFFSET(ArchProbeParams, out, 0);
+PX_SIZE(ArchProbeParams, 8);
+PX_ALIGN(ArchProbeParams, 8);
