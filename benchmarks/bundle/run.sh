@@ -25,6 +25,10 @@
 #   JAVA_TOOL_OPTIONS=-Dpanamax.cuda.library=java/target/cuda-doubles/libcuda-emu.so \
 #   PANAMAX_BENCH_ARGS=--quick ./run.sh
 # runs every step against the emulator (its timings mean nothing; the wgmma step times out).
+#
+# The JMH benchmarks are not run here; the command line's classpath (lib/) lacks JMH and JCuda, which
+# jmh/ adds. After a first ./run.sh has unpacked the runtime, e.g. the CUDA launch overhead beside JCuda:
+#   runtime/bin/java --enable-native-access=ALL-UNNAMED -cp 'lib/*:jmh/*' org.openjdk.jmh.Main CudaLaunch
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -160,7 +160,10 @@ def make_call(torch, device, case):
     if op in ("gemm", "matmul"):
         batch = (d["B"],) if "B" in d else ()
         a = uniform(torch, device, batch + (d["M"], d["K"]), dtype)
-        b = uniform(torch, device, (d["K"], d["N"]), dtype)
+        if d.get("transB", 0):
+            b = uniform(torch, device, (d["N"], d["K"]), dtype).t()  # stored [N, K], used transposed
+        else:
+            b = uniform(torch, device, (d["K"], d["N"]), dtype)
         if out == dtype:
             return (lambda: torch.matmul(a, b)), None
         return (lambda: torch.matmul(a, b).to(out)), "output converted after the matmul"

@@ -7,6 +7,8 @@ import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
 import dev.panamax.testing.Tolerances;
 
+import java.util.List;
+
 /**
  * Attention of q [B, Hq, Sq, D] over k, v [B, Hkv, Skv, D], scale 1/sqrt(D): {@code attention}
  * (not causal), {@code attention-causal}, and {@code decode} (Sq = 1 against a KV cache of Skv,
@@ -23,6 +25,11 @@ final class AttentionBench implements BenchOp {
     private static final int SAMPLE_ROWS = 8;
     private final boolean causal;
     private final boolean decode;
+
+    @Override
+    public List<String> times() {
+        return List.of("Ops.attention");
+    }
 
     AttentionBench(boolean causal, boolean decode) {
         this.causal = causal;

@@ -3,24 +3,26 @@ package dev.panamax.tool;
 import dev.panamax.Backend;
 import dev.panamax.Device;
 import dev.panamax.DeviceUnavailableException;
-import dev.panamax.internal.Devices;
 import dev.panamax.testing.Data;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code panamax bench}: every op of {@link Catalog} at the shapes of the device's profile, on
  * every available device or the one named. Per case: set up seeded random inputs, run once and
  * check the result against the float64 reference on a sample, then time it ({@link Timer}).
  * Each case's inputs come from the run's seed and the case's id, so that the printed seed
- * replays any case whatever the other options.
+ * replays any case whatever the other options. On the cpu, the F32 GEMM cases also run through
+ * OpenBLAS first ({@link OpenBlasPeer}, in a JVM of its own), on the same inputs.
  * Prints one table; exits 1 when a result is wrong, an op fails or a case is skipped.
  */
 final class BenchCommand {
@@ -42,15 +44,11 @@ final class BenchCommand {
         }
         List<String> specs = options.device() != null ? List.of(options.device()) : Device.available();
         out.println("panamax bench: seed " + options.seed() + " (rerun with --seed " + options.seed() + ")");
-        for (Backend b : Backend.values()) {
-            String why = Devices.unavailabilityCause(b);
-            if (why != null) {
-                out.println("  " + b.name().toLowerCase(Locale.ROOT) + ": unavailable: " + why);
-            }
-        }
+        Device.unavailable().forEach((backend, why) -> out.println("  " + backend + ": unavailable: " + why));
         Peer peer = options.peerJson() != null ? Peer.read(options.peerJson()) : null;
         List<Row> rows = new ArrayList<>();
         Map<String, Ceilings> ceilings = new LinkedHashMap<>();
+        Map<String, Peer> devicePeers = new LinkedHashMap<>();
         int status = 0;
         long start = System.nanoTime();
         for (String spec : specs) {
@@ -67,6 +65,9 @@ final class BenchCommand {
                 out.println("  " + device.spec() + ": " + device.name() + ", profile " + profile.name().toLowerCase(Locale.ROOT));
                 ceilings.put(device.spec(), ceilingsFor(device, profile, peer));
                 List<Case> cases = options.cases(profile);
+                if (device.backend() == Backend.CPU && options.openblas() && cases.stream().anyMatch(OpenBlasPeer::takes)) {
+                    openBlas(device, profile, cases, start).ifPresent(p -> devicePeers.put(device.spec(), p));
+                }
                 for (int i = 0; i < cases.size(); i++) {
                     Case c = cases.get(i);
                     double elapsed = (System.nanoTime() - start) / 1e9;
@@ -82,12 +83,13 @@ final class BenchCommand {
                 }
             }
         }
+        ResultTable table = new ResultTable(rows, ceilings, devicePeers, peer);
         if (!rows.isEmpty()) {
             out.println();
-            out.print(new ResultTable(rows, ceilings, peer).render());
+            out.print(table.render());
         }
         if (options.json() != null) {
-            Files.writeString(options.json(), Json.write(ResultTable.json(rows, options.seed())));
+            Files.writeString(options.json(), Json.write(table.json(options.seed())));
         }
         boolean allOk = rows.stream().allMatch(r -> r.status() == Row.Status.OK);
         if (!allOk && status == 0) {
@@ -98,6 +100,24 @@ final class BenchCommand {
         out.println(rows.size() - failed + " of " + rows.size() + " cases passed"
                 + (status == 2 ? "; a device asked for is unavailable" : ""));
         return status;
+    }
+
+    /** The OpenBLAS peer of the cpu's F32 GEMM cases, run before them; empty (with the reason printed) when it cannot run. */
+    private Optional<Peer> openBlas(Device device, Catalog.Profile profile, List<Case> cases, long start)
+            throws IOException {
+        int threads = Integer.parseInt(device.info().getOrDefault("threads", "1"));
+        List<String> dropped = OpenBlasPeer.forBestKernel(new HashMap<>(System.getenv()));
+        progress.println("[peer] OpenBLAS in a JVM of its own, " + String.join(" and ", OpenBlas.KERNEL_VARIABLES)
+                + " unset there" + (dropped.isEmpty() ? "" : " (this one has " + String.join(", ", dropped) + ")")
+                + ", " + threads + " threads");
+        double left = options.deadlineSeconds() - (System.nanoTime() - start) / 1e9;
+        Peer p = OpenBlasPeer.run(cases, profile, threads, options.seed(), left, progress);
+        if (p.unavailable() != null) {
+            out.println("  " + device.spec() + ": no OpenBLAS peer: " + p.unavailable());
+            return Optional.empty();
+        }
+        out.println("  " + device.spec() + " peer: " + p.name());
+        return Optional.of(p);
     }
 
     private Ceilings ceilingsFor(Device device, Catalog.Profile profile, Peer peer) {
@@ -112,7 +132,7 @@ final class BenchCommand {
 
     private static Row skipped(Case c, String spec, String why) {
         BenchOp op = Catalog.op(c);
-        return new Row(c, spec, op.bound(c), op.flops(c), op.bytes(c), Double.NaN, null, Row.Status.SKIP, why);
+        return new Row(c, spec, op.bound(c), op.flops(c), op.bytes(c), Double.NaN, false, null, Row.Status.SKIP, why);
     }
 
     /** Writes the cases of the profile of --device (or the host profile) for a peer script, without running them. */

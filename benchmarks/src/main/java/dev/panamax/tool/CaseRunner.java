@@ -5,7 +5,8 @@ import dev.panamax.testing.Data;
 
 /**
  * Runs one case on one device: set up, run once and check against the reference (the first
- * run also loads kernels and compiles), then time. Any failure, an op that throws included
+ * run also loads kernels and compiles), then time ({@link Timer}: warm-up until steady, then the
+ * median of samples; a row whose warm-up never became steady says so in its note). Any failure, an op that throws included
  * (a kernel not written yet, a driver error, out of memory), becomes a FAIL row with the reason:
  * the bench goes on with the next case.
  */
@@ -30,17 +31,27 @@ final class CaseRunner {
             p.run();
             device.synchronize();
             verdict = p.check();
-            Timer.Timing t = Timer.measure(device, p, budget);
-            return row(t.seconds(), verdict, verdict.ok() ? Row.Status.OK : Row.Status.FAIL,
-                    verdict.ok() ? null : mismatch(verdict));
+            Timer.Timing t = Timer.measure(new Timer.Work() {
+                @Override
+                public void run() {
+                    p.run();
+                }
+
+                @Override
+                public void await() {
+                    device.synchronize();
+                }
+            }, budget);
+            String note = verdict.ok() ? t.unsteady() : mismatch(verdict);
+            return row(t.seconds(), t.steady(), verdict, verdict.ok() ? Row.Status.OK : Row.Status.FAIL, note);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            return row(Double.NaN, verdict, Row.Status.FAIL, firstLine(why));
+            return row(Double.NaN, false, verdict, Row.Status.FAIL, firstLine(why));
         }
     }
 
-    private Row row(double seconds, Verdict verdict, Row.Status status, String note) {
-        return new Row(c, device.spec(), op.bound(c), op.flops(c), op.bytes(c), seconds, verdict, status, note);
+    private Row row(double seconds, boolean steady, Verdict verdict, Row.Status status, String note) {
+        return new Row(c, device.spec(), op.bound(c), op.flops(c), op.bytes(c), seconds, steady, verdict, status, note);
     }
 
     private String mismatch(Verdict v) {

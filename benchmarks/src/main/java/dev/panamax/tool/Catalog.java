@@ -2,6 +2,7 @@ package dev.panamax.tool;
 
 import dev.panamax.DType;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +15,16 @@ import static dev.panamax.DType.F32;
  * The bench's op table: every op by name, and the shapes each profile runs, as data.
  *
  * <ul>
- *   <li>{@link Profile#QUICK}: small shapes, a whole run in well under a minute on 2 cores;</li>
- *   <li>{@link Profile#HOST}: the CPU and OpenCL defaults, moderate so that a run takes minutes on
- *       2 cores (PoCL included), with the CPU targets of PERFORMANCE.md where they fit;</li>
- *   <li>{@link Profile#GPU}: the H200 shapes of PERFORMANCE.md, for CUDA devices.</li>
+ *   <li>{@link Profile#QUICK}: small shapes on any device, a whole run in well under a minute on
+ *       2 cores (rates at these shapes are lower than at the large ones, but warm);</li>
+ *   <li>{@link Profile#HOST}: the {@code cpu} device, at the shapes of the CPU targets
+ *       (benchmarks/TARGETS.md): GEMM F32 at 512, 1024, 2048 cubed and at the model shapes
+ *       M = 4096 with (K, N) in (384, 1536), (1536, 384), (384, 384), (4096, 4096), with the
+ *       OpenBLAS peer beside each; few-row products (decoding); softmax [4096, 4096];
+ *       causal attention B=1, H=8, S=2048, D=64 and a GEMM of the same FLOPs; minutes on 2 cores;</li>
+ *   <li>{@link Profile#OPENCL}: OpenCL devices, moderate shapes (on PoCL, which runs the
+ *       GPU-shaped kernels on the CPU, a run takes minutes);</li>
+ *   <li>{@link Profile#GPU}: the H200 shapes of the GPU targets, for CUDA devices.</li>
  * </ul>
  */
 final class Catalog {
@@ -25,7 +32,15 @@ final class Catalog {
     }
 
     enum Profile {
-        QUICK, HOST, GPU
+        QUICK, HOST, OPENCL, GPU;
+
+        /** The profile for a device spec: quick when asked, else by backend. */
+        static Profile of(String spec, boolean quick) {
+            if (quick) {
+                return QUICK;
+            }
+            return spec.startsWith("cuda") ? GPU : spec.startsWith("opencl") ? OPENCL : HOST;
+        }
     }
 
     /** Op name to its bench, in run order. */
@@ -46,8 +61,10 @@ final class Catalog {
     }
 
     private static final List<Case> QUICK = List.of(
-            c("gemm", F32, F32, "M", 128, "N", 128, "K", 128),
-            c("gemm", BF16, BF16, "M", 128, "N", 128, "K", 128),
+            // F32 at the host profile's smallest shape, so that the two compare; at 128^3 or 256^3 a
+            // warm CPU GEMM runs at a third to a half of its large-shape rate (thread hand-offs)
+            c("gemm", F32, F32, "M", 512, "N", 512, "K", 512),
+            c("gemm", BF16, BF16, "M", 256, "N", 256, "K", 256),
             c("matmul", F32, F32, "B", 4, "M", 64, "K", 96, "N", 80),
             c("softmax", F32, F32, "rows", 256, "cols", 1000),
             c("softmax", BF16, BF16, "rows", 256, "cols", 1000),
@@ -59,7 +76,8 @@ final class Catalog {
             c("convert", F32, BF16, "N", 1 << 20),
             c("convert", BF16, F32, "N", 1 << 20));
 
-    private static final List<Case> HOST = List.of(
+    /** OpenCL devices: moderate shapes. */
+    private static final List<Case> OPENCL = List.of(
             c("gemm", F32, F32, "M", 512, "N", 512, "K", 512),
             c("gemm", F32, F32, "M", 1024, "N", 1024, "K", 1024),
             c("gemm", BF16, BF16, "M", 512, "N", 512, "K", 512),
@@ -74,6 +92,22 @@ final class Catalog {
             c("topK", F32, F32, "rows", 256, "n", 32768, "k", 64),
             c("convert", F32, BF16, "N", 1 << 24),
             c("convert", BF16, F32, "N", 1 << 24));
+
+    /** The CPU: the OpenCL shapes, and after their F32 GEMMs those of the CPU GEMM targets. */
+    private static final List<Case> HOST = insertAfter(OPENCL, "gemm F32 M=1024 N=1024 K=1024", List.of(
+            c("gemm", F32, F32, "M", 2048, "N", 2048, "K", 2048),
+            // the FLOPs of attention-causal below (4.3 GFLOP): its CPU target is a ratio to this rate
+            c("gemm", F32, F32, "M", 2048, "N", 1024, "K", 1024),
+            // the model shapes: a transformer's projections and MLP at 4096 tokens
+            c("gemm", F32, F32, "M", 4096, "N", 1536, "K", 384),
+            c("gemm", F32, F32, "M", 4096, "N", 384, "K", 1536),
+            c("gemm", F32, F32, "M", 4096, "N", 384, "K", 384),
+            c("gemm", F32, F32, "M", 4096, "N", 4096, "K", 4096),
+            // decoding: a few rows against a 64 MiB weight, stored [K, N] and transposed [N, K]
+            c("gemm", F32, F32, "M", 1, "N", 4096, "K", 4096),
+            c("gemm", F32, F32, "M", 1, "N", 4096, "K", 4096, "transB", 1),
+            c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096),
+            c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096, "transB", 1)));
 
     private static final List<Case> GPU = List.of(
             c("gemm", F32, F32, "M", 4096, "N", 4096, "K", 4096),
@@ -100,12 +134,23 @@ final class Catalog {
         return switch (profile) {
             case QUICK -> QUICK;
             case HOST -> HOST;
+            case OPENCL -> OPENCL;
             case GPU -> GPU;
         };
     }
 
     static BenchOp op(Case c) {
         return OPS.get(c.op());
+    }
+
+    private static List<Case> insertAfter(List<Case> cases, String id, List<Case> more) {
+        List<Case> out = new ArrayList<>(cases);
+        int at = out.stream().map(Case::id).toList().indexOf(id);
+        if (at < 0) {
+            throw new IllegalStateException("catalog: no case " + id);
+        }
+        out.addAll(at + 1, more);
+        return List.copyOf(out);
     }
 
     private static Case c(String op, DType dtype, DType out, Object... dims) {

@@ -5,6 +5,8 @@ import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
 
+import java.util.List;
+
 /**
  * {@code x.to(dtype)}: a converted copy of x [N], x uniform in [-100, 100). Memory-bound:
  * minimum bytes N·(sizeof(from) + sizeof(to)). Rounding to nearest even is exact arithmetic,
@@ -12,6 +14,11 @@ import dev.panamax.testing.Data;
  */
 final class ConvertBench implements BenchOp {
     private static final int SAMPLES = 4096;
+
+    @Override
+    public List<String> times() {
+        return List.of("Tensor.to");
+    }
 
     @Override
     public double bytes(Case c) {

@@ -3,7 +3,6 @@ package dev.panamax.tool;
 import dev.panamax.Backend;
 import dev.panamax.Device;
 import dev.panamax.DeviceException;
-import dev.panamax.internal.Devices;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -22,9 +21,10 @@ final class DevicesCommand {
     }
 
     int run() {
+        Map<String, String> unavailable = Device.unavailable();
         for (Backend backend : Backend.values()) {
             String prefix = backend.name().toLowerCase(Locale.ROOT);
-            String why = Devices.unavailabilityCause(backend);
+            String why = unavailable.get(prefix);
             if (why != null) {
                 out.println(prefix + ": unavailable: " + why);
                 out.println();

@@ -8,6 +8,8 @@ import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
 import dev.panamax.testing.Tolerances;
 
+import java.util.List;
+
 /**
  * MoE router: {@code topKGating(logits [T, E], k, renormalize = true)}, logits uniform in
  * [-4, 4). Memory-bound: minimum bytes T·E·sizeof(dtype) + T·k·(4 + 4) (logits read once,
@@ -16,6 +18,11 @@ import dev.panamax.testing.Tolerances;
  */
 final class GatingBench implements BenchOp {
     private static final int SAMPLE_TOKENS = 64;
+
+    @Override
+    public List<String> times() {
+        return List.of("Ops.topKGating");
+    }
 
     @Override
     public double bytes(Case c) {

@@ -7,20 +7,36 @@ import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
 import dev.panamax.testing.Tolerances;
 
+import java.util.List;
+
 /**
- * {@code gemm}: c [M, N] = a [M, K] @ b [K, N] (alpha 1, beta 0, no transposes) into a c of the
- * case's output dtype, poisoned with NaN first. {@code matmul}: a [B, M, K] @ b [K, N] (one b
- * shared by every batch, as in a linear layer) into a new tensor of a's dtype.
+ * {@code gemm} ({@code Ops.gemm}): c [M, N] = a [M, K] @ b (alpha 1, beta 0) into a c of the
+ * case's output dtype, poisoned with NaN first; b is [K, N], or [N, K] used transposed when the
+ * case has {@code transB=1} (a linear layer's weight as stored). {@code matmul}
+ * ({@code Ops.matmul}): a [B, M, K] @ b [K, N] (one b shared by every batch, as in a linear
+ * layer) into a new tensor of a's dtype.
  *
- * <p>FLOPs: 2·B·M·N·K. Minimum bytes: (B·M·K + K·N)·sizeof(a) + B·M·N·sizeof(c).
- * Checked on 256 random elements with {@link Reference64#gemmAt}.
+ * <p>FLOPs: 2·B·M·N·K. Minimum bytes: (B·M·K + K·N)·sizeof(a) + B·M·N·sizeof(c). Compute-bound,
+ * except a product of at most {@value #FEW_ROWS} rows (decoding), which streams b once and is
+ * rated in bytes per second. Checked on 256 random elements with {@link Reference64#gemmAt}.
  */
 final class GemmBench implements BenchOp {
     private static final int SAMPLES = 256;
+    /** Products of this many rows or fewer are bound by reading b. */
+    static final int FEW_ROWS = 8;
     private final boolean matmul;
 
     GemmBench(boolean matmul) {
         this.matmul = matmul;
+    }
+
+    @Override
+    public List<String> times() {
+        return List.of(matmul ? "Ops.matmul" : "Ops.gemm");
+    }
+
+    static boolean transB(Case c) {
+        return c.dim("transB", 0) != 0;
     }
 
     @Override
@@ -36,7 +52,7 @@ final class GemmBench implements BenchOp {
 
     @Override
     public Bound bound(Case c) {
-        return Bound.COMPUTE;
+        return c.dim("B", 1) * c.dim("M") <= FEW_ROWS ? Bound.MEMORY : Bound.COMPUTE;
     }
 
     @Override
@@ -48,7 +64,7 @@ final class GemmBench implements BenchOp {
         Tensor ta = Data.tensor(device, c.dtype(), a, aShape);
         Tensor tb = null;
         try {
-            tb = Data.tensor(device, c.dtype(), b, k, n);
+            tb = transB(c) ? Data.tensor(device, c.dtype(), b, n, k) : Data.tensor(device, c.dtype(), b, k, n);
             Tensor tc = matmul ? null : Data.tensor(device, c.out(), Samples.poison(m * n), m, n);
             return new Run(c, data, a, b, ta, tb, tc);
         } catch (RuntimeException | Error e) {
@@ -83,7 +99,7 @@ final class GemmBench implements BenchOp {
                 }
                 tc = Ops.matmul(ta, tb);
             } else {
-                Ops.gemm(1f, ta, false, tb, false, 0f, tc);
+                Ops.gemm(1f, ta, false, tb, transB(c), 0f, tc);
             }
         }
 
@@ -97,7 +113,7 @@ final class GemmBench implements BenchOp {
             for (int s = 0; s < picks.length; s++) {
                 long bi = picks[s] / (m * n), i = picks[s] / n % m, j = picks[s] % n;
                 got[s] = out[Math.toIntExact(picks[s])];
-                ref[s] = Reference64.gemmAt(bi, i, j, m, n, k, 1, a, false, b, false, false, 0, null);
+                ref[s] = Reference64.gemmAt(bi, i, j, m, n, k, 1, a, false, b, transB(c), false, 0, null);
             }
             // the narrowest of a's and c's dtypes sets the tolerance (a 16-bit c is rounded once more)
             var narrow = c.out().byteSize() < c.dtype().byteSize() ? c.out() : c.dtype();

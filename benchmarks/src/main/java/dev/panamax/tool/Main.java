@@ -5,13 +5,16 @@ import java.util.Arrays;
 
 /**
  * The {@code panamax} command line, run by the {@code ./panamax} launcher (which also handles
- * {@code test} and {@code bundle}, being about Maven and jlink rather than devices).
+ * {@code jmh}, {@code test} and {@code bundle}: JMH runs on a classpath of its own, and the others
+ * are about Maven and jlink rather than devices). It needs the core's public API, the core
+ * test-jar's float64 reference and the JDK alone (ToolDependenciesTest).
  */
 public final class Main {
     private static final String USAGE = """
             usage: panamax <command> [options]
               devices            every device and backend, with its facts or why it is unavailable
               bench [options]    every op on every available device, checked and timed (bench --help)
+              jmh [JMH args]     the JMH benchmarks and their peers (dev.panamax.jmh) [launcher]
               test [mvn args]    the whole test suite (mvn verify) [launcher]
               bundle [DIR]       a self-contained folder for a GPU host without a JDK [launcher]
             """;

@@ -8,26 +8,40 @@ import java.util.Map;
 
 /**
  * The bench's one table: op, device, shape, dtype, median time per call, rate (FLOP/s for
- * compute-bound ops, bytes/s for memory-bound ones), relative error and verdict; with a peer,
- * the peer's time and our speed as a multiple of the peer's; with ceilings, the rate as a
- * fraction of the measured copy bandwidth or bf16 matmul rate. Notes on failures follow it.
+ * compute-bound ops, bytes/s for memory-bound ones), relative error and verdict; with peers, the
+ * peer that ran the case (the OpenBLAS rows name its kernel), its time and our speed as a
+ * multiple of its; with ceilings, the rate as a fraction of the measured copy bandwidth or bf16
+ * matmul rate. A rate whose warm-up never became steady is marked with '~'. Notes follow it.
  */
 final class ResultTable {
     private final List<Row> rows;
     private final Map<String, Ceilings> ceilings;
+    private final Map<String, Peer> devicePeers;
     private final Peer peer;
 
-    ResultTable(List<Row> rows, Map<String, Ceilings> ceilings, Peer peer) {
+    /**
+     * @param devicePeers a peer per device spec (the OpenBLAS peer on cpu), asked first for that device's rows
+     * @param peer        a peer for the rows of every device ({@code --peer-json}), or null
+     */
+    ResultTable(List<Row> rows, Map<String, Ceilings> ceilings, Map<String, Peer> devicePeers, Peer peer) {
         this.rows = rows;
         this.ceilings = ceilings;
+        this.devicePeers = devicePeers;
         this.peer = peer;
+    }
+
+    /** The peer for a row: its device's when that one has the case, else the run's, else null. */
+    private Peer peerFor(Row r) {
+        Peer own = devicePeers.get(r.device());
+        return own != null && own.has(r.c()) ? own : peer;
     }
 
     String render() {
         boolean showCeiling = rows.stream().anyMatch(r -> Double.isFinite(ceiling(r).of(r)));
+        boolean showPeer = peer != null || !devicePeers.isEmpty();
         List<String> columns = new ArrayList<>(List.of("op", "device", "shape", "dtype", ">time", ">rate"));
-        if (peer != null) {
-            columns.addAll(List.of(">" + shortName(peer.name()), ">x peer"));
+        if (showPeer) {
+            columns.addAll(List.of("peer", ">peer time", ">x peer"));
         }
         if (showCeiling) {
             columns.add(">of ceiling");
@@ -37,18 +51,23 @@ final class ResultTable {
         List<String> notes = new ArrayList<>();
         for (Row r : rows) {
             List<String> cells = new ArrayList<>(List.of(r.c().op(), r.device(), r.c().shape(), r.c().types(),
-                    Units.seconds(r.seconds()), Units.rate(r.rate(), r.bound())));
-            if (peer != null) {
-                double theirs = peer.secondsFor(r.c());
+                    Units.seconds(r.seconds()), (r.steady() || r.status() != Row.Status.OK ? "" : "~")
+                            + Units.rate(r.rate(), r.bound())));
+            if (showPeer) {
+                Peer p = peerFor(r);
+                double theirs = p == null ? Double.NaN : p.secondsFor(r.c());
+                cells.add(p == null ? "-" : p.label());
                 cells.add(Units.seconds(theirs));
                 cells.add(Units.ratio(theirs / r.seconds()));
-                String why = peer.errors().get(r.c().id());
-                if (why != null) {
-                    notes.add(r.c().id() + " on " + shortName(peer.name()) + ": FAIL: " + why);
-                }
-                String how = peer.notes().get(r.c().id());
-                if (how != null) {
-                    notes.add(r.c().id() + " on " + shortName(peer.name()) + ": " + how);
+                if (p != null) {
+                    String why = p.errors().get(r.c().id());
+                    if (why != null) {
+                        notes.add(r.c().id() + " on " + p.label() + ": FAIL: " + why);
+                    }
+                    String how = p.notes().get(r.c().id());
+                    if (how != null) {
+                        notes.add(r.c().id() + " on " + p.label() + ": " + how);
+                    }
                 }
             }
             if (showCeiling) {
@@ -62,11 +81,16 @@ final class ResultTable {
             }
         }
         StringBuilder s = new StringBuilder(table.render());
-        s.append("time: median per call; rate: FLOP/s (gemm, matmul, attention) or minimum bytes moved per second (the rest);\n")
+        s.append("time: median per call, after warm-up to a steady time (~: never steady, see the notes); rate: FLOP/s\n")
+                .append("(gemm, matmul, attention) or minimum bytes moved per second (the rest, and products of at most ")
+                .append(GemmBench.FEW_ROWS).append(" rows);\n")
                 .append("error: relative error of a sample against the float64 reference (0 = exact where exactness is required)\n");
-        if (peer != null) {
-            s.append("x peer: ").append(shortName(peer.name())).append(" time / our time (above 1: ours is faster); peer: ")
-                    .append(peer.name()).append(" on ").append(peer.device()).append('\n');
+        if (showPeer) {
+            s.append("x peer: peer time / our time (above 1: ours is faster)\n");
+            devicePeers.forEach((spec, p) -> s.append("peer on ").append(spec).append(": ").append(p.name()).append('\n'));
+            if (peer != null) {
+                s.append("peer: ").append(peer.name()).append(" on ").append(peer.device()).append('\n');
+            }
         }
         ceilings.forEach((spec, c) -> {
             if (c.source() != null) {
@@ -91,11 +115,6 @@ final class ResultTable {
         return ceilings.getOrDefault(r.device(), Ceilings.NONE);
     }
 
-    private static String shortName(String peerName) {
-        int space = peerName.indexOf(' ');
-        return space < 0 ? peerName : peerName.substring(0, space);
-    }
-
     /** A case as the peer script reads it: id, op, dtypes, dimensions, FLOPs, bytes, bound. */
     static Map<String, Object> describe(Case c) {
         BenchOp op = Catalog.op(c);
@@ -111,13 +130,20 @@ final class ResultTable {
         return m;
     }
 
-    static Map<String, Object> json(List<Row> rows, long seed) {
+    /** The rows as JSON: each case's description, device, figures, peer and check. */
+    Map<String, Object> json(long seed) {
         List<Object> results = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = describe(r.c());
             m.put("device", r.device());
             m.put("seconds", r.seconds());
+            m.put("steady", r.steady());
             m.put("rate", r.rate());
+            Peer p = peerFor(r);
+            if (p != null && p.has(r.c())) {
+                m.put("peer", p.label());
+                m.put("peer_seconds", p.secondsFor(r.c()));
+            }
             m.put("error", r.verdict() == null ? null : r.verdict().error());
             m.put("tolerance", r.verdict() == null ? null : r.verdict().tolerance());
             m.put("status", r.status().name());

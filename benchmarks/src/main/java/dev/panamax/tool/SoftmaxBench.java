@@ -7,6 +7,8 @@ import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
 import dev.panamax.testing.Tolerances;
 
+import java.util.List;
+
 /**
  * Row softmax of x [rows, cols] into a preallocated out (poisoned with NaN first), inputs
  * uniform in [-8, 8). Memory-bound: minimum bytes 2·rows·cols·sizeof(dtype) (x read once, out
@@ -14,6 +16,11 @@ import dev.panamax.testing.Tolerances;
  */
 final class SoftmaxBench implements BenchOp {
     private static final int SAMPLE_ROWS = 16;
+
+    @Override
+    public List<String> times() {
+        return List.of("Ops.softmax");
+    }
 
     @Override
     public double bytes(Case c) {

@@ -7,6 +7,8 @@ import dev.panamax.TopK;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
 
+import java.util.List;
+
 /**
  * {@code topK(x [rows, n], k)}, x uniform in [-1, 1) (16-bit dtypes then hold many ties, which
  * go to the lower index). Memory-bound: minimum bytes rows·n·sizeof(dtype) +
@@ -15,6 +17,11 @@ import dev.panamax.testing.Data;
  */
 final class TopKBench implements BenchOp {
     private static final int SAMPLE_ROWS = 16;
+
+    @Override
+    public List<String> times() {
+        return List.of("Ops.topK");
+    }
 
     @Override
     public double bytes(Case c) {

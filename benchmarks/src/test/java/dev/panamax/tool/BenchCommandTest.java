@@ -76,6 +76,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void theTableNamesEachRowsPeerAndMarksAnUnsteadyRate() {
+        Case gemm = Case.of("gemm", dev.panamax.DType.F32, dev.panamax.DType.F32, "M", 64, "N", 64, "K", 64);
+        Case topK = Catalog.cases(Catalog.Profile.QUICK).stream().filter(c -> c.op().equals("topK")).findFirst().orElseThrow();
+        Peer openblas = Peer.parse("{\"peer\": \"OpenBLAS 0.3.21 (kernel SkylakeX)\", \"label\": \"OpenBLAS SkylakeX\","
+                + " \"results\": {\"" + gemm.id() + "\": {\"seconds\": 0.002}}}", "test");
+        List<Row> rows = List.of(
+                new Row(gemm, "cpu", Bound.COMPUTE, 2.0 * 64 * 64 * 64, 1, 0.001, true, Verdict.of(1e-7, 1e-5), Row.Status.OK, null),
+                new Row(topK, "cpu", Bound.MEMORY, 0, 1e6, 0.001, false, Verdict.of(0, 0), Row.Status.OK,
+                        "not steady after 3.00 s of warm-up (9 calls): the JIT was still compiling"));
+        String table = new ResultTable(rows, Map.of(), Map.of("cpu", openblas), null).render();
+        String gemmLine = table.lines().filter(l -> l.startsWith("gemm")).findFirst().orElseThrow();
+        assertTrue(gemmLine.contains("OpenBLAS SkylakeX") && gemmLine.contains("2.00 ms") && gemmLine.contains("2.00x"), table);
+        String topKLine = table.lines().filter(l -> l.startsWith("topK")).findFirst().orElseThrow();
+        assertTrue(topKLine.contains("~1.00 GB/s"), table);
+        assertTrue(table.contains(topK.id() + " on cpu: OK: not steady after 3.00 s"), table);
+        assertTrue(table.contains("peer on cpu: OpenBLAS 0.3.21 (kernel SkylakeX)"), table);
+        assertEquals(false, BenchOptions.parse(new String[] {"--no-openblas"}).openblas());
+        assertEquals(true, BenchOptions.parse(new String[0]).openblas());
+    }
+
+    @Test
     void devicesListsEveryBackend() {
         assertEquals(0, run("devices"));
         for (String backend : List.of("cpu", "opencl", "cuda")) {

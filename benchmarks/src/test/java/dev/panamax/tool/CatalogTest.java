@@ -21,9 +21,27 @@ class CatalogTest {
                 assertTrue(ids.add(c.id()), p + ": duplicate case " + c.id());
                 BenchOp op = Catalog.op(c);
                 assertTrue(op.bytes(c) > 0, c.id());
-                assertEquals(op.bound(c) == Bound.COMPUTE, op.flops(c) > 0 && !c.op().equals("decode"), c.id());
+                boolean fewRows = c.op().equals("gemm") && c.dim("M") <= GemmBench.FEW_ROWS;
+                assertEquals(op.bound(c) == Bound.COMPUTE, op.flops(c) > 0 && !c.op().equals("decode") && !fewRows, c.id());
             }
             assertEquals(Catalog.OPS.keySet(), ops, p + " leaves an op out");
+        }
+    }
+
+    @Test
+    void aDeviceGetsTheProfileOfItsBackend() {
+        assertEquals(Catalog.Profile.HOST, Catalog.Profile.of("cpu", false));
+        assertEquals(Catalog.Profile.OPENCL, Catalog.Profile.of("opencl:0", false));
+        assertEquals(Catalog.Profile.GPU, Catalog.Profile.of("cuda:0", false));
+        assertEquals(Catalog.Profile.QUICK, Catalog.Profile.of("cuda:0", true));
+    }
+
+    @Test
+    void theHostProfileHasTheCpuGemmTargetShapes() {
+        java.util.List<String> ids = Catalog.cases(Catalog.Profile.HOST).stream().map(Case::id).toList();
+        for (String shape : new String[] {"M=512 N=512 K=512", "M=1024 N=1024 K=1024", "M=2048 N=2048 K=2048",
+                "M=4096 N=1536 K=384", "M=4096 N=384 K=1536", "M=4096 N=384 K=384", "M=4096 N=4096 K=4096"}) {
+            assertTrue(ids.contains("gemm F32 " + shape), shape + " in " + ids);
         }
     }
 
@@ -40,6 +58,9 @@ class CatalogTest {
                 "B", 1, "Hq", 2, "Hkv", 1, "Sq", 1, "Skv", 5, "D", 8);
         assertEquals(4.0 * 2 * 8 * 5, Catalog.op(decode).flops(decode));
         assertFalse(Catalog.op(decode).bound(decode) == Bound.COMPUTE);
+        Case fewRows = Case.of("gemm", dev.panamax.DType.F32, dev.panamax.DType.F32, "M", 8, "N", 16, "K", 4, "transB", 1);
+        assertEquals(Bound.MEMORY, Catalog.op(fewRows).bound(fewRows));
+        assertEquals((8 * 4 + 4 * 16 + 8 * 16) * 4, Catalog.op(fewRows).bytes(fewRows));
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Causal attention F32 B=1, H=8, S=2048, D=64 beside our own GEMM on the same FLOPs: the causal
  * product counts 4 * H * D * S (S + 1) / 2 = 4.297 GFLOP (QK^T and PV, 2 D FLOPs each per visible
  * query-key pair), a [2048, 1024] x [1024, 1024] GEMM 2 * 2048 * 1024 * 1024 = 4.295 GFLOP, so
- * the ratio of rates is the inverse ratio of times (to 0.05%). Target (PERFORMANCE.md):
+ * the ratio of rates is the inverse ratio of times (to 0.05%). Target (benchmarks/TARGETS.md):
  * attention >= 0.5 x the GEMM rate.
  */
 @State(Scope.Benchmark)

@@ -4,6 +4,7 @@ import dev.panamax.DType;
 import dev.panamax.Device;
 import dev.panamax.Ops;
 import dev.panamax.Tensor;
+import dev.panamax.tool.OpenBlas;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -25,10 +26,16 @@ import java.lang.foreign.ValueLayout;
  * F32 GEMM c = a @ op(b) through the public API (Ops.gemm on the CPU device), beside OpenBLAS
  * {@code cblas_sgemm} through FFM on the same inputs with the same thread count
  * ({@code panamax.cpu.threads}, default all processors). {@code shape}: "N" for M = N = K (512,
- * 1024, 2048: GFLOP/s = 2 N^3 / time; target in PERFORMANCE.md: panamax >= 0.85 x OpenBLAS), or
- * "MxN" for M rows against a square [N, N] b (1x4096, 8x4096: decoding-sized products, bound by
- * reading b). {@code transB} stores b transposed (-p transB=false,true). Without libopenblas.so.0
- * the OpenBLAS benchmark fails its setup with the reason and how to install it; the others run.
+ * 1024, 2048: GFLOP/s = 2 N^3 / time; target in benchmarks/TARGETS.md: panamax >= 0.95 x
+ * OpenBLAS at its best kernel), or "MxN" for M rows against a square [N, N] b (1x4096, 8x4096:
+ * decoding-sized products, bound by reading b). {@code transB} stores b transposed
+ * (-p transB=false,true). Without libopenblas.so.0 the OpenBLAS benchmark fails its setup with the
+ * reason and how to install it; the others run.
+ *
+ * <p>OpenBLAS picks its kernel when it loads, and {@code OPENBLAS_CORETYPE} or
+ * {@code OPENBLAS_L2_SIZE} in the environment can make it pick a slower one than the CPU allows.
+ * JMH forks inherit the environment of the JMH process: {@code ./panamax jmh} starts it without
+ * both. The OpenBLAS fork prints the kernel it runs ({@code # OpenBLAS kernel: ...}).
  */
 public class CpuGemmBenchmark extends CpuBenchmark {
 
@@ -86,6 +93,8 @@ public class CpuGemmBenchmark extends CpuBenchmark {
                 throw new UnsupportedOperationException(why);
             });
             OpenBlas.setThreads(BenchData.threads());
+            System.out.println("# OpenBLAS kernel: " + OpenBlas.coreName() + " (" + OpenBlas.config() + "; "
+                    + OpenBlas.environment() + ")");
         }
     }
 

@@ -21,7 +21,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Softmax F32 [4096, 4096] (out of place) beside its ceiling, a {@code MemorySegment.copy} of the
- * same 64 MiB into another 64 MiB: both read and write every byte once. Target (PERFORMANCE.md):
+ * same 64 MiB into another 64 MiB: both read and write every byte once. Target (benchmarks/TARGETS.md):
  * softmax time <= copy time / 0.7.
  */
 @State(Scope.Benchmark)

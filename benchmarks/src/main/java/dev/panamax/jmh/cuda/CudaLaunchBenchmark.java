@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code cuda_h.cuLaunchKernel} alone), and through JCuda 12.0 (JNI). Each is timed two ways:
  * one launch and a stream synchronize (the round trip), and {@value #BATCH} launches then one
  * synchronize, reported per launch (the host's cost while the GPU keeps up).
- * Target (PERFORMANCE.md): the Panamax path costs no more per launch than JCuda.
+ * Target (benchmarks/TARGETS.md): the Panamax path costs no more per launch than JCuda.
  *
  * <p>Needs an NVIDIA GPU. {@link #main} prints why and exits 0 without one; a direct JMH run fails
  * each benchmark's setup with the reason, so no figure appears that was not measured.

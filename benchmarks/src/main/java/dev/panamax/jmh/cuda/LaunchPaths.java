@@ -1,10 +1,8 @@
 package dev.panamax.jmh.cuda;
 
-import dev.panamax.Backend;
 import dev.panamax.Device;
 import dev.panamax.bindings.cuda.cuda_h;
 import dev.panamax.cuda.CudaProbe;
-import dev.panamax.internal.Devices;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUfunction;
@@ -36,7 +34,7 @@ public final class LaunchPaths {
 
     /** Why no CUDA device can be used here, or null. */
     static String unavailable() {
-        return Devices.unavailabilityCause(Backend.CUDA);
+        return Device.unavailable().get("cuda");
     }
 
     static void requireGpu() {

@@ -1,4 +1,4 @@
-package dev.panamax.jmh.cpu;
+package dev.panamax.tool;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -7,26 +7,39 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * OpenBLAS's {@code cblas_sgemm} through the FFM API, the peer of the CPU GEMM benchmarks.
- * Loads {@code libopenblas.so.0} (Debian: {@code apt-get install libopenblas0-pthread}); when it
- * is absent, {@link #unavailability()} says so and how to install it, and the peer is skipped.
+ * OpenBLAS's {@code cblas_sgemm} through the FFM API, the peer of the CPU GEMM: of
+ * {@code panamax bench} (through {@link OpenBlasPeer}, in a JVM of its own) and of the JMH
+ * benchmark {@code CpuGemmBenchmark}. Loads {@code libopenblas.so.0} (Debian:
+ * {@code apt-get install libopenblas0-pthread}); when it is absent, {@link #unavailability()} says
+ * so and how to install it, and the peer is skipped.
+ *
+ * <p>OpenBLAS picks its kernels when the library loads, from the CPU and from
+ * {@code OPENBLAS_CORETYPE} (and sizes its blocks from {@code OPENBLAS_L2_SIZE}); with either
+ * set it may run a slower kernel than this CPU allows (Debian's 0.3.21 under
+ * {@code OPENBLAS_CORETYPE=Haswell} runs AVX2 code on an AVX-512 core at about half the rate).
+ * {@link #coreName()} says which kernel it picked; a peer figure is only worth comparing with
+ * when that is the CPU's best.
  */
-final class OpenBlas {
+public final class OpenBlas {
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
     private static final String LIBRARY = "libopenblas.so.0";
+    /** The variables that steer which kernel OpenBLAS picks and how it blocks; its peer processes run without them. */
+    public static final List<String> KERNEL_VARIABLES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
     private static final MethodHandle SGEMM;
     private static final MethodHandle SET_THREADS;
     private static final MethodHandle CORE_NAME;
+    private static final MethodHandle CONFIG;
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle sgemm = null, threads = null, core = null;
+        MethodHandle sgemm = null, threads = null, core = null, config = null;
         String why = null;
         try {
             SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
@@ -38,6 +51,7 @@ final class OpenBlas {
                     FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i));
             threads = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
             core = linker.downcallHandle(find(lib, "openblas_get_corename"), FunctionDescriptor.of(p));
+            config = linker.downcallHandle(find(lib, "openblas_get_config"), FunctionDescriptor.of(p));
         } catch (IllegalArgumentException | IllegalStateException e) {
             why = "OpenBLAS peer skipped: cannot load " + LIBRARY + " (" + e.getMessage()
                     + "); on Debian/Ubuntu install it with: apt-get install libopenblas0-pthread";
@@ -45,6 +59,7 @@ final class OpenBlas {
         SGEMM = sgemm;
         SET_THREADS = threads;
         CORE_NAME = core;
+        CONFIG = config;
         UNAVAILABLE = why;
     }
 
@@ -56,11 +71,11 @@ final class OpenBlas {
     }
 
     /** Why the peer is unavailable, or empty when it is loaded. */
-    static Optional<String> unavailability() {
+    public static Optional<String> unavailability() {
         return Optional.ofNullable(UNAVAILABLE);
     }
 
-    static void setThreads(int threads) {
+    public static void setThreads(int threads) {
         try {
             SET_THREADS.invokeExact(threads);
         } catch (Throwable t) {
@@ -68,18 +83,34 @@ final class OpenBlas {
         }
     }
 
-    /** The kernel family OpenBLAS picked for this CPU (e.g. "Haswell", "SkylakeX"). */
-    static String coreName() {
+    /** The kernel family OpenBLAS picked for this CPU ({@code openblas_get_corename}: "Haswell", "SkylakeX", "Cooperlake"). */
+    public static String coreName() {
+        return string(CORE_NAME, "openblas_get_corename");
+    }
+
+    /** How the library was built ({@code openblas_get_config}), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
+    public static String config() {
+        return string(CONFIG, "openblas_get_config");
+    }
+
+    /** Whether this process has {@link #KERNEL_VARIABLES}: "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset", or "with ... set". */
+    public static String environment() {
+        List<String> set = KERNEL_VARIABLES.stream().filter(v -> System.getenv(v) != null)
+                .map(v -> v + "=" + System.getenv(v)).toList();
+        return set.isEmpty() ? String.join(" and ", KERNEL_VARIABLES) + " unset" : "with " + String.join(", ", set) + " set";
+    }
+
+    private static String string(MethodHandle h, String name) {
         try {
-            MemorySegment s = (MemorySegment) CORE_NAME.invokeExact();
-            return s.reinterpret(64).getString(0);
+            MemorySegment s = (MemorySegment) h.invokeExact();
+            return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
-            throw new IllegalStateException("openblas_get_corename failed", t);
+            throw new IllegalStateException(name + " failed", t);
         }
     }
 
     /** Row-major c [m, n] = alpha * op(a) op(b) + beta * c on native F32 segments. */
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a,
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a,
                       MemorySegment b, float beta, MemorySegment c) {
         int lda = transA ? m : k, ldb = transB ? k : n;
         try {
