@@ -19,7 +19,8 @@
 # Time limits (seconds) can be changed through PANAMAX_TEST_TIMEOUT, PANAMAX_PEER_TIMEOUT,
 # PANAMAX_BENCH_TIMEOUT and PANAMAX_WGMMA_TIMEOUT; PANAMAX_BENCH_ARGS adds arguments to every
 # `panamax bench` (e.g. --quick). Step 3 leaves out the tests that read the source tree
-# (CudaKernelsLayoutTest, CudaMockDriverTest: every build runs them) and the emulator's.
+# (CudaKernelsLayoutTest, CudaMockDriverTest, ConformanceCoverageTest: every build runs them) and the
+# emulator's.
 #
 # Rehearsal without a GPU: on a machine with the CUDA emulator built (java/src/test/native/cuda/emu),
 #   JAVA_TOOL_OPTIONS=-Dpanamax.cuda.library=java/target/cuda-doubles/libcuda-emu.so \
@@ -108,6 +109,7 @@ timeout "$TEST_TIMEOUT" "$JAVA" "${FLAGS[@]}" -Dpanamax.require=cuda -cp "$CP" \
     --exclude-classname '^dev\.panamax\.cuda\.CudaWgmmaGemmTest$' \
     --exclude-classname '^dev\.panamax\.cuda\.CudaEmulated[^.]*$' \
     --exclude-classname '^dev\.panamax\.cuda\.(CudaKernelsLayoutTest|CudaMockDriverTest)$' \
+    --exclude-classname '^dev\.panamax\.conformance\.ConformanceCoverageTest$' \
     --reports-dir "$OUT/junit" >"$OUT/tests.log" 2>&1
 TESTS=$?
 case $TESTS in

@@ -15,7 +15,7 @@ interface BenchOp {
     /**
      * The public methods this bench times, as {@code "Ops.gemm"} (a public static method of
      * {@code dev.panamax.Ops}, every overload of that name) or {@code "Tensor.to"} (a public method
-     * of {@code dev.panamax.Tensor}). OpsCoverageTest fails when a public static method of
+     * of {@code dev.panamax.Tensor}). BenchCoverageTest fails when a public static method of
      * {@code Ops} is named by no bench with cases in every profile.
      */
     List<String> times();

@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The op checklist of CONTRIBUTING.md, conformance half: every public op of {@link Ops} has a
  * conformance group (a nested class of {@link ConformanceSuite} whose class says {@link Covers} it),
  * and every group calls the ops it claims, in its own source or in a {@code *Spec} helper its
- * source names. The bench half is {@code OpCoverageTest} of the benchmarks module.
+ * source names. The bench half is {@code BenchCoverageTest} of the benchmarks module.
  */
-class OpCoverageTest {
+class ConformanceCoverageTest {
     private static final Pattern SPEC = Pattern.compile("\\b(\\w+Spec)\\b");
 
     @Test

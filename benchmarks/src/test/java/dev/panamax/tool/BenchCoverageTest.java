@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * OpenCL's, the GPU's). {@code convert} times {@link Tensor#to}, which is not an Ops method: it
  * is checked to exist like the others, but nothing requires it.
  */
-class OpsCoverageTest {
+class BenchCoverageTest {
 
     @Test
     void everyPublicStaticMethodOfOpsHasACaseInEveryProfile() {
