@@ -1,5 +1,6 @@
 package dev.panamax.internal;
 
+import dev.panamax.testing.PackageClasses;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -180,24 +179,15 @@ class KernelStructTest {
     }
 
     /** Every static StructLayout field of the compiled classes of dev.panamax.{pkg}, by layout name. */
-    private static Map<String, StructLayout> javaLayouts(String pkg) throws IOException, URISyntaxException,
-            ReflectiveOperationException {
-        Path classes = Path.of(KernelStruct.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path dir = classes.resolve(Path.of("dev", "panamax", pkg));
+    private static Map<String, StructLayout> javaLayouts(String pkg) throws ReflectiveOperationException {
         Map<String, StructLayout> layouts = new LinkedHashMap<>();
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(f -> f.toString().endsWith(".class")).sorted().toList();
-        }
-        for (Path f : files) {
-            String name = "dev.panamax." + pkg + "." + f.getFileName().toString().replace(".class", "");
-            Class<?> type = Class.forName(name, false, KernelStruct.class.getClassLoader());
+        for (Class<?> type : PackageClasses.of(pkg)) {
             for (Field field : type.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == StructLayout.class) {
                     field.setAccessible(true);
                     StructLayout layout = (StructLayout) field.get(null);
-                    String struct = layout.name().orElseThrow(() -> new AssertionError(name + "." + field.getName()
-                            + " has no name: make it with KernelStruct.of"));
+                    String struct = layout.name().orElseThrow(() -> new AssertionError(type.getName() + "."
+                            + field.getName() + " has no name: make it with KernelStruct.of"));
                     StructLayout previous = layouts.put(struct, layout);
                     assertTrue(previous == null || previous == layout, struct + " has two Java layouts in dev.panamax." + pkg);
                 }
