@@ -303,6 +303,51 @@ public final class Ops {
         }
     }
 
+    /**
+     * The rule of every {@code out} overload: {@code out} is on the device of {@code first} and has
+     * exactly {@code shape} and {@code dtype}; it may be {@code first} itself (the same bytes), and
+     * any other overlap with an input is an IllegalArgumentException.
+     *
+     * @param inputs names and tensors of the op's inputs, alternating, {@code first} among them
+     */
+    static void checkOut(String op, TensorImpl out, long[] shape, DType dtype, TensorImpl first, Object... inputs) {
+        sameDevice(op, "the inputs", first, "out", out, null, null);
+        if (out.dtype() != dtype || !Arrays.equals(out.shapeView(), shape)) {
+            throw new IllegalArgumentException(op + ": out must be " + Shapes.format(shape) + " " + dtype + ", got "
+                    + Shapes.format(out.shapeView()) + " " + out.dtype());
+        }
+        for (int i = 0; i < inputs.length; i += 2) {
+            TensorImpl in = (TensorImpl) inputs[i + 1];
+            if (in == null || (in == first && out.sameBytes(first))) {
+                continue;
+            }
+            if (out.overlaps(in)) {
+                throw new IllegalArgumentException(op + ": out overlaps " + inputs[i] + " (views of one allocation);"
+                        + " out may be the first input itself, and nothing else it reads");
+            }
+        }
+    }
+
+    /** eps of a norm: finite and >= 0. */
+    static void checkEps(String op, float eps) {
+        if (!(eps >= 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be finite and >= 0, got " + eps);
+        }
+    }
+
+    /** A weight vector (gamma, beta) of {@code x}: [n], on x's device, x's dtype or F32. */
+    static void checkWeight(String op, String name, TensorImpl w, TensorImpl x, long n) {
+        sameDevice(op, "x", x, name, w, null, null);
+        if (w.dtype() != x.dtype() && w.dtype() != DType.F32) {
+            throw new IllegalArgumentException(op + ": " + name + " must be " + x.dtype() + " (the dtype of x) or F32, got "
+                    + w.dtype());
+        }
+        if (w.rank() != 1 || w.dim(0) != n) {
+            throw new IllegalArgumentException(op + ": " + name + " must be [" + n + "] (the last dimension of x "
+                    + Shapes.format(x.shapeView()) + "), got " + Shapes.format(w.shapeView()));
+        }
+    }
+
     private static void floating(String op, String name, TensorImpl t) {
         if (!t.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": " + name + " must be F32, F16 or BF16, got " + t.dtype());

@@ -102,6 +102,22 @@ public final class TensorImpl implements Tensor {
         return size * dtype.byteSize();
     }
 
+    /** Where this tensor's bytes start in its allocation (0 for a tensor that is not a view). */
+    public long byteOffset() {
+        return 0;
+    }
+
+    /** Whether this tensor and {@code other} are the same bytes of one allocation (the same tensor, or a view of exactly it). */
+    public boolean sameBytes(TensorImpl other) {
+        return allocation() == other.allocation() && byteOffset() == other.byteOffset() && byteSize() == other.byteSize();
+    }
+
+    /** Whether this tensor and {@code other} share at least one byte of memory. */
+    public boolean overlaps(TensorImpl other) {
+        return allocation() == other.allocation() && byteSize() > 0 && other.byteSize() > 0
+                && byteOffset() < other.byteOffset() + other.byteSize() && other.byteOffset() < byteOffset() + byteSize();
+    }
+
     @Override
     public Device device() {
         return device;
