@@ -8,7 +8,8 @@ times the same shapes through PyTorch, and writes the figures for
     gemm, matmul       torch.matmul (cuBLAS)
     softmax            torch.softmax over the last dimension
     attention*, decode torch.nn.functional.scaled_dot_product_attention (flash backend when it
-                       takes the case; causal aligned bottom-right as in Panamax)
+                       takes the case; causal aligned bottom-right as in Panamax); a case with L
+                       (kvLengths) gets a boolean attn_mask built from the lengths
     topKGating         torch.topk(torch.softmax(logits.float(), -1), k), renormalized
     topK               torch.topk
     convert            Tensor.to(dtype)
@@ -171,6 +172,8 @@ def make_call(torch, device, case):
         x = uniform(torch, device, (d["rows"], d["cols"]), dtype, -8, 8)
         return (lambda: torch.softmax(x, dim=-1)), None
     if op in ("attention", "attention-causal", "decode"):
+        if "L" in d:
+            return attention_lengths(torch, device, d, dtype, causal=op != "attention")
         return attention(torch, device, d, dtype, causal=op != "attention")
     if op == "topKGating":
         logits = uniform(torch, device, (d["T"], d["E"]), dtype, -4, 4)
@@ -226,6 +229,43 @@ def attention(torch, device, d, dtype, causal):
     except Exception as e:  # flash does not take every case (masks, some GQA shapes): PyTorch's own choice
         notes.append(f"PyTorch's default SDPA backend (flash refused: {type(e).__name__})")
         return call, "; ".join(notes)
+
+
+# ---------------------------------------------------------------- attention with kvLengths
+
+def attention_lengths(torch, device, d, dtype, causal):
+    """SDPA over a KV cache of Skv rows of which batch b uses the first L_b (every L_b = L here):
+    the boolean attn_mask [B, 1, Sq, Skv] holds key j < L_b, and when causal j <= i + (L_b - Sq),
+    as Panamax's kvLengths overload. SDPA reads the whole cache; flash takes no mask, so PyTorch
+    picks the backend (memory-efficient or math)."""
+    import torch.nn.functional as F
+    bsz, hq, hkv, sq, skv, hd = d["B"], d["Hq"], d["Hkv"], d["Sq"], d["Skv"], d["D"]
+    q = uniform(torch, device, (bsz, hq, sq, hd), dtype)
+    k = uniform(torch, device, (bsz, hkv, skv, hd), dtype)
+    v = uniform(torch, device, (bsz, hkv, skv, hd), dtype)
+    lengths = torch.full((bsz,), min(max(d["L"], 0), skv), device=device, dtype=torch.int64)
+    j = torch.arange(skv, device=device).view(1, 1, 1, skv)
+    i = torch.arange(sq, device=device).view(1, 1, sq, 1)
+    length = lengths.view(bsz, 1, 1, 1)
+    mask = j < length
+    if causal:
+        mask = mask & (j <= i + (length - sq))
+    notes = ["attn_mask from the lengths; PyTorch's SDPA backend choice"]
+    kwargs = {"attn_mask": mask}
+    if hq != hkv:
+        try:
+            F.scaled_dot_product_attention(q[:, :, :1], k[:, :, :1], v[:, :, :1], attn_mask=mask[:, :, :1],
+                                           enable_gqa=True)
+            kwargs["enable_gqa"] = True
+        except (TypeError, RuntimeError):
+            k = k.repeat_interleave(hq // hkv, dim=1)
+            v = v.repeat_interleave(hq // hkv, dim=1)
+            notes.append("kv heads expanded (no enable_gqa with a mask here)")
+
+    def call():
+        return F.scaled_dot_product_attention(q, k, v, **kwargs)
+
+    return call, "; ".join(notes)
 
 
 if __name__ == "__main__":

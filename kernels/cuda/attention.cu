@@ -3,16 +3,24 @@
 // Query head h reads kv head h / G, G = Hq / Hkv. The G query heads of one kv head are packed
 // into the row dimension of a block: packed row r of (b, kv head) is query i = r / G of head
 // kvHead * G + r % G, so a block reads each K/V tile once for all of them (GQA and decode).
-// Causal: query i sees key j iff j <= i + (Skv - Sq); key tiles past a block's last visible key
-// are skipped, and only tiles that cross a row's limit or Skv are masked. A query that sees no
-// key (or Skv == 0) gets zeros. Online softmax in the base-2 domain (scaleLog2 = scale * log2 e),
-// F32 statistics; rows with no key so far use 0 as their max so that exp2 never sees -inf - -inf.
+// kvLengths (int [B], or 0): batch b uses keys [0, L_b), L_b = kvLengths[b] clamped to [0, Skv]
+// (Skv without them). Causal: query i sees key j iff j <= i + (L_b - Sq); key tiles past a
+// block's last visible key (and past L_b) are skipped, never loaded, and only tiles that cross a
+// row's limit or L_b are masked; K and V rows past L_b load as zeros, so padding (NaN included)
+// never reaches a result. A query that sees no key (or L_b == 0) gets zeros; one that does
+// divides by its sum as it is, so a NaN score gives NaN. Online softmax in the base-2 domain
+// (scaleLog2 = scale * log2 e), F32 statistics; rows with no key so far use 0 as their max so
+// that exp2 never sees -inf - -inf.
 // D is padded with zeros to DP (64, 128 or 256) in shared memory; 16-byte loads when D is a
 // multiple of 8 (16-bit) or 4 (F32), scalar loads otherwise.
-// Split-KV (decode, small Sq): when splits > 1 each work item handles tilesPerSplit key tiles
-// and writes F32 partials (out / l and the base-2 log-sum-exp) to scratch; attention_combine_*
-// merges them. Work items (b, kv head, row block, split) are flattened onto grid.x, heaviest
-// causal row blocks first.
+// Split-KV (decode, small Sq): when splits > 1 the key tiles a row block sees (those below L_b
+// and its causal limit) are shared evenly over the splits, and each work item writes F32
+// partials (out / l and the base-2 log-sum-exp) to scratch; attention_combine_* merges them. The
+// number of splits is sized on Skv (the grid does not depend on the lengths, which stay on the
+// device), but the work of each split follows L_b, so a cache half in use takes about half the
+// time. A split in which a row sees no key (more splits than tiles, or past the row's causal
+// limit) loads nothing and writes zeros with a log-sum-exp of -inf, which the combine weighs 0. Work items (b, kv head,
+// row block, split) are flattened onto grid.x, heaviest causal row blocks first.
 // Variants (the Java side picks by dtype and D; suffix _bf16 / _f16 / _f32):
 //   attention_{bf16,f16}_mma_d64   D <= 64 (specialised for 64): 64 rows x 64 keys per tile,
 //   attention_{bf16,f16}_mma_d128  D <= 128 (specialised for 128): 64 x 64,
@@ -36,7 +44,20 @@ struct Work {
     i64 tBegin, tEnd;
     i64 limMin;  // the smallest row's last visible key (causal)
     i64 group, rowsPacked;
+    i64 len;     // L_b: keys [0, len) are the batch's
 };
+
+// L_b: kvLengths[b] clamped to [0, Skv], or Skv.
+__device__ __forceinline__ i64 kv_length(const AttentionParams& p, i64 b) {
+    if (p.kvLengths == 0) return p.skv;
+    const i64 len = reinterpret_cast<const int*>(p.kvLengths)[b];
+    return len < 0 ? 0 : min(len, p.skv);
+}
+
+// The last key query i sees among len keys; < 0 when it sees none.
+__device__ __forceinline__ i64 last_key(const AttentionParams& p, i64 i, i64 len) {
+    return p.causal ? min(len - 1, i + (len - p.sq)) : len - 1;
+}
 
 template <int BM, int BN>
 __device__ __forceinline__ Work work_of(const AttentionParams& p, i64 item) {
@@ -51,16 +72,17 @@ __device__ __forceinline__ Work work_of(const AttentionParams& p, i64 item) {
     w.b = bkv / p.hkv;
     w.kvh = bkv % p.hkv;
     w.r0 = mb * BM;
-    const i64 shift = p.skv - p.sq;  // causal: row i sees keys <= i + shift
-    i64 tiles = (p.skv + BN - 1) / BN;
+    w.len = kv_length(p, w.b);
+    const i64 shift = w.len - p.sq;  // causal: row i sees keys <= i + shift
+    i64 tiles = (w.len + BN - 1) / BN;
     w.limMin = w.r0 / w.group + shift;
     if (p.causal) {
         const i64 limMax = min(w.r0 + BM - 1, w.rowsPacked - 1) / w.group + shift;
         tiles = limMax < 0 ? 0 : min(tiles, limMax / BN + 1);
     }
     if (p.splits > 1) {
-        w.tBegin = (i64)w.split * p.tilesPerSplit;
-        w.tEnd = min(tiles, w.tBegin + p.tilesPerSplit);
+        w.tBegin = tiles * w.split / p.splits;
+        w.tEnd = tiles * (w.split + 1) / p.splits;
     } else {
         w.tBegin = 0;
         w.tEnd = tiles;
@@ -76,7 +98,12 @@ __device__ __forceinline__ i64 out_row(const AttentionParams& p, const Work& w, 
 
 __device__ __forceinline__ bool tile_needs_mask(const AttentionParams& p, const Work& w, i64 t, int BN) {
     const i64 last = (t + 1) * BN - 1;
-    return last >= p.skv || (p.causal && last > w.limMin);
+    return last >= w.len || (p.causal && last > w.limMin);
+}
+
+// Whether packed row pr of work w sees a key in the work's tiles (splits: in its split).
+__device__ __forceinline__ bool row_sees(const AttentionParams& p, const Work& w, i64 pr, int BN) {
+    return w.tBegin < w.tEnd && last_key(p, pr / w.group, w.len) >= w.tBegin * BN;
 }
 
 // Writes one finished output element: direct (splits == 1) or as an F32 partial.
@@ -90,9 +117,11 @@ __device__ __forceinline__ void write_out(const AttentionParams& p, const Work& 
     }
 }
 
-__device__ __forceinline__ void write_lse(const AttentionParams& p, const Work& w, i64 rowId, float m, float l) {
+// The split's base-2 log-sum-exp of a row: -inf when the row sees no key in it (an empty partial,
+// weighed 0); NaN when l is (a NaN score), so that the combine passes it on.
+__device__ __forceinline__ void write_lse(const AttentionParams& p, const Work& w, i64 rowId, bool sees, float m, float l) {
     const i64 rows = p.batch * p.hq * p.sq;
-    reinterpret_cast<float*>(p.partialLse)[(i64)w.split * rows + rowId] = l > 0.0f ? m + log2f(l) : -INFINITY;
+    reinterpret_cast<float*>(p.partialLse)[(i64)w.split * rows + rowId] = sees ? m + log2f(l) : -INFINITY;
 }
 
 // ================================================================ 16-bit on tensor cores
@@ -152,7 +181,7 @@ __device__ void body(const AttentionParams& p) {
 
     for (i64 item = blockIdx.x; item < items; item += gridDim.x) {
         const Work w = work_of<BM, BN>(p, item);
-        const i64 shift = p.skv - p.sq;  // causal: row i sees keys <= i + shift
+        const i64 shift = w.len - p.sq;  // causal: row i sees keys <= i + shift
         // This thread's rows: warp * 16 + g + 8h of the block.
         i64 lim[2];
 #pragma unroll
@@ -171,9 +200,9 @@ __device__ void body(const AttentionParams& p) {
             auto load_kv = [&](int stage, i64 t) {
                 const uint32_t sK = sKV + stage * 2 * C::KV_BYTES;
                 const i64 j0 = t * BN;
-                load_rows<T, DP>(sK, BN, [&](int r) { return j0 + r < p.skv ? kBase + (j0 + r) * D : nullptr; }, D, vec, K);
+                load_rows<T, DP>(sK, BN, [&](int r) { return j0 + r < w.len ? kBase + (j0 + r) * D : nullptr; }, D, vec, K);
                 load_rows<T, DP>(sK + C::KV_BYTES, BN,
-                                 [&](int r) { return j0 + r < p.skv ? vBase + (j0 + r) * D : nullptr; }, D, vec, V);
+                                 [&](int r) { return j0 + r < w.len ? vBase + (j0 + r) * D : nullptr; }, D, vec, V);
             };
             load_rows<T, DP>(sQ, BM,
                              [&](int r) {
@@ -241,7 +270,7 @@ __device__ void body(const AttentionParams& p) {
                         float v = s[nt][e] * p.scaleLog2;
                         if (masked) {
                             const i64 key = t * BN + nt * 8 + 2 * t4 + (e & 1);
-                            if (key >= p.skv || (p.causal && key > lim[e >> 1])) v = -INFINITY;
+                            if (key >= w.len || (p.causal && key > lim[e >> 1])) v = -INFINITY;
                         }
                         s[nt][e] = v;
                         mx[e >> 1] = fmaxf(mx[e >> 1], v);
@@ -295,7 +324,8 @@ __device__ void body(const AttentionParams& p) {
             }
         }
 
-        // Finish: o / l per row (zeros for a row that saw no key).
+        // Finish: o / l per row; zeros for a row that saw no key (not 0 * o: P V of a blind row
+        // may be NaN from a value its mask hides).
 #pragma unroll
         for (int h = 0; h < 2; h++) {
             l[h] += __shfl_xor_sync(0xffffffffu, l[h], 1);
@@ -303,16 +333,17 @@ __device__ void body(const AttentionParams& p) {
             const i64 pr = w.r0 + warp * 16 + g + 8 * h;
             if (pr >= w.rowsPacked) continue;
             const i64 rowId = out_row(p, w, pr);
-            const float inv = l[h] > 0.0f ? 1.0f / l[h] : 0.0f;
+            const bool sees = row_sees(p, w, pr, BN);
+            const float inv = 1.0f / l[h];
 #pragma unroll
             for (int nd = 0; nd < ND; nd++) {
 #pragma unroll
                 for (int e = 0; e < 2; e++) {
                     const int col = nd * 8 + 2 * t4 + e;
-                    if (col < D) write_out<T>(p, w, rowId, col, o[nd][2 * h + e] * inv);
+                    if (col < D) write_out<T>(p, w, rowId, col, sees ? o[nd][2 * h + e] * inv : 0.0f);
                 }
             }
-            if (p.splits > 1 && t4 == 0) write_lse(p, w, rowId, m[h], l[h]);
+            if (p.splits > 1 && t4 == 0) write_lse(p, w, rowId, sees, m[h], l[h]);
         }
     }
 }
@@ -371,7 +402,7 @@ __device__ void body(const AttentionParams& p) {
 
     for (i64 item = blockIdx.x; item < items; item += gridDim.x) {
         const Work w = work_of<BM, BN>(p, item);
-        const i64 shift = p.skv - p.sq;  // causal: row i sees keys <= i + shift
+        const i64 shift = w.len - p.sq;  // causal: row i sees keys <= i + shift
         float o[ROWS][CW], m[ROWS], l[ROWS];
 #pragma unroll
         for (int rr = 0; rr < ROWS; rr++) {
@@ -392,8 +423,8 @@ __device__ void body(const AttentionParams& p) {
                           D, vec);
             for (i64 t = w.tBegin; t < w.tEnd; t++) {
                 const i64 j0 = t * BN;
-                load_rows<DP>(Ks, C::KLD, BN, [&](int r) { return j0 + r < p.skv ? kBase + (j0 + r) * D : nullptr; }, D, vec);
-                load_rows<DP>(Vs, DP, BN, [&](int r) { return j0 + r < p.skv ? vBase + (j0 + r) * D : nullptr; }, D, vec);
+                load_rows<DP>(Ks, C::KLD, BN, [&](int r) { return j0 + r < w.len ? kBase + (j0 + r) * D : nullptr; }, D, vec);
+                load_rows<DP>(Vs, DP, BN, [&](int r) { return j0 + r < w.len ? vBase + (j0 + r) * D : nullptr; }, D, vec);
                 __syncthreads();  // Q, K, V tiles visible
 
                 // S: lane = key j0 + lane, for the warp's 8 rows.
@@ -418,7 +449,7 @@ __device__ void body(const AttentionParams& p) {
 #pragma unroll
                 for (int rr = 0; rr < ROWS; rr++) {
                     float v = sc[rr] * p.scaleLog2;
-                    if (masked && (key >= p.skv || (p.causal && key > (w.r0 + warp * ROWS + rr) / w.group + shift))) {
+                    if (masked && (key >= w.len || (p.causal && key > (w.r0 + warp * ROWS + rr) / w.group + shift))) {
                         v = -INFINITY;
                     }
                     float mx = v;
@@ -456,13 +487,14 @@ __device__ void body(const AttentionParams& p) {
             const i64 pr = w.r0 + warp * ROWS + rr;
             if (pr >= w.rowsPacked) continue;
             const i64 rowId = out_row(p, w, pr);
-            const float inv = lt > 0.0f ? 1.0f / lt : 0.0f;
+            const bool sees = row_sees(p, w, pr, BN);  // zeros, not 0 * o, for a row that saw no key
+            const float inv = 1.0f / lt;
 #pragma unroll
             for (int c = 0; c < CW; c++) {
                 const int col = lane + 32 * c;
-                if (col < D) write_out<float>(p, w, rowId, col, o[rr][c] * inv);
+                if (col < D) write_out<float>(p, w, rowId, col, sees ? o[rr][c] * inv : 0.0f);
             }
-            if (p.splits > 1 && lane == 0) write_lse(p, w, rowId, m[rr], lt);
+            if (p.splits > 1 && lane == 0) write_lse(p, w, rowId, sees, m[rr], lt);
         }
     }
 }
@@ -472,7 +504,10 @@ __device__ void body(const AttentionParams& p) {
 
 constexpr int kCombineThreads = 128;
 
-// out[row] = sum_s 2^(lse_s - M) * O_s[row] / sum_s 2^(lse_s - M); zeros when no split saw a key.
+// out[row] = sum_s 2^(lse_s - M) * O_s[row] / sum_s 2^(lse_s - M); zeros for a row that sees no
+// key (L_b == 0, or causal and i + L_b - Sq < 0). Empty splits have lse -inf and weigh 0; a NaN
+// lse (a NaN score) makes the sum of weights NaN, and so the row; M == -inf with a row that sees
+// keys (every score -inf) gives 0 / 0 = NaN, as in exact arithmetic.
 template <typename T>
 __device__ void combine_body(const AttentionParams& p) {
     const i64 rows = p.batch * p.hq * p.sq;
@@ -482,14 +517,14 @@ __device__ void combine_body(const AttentionParams& p) {
     const int lane = threadIdx.x & 31;
     constexpr int kWarps = kCombineThreads / 32;
     for (i64 row = (i64)blockIdx.x * kWarps + (threadIdx.x >> 5); row < rows; row += (i64)gridDim.x * kWarps) {
+        if (last_key(p, row % p.sq, kv_length(p, row / (p.hq * p.sq))) < 0) {
+            for (int c = lane; c < p.d; c += 32) out[row * p.d + c] = px::from_f32<T>(0.0f);
+            continue;
+        }
         float M = -INFINITY;
         for (int s = lane; s < p.splits; s += 32) M = fmaxf(M, lse[(i64)s * rows + row]);
 #pragma unroll
         for (int o = 16; o > 0; o >>= 1) M = fmaxf(M, __shfl_xor_sync(0xffffffffu, M, o));
-        if (M == -INFINITY) {
-            for (int c = lane; c < p.d; c += 32) out[row * p.d + c] = px::from_f32<T>(0.0f);
-            continue;
-        }
         float wsum = 0.f;
         for (int s = lane; s < p.splits; s += 32) wsum += exp2f(lse[(i64)s * rows + row] - M);
         wsum = px::warp_sum(wsum);

@@ -80,6 +80,7 @@ typedef struct AttentionParams {
     u64 out;            // T* [B, Hq, Sq, D]
     u64 partialO;       // float* [splits][B * Hq * Sq][D] (splits > 1)
     u64 partialLse;     // float* [splits][B * Hq * Sq] (splits > 1)
+    u64 kvLengths;      // const int* [B]: batch b uses keys [0, clamp(kvLengths[b], 0, Skv)); 0: all Skv
     i64 batch;
     i64 hq;
     i64 hkv;
@@ -88,8 +89,7 @@ typedef struct AttentionParams {
     float scaleLog2;    // scale * log2(e)
     int d;
     int causal;
-    int splits;         // >= 1; 1 writes out directly
-    int tilesPerSplit;  // key tiles per split (splits > 1)
+    int splits;         // >= 1; 1 writes out directly; > 1: each item's visible key tiles shared evenly
 } AttentionParams;
 PX_OFFSET(AttentionParams, q, 0);
 PX_OFFSET(AttentionParams, k, 8);
@@ -97,16 +97,16 @@ PX_OFFSET(AttentionParams, v, 16);
 PX_OFFSET(AttentionParams, out, 24);
 PX_OFFSET(AttentionParams, partialO, 32);
 PX_OFFSET(AttentionParams, partialLse, 40);
-PX_OFFSET(AttentionParams, batch, 48);
-PX_OFFSET(AttentionParams, hq, 56);
-PX_OFFSET(AttentionParams, hkv, 64);
-PX_OFFSET(AttentionParams, sq, 72);
-PX_OFFSET(AttentionParams, skv, 80);
-PX_OFFSET(AttentionParams, scaleLog2, 88);
-PX_OFFSET(AttentionParams, d, 92);
-PX_OFFSET(AttentionParams, causal, 96);
-PX_OFFSET(AttentionParams, splits, 100);
-PX_OFFSET(AttentionParams, tilesPerSplit, 104);
+PX_OFFSET(AttentionParams, kvLengths, 48);
+PX_OFFSET(AttentionParams, batch, 56);
+PX_OFFSET(AttentionParams, hq, 64);
+PX_OFFSET(AttentionParams, hkv, 72);
+PX_OFFSET(AttentionParams, sq, 80);
+PX_OFFSET(AttentionParams, skv, 88);
+PX_OFFSET(AttentionParams, scaleLog2, 96);
+PX_OFFSET(AttentionParams, d, 100);
+PX_OFFSET(AttentionParams, causal, 104);
+PX_OFFSET(AttentionParams, splits, 108);
 PX_SIZE(AttentionParams, 112);
 PX_ALIGN(AttentionParams, 8);
 

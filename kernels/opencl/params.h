@@ -69,33 +69,35 @@ PX_OFFSET(SoftmaxParams, threads_per_row, 16);
 PX_SIZE(SoftmaxParams, 24);
 PX_ALIGN(SoftmaxParams, 8);
 
-// Every attention.cl kernel. kv_chunk: keys per split (decode; unused by the tiled kernel);
-// d: the head dimension; bk: keys per tile; causal: 0 or 1; splits: key splits (1 when tiled).
+// Every attention.cl kernel. d: the head dimension; bk: keys per tile; causal: 0 or 1; splits:
+// key splits (decode: a work-group's visible key tiles shared evenly over them; 1 when tiled);
+// has_lengths: 1 when the kv_lengths buffer argument holds L_b per batch (OpenCL 1.2 has no
+// pointers in structs: the buffer is an argument, NULL when 0).
 typedef struct AttentionParams {
     ulong batch;
     ulong hq;
     ulong hkv;
     ulong sq;
     ulong skv;
-    ulong kv_chunk;
     uint d;
     uint bk;
     uint causal;
     uint splits;
     float scale;
+    uint has_lengths;
 } AttentionParams;
 PX_OFFSET(AttentionParams, batch, 0);
 PX_OFFSET(AttentionParams, hq, 8);
 PX_OFFSET(AttentionParams, hkv, 16);
 PX_OFFSET(AttentionParams, sq, 24);
 PX_OFFSET(AttentionParams, skv, 32);
-PX_OFFSET(AttentionParams, kv_chunk, 40);
-PX_OFFSET(AttentionParams, d, 48);
-PX_OFFSET(AttentionParams, bk, 52);
-PX_OFFSET(AttentionParams, causal, 56);
-PX_OFFSET(AttentionParams, splits, 60);
-PX_OFFSET(AttentionParams, scale, 64);
-PX_SIZE(AttentionParams, 72);
+PX_OFFSET(AttentionParams, d, 40);
+PX_OFFSET(AttentionParams, bk, 44);
+PX_OFFSET(AttentionParams, causal, 48);
+PX_OFFSET(AttentionParams, splits, 52);
+PX_OFFSET(AttentionParams, scale, 56);
+PX_OFFSET(AttentionParams, has_lengths, 60);
+PX_SIZE(AttentionParams, 64);
 PX_ALIGN(AttentionParams, 8);
 
 // topk_gating (topk.cl): threads_per_token is a power of two, 1 to 256; renormalize is 0 or 1.

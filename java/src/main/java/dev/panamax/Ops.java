@@ -179,11 +179,7 @@ public final class Ops {
 
     /** {@link #attention(Tensor, Tensor, Tensor, boolean, float)} with scale 1/sqrt(D). */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal) {
-        TensorImpl tq = TensorImpl.of(q, "attention: q");
-        if (tq.rank() != 4) {
-            throw new IllegalArgumentException("attention: q must be [B, Hq, Sq, D], got " + Shapes.format(tq.shapeView()));
-        }
-        return attention(q, k, v, causal, (float) (1.0 / Math.sqrt(Math.max(1, tq.dim(3)))));
+        return attention(q, k, v, causal, defaultScale(q));
     }
 
     /**
@@ -193,10 +189,27 @@ public final class Ops {
      * [B, Hq, Sq, D] of q's dtype. Flash-style: the [Sq, Skv] scores are never held in memory.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal, float scale) {
+        return attention(q, k, v, causal, scale, null, false, null, false);
+    }
+
+    /**
+     * Every attention overload: {@code withLengths} says kvLengths is an argument (then null is a
+     * NullPointerException), {@code into} that out is; returns the new result, or null when into.
+     */
+    private static Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal, float scale, Tensor kvLengths,
+                                    boolean withLengths, Tensor out, boolean into) {
         TensorImpl tq = TensorImpl.of(q, "attention: q");
         TensorImpl tk = TensorImpl.of(k, "attention: k");
         TensorImpl tv = TensorImpl.of(v, "attention: v");
+        TensorImpl tl = withLengths ? TensorImpl.of(kvLengths, "attention: kvLengths") : null;
+        TensorImpl to = into ? TensorImpl.of(out, "attention: out") : null;
         try (Leases l = new Leases().add(tq, "attention: q").add(tk, "attention: k").add(tv, "attention: v")) {
+            if (tl != null) {
+                l.add(tl, "attention: kvLengths");
+            }
+            if (to != null) {
+                l.add(to, "attention: out");
+            }
             sameDevice("attention", "q", tq, "k", tk, "v", tv);
             floating("attention", "q", tq);
             if (tk.dtype() != tq.dtype() || tv.dtype() != tq.dtype()) {
@@ -228,13 +241,18 @@ public final class Ops {
             if (!Float.isFinite(scale)) {
                 throw new IllegalArgumentException("attention: scale must be finite, got " + scale);
             }
+            if (tl != null) {
+                checkKvLengths(tl, tq, batch);
+            }
+            if (to != null) {
+                checkOut("attention", to, tq.shapeView(), tq.dtype(), tq, "q", tq, "k", tk, "v", tv, "kvLengths", tl);
+                runAttention(tq, tk, tv, causal, scale, tl, to);
+                return null;
+            }
             try (Outputs o = new Outputs(tq, "attention")) {
-                TensorImpl out = o.add("result", tq.dtype(), tq.shapeView());
-                if (out.size() > 0) {
-                    tq.backendDevice().kernels().attention(new Kernels.Attention(tq.dtype(), batch, hq, hkv, sq, skv,
-                            (int) d, causal, scale, tq.memory(), tk.memory(), tv.memory(), out.memory()));
-                }
-                return o.keep(out);
+                TensorImpl result = o.add("result", tq.dtype(), tq.shapeView());
+                runAttention(tq, tk, tv, causal, scale, tl, result);
+                return o.keep(result);
             }
         }
     }
@@ -301,6 +319,69 @@ public final class Ops {
                 return o.keep(new TopK(values, indices));
             }
         }
+    }
+
+    // ---------------------------------------------------------------- attention: kvLengths, out overloads
+
+    /**
+     * {@link #attention(Tensor, Tensor, Tensor, boolean)} (scale 1/sqrt(D)) written to {@code out},
+     * which has q's shape and dtype and may be q itself. (The explicit-scale form has no out
+     * overload of its own: {@code attention(q, k, v, causal, scale, Tensor)} is the kvLengths
+     * form; its out overload with lengths of Skv computes the same.)
+     */
+    public static void attention(Tensor q, Tensor k, Tensor v, boolean causal, Tensor out) {
+        attention(q, k, v, causal, defaultScale(q), null, false, out, true);
+    }
+
+    /**
+     * Attention over a prefix of the keys of each batch: as
+     * {@link #attention(Tensor, Tensor, Tensor, boolean, float)}, where {@code kvLengths} (I32 [B],
+     * on the device of q) says batch b uses only keys [0, L_b) of k and v, the rest being padding
+     * or the unused rows of a KV cache: L_b is kvLengths[b] clamped to [0, Skv] (the kernels
+     * clamp; the lengths are never read back to the host). Keys past L_b are not part of the op:
+     * their values, NaN included, never reach the result, and no work is spent on them. Causal:
+     * query i sees key j iff {@code j < L_b} and {@code j <= i + (L_b - Sq)}. A query that sees no
+     * key (L_b == 0 among them) gets zeros. Returns [B, Hq, Sq, D] of q's dtype.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal, float scale, Tensor kvLengths) {
+        return attention(q, k, v, causal, scale, kvLengths, true, null, false);
+    }
+
+    /**
+     * {@link #attention(Tensor, Tensor, Tensor, boolean, float, Tensor)} written to {@code out}
+     * ([B, Hq, Sq, D] of q's dtype; may be q itself, and overlaps nothing else it reads).
+     */
+    public static void attention(Tensor q, Tensor k, Tensor v, boolean causal, float scale, Tensor kvLengths, Tensor out) {
+        attention(q, k, v, causal, scale, kvLengths, true, out, true);
+    }
+
+    /** 1/sqrt(D) of q [B, Hq, Sq, D]. */
+    private static float defaultScale(Tensor q) {
+        TensorImpl tq = TensorImpl.of(q, "attention: q");
+        if (tq.rank() != 4) {
+            throw new IllegalArgumentException("attention: q must be [B, Hq, Sq, D], got " + Shapes.format(tq.shapeView()));
+        }
+        return (float) (1.0 / Math.sqrt(Math.max(1, tq.dim(3))));
+    }
+
+    /** kvLengths of attention: I32 [B] on q's device. */
+    private static void checkKvLengths(TensorImpl lengths, TensorImpl q, long batch) {
+        sameDevice("attention", "q", q, "kvLengths", lengths, null, null);
+        if (lengths.dtype() != DType.I32 || lengths.rank() != 1 || lengths.dim(0) != batch) {
+            throw new IllegalArgumentException("attention: kvLengths must be I32 [" + batch + "] (B of q "
+                    + Shapes.format(q.shapeView()) + "), got " + lengths.dtype() + " " + Shapes.format(lengths.shapeView()));
+        }
+    }
+
+    /** Queues the validated call; nothing when out is empty. */
+    private static void runAttention(TensorImpl q, TensorImpl k, TensorImpl v, boolean causal, float scale,
+                                     TensorImpl lengths, TensorImpl out) {
+        if (out.size() == 0) {
+            return;
+        }
+        q.backendDevice().kernels().attention(new Kernels.Attention(q.dtype(), q.dim(0), q.dim(1), k.dim(1), q.dim(2),
+                k.dim(2), (int) q.dim(3), causal, scale, q.memory(), k.memory(), v.memory(), out.memory(),
+                lengths == null ? null : lengths.memory()));
     }
 
     /**

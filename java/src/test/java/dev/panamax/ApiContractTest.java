@@ -37,6 +37,18 @@ class ApiContractTest {
         Routing run(Tensor logits, int k, boolean renormalize);
     }
 
+    interface AttentionInto {
+        void run(Tensor q, Tensor k, Tensor v, boolean causal, Tensor out);
+    }
+
+    interface LengthsAttention {
+        Tensor run(Tensor q, Tensor k, Tensor v, boolean causal, float scale, Tensor kvLengths);
+    }
+
+    interface LengthsAttentionInto {
+        void run(Tensor q, Tensor k, Tensor v, boolean causal, float scale, Tensor kvLengths, Tensor out);
+    }
+
     interface TopKOp {
         TopK run(Tensor x, int k);
     }
@@ -98,6 +110,9 @@ class ApiContractTest {
         Into softmaxInto = Ops::softmax;
         Attention attention = Ops::attention;
         ScaledAttention scaled = Ops::attention;
+        AttentionInto attentionInto = Ops::attention;
+        LengthsAttention lengths = Ops::attention;
+        LengthsAttentionInto lengthsInto = Ops::attention;
         Gating gating = Ops::topKGating;
         TopKOp topKOp = Ops::topK;
 
@@ -115,7 +130,8 @@ class ApiContractTest {
         ((Tensor) closeables[1]).close();
         Object[] all = {cpu, open, best, available, spec, name, backend, zeros, fromFloats, fromInts, fromHost, synchronize,
             closeDevice, device, dtype, shape, size, toFloatArray, toIntArray, copyTo, copyFrom, toDevice, toDtype, closeTensor,
-            routing, weights, experts, topK, values, indices, gemm, matmul, softmax, softmaxInto, attention, scaled, gating, topKOp};
+            routing, weights, experts, topK, values, indices, gemm, matmul, softmax, softmaxInto, attention, scaled, gating, topKOp,
+            attentionInto, lengths, lengthsInto};
         for (Object o : all) {
             assertTrue(o != null);
         }
@@ -154,6 +170,17 @@ class ApiContractTest {
             assertArrayEquals(new float[] {3, 7}, o.toFloatArray(), 1e-5f);
             // Sq = 1, Skv = 2: query 0 sees keys j <= 0 + (2 - 1), both of them
             assertArrayEquals(new float[] {3, 7}, causal.toFloatArray(), 1e-5f);
+            // kvLengths [1]: only key 0 counts, so the output is v's row 0; [0]: no key, zeros
+            try (Tensor one = cpu.tensor(new int[] {1}, 1); Tensor none = cpu.tensor(new int[] {0}, 1);
+                 Tensor first = Ops.attention(q, k, v, false, 1f, one); Tensor out = cpu.zeros(DType.F32, 1, 1, 1, 2)) {
+                assertArrayEquals(new float[] {4, 8}, first.toFloatArray(), 1e-6f);
+                Ops.attention(q, k, v, true, 1f, none, out);
+                assertArrayEquals(new float[] {0, 0}, out.toFloatArray());
+                Ops.attention(q, k, v, false, out); // scale 1/sqrt(2)
+                double w0 = Math.exp(Math.log(3) / Math.sqrt(2)), w1 = 1;
+                assertArrayEquals(new float[] {(float) (4 * w0 / (w0 + w1)), (float) ((8 * w0 + 4) / (w0 + w1))},
+                        out.toFloatArray(), 1e-5f);
+            }
         }
         try (Tensor logits = cpu.tensor(new float[] {0, 2, 2, 1}, 1, 4);
              Routing r = Ops.topKGating(logits, 2, true)) {

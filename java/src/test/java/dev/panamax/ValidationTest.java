@@ -148,10 +148,15 @@ class ValidationTest {
         }
     }
 
-    /** Both attention overloads reject the same arguments. */
-    private static void badAttention(Tensor q, Tensor k, Tensor v, String... fragments) {
+    /** Every attention overload rejects the same arguments (with valid lengths [B] and out). */
+    private void badAttention(Tensor q, Tensor k, Tensor v, String... fragments) {
         bad(() -> Ops.attention(q, k, v, false), fragments);
         bad(() -> Ops.attention(q, k, v, true, 0.5f), fragments);
+        try (Tensor lengths = device.zeros(DType.I32, q.shape()[0]); Tensor out = device.zeros(q.dtype(), q.shape())) {
+            bad(() -> Ops.attention(q, k, v, true, 0.5f, lengths), fragments);
+            bad(() -> Ops.attention(q, k, v, false, 0.5f, lengths, out), fragments);
+            bad(() -> Ops.attention(q, k, v, true, out), fragments);
+        }
     }
 
     @Test
@@ -180,6 +185,35 @@ class ValidationTest {
                 npe(() -> Ops.attention(nq, nk, nv, false), "attention", name);
                 npe(() -> Ops.attention(nq, nk, nv, false, 1f), "attention", name);
             }
+        }
+    }
+
+    @Test
+    void attentionLengthsAndOut() {
+        try (Tensor q = f32(2, 4, 8, 64); Tensor kv = f32(2, 2, 9, 64); Tensor lengths = device.zeros(DType.I32, 2);
+             Tensor lengthsF32 = f32(2); Tensor lengths3 = device.zeros(DType.I32, 3); Tensor lengths2d = device.zeros(DType.I32, 2, 1);
+             Tensor out = f32(2, 4, 8, 64); Tensor outShape = f32(2, 4, 9, 64); Tensor out16 = device.zeros(DType.F16, 2, 4, 8, 64);
+             Tensor same = f32(2, 2, 9, 64)) {
+            bad(() -> Ops.attention(q, kv, kv, true, 0.5f, lengthsF32), "attention", "kvLengths", "I32", "F32", "[2]");
+            bad(() -> Ops.attention(q, kv, kv, true, 0.5f, lengths3), "attention", "kvLengths", "[2]", "[3]", "[2, 4, 8, 64]");
+            bad(() -> Ops.attention(q, kv, kv, true, 0.5f, lengths2d), "attention", "kvLengths", "[2, 1]");
+            bad(() -> Ops.attention(q, kv, kv, true, 0.5f, lengths3, out), "attention", "kvLengths", "[3]");
+            bad(() -> Ops.attention(q, kv, kv, true, 0.5f, lengths, outShape), "attention", "out", "[2, 4, 8, 64]", "[2, 4, 9, 64]");
+            bad(() -> Ops.attention(q, kv, kv, true, 0.5f, lengths, out16), "attention", "out", "F32", "F16");
+            bad(() -> Ops.attention(q, kv, kv, true, out16), "attention", "out", "F32", "F16");
+            // out overlapping an input other than q: k (a q of k's shape), v, kvLengths
+            bad(() -> Ops.attention(same, kv, same, false, 0.5f, lengths, kv), "attention", "out overlaps k");
+            bad(() -> Ops.attention(same, kv, kv, false, kv), "attention", "out overlaps k");
+            for (float scale : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                bad(() -> Ops.attention(q, kv, kv, true, scale, lengths), "attention", "scale", Float.toString(scale));
+            }
+            npe(() -> Ops.attention(q, kv, kv, true, 0.5f, null), "attention", "kvLengths");
+            npe(() -> Ops.attention(q, kv, kv, true, 0.5f, null, out), "attention", "kvLengths");
+            npe(() -> Ops.attention(q, kv, kv, true, 0.5f, lengths, null), "attention", "out");
+            npe(() -> Ops.attention(q, kv, kv, true, (Tensor) null), "attention", "out");
+            npe(() -> Ops.attention(null, kv, kv, true, 0.5f, lengths), "attention", "q");
+            npe(() -> Ops.attention(q, null, kv, true, 0.5f, lengths, out), "attention", "k");
+            npe(() -> Ops.attention(null, kv, kv, true, out), "attention", "q");
         }
     }
 
@@ -276,6 +310,15 @@ class ValidationTest {
             bad(() -> Ops.matmul(b, a), "matmul", "cpu", other);
             bad(() -> Ops.softmax(a, b), "softmax", "cpu", other);
             bad(() -> Ops.attention(q, kv, kv, true), "attention", "cpu", other);
+            try (Tensor gq = gpu.zeros(DType.F32, 1, 1, 4, 4); Tensor gkv = gpu.zeros(DType.F32, 1, 1, 4, 4);
+                 Tensor lengths = device.zeros(DType.I32, 1); Tensor gLengths = gpu.zeros(DType.I32, 1);
+                 Tensor gOut = gpu.zeros(DType.F32, 1, 1, 4, 4); Tensor cq = device.zeros(DType.F32, 1, 1, 4, 4)) {
+                bad(() -> Ops.attention(gq, gkv, gkv, true, 0.5f, lengths), "attention", "kvLengths", "cpu", other);
+                bad(() -> Ops.attention(gq, gkv, gkv, true, 0.5f, lengths, gOut), "attention", "kvLengths", "cpu", other);
+                bad(() -> Ops.attention(cq, kv, kv, true, 0.5f, gLengths), "attention", "kvLengths", "cpu", other);
+                bad(() -> Ops.attention(gq, gkv, gkv, true, 0.5f, gLengths, kv), "attention", "out", "cpu", other);
+                bad(() -> Ops.attention(gq, gkv, gkv, true, kv), "attention", "out", "cpu", other);
+            }
         }
     }
 

@@ -12,14 +12,17 @@ import java.util.List;
 /**
  * Attention of q [B, Hq, Sq, D] over k, v [B, Hkv, Skv, D], scale 1/sqrt(D): {@code attention}
  * (not causal), {@code attention-causal}, and {@code decode} (Sq = 1 against a KV cache of Skv,
- * causal, which for one query sees every key; grouped-query when Hkv &lt; Hq).
+ * causal, which for one query sees every key; grouped-query when Hkv &lt; Hq). A case with a
+ * dimension {@code L} runs the kvLengths overload with every batch's length L: a cache of Skv
+ * rows of which the first L are in use (the rest is never read).
  *
- * <p>FLOPs: 4·B·Hq·D·P, where P is the number of (query, key) pairs a query sees: Sq·Skv, or
- * for causal Σ_i min(Skv, i + Skv − Sq + 1) over i in [0, Sq) (S(S+1)/2 when Sq = Skv = S).
- * Two matrix products, q·kᵀ and p·v, each a multiply-add per pair and channel; the softmax's
- * exponentials are not counted. Minimum bytes: (2·B·Hq·Sq·D + 2·B·Hkv·Skv·D)·sizeof(dtype)
- * (q and out, k and v). Prefill is compute-bound, decode memory-bound.
- * Checked on 8 random query rows with {@link Reference64#attentionRow}.
+ * <p>FLOPs: 4·B·Hq·D·P, where P is the number of (query, key) pairs a query sees: Sq·L, or
+ * for causal Σ_i min(L, i + L − Sq + 1) over i in [0, Sq) (S(S+1)/2 when Sq = L = S), L = Skv
+ * without lengths. Two matrix products, q·kᵀ and p·v, each a multiply-add per pair and channel;
+ * the softmax's exponentials are not counted. Minimum bytes: (2·B·Hq·Sq·D + 2·B·Hkv·L·D)·
+ * sizeof(dtype) (q and out, the k and v rows in use), plus 4·B for the lengths. Prefill is
+ * compute-bound, decode memory-bound. Checked on 8 random query rows with
+ * {@link Reference64#attentionRow}.
  */
 final class AttentionBench implements BenchOp {
     private static final int SAMPLE_ROWS = 8;
@@ -36,9 +39,14 @@ final class AttentionBench implements BenchOp {
         this.decode = decode;
     }
 
+    /** The keys each batch uses: L, clamped to Skv, or Skv. */
+    private static long keys(Case c) {
+        return Math.clamp(c.dim("L", c.dim("Skv")), 0, c.dim("Skv"));
+    }
+
     /** The (query, key) pairs visible to the queries of one head. */
     private long visiblePairs(Case c) {
-        long sq = c.dim("Sq"), skv = c.dim("Skv");
+        long sq = c.dim("Sq"), skv = keys(c);
         if (!causal) {
             return sq * skv;
         }
@@ -57,7 +65,8 @@ final class AttentionBench implements BenchOp {
     @Override
     public double bytes(Case c) {
         long b = c.dim("B"), d = c.dim("D");
-        return (2.0 * b * c.dim("Hq") * c.dim("Sq") * d + 2.0 * b * c.dim("Hkv") * c.dim("Skv") * d) * c.dtype().byteSize();
+        double lengths = c.dims().containsKey("L") ? 4.0 * b : 0;
+        return (2.0 * b * c.dim("Hq") * c.dim("Sq") * d + 2.0 * b * c.dim("Hkv") * keys(c) * d) * c.dtype().byteSize() + lengths;
     }
 
     @Override
@@ -71,14 +80,19 @@ final class AttentionBench implements BenchOp {
         float[] q = Samples.input(data, c.dtype(), b * hq * sq * d, -1, 1);
         float[] k = Samples.input(data, c.dtype(), b * hkv * skv * d, -1, 1);
         float[] v = Samples.input(data, c.dtype(), b * hkv * skv * d, -1, 1);
-        Tensor tq = null, tk = null, tv = null;
+        Tensor tq = null, tk = null, tv = null, tl = null;
         try {
             tq = Data.tensor(device, c.dtype(), q, b, hq, sq, d);
             tk = Data.tensor(device, c.dtype(), k, b, hkv, skv, d);
             tv = Data.tensor(device, c.dtype(), v, b, hkv, skv, d);
-            return new Run(c, data, q, k, v, tq, tk, tv);
+            if (c.dims().containsKey("L")) {
+                int[] lengths = new int[Math.toIntExact(b)];
+                java.util.Arrays.fill(lengths, c.intDim("L"));
+                tl = device.tensor(lengths, b);
+            }
+            return new Run(c, data, q, k, v, tq, tk, tv, tl);
         } catch (RuntimeException | Error e) {
-            Tensors.closeAll(tq, tk, tv);
+            Tensors.closeAll(tq, tk, tv, tl);
             throw e;
         }
     }
@@ -88,9 +102,12 @@ final class AttentionBench implements BenchOp {
         private final Data data;
         private final float[] q, k, v;
         private final Tensor tq, tk, tv;
+        /** kvLengths [B], all L; null without lengths. */
+        private final Tensor tl;
+        private final float scale;
         private Tensor out;
 
-        Run(Case c, Data data, float[] q, float[] k, float[] v, Tensor tq, Tensor tk, Tensor tv) {
+        Run(Case c, Data data, float[] q, float[] k, float[] v, Tensor tq, Tensor tk, Tensor tv, Tensor tl) {
             this.c = c;
             this.data = data;
             this.q = q;
@@ -99,6 +116,8 @@ final class AttentionBench implements BenchOp {
             this.tq = tq;
             this.tk = tk;
             this.tv = tv;
+            this.tl = tl;
+            this.scale = (float) (1.0 / Math.sqrt(c.dim("D"))); // the float Ops passes by default
         }
 
         @Override
@@ -107,21 +126,20 @@ final class AttentionBench implements BenchOp {
                 out.close();
                 out = null;
             }
-            out = Ops.attention(tq, tk, tv, causal);
+            out = tl == null ? Ops.attention(tq, tk, tv, causal) : Ops.attention(tq, tk, tv, causal, scale, tl);
         }
 
         @Override
         public Verdict check() {
             long b = c.dim("B"), hq = c.dim("Hq"), hkv = c.dim("Hkv"), sq = c.dim("Sq"), skv = c.dim("Skv");
             int d = c.intDim("D");
-            double scale = (float) (1.0 / Math.sqrt(d)); // the float Ops passes by default
             float[] result = out.toFloatArray();
             long[] rows = Samples.indices(data, b * hq * sq, SAMPLE_ROWS); // flat (b, h, i)
             float[] got = new float[rows.length * d];
             double[] ref = new double[rows.length * d];
             for (int r = 0; r < rows.length; r++) {
                 long bi = rows[r] / (hq * sq), h = rows[r] / sq % hq, i = rows[r] % sq;
-                double[] row = Reference64.attentionRow(q, k, v, bi, h, i, hq, hkv, sq, skv, d, causal, scale);
+                double[] row = Reference64.attentionRow(q, k, v, bi, h, i, hq, hkv, sq, skv, d, causal, scale, keys(c));
                 System.arraycopy(row, 0, ref, r * d, d);
                 System.arraycopy(result, Math.toIntExact(rows[r] * d), got, r * d, d);
             }
@@ -130,7 +148,7 @@ final class AttentionBench implements BenchOp {
 
         @Override
         public void close() {
-            Tensors.closeAll(out, tq, tk, tv);
+            Tensors.closeAll(out, tq, tk, tv, tl);
         }
     }
 }

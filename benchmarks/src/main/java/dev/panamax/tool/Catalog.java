@@ -87,6 +87,9 @@ final class Catalog {
             c("attention", F32, F32, "B", 1, "Hq", 8, "Hkv", 8, "Sq", 1024, "Skv", 1024, "D", 64),
             c("attention-causal", F32, F32, "B", 1, "Hq", 8, "Hkv", 8, "Sq", 2048, "Skv", 2048, "D", 64),
             c("decode", F32, F32, "B", 1, "Hq", 32, "Hkv", 8, "Sq", 1, "Skv", 8192, "D", 128),
+            // kvLengths: a cache of 8192 rows, all in use or half (half the keys: about half the time)
+            c("decode", F32, F32, "B", 1, "Hq", 32, "Hkv", 8, "Sq", 1, "Skv", 8192, "L", 8192, "D", 128),
+            c("decode", F32, F32, "B", 1, "Hq", 32, "Hkv", 8, "Sq", 1, "Skv", 8192, "L", 4096, "D", 128),
             c("topKGating", F32, F32, "T", 4096, "E", 64, "k", 2),
             c("topKGating", F32, F32, "T", 4096, "E", 256, "k", 8),
             c("topK", F32, F32, "rows", 256, "n", 32768, "k", 64),
@@ -120,6 +123,7 @@ final class Catalog {
             c("attention", BF16, BF16, "B", 4, "Hq", 32, "Hkv", 32, "Sq", 4096, "Skv", 4096, "D", 128),
             c("attention-causal", BF16, BF16, "B", 4, "Hq", 32, "Hkv", 32, "Sq", 4096, "Skv", 4096, "D", 128),
             c("decode", BF16, BF16, "B", 8, "Hq", 32, "Hkv", 8, "Sq", 1, "Skv", 32768, "D", 128),
+            c("decode", BF16, BF16, "B", 8, "Hq", 32, "Hkv", 8, "Sq", 1, "Skv", 32768, "L", 16384, "D", 128), // kvLengths
             c("topKGating", F32, F32, "T", 16384, "E", 64, "k", 2),
             c("topKGating", F32, F32, "T", 16384, "E", 64, "k", 8),
             c("topKGating", F32, F32, "T", 16384, "E", 128, "k", 2),

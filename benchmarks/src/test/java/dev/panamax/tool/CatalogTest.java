@@ -58,6 +58,11 @@ class CatalogTest {
                 "B", 1, "Hq", 2, "Hkv", 1, "Sq", 1, "Skv", 5, "D", 8);
         assertEquals(4.0 * 2 * 8 * 5, Catalog.op(decode).flops(decode));
         assertFalse(Catalog.op(decode).bound(decode) == Bound.COMPUTE);
+        // kvLengths L = 3 of a cache of 5: the work and the bytes of 3 keys, and the lengths [B] I32
+        Case lengths = Case.of("decode", dev.panamax.DType.F32, dev.panamax.DType.F32,
+                "B", 1, "Hq", 2, "Hkv", 1, "Sq", 1, "Skv", 5, "L", 3, "D", 8);
+        assertEquals(4.0 * 2 * 8 * 3, Catalog.op(lengths).flops(lengths));
+        assertEquals((2.0 * 2 * 8 + 2.0 * 3 * 8) * 4 + 4, Catalog.op(lengths).bytes(lengths));
         Case fewRows = Case.of("gemm", dev.panamax.DType.F32, dev.panamax.DType.F32, "M", 8, "N", 16, "K", 4, "transB", 1);
         assertEquals(Bound.MEMORY, Catalog.op(fewRows).bound(fewRows));
         assertEquals((8 * 4 + 4 * 16 + 8 * 16) * 4, Catalog.op(fewRows).bytes(fewRows));

@@ -4,6 +4,7 @@ import dev.panamax.DType;
 import dev.panamax.internal.Kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -18,12 +19,20 @@ import java.util.Arrays;
  * acc += P V run on {@link GemmKernel#tile}, the same register-tiled micro-kernel as GEMM, with
  * an online softmax between them (running max and sum per row, accumulator rescaled). Memory
  * per worker is O(GROUP * BQ * D + BK * D); the [Sq, Skv] scores never exist. Causal (query i
- * sees key j iff j &lt;= i + Skv - Sq): tiles past a block's last visible key are skipped, and
+ * sees key j iff j &lt;= i + L - Sq): tiles past a block's last visible key are skipped, and
  * only tiles crossing the diagonal are masked. A row that sees no key gets zeros.
  *
+ * <p>kvLengths: batch b uses keys [0, L_b) only, L_b = kvLengths[b] clamped to [0, Skv] (L_b =
+ * Skv without them). A unit's tiles end at its last visible key below L_b, so no key past L_b is
+ * loaded (its K and V, NaN included, never reach the products) and the work is proportional to
+ * the visible keys; the last tile's keys past L_b are masked like missing keys.
+ *
  * <p>Few units (decode: Sq = 1) split each unit's key tiles into parts whose (max, sum, acc) are
- * combined in part order by log-sum-exp rescaling; the number of parts depends on the shape
- * only, so results do not depend on the number of threads or on timing.
+ * combined in part order by log-sum-exp rescaling. A batch gets a number of parts proportional
+ * to its tiles (up to {@code splits}, which the longest batch gets), so that every part holds
+ * about the same number of tiles and the cores share the visible keys evenly. The numbers depend
+ * on the shape and the lengths only, so results do not depend on the number of threads or on
+ * timing.
  */
 final class CpuAttention {
     /** Query rows per block: a multiple of every kernel's mr (12, 6, 4). */
@@ -53,27 +62,32 @@ final class CpuAttention {
             });
             return;
         }
-        int splits = plan.splits;
+        // Items are (unit, part), batch by batch: batch b's units have parts[b] parts each.
         int stride = BQ * (plan.dPad + 2);
-        float[] parts = new float[(int) (plan.units * splits * stride)];
-        pool.forRange(plan.units * splits, 1, (lo, hi) -> {
+        float[] parts = new float[Math.toIntExact(plan.itemStart[(int) call.batch()] * stride)];
+        pool.forRange(plan.itemStart[(int) call.batch()], 1, (lo, hi) -> {
             Worker w = new Worker(plan);
             for (long item = lo; item < hi; item++) {
-                w.unit(item / splits, (int) (item % splits), splits);
+                int b = plan.batchOfItem(item);
+                long rel = item - plan.itemStart[b];
+                int count = plan.parts[b];
+                w.unit(b * plan.unitsPerBatch + rel / count, (int) (rel % count), count);
                 w.save(parts, (int) (item * stride));
             }
         });
         pool.forRange(plan.units, 1, (lo, hi) -> {
             Worker w = new Worker(plan);
             for (long u = lo; u < hi; u++) {
+                int b = (int) (u / plan.unitsPerBatch);
+                long first = plan.itemStart[b] + (u - b * plan.unitsPerBatch) * plan.parts[b];
                 w.locate(u);
-                w.combine(parts, (int) (u * splits * stride), splits, stride);
+                w.combine(parts, (int) (first * stride), plan.parts[b], stride);
                 w.finish(u, out);
             }
         });
     }
 
-    /** The shape of the work, from the shape alone. */
+    /** The shape of the work, from the shape and the lengths alone. */
     private static final class Plan {
         final Kernels.Attention call;
         final GemmKernel kernel = GemmKernel.get();
@@ -85,22 +99,63 @@ final class CpuAttention {
         final int splits;
         final int blocksPerUnit;
         final long unitsPerKv;
+        final long unitsPerBatch;
         final long units;
         final int dPad;
+        /** Keys each batch uses: kvLengths clamped to [0, Skv], or Skv. */
+        final long[] lengths;
+        /** Split path: each batch's parts per unit, and its first item (batch + 1 entries). */
+        final int[] parts;
+        final long[] itemStart;
 
         Plan(Kernels.Attention call) {
             this.call = call;
             this.group = (int) (call.hq() / call.hkv());
             this.rowsPerKv = call.sq() * group;
             this.blocks = Math.ceilDiv(rowsPerKv, BQ);
+            this.lengths = lengths(call);
             long blockUnits = call.batch() * call.hkv() * blocks;
-            long tiles = Math.ceilDiv(call.skv(), BK);
+            long tiles = Math.ceilDiv(Arrays.stream(lengths).max().orElse(0), BK);
             long s = blockUnits >= TARGET_UNITS ? 1 : Math.min(Math.ceilDiv(TARGET_UNITS, blockUnits), tiles / MIN_SPLIT_TILES);
             this.splits = (int) Math.max(1, s);
             this.blocksPerUnit = splits > 1 ? 1 : GROUP;
             this.unitsPerKv = Math.ceilDiv(blocks, blocksPerUnit);
-            this.units = call.batch() * call.hkv() * unitsPerKv;
+            this.unitsPerBatch = call.hkv() * unitsPerKv;
+            this.units = call.batch() * unitsPerBatch;
             this.dPad = CpuGemm.roundUp(call.d(), nr);
+            if (splits > 1) { // blockUnits < TARGET_UNITS: batch is small
+                int batch = (int) call.batch();
+                this.parts = new int[batch];
+                this.itemStart = new long[batch + 1];
+                for (int b = 0; b < batch; b++) {
+                    parts[b] = (int) Math.max(1, Math.ceilDiv(splits * Math.ceilDiv(lengths[b], BK), tiles));
+                    itemStart[b + 1] = itemStart[b] + unitsPerBatch * parts[b];
+                }
+            } else {
+                this.parts = null;
+                this.itemStart = null;
+            }
+        }
+
+        private static long[] lengths(Kernels.Attention call) {
+            long[] out = new long[(int) call.batch()];
+            MemorySegment seg = call.kvLengths() == null ? null : CpuMemory.segment(call.kvLengths());
+            for (int b = 0; b < out.length; b++) {
+                out[b] = seg == null ? call.skv() : Math.clamp(seg.getAtIndex(ValueLayout.JAVA_INT, b), 0, call.skv());
+            }
+            return out;
+        }
+
+        /** The batch whose items include {@code item} (split path). */
+        int batchOfItem(long item) {
+            int at = Arrays.binarySearch(itemStart, item); // strictly increasing: every batch has items
+            return at >= 0 ? at : -at - 2;
+        }
+
+        /** One past the last key query {@code i} of batch {@code b} sees (0: none). */
+        long visibleEnd(int b, long i) {
+            long len = lengths[b];
+            return call.causal() ? Math.clamp(i + len - call.sq() + 1, 0, len) : len;
         }
     }
 
@@ -179,7 +234,7 @@ final class CpuAttention {
             long kvIndex = u / plan.unitsPerKv;
             long b = kvIndex / call.hkv(), kvHead = kvIndex % call.hkv();
             long unitKeyEnd = locate(u);
-            long shift = call.skv() - call.sq();
+            long shift = plan.lengths[(int) b] - call.sq();
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
             Arrays.fill(acc, 0f);
@@ -202,17 +257,16 @@ final class CpuAttention {
             }
         }
 
-        /** Sets the unit's blocks, their rows and key ends; returns the unit's key end. */
+        /** Sets the unit's blocks, their rows and key ends (within L_b); returns the unit's key end. */
         long locate(long u) {
+            int b = (int) (u / plan.unitsPerBatch);
             firstBlock = (u % plan.unitsPerKv) * plan.blocksPerUnit;
             blockCount = (int) Math.min(plan.blocksPerUnit, plan.blocks - firstBlock);
-            long shift = call.skv() - call.sq();
             long unitKeyEnd = 0;
             for (int slot = 0; slot < blockCount; slot++) {
                 long r0 = (firstBlock + slot) * BQ;
                 rows[slot] = (int) Math.min(BQ, plan.rowsPerKv - r0);
-                long iMax = (r0 + rows[slot] - 1) / plan.group;
-                keyEnd[slot] = call.causal() ? Math.max(0, Math.min(call.skv(), iMax + shift + 1)) : call.skv();
+                keyEnd[slot] = plan.visibleEnd(b, (r0 + rows[slot] - 1) / plan.group);
                 unitKeyEnd = Math.max(unitKeyEnd, keyEnd[slot]);
             }
             return unitKeyEnd;
@@ -283,7 +337,11 @@ final class CpuAttention {
             }
         }
 
-        /** Writes acc / l of the unit's blocks to out (zeros for rows that saw no key). */
+        /**
+         * Writes acc / l of the unit's blocks to out: zeros for rows that see no key, whatever l
+         * is; for the others l as it came (NaN from a NaN score, 0 when every score was -inf,
+         * which gives NaN as in exact arithmetic).
+         */
         void finish(long u, MemorySegment out) {
             long kvIndex = u / plan.unitsPerKv;
             long b = kvIndex / call.hkv(), kvHead = kvIndex % call.hkv();
@@ -291,9 +349,10 @@ final class CpuAttention {
                 long r0 = (firstBlock + slot) * BQ;
                 for (int i = 0; i < rows[slot]; i++) {
                     int at = slot * BQ + i;
-                    float inv = l[at] == 0f ? 0f : 1f / l[at];
+                    boolean sees = plan.visibleEnd((int) b, (r0 + i) / plan.group) > 0;
+                    float inv = 1f / l[at];
                     for (int c = 0; c < d; c++) {
-                        row[c] = acc[at * dPad + c] * inv;
+                        row[c] = sees ? acc[at * dPad + c] * inv : 0f; // 0, not 0 * acc: P V of a blind row may be NaN
                     }
                     Elements.store(row, 0, out, t, rowOffset(b, kvHead, r0 + i), d);
                 }

@@ -21,23 +21,26 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * and attention_f32_tiled_d{64,128,256} on CUDA cores, the head dimension padded to the variant's;
  * when the row blocks alone leave multiprocessors idle (decode), the key tiles are split over
  * more blocks that write F32 partials to scratch, which attention_combine_* merges. Both launches
- * take the same AttentionParams. Stateless past its device's launch context.
+ * take the same AttentionParams. kvLengths, when given, is a device pointer in the struct (0
+ * otherwise): the kernels read and clamp L_b themselves, and the grid and the split factor depend
+ * on Skv only. Stateless past its device's launch context.
  */
 final class CudaAttention {
     /** AttentionParams of kernels/cuda/params.cuh. */
     static final StructLayout PARAMS = KernelStruct.of("AttentionParams",
             JAVA_LONG.withName("q"), JAVA_LONG.withName("k"), JAVA_LONG.withName("v"), JAVA_LONG.withName("out"),
-            JAVA_LONG.withName("partialO"), JAVA_LONG.withName("partialLse"),
+            JAVA_LONG.withName("partialO"), JAVA_LONG.withName("partialLse"), JAVA_LONG.withName("kvLengths"),
             JAVA_LONG.withName("batch"), JAVA_LONG.withName("hq"), JAVA_LONG.withName("hkv"),
             JAVA_LONG.withName("sq"), JAVA_LONG.withName("skv"),
             JAVA_FLOAT.withName("scaleLog2"), JAVA_INT.withName("d"), JAVA_INT.withName("causal"),
-            JAVA_INT.withName("splits"), JAVA_INT.withName("tilesPerSplit"));
+            JAVA_INT.withName("splits"));
     private static final VarHandle Q = KernelStruct.field(PARAMS, "q");
     private static final VarHandle K = KernelStruct.field(PARAMS, "k");
     private static final VarHandle V = KernelStruct.field(PARAMS, "v");
     private static final VarHandle OUT = KernelStruct.field(PARAMS, "out");
     private static final VarHandle PARTIAL_O = KernelStruct.field(PARAMS, "partialO");
     private static final VarHandle PARTIAL_LSE = KernelStruct.field(PARAMS, "partialLse");
+    private static final VarHandle KV_LENGTHS = KernelStruct.field(PARAMS, "kvLengths");
     private static final VarHandle BATCH = KernelStruct.field(PARAMS, "batch");
     private static final VarHandle HQ = KernelStruct.field(PARAMS, "hq");
     private static final VarHandle HKV = KernelStruct.field(PARAMS, "hkv");
@@ -47,7 +50,6 @@ final class CudaAttention {
     private static final VarHandle D = KernelStruct.field(PARAMS, "d");
     private static final VarHandle CAUSAL = KernelStruct.field(PARAMS, "causal");
     private static final VarHandle SPLITS = KernelStruct.field(PARAMS, "splits");
-    private static final VarHandle TILES_PER_SPLIT = KernelStruct.field(PARAMS, "tilesPerSplit");
 
     // attention.cu
     static final int THREADS = 128;
@@ -98,7 +100,7 @@ final class CudaAttention {
      * each one's key tiles are shared out so that all blocks together fill about one wave of two
      * resident blocks per multiprocessor (rounded down: a partial second wave would idle most of
      * the GPU while it runs), keeping at least 4 tiles per split so that the partials stay small
-     * next to K and V.
+     * next to K and V. Sized on Skv: the kernels share out the tiles below each batch's length.
      */
     static int splits(long blocks, long keyTiles, int multiprocessors) {
         if (blocks >= multiprocessors || keyTiles < 8) {
@@ -115,10 +117,6 @@ final class CudaAttention {
         long rowBlocks = Math.multiplyExact(call.batch() * call.hkv(), Math.ceilDiv(call.sq() * group, blockRows(dtype)));
         long keyTiles = Math.ceilDiv(call.skv(), blockKeys(dtype, d));
         int splits = splits(rowBlocks, keyTiles, launches.launcher().multiprocessorCount());
-        int tilesPerSplit = (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(keyTiles, splits));
-        if (splits > 1) {
-            splits = (int) Math.ceilDiv(keyTiles, tilesPerSplit);
-        }
         long rows = call.batch() * call.hq() * call.sq();
         Memory scratch = null;
         try {
@@ -137,6 +135,7 @@ final class CudaAttention {
             OUT.set(p, 0L, launches.address(call.out()));
             PARTIAL_O.set(p, 0L, partialO);
             PARTIAL_LSE.set(p, 0L, partialLse);
+            KV_LENGTHS.set(p, 0L, call.kvLengths() == null ? 0L : launches.address(call.kvLengths()));
             BATCH.set(p, 0L, call.batch());
             HQ.set(p, 0L, call.hq());
             HKV.set(p, 0L, call.hkv());
@@ -146,7 +145,6 @@ final class CudaAttention {
             D.set(p, 0L, d);
             CAUSAL.set(p, 0L, call.causal() ? 1 : 0);
             SPLITS.set(p, 0L, splits);
-            TILES_PER_SPLIT.set(p, 0L, tilesPerSplit);
             launches.launch(kernel(dtype, d), Math.multiplyExact(rowBlocks, splits), THREADS, sharedBytes(dtype, d), p);
             if (splits > 1) {
                 launches.launch("attention_combine_" + CudaLaunchContext.suffix(dtype),

@@ -31,11 +31,18 @@ public interface Kernels {
 
     /**
      * Attention: q [batch, hq, sq, d], k and v [batch, hkv, skv, d], out [batch, hq, sq, d], all of
-     * dtype. Query head h reads kv head h / (hq / hkv). {@code causal}: query i sees key j iff
-     * j &lt;= i + (skv - sq); a query that sees no key (or skv == 0) gets zeros.
+     * dtype (out may be q). Query head h reads kv head h / (hq / hkv). {@code kvLengths}: null, or
+     * I32 [batch] whose entry b, clamped to [0, skv] by the kernel, is the number L_b of keys batch
+     * b uses (L_b = skv when null). {@code causal}: query i sees key j iff j &lt;= i + (L_b - sq);
+     * a query that sees no key (or L_b == 0) gets zeros.
      */
     record Attention(DType dtype, long batch, long hq, long hkv, long sq, long skv, int d,
-                     boolean causal, float scale, Memory q, Memory k, Memory v, Memory out) {
+                     boolean causal, float scale, Memory q, Memory k, Memory v, Memory out, Memory kvLengths) {
+        /** Every key visible to every batch: no kvLengths. */
+        public Attention(DType dtype, long batch, long hq, long hkv, long sq, long skv, int d,
+                         boolean causal, float scale, Memory q, Memory k, Memory v, Memory out) {
+            this(dtype, batch, hq, hkv, sq, skv, d, causal, scale, q, k, v, out, null);
+        }
     }
 
     /**

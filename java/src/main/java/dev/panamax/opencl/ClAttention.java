@@ -14,7 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Attention on OpenCL (attention.cl): the tiled flash kernel when Sq &gt; 16, else the decode pair
  * (split keys, then a log-sum-exp combine). Keys per tile (32, 16 or 8) are the most the device's
- * local memory holds for D.
+ * local memory holds for D. kvLengths, when given, is a buffer argument of every kernel (NULL and
+ * has_lengths 0 otherwise); the grids depend on the shapes only.
  */
 final class ClAttention {
     /** Query rows per work-group (ROWS in attention.cl). */
@@ -27,25 +28,25 @@ final class ClAttention {
     private static final int GROUPS_PER_UNIT = 4;
 
     /**
-     * AttentionParams of kernels/opencl/params.h: every attention.cl kernel's scalars (kv_chunk and
-     * splits matter to the decode pair only).
+     * AttentionParams of kernels/opencl/params.h: every attention.cl kernel's scalars (splits
+     * matters to the decode pair only).
      */
     static final StructLayout PARAMS = KernelStruct.of("AttentionParams",
             JAVA_LONG.withName("batch"), JAVA_LONG.withName("hq"), JAVA_LONG.withName("hkv"),
-            JAVA_LONG.withName("sq"), JAVA_LONG.withName("skv"), JAVA_LONG.withName("kv_chunk"),
+            JAVA_LONG.withName("sq"), JAVA_LONG.withName("skv"),
             JAVA_INT.withName("d"), JAVA_INT.withName("bk"), JAVA_INT.withName("causal"), JAVA_INT.withName("splits"),
-            JAVA_FLOAT.withName("scale"));
+            JAVA_FLOAT.withName("scale"), JAVA_INT.withName("has_lengths"));
     private static final VarHandle BATCH = KernelStruct.field(PARAMS, "batch");
     private static final VarHandle HQ = KernelStruct.field(PARAMS, "hq");
     private static final VarHandle HKV = KernelStruct.field(PARAMS, "hkv");
     private static final VarHandle SQ = KernelStruct.field(PARAMS, "sq");
     private static final VarHandle SKV = KernelStruct.field(PARAMS, "skv");
-    private static final VarHandle KV_CHUNK = KernelStruct.field(PARAMS, "kv_chunk");
     private static final VarHandle D = KernelStruct.field(PARAMS, "d");
     private static final VarHandle BK = KernelStruct.field(PARAMS, "bk");
     private static final VarHandle CAUSAL = KernelStruct.field(PARAMS, "causal");
     private static final VarHandle SPLITS = KernelStruct.field(PARAMS, "splits");
     private static final VarHandle SCALE = KernelStruct.field(PARAMS, "scale");
+    private static final VarHandle HAS_LENGTHS = KernelStruct.field(PARAMS, "has_lengths");
 
     private ClAttention() {
     }
@@ -77,20 +78,20 @@ final class ClAttention {
         return 4L * (ROWS * d + (long) bk * (d + 1) + ROWS * bk);
     }
 
-    /** Writes the AttentionParams argument: kvChunk keys per split (decode), bk keys per tile. */
-    private static void params(ClArgs args, Attention call, long kvChunk, int bk, long splits) {
+    /** Writes the AttentionParams argument: bk keys per tile, splits key splits (decode). */
+    private static void params(ClArgs args, Attention call, int bk, long splits) {
         MemorySegment p = args.struct(PARAMS);
         BATCH.set(p, 0L, call.batch());
         HQ.set(p, 0L, call.hq());
         HKV.set(p, 0L, call.hkv());
         SQ.set(p, 0L, call.sq());
         SKV.set(p, 0L, call.skv());
-        KV_CHUNK.set(p, 0L, kvChunk);
         D.set(p, 0L, call.d());
         BK.set(p, 0L, bk);
         CAUSAL.set(p, 0L, call.causal() ? 1 : 0);
         SPLITS.set(p, 0L, Math.toIntExact(splits));
         SCALE.set(p, 0L, call.scale());
+        HAS_LENGTHS.set(p, 0L, call.kvLengths() != null ? 1 : 0);
     }
 
     private static void locals(ClArgs args, int d, int bk) {
@@ -100,8 +101,8 @@ final class ClAttention {
     private static void tiled(OpenClKernels kernels, ClProgram program, Attention call, int bk) {
         int group = OpenClDevice.GROUP_SIZE;
         try (ClArgs args = ClArgs.begin()) {
-            args.buffer(call.q()).buffer(call.k()).buffer(call.v()).buffer(call.out());
-            params(args, call, call.skv(), bk, 1);
+            args.buffer(call.q()).buffer(call.k()).buffer(call.v()).buffer(call.kvLengths()).buffer(call.out());
+            params(args, call, bk, 1);
             locals(args, call.d(), bk);
             long blocks = Math.min(Math.ceilDiv(call.sq(), ROWS), kernels.groupsYZ());
             args.grid(call.batch() * call.hq() * group, blocks, group, 1);
@@ -120,24 +121,23 @@ final class ClAttention {
         long tiles = Math.max(1, Math.ceilDiv(call.skv(), bk));
         long wanted = Math.max(1, Math.min(Math.min(tiles, kernels.groupsYZ()),
                 Math.ceilDiv(target, workGroups)));
-        long kvChunk = Math.ceilDiv(tiles, wanted) * bk;
-        long splits = Math.max(1, Math.ceilDiv(call.skv(), kvChunk));
+        long splits = Math.ceilDiv(tiles, Math.ceilDiv(tiles, wanted)); // sized on Skv; the kernel shares out the tiles below L_b
         long rows = call.batch() * call.hq() * call.sq();
         try (OpenClDevice.Scratch partialO = device.scratch(4L * rows * splits * d);
              OpenClDevice.Scratch partialMl = device.scratch(8L * rows * splits)) {
             // Two launches in a row on this thread's argument buffer: each begins it empty and
             // writes every argument again, the struct included (the driver copied the first's).
             try (ClArgs args = ClArgs.begin()) {
-                args.buffer(call.q()).buffer(call.k()).buffer(call.v())
+                args.buffer(call.q()).buffer(call.k()).buffer(call.v()).buffer(call.kvLengths())
                         .buffer(partialO.memory()).buffer(partialMl.memory());
-                params(args, call, kvChunk, bk, splits);
+                params(args, call, bk, splits);
                 locals(args, d, bk);
                 args.grid(call.batch() * call.hkv() * group, rowGroups, splits, group, 1, 1);
                 device.launch(program, "attention_decode_split", args);
             }
             try (ClArgs args = ClArgs.begin()) {
-                args.buffer(partialO.memory()).buffer(partialMl.memory()).buffer(call.out());
-                params(args, call, kvChunk, bk, splits);
+                args.buffer(partialO.memory()).buffer(partialMl.memory()).buffer(call.kvLengths()).buffer(call.out());
+                params(args, call, bk, splits);
                 args.grid(rows * Math.ceilDiv(d, COMBINE_THREADS) * COMBINE_THREADS, COMBINE_THREADS);
                 device.launch(program, "attention_decode_combine", args);
             }

@@ -154,4 +154,14 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    // ---------------------------------------------------------------- attention with kvLengths, out overloads
+
+    @Nested
+    class AttentionLengths extends AttentionLengthsCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

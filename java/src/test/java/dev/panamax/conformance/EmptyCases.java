@@ -88,10 +88,15 @@ abstract class EmptyCases extends DeviceCases {
         for (long[][] s : cases) {
             for (boolean causal : new boolean[] {false, true}) {
                 try (Tensor q = device().zeros(DType.F16, s[0]); Tensor k = device().zeros(DType.F16, s[1]);
-                     Tensor v = device().zeros(DType.F16, s[1]); Tensor out = Ops.attention(q, k, v, causal)) {
-                    assertArrayEquals(s[0], out.shape());
-                    assertEquals(DType.F16, out.dtype());
-                    assertEquals(0, out.size());
+                     Tensor v = device().zeros(DType.F16, s[1]); Tensor lengths = device().zeros(DType.I32, s[0][0]);
+                     Tensor out = Ops.attention(q, k, v, causal); Tensor withLengths = Ops.attention(q, k, v, causal, 0.5f, lengths)) {
+                    for (Tensor result : new Tensor[] {out, withLengths}) {
+                        assertArrayEquals(s[0], result.shape());
+                        assertEquals(DType.F16, result.dtype());
+                        assertEquals(0, result.size());
+                    }
+                    Ops.attention(q, k, v, causal, 0.5f, lengths, out);
+                    Ops.attention(q, k, v, causal, out);
                 }
             }
         }

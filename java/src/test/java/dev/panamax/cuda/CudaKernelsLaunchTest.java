@@ -293,8 +293,8 @@ class CudaKernelsLaunchTest {
         assertEquals("attention_bf16_mma_d128", main.kernel());
         assertEquals(81920, main.shared());
         int splits = main.i32(s, "splits");
-        assertEquals(4, splits);
-        assertEquals(128, main.i32(s, "tilesPerSplit"));  // 512 tiles of 64 keys
+        assertEquals(4, splits);  // of 512 tiles of 64 keys
+        assertEquals(0, main.i64(s, "kvLengths"));
         assertEquals(64L * splits, main.grid());  // 64 (b, kv head) row blocks
         assertEquals("attention_combine_bf16", combine.kernel());
         assertEquals(256 / 4, combine.grid());  // 256 output rows, a warp each
@@ -305,6 +305,22 @@ class CudaKernelsLaunchTest {
         assertEquals((float) (0.088 * 1.4426950408889634), main.f32(s, "scaleLog2"));
         assertEquals(1, r.scratchAllocations);
         assertTrue(r.liveScratch.isEmpty(), "scratch not freed");
+    }
+
+    @Test
+    void kvLengthsTravelAsAPointerAndLeaveTheGridAsItIs() {
+        Recorder r = new Recorder();
+        new CudaKernels(r).attention(new Kernels.Attention(DType.BF16, 8, 32, 8, 1, 32768, 128, true, 0.088f,
+                mem(1), mem(2), mem(3), mem(4), mem(5)));
+        assertEquals(2, r.launches.size());
+        Launch main = r.launches.get(0), combine = r.launches.get(1);
+        StructLayout s = CudaAttention.PARAMS;
+        assertEquals(112, main.params().byteSize(), "sizeof(AttentionParams)");
+        assertEquals(5, main.i64(s, "kvLengths"));
+        assertEquals(5, combine.i64(s, "kvLengths"));
+        assertEquals(4, main.i32(s, "splits"));  // sized on Skv, as without lengths
+        assertEquals(64L * 4, main.grid());
+        assertEquals(32768, main.i64(s, "skv"));
     }
 
     @Test

@@ -43,7 +43,7 @@ class OpenClParamsHeaderTest extends OpenClDeviceTest {
     @CsvSource(delimiter = '|', value = {
         "PX_OFFSET(GemmParams, alpha, 56); | PX_OFFSET(GemmParams, alpha, 60); | px_offset_GemmParams_alpha",
         "PX_OFFSET(SoftmaxParams, threads_per_row, 16); | PX_OFFSET(SoftmaxParams, threads_per_row, 20); | px_offset_SoftmaxParams_threads_per_row",
-        "PX_SIZE(AttentionParams, 72); | PX_SIZE(AttentionParams, 76); | px_size_AttentionParams",
+        "PX_SIZE(AttentionParams, 64); | PX_SIZE(AttentionParams, 68); | px_size_AttentionParams",
         "PX_ALIGN(TopKParams, 8); | PX_ALIGN(TopKParams, 4); | px_align_TopKParams",
     })
     void aWrongLineFailsTheBuildNamingIt(String right, String wrong, String check) {

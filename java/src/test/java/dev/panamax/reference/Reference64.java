@@ -102,25 +102,28 @@ public final class Reference64 {
      */
     public static double[] attention(float[] q, float[] k, float[] v, int batch, int hq, int hkv, int sq, int skv, int d,
                                      boolean causal, double scale) {
-        double[] out = new double[batch * hq * sq * d];
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < hq; h++) {
-                for (int i = 0; i < sq; i++) {
-                    double[] row = attentionRow(q, k, v, b, h, i, hq, hkv, sq, skv, d, causal, scale);
-                    System.arraycopy(row, 0, out, ((b * hq + h) * sq + i) * d, d);
-                }
-            }
-        }
-        return out;
+        int[] every = new int[batch];
+        java.util.Arrays.fill(every, skv);
+        return attention(q, k, v, batch, hq, hkv, sq, skv, d, causal, scale, every);
     }
 
     /** The output row [d] of query i of head h in batch b. */
     public static double[] attentionRow(float[] q, float[] k, float[] v, long b, long h, long i, long hq, long hkv,
                                         long sq, long skv, int d, boolean causal, double scale) {
+        return attentionRow(q, k, v, b, h, i, hq, hkv, sq, skv, d, causal, scale, skv);
+    }
+
+    /**
+     * The output row [d] of query i of head h in batch b when the batch uses keys [0, L) only, L =
+     * kvLength clamped to [0, skv]: causal, query i sees key j iff j &lt;= i + (L - sq).
+     */
+    public static double[] attentionRow(float[] q, float[] k, float[] v, long b, long h, long i, long hq, long hkv,
+                                        long sq, long skv, int d, boolean causal, double scale, long kvLength) {
         long kvHead = h / (hq / hkv);
         long qBase = ((b * hq + h) * sq + i) * d;
         long kvBase = (b * hkv + kvHead) * skv * d;
-        long last = causal ? Math.min(skv - 1, i + (skv - sq)) : skv - 1;
+        long len = Math.clamp(kvLength, 0, skv);
+        long last = causal ? Math.min(len - 1, i + (len - sq)) : len - 1;
         double[] out = new double[d];
         if (last < 0) {
             return out;
@@ -265,5 +268,25 @@ public final class Reference64 {
             norm += r * r;
         }
         return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+    }
+
+    // ---------------------------------------------------------------- attention with kvLengths
+
+    /**
+     * {@link #attention} where batch b uses keys [0, L_b) only, L_b = kvLengths[b] clamped to
+     * [0, skv] (the keys past it are not part of the op); a query that sees no key gets zeros.
+     */
+    public static double[] attention(float[] q, float[] k, float[] v, int batch, int hq, int hkv, int sq, int skv, int d,
+                                     boolean causal, double scale, int[] kvLengths) {
+        double[] out = new double[batch * hq * sq * d];
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < hq; h++) {
+                for (int i = 0; i < sq; i++) {
+                    double[] row = attentionRow(q, k, v, b, h, i, hq, hkv, sq, skv, d, causal, scale, kvLengths[b]);
+                    System.arraycopy(row, 0, out, ((b * hq + h) * sq + i) * d, d);
+                }
+            }
+        }
+        return out;
     }
 }

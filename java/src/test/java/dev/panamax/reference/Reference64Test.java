@@ -58,6 +58,27 @@ class Reference64Test {
     }
 
     @Test
+    void attentionWithLengths() {
+        float ln3 = (float) Math.log(3);
+        float[] q = {ln3, 0, 0, 0};               // [1, 1, 2, 2]
+        float[] k = {1, 0, 0, 1, Float.NaN, 0};   // [1, 1, 3, 2]: key 2 is padding (NaN, never used)
+        float[] v = {4, 8, 0, 4, Float.NaN, 1};
+        // L = 2 of Skv = 3: as attention over the first two keys
+        assertArrayEquals(new double[] {3, 7, 2, 6}, Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, false, 1, new int[] {2}), 1e-6);
+        // causal with L = 2: query i sees keys j <= i + (L - Sq) = i, as before
+        assertArrayEquals(new double[] {4, 8, 2, 6}, Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, true, 1, new int[] {2}), 1e-6);
+        // L = 1: both queries see key 0 only; causal query 0 sees nothing (0 + 1 - 2 < 0)
+        assertArrayEquals(new double[] {4, 8, 4, 8}, Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, false, 1, new int[] {1}), 1e-6);
+        assertArrayEquals(new double[] {0, 0, 4, 8}, Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, true, 1, new int[] {1}), 1e-6);
+        // L = 0 and L < 0: zeros; L > Skv: clamped to Skv, NaN key included
+        assertArrayEquals(new double[4], Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, false, 1, new int[] {0}));
+        assertArrayEquals(new double[4], Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, true, 1, new int[] {-5}));
+        for (double x : Reference64.attention(q, k, v, 1, 1, 1, 2, 3, 2, false, 1, new int[] {7})) {
+            assertTrue(Double.isNaN(x));
+        }
+    }
+
+    @Test
     void orderingRule() {
         assertTrue(Reference64.before(Double.NaN, 5, Double.POSITIVE_INFINITY, 0));
         assertTrue(Reference64.before(Double.NaN, 1, Double.NaN, 2));
