@@ -7,6 +7,7 @@ import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Placement;
 import dev.panamax.testing.Tolerances;
 
 import java.util.Arrays;
@@ -37,6 +38,11 @@ record AttentionSpec(DType dtype, int batch, int hq, int hkv, int sq, int skv, i
     }
 
     void check(Device device, Data data) {
+        check(device, data, Placement.FRESH);
+    }
+
+    /** As {@link #check(Device, Data)}, with q, k and v made by {@code placement}. */
+    void check(Device device, Data data, Placement placement) {
         long[] qShape = {batch, hq, sq, d};
         long[] kvShape = {batch, hkv, skv, d};
         float[] q = Data.roundTo(dtype, data.normal(batch * hq * sq * d, std));
@@ -44,9 +50,9 @@ record AttentionSpec(DType dtype, int batch, int hq, int hkv, int sq, int skv, i
         float[] v = Data.roundTo(dtype, data.normal(batch * hkv * skv * d, 1));
         float effective = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(d)) : scale;
         float[] got;
-        try (Tensor tq = Data.tensor(device, dtype, q, qShape);
-             Tensor tk = Data.tensor(device, dtype, k, kvShape);
-             Tensor tv = Data.tensor(device, dtype, v, kvShape);
+        try (Tensor tq = placement.tensor(device, dtype, q, qShape);
+             Tensor tk = placement.tensor(device, dtype, k, kvShape);
+             Tensor tv = placement.tensor(device, dtype, v, kvShape);
              Tensor out = Float.isNaN(scale) ? Ops.attention(tq, tk, tv, causal) : Ops.attention(tq, tk, tv, causal, scale)) {
             if (!Arrays.equals(out.shape(), qShape) || out.dtype() != dtype) {
                 throw new AssertionError(this + ": result is " + Arrays.toString(out.shape()) + " " + out.dtype());
