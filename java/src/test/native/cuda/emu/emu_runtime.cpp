@@ -11,7 +11,9 @@
 //   - dynamic shared memory starts filled with a NaN pattern and ends at a guard page; a 32-bit
 //     shared address outside the launch's dynamic shared memory, or misaligned, is reported;
 //   - cp.async lands only when the issuing thread waits for its group, and the thread yields to
-//     the rest of the block before it does, so a read that misses a wait or a barrier sees NaNs.
+//     the rest of the block before it does, so a read that misses a wait or a barrier sees NaNs;
+//   - a typed load or store through a pointer misaligned for its type (the kernels are built with
+//     -fsanitize=alignment, whose checks call the handler below) fails the launch, as on a GPU.
 // A failure stops the launch; cuLaunchKernel returns 719 (LAUNCH_FAILED), or 710 (ASSERT) for
 // __trap, and the reason goes to stderr and px_emu_last_error().
 #include "emu_api.h"
