@@ -101,8 +101,11 @@ emu_not_built() {  # $1: why, $2: "allowed" when required mode may go on without
     not_built "$EMU_WHY" "$1" "${2:-}"
 }
 
+# -fsanitize=alignment: every typed load and store of the kernels checks its address, and a
+# misaligned one fails the launch as on a GPU (the handler is emu_runtime.cpp's, no UBSan runtime).
 CXXFLAGS=(-std=c++17 -O2 -g -fPIC -fno-strict-aliasing -DPANAMAX_EMU -Wall -Wno-unknown-pragmas -Wno-unused-function
-          -Wno-unused-variable -Wno-unused-but-set-variable -include "$HERE/emu/cuda_emu.h" -I "$HERE/emu" -I "$SRC")
+          -Wno-unused-variable -Wno-unused-but-set-variable -fsanitize=alignment -fno-sanitize-recover=alignment -Wno-maybe-uninitialized
+          -include "$HERE/emu/cuda_emu.h" -I "$HERE/emu" -I "$SRC")
 
 compile_kernels() {  # $1: the .cu source
     local cu="$1" name base tu names

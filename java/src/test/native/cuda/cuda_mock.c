@@ -253,7 +253,10 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t n, void *stream
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t n, void *stream) {
     CUresult rc = device_range(dst, n, stream);
     if (rc == OK) rc = device_range(src, n, stream);
-    if (rc == OK) memmove((void *) (uintptr_t) dst, (void *) (uintptr_t) src, n);
+    // CUDA leaves overlapping ranges undefined: a caller that copies between overlapping views
+    // must stage the copy itself, so the double refuses them instead of doing a memmove.
+    if (rc == OK && dst < src + n && src < dst + n && n > 0) rc = INVALID_VALUE;
+    if (rc == OK) memcpy((void *) (uintptr_t) dst, (void *) (uintptr_t) src, n);
     return rc;
 }
 CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char v, size_t n, void *stream) {

@@ -87,7 +87,10 @@ public interface Device extends AutoCloseable {
     /** Waits for all work queued on this device. */
     void synchronize();
 
-    /** Frees every tensor still open on this device handle; idempotent. */
+    /**
+     * Closes every tensor still open on this device handle, views of them included, and frees
+     * their memory; idempotent.
+     */
     @Override
     void close();
 }

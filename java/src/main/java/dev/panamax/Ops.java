@@ -30,7 +30,8 @@ public final class Ops {
      * {@code c = alpha * op(a) @ op(b) + beta * c}. Rank 2: op(a) [M, K], op(b) [K, N], c [M, N];
      * {@code transA} means a is stored [K, M], {@code transB} that b is stored [N, K]. Rank 3: a
      * leading batch on a and c; b has the same batch or is rank 2 (shared). a and b are F32, F16
-     * or BF16 alike; c is F32 or a's dtype. {@code beta == 0} ignores c's contents, NaN included.
+     * or BF16 alike; c is F32 or a's dtype, and shares no memory with a or b (views of one
+     * allocation may not overlap). {@code beta == 0} ignores c's contents, NaN included.
      */
     public static void gemm(float alpha, Tensor a, boolean transA, Tensor b, boolean transB, float beta, Tensor c) {
         TensorImpl ta = TensorImpl.of(a, "gemm: a");
@@ -45,8 +46,9 @@ public final class Ops {
             if (tc.dtype() != DType.F32 && tc.dtype() != ta.dtype()) {
                 throw new IllegalArgumentException("gemm: c must be F32 or " + ta.dtype() + " (the dtype of a), got " + tc.dtype());
             }
-            if (ta.allocation() == tc.allocation() || tb.allocation() == tc.allocation()) {
-                throw new IllegalArgumentException("gemm: c must not be the same tensor as a or b");
+            if (tc.overlaps(ta) || tc.overlaps(tb)) {
+                throw new IllegalArgumentException("gemm: c overlaps " + (tc.overlaps(ta) ? "a" : "b")
+                        + " (views of one allocation); c must share no memory with a or b");
             }
             int rank = ta.rank();
             if (rank != 2 && rank != 3) {
@@ -153,18 +155,15 @@ public final class Ops {
 
     /**
      * Softmax over the last dimension, numerically stable, F32 arithmetic, written to {@code out}
-     * (x's shape and dtype; may be x). -inf gets probability 0; a row all -inf gives zeros.
+     * (x's shape and dtype; may be x, or a view of exactly x's bytes, and must not overlap x
+     * otherwise). -inf gets probability 0; a row all -inf gives zeros.
      */
     public static void softmax(Tensor x, Tensor out) {
         TensorImpl tx = TensorImpl.of(x, "softmax: x");
         TensorImpl to = TensorImpl.of(out, "softmax: out");
         try (Leases l = new Leases().add(tx, "softmax: x").add(to, "softmax: out")) {
-            sameDevice("softmax", "x", tx, "out", to, null, null);
             floating("softmax", "x", tx);
-            if (to.dtype() != tx.dtype() || !Arrays.equals(to.shapeView(), tx.shapeView())) {
-                throw new IllegalArgumentException("softmax: out must have x's shape and dtype: x is "
-                        + Shapes.format(tx.shapeView()) + " " + tx.dtype() + ", out is " + Shapes.format(to.shapeView()) + " " + to.dtype());
-            }
+            checkOut("softmax", to, tx.shapeView(), tx.dtype(), tx, "x", tx);
             runSoftmax(tx, to);
         }
     }

@@ -69,6 +69,14 @@ class ApiContractTest {
         Tensor run(DType dtype, long... shape);
     }
 
+    interface Reshape {
+        Tensor run(Tensor t, long... shape);
+    }
+
+    interface Slice {
+        Tensor run(Tensor t, long start, long end);
+    }
+
     @Test
     void signaturesCompile() {
         Supplier<Device> cpu = Device::cpu;
@@ -96,6 +104,9 @@ class ApiContractTest {
         BiFunction<Tensor, Device, Tensor> toDevice = Tensor::to;
         BiFunction<Tensor, DType, Tensor> toDtype = Tensor::to;
         Function<Tensor, Runnable> closeTensor = t -> t::close;
+        BiFunction<Tensor, Tensor, Runnable> copyFromTensor = (t, src) -> () -> t.copyFrom(src);
+        Reshape reshape = Tensor::reshape;
+        Slice slice = Tensor::slice;
 
         BiFunction<Tensor, Tensor, Routing> routing = Routing::new;
         Function<Routing, Tensor> weights = Routing::weights;
@@ -130,6 +141,7 @@ class ApiContractTest {
         ((Tensor) closeables[1]).close();
         Object[] all = {cpu, open, best, available, spec, name, backend, zeros, fromFloats, fromInts, fromHost, synchronize,
             closeDevice, device, dtype, shape, size, toFloatArray, toIntArray, copyTo, copyFrom, toDevice, toDtype, closeTensor,
+            copyFromTensor, reshape, slice,
             routing, weights, experts, topK, values, indices, gemm, matmul, softmax, softmaxInto, attention, scaled, gating, topKOp,
             attentionInto, lengths, lengthsInto};
         for (Object o : all) {
@@ -210,6 +222,16 @@ class ApiContractTest {
             MemorySegment raw = MemorySegment.ofArray(new short[3]);
             h.copyTo(raw);
             assertEquals(Float.floatToFloat16(-2), raw.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, 1));
+        }
+        // views: rows 1..2 of [3, 2], reshaped; a write through the view shows in the base
+        try (Tensor t = cpu.tensor(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+             Tensor rows = t.slice(1, 3);
+             Tensor flat = rows.reshape(-1);
+             Tensor ones = cpu.tensor(new float[] {9, 9, 9, 9}, 4)) {
+            assertArrayEquals(new long[] {2, 2}, rows.shape());
+            assertArrayEquals(new float[] {3, 4, 5, 6}, flat.toFloatArray());
+            flat.copyFrom(ones);
+            assertArrayEquals(new float[] {1, 2, 9, 9, 9, 9}, t.toFloatArray());
         }
     }
 }

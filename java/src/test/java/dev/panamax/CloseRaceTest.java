@@ -25,7 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class CloseRaceTest {
     private static final int ROUNDS = 300;
 
-    /** The ops a worker cycles through, on x [64, 1024], a [128, 128], c [128, 128], h [1, 4, 256, 64]; each returns what it made on the device. */
+    /**
+     * The ops a worker cycles through, on x [64, 1024], a [128, 128], c [128, 128], h [1, 4, 256, 64]
+     * (and views of x and a); each returns what it made on the device.
+     */
     private static final List<Function<Tensor[], List<Tensor>>> OPS = List.of(
             t -> List.of(Ops.softmax(t[0])),
             t -> List.of(Ops.matmul(t[1], t[1])),
@@ -50,7 +53,14 @@ class CloseRaceTest {
                 Ops.gemm(1, t[1], false, t[1], true, 0, t[2]);
                 return List.of();
             },
-            t -> List.of(Ops.attention(t[3], t[3], t[3], true)));
+            t -> List.of(Ops.attention(t[3], t[3], t[3], true)),
+            t -> {
+                try (Tensor rows = t[0].slice(1, 63); Tensor flat = rows.reshape(-1, 512); // views racing with the close
+                     Tensor weights = t[1].reshape(512, 32)) {
+                    Ops.softmax(flat, flat);
+                    return List.of(Ops.matmul(flat, weights));
+                }
+            });
 
     @Test
     void closeRacingWithOps() throws InterruptedException {

@@ -102,6 +102,42 @@ class LifecycleTest {
         }
     }
 
+    /** A closed view throws on every use, as any closed tensor; the base it was made from lives on, and the other way round. */
+    @Test
+    void viewsCloseOnTheirOwn() {
+        try (Tensor live = Device.cpu().zeros(DType.F32, 4, 4); Tensor liveC = Device.cpu().zeros(DType.F32, 4, 4);
+             Tensor base = Device.cpu().tensor(new float[32], 2, 4, 4); Tensor second = base.slice(1, 2)) {
+            Tensor view = second.reshape(4, 4);
+            view.close();
+            view.close(); // idempotent
+            for (Map.Entry<String, Executable> use : uses(view, live, liveC).entrySet()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, use.getValue(), use.getKey());
+                assertTrue(e.getMessage() != null && e.getMessage().contains("closed"), use.getKey() + ": " + e.getMessage());
+            }
+            assertThrows(IllegalStateException.class, () -> view.slice(0, 1));
+            assertEquals(32, base.toFloatArray().length, "closing a view leaves its base open");
+        }
+        Device d = Device.open("cpu");
+        try (Tensor live = d.zeros(DType.F32, 4, 4); Tensor liveC = d.zeros(DType.F32, 4, 4)) {
+            Tensor base = d.tensor(new float[16], 4, 4);
+            Tensor flat = base.reshape(16);
+            Tensor view = flat.reshape(4, 4);
+            base.close();
+            flat.close();
+            for (Map.Entry<String, Executable> use : uses(view, live, liveC).entrySet()) {
+                try {
+                    use.getValue().execute(); // every use works on a view whose base is closed
+                } catch (Throwable e) {
+                    throw new AssertionError(use.getKey() + " on a view of a closed base: " + e, e);
+                }
+            }
+            view.close();
+        } finally {
+            d.close();
+        }
+        assertEquals(0, ((DeviceHandle) d).openTensorCount());
+    }
+
     @Test
     void closedDeviceThrowsIllegalStateAndFreesItsTensors() {
         Device d = Device.open("cpu");

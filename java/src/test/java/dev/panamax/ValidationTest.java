@@ -278,7 +278,8 @@ class ValidationTest {
             bad(() -> f.copyFrom(arena.allocate(39)), "copyFrom", "39", "40");
             bad(() -> f.copyTo(arena.allocate(40).asReadOnly()), "copyTo", "read-only");
             npe(() -> f.copyTo(null), "copyTo");
-            npe(() -> f.copyFrom(null), "copyFrom");
+            npe(() -> f.copyFrom((MemorySegment) null), "copyFrom");
+            npe(() -> f.copyFrom((Tensor) null), "copyFrom", "src");
             npe(() -> f.to((Device) null), "to");
             npe(() -> f.to((DType) null), "to");
         }
@@ -328,5 +329,39 @@ class ValidationTest {
             bad(() -> Device.open(spec), spec.isEmpty() ? "Device.open" : spec);
         }
         npe(() -> Device.open(null), "Device.open");
+    }
+
+    /** reshape, slice and copyFrom(Tensor): the op, the tensor's shape and the offending values in every message. */
+    @Test
+    void views() {
+        try (Tensor t = f32(4, 6); Tensor empty = f32(0, 6); Tensor h = device.zeros(DType.F16, 24); Tensor small = f32(23)) {
+            bad(() -> t.slice(2, 7), "slice", "[2, 7)", "[4, 6]", "<= 4");
+            bad(() -> t.slice(-1, 2), "slice", "[-1, 2)", "[4, 6]");
+            bad(() -> t.slice(3, 2), "slice", "[3, 2)");
+            bad(() -> t.reshape(5, 5), "reshape", "[5, 5]", "24", "[4, 6]");
+            bad(() -> t.reshape(-1, 5), "reshape", "[-1, 5]", "24", "[4, 6]");
+            bad(() -> t.reshape(-1, -1), "reshape", "at most one", "[-1, -1]");
+            bad(() -> t.reshape(-2, -12), "reshape", "negative", "[-2, -12]");
+            bad(() -> t.reshape(), "reshape", "rank");
+            bad(() -> empty.reshape(-1, 0), "reshape", "-1", "[-1, 0]", "[0, 6]");
+            npe(() -> t.reshape((long[]) null), "reshape", "shape");
+            bad(() -> t.copyFrom(h), "copyFrom", "[24] F16", "[4, 6] F32", "same dtype and size");
+            bad(() -> t.copyFrom(small), "copyFrom", "[23] F32", "[4, 6] F32");
+        }
+        try (Tensor base = f32(3, 4, 4); Tensor rows = base.reshape(12, 4); Tensor a = rows.slice(0, 4); Tensor b = rows.slice(4, 8);
+             Tensor overA = rows.slice(2, 6); Tensor sameAsA = rows.slice(0, 4); Tensor c = rows.slice(8, 12)) {
+            Ops.gemm(1, a, false, b, false, 0, c);
+            bad(() -> Ops.gemm(1, a, false, b, false, 0, overA), "gemm", "c overlaps a");
+            bad(() -> Ops.gemm(1, a, false, b, false, 0, sameAsA), "gemm", "c overlaps a");
+            bad(() -> Ops.gemm(1, a, false, overA, false, 0, b), "gemm", "c overlaps b");
+            bad(() -> Ops.softmax(a, overA), "softmax", "out overlaps x");
+            Ops.softmax(a, sameAsA); // the same bytes: in place
+        }
+        Tensor closed = f32(4);
+        closed.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> closed.reshape(2, 2));
+        assertTrue(e.getMessage().contains("reshape") && e.getMessage().contains("closed"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> closed.slice(0, 1));
+        assertTrue(e.getMessage().contains("slice") && e.getMessage().contains("closed"), e.getMessage());
     }
 }

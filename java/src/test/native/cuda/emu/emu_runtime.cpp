@@ -11,7 +11,9 @@
 //   - dynamic shared memory starts filled with a NaN pattern and ends at a guard page; a 32-bit
 //     shared address outside the launch's dynamic shared memory, or misaligned, is reported;
 //   - cp.async lands only when the issuing thread waits for its group, and the thread yields to
-//     the rest of the block before it does, so a read that misses a wait or a barrier sees NaNs.
+//     the rest of the block before it does, so a read that misses a wait or a barrier sees NaNs;
+//   - a typed load or store through a pointer misaligned for its type (the kernels are built with
+//     -fsanitize=alignment, whose checks call the handler below) fails the launch, as on a GPU.
 // A failure stops the launch; cuLaunchKernel returns 719 (LAUNCH_FAILED), or 710 (ASSERT) for
 // __trap, and the reason goes to stderr and px_emu_last_error().
 #include "emu_api.h"
@@ -762,6 +764,29 @@ void px_emu_sync_block(const char* file, int line) {
 
 
 void px_emu_trap(const char* file, int line) { fail_now(710, "__trap() at " + at(file, line)); }
+
+// Misaligned accesses. A GPU faults on a load or store through a pointer that is not aligned to
+// its type (a uint4 or float4 off a 16-byte boundary, a float2 off 8, a __half2 off 4), where a
+// host CPU just reads; tensor views put operands at any multiple of their element size, so a
+// kernel must test alignment before each vector access. The kernels are compiled with
+// -fsanitize=alignment (build.sh), which calls these (the UBSan runtime's ABI, no runtime linked)
+// before such an access: the launch fails as the GPU's would, naming the source line.
+struct PxUbsanLocation { const char* file; uint32_t line; uint32_t column; };
+struct PxUbsanTypeMismatch { PxUbsanLocation loc; const void* type; unsigned char logAlignment; unsigned char kind; };
+
+[[noreturn]] static void misaligned(const PxUbsanTypeMismatch* d, uintptr_t pointer) {
+    char b[160];
+    if (pointer == 0) {
+        snprintf(b, sizeof b, "an access through a null pointer");
+    } else {
+        snprintf(b, sizeof b, "a %u-byte access at the misaligned address 0x%llx", 1u << d->logAlignment,
+                 (unsigned long long)pointer);
+    }
+    fail_now(719, std::string(b) + " (" + at(d->loc.file, (int)d->loc.line) + ")");
+}
+
+void __ubsan_handle_type_mismatch_v1(const PxUbsanTypeMismatch* d, uintptr_t pointer) { misaligned(d, pointer); }
+void __ubsan_handle_type_mismatch_v1_abort(const PxUbsanTypeMismatch* d, uintptr_t pointer) { misaligned(d, pointer); }
 
 uint32_t px_emu_shfl(uint32_t mask, uint32_t v, int arg, int width, int mode, const char* file, int line) {
     if (width <= 0 || width > 32 || (width & (width - 1))) fail_now(719, "shuffle width must be a power of 2 <= 32");

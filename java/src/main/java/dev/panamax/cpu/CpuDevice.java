@@ -83,6 +83,13 @@ final class CpuDevice implements BackendDevice {
         cache.free((CpuMemory) memory);
     }
 
+    /** A slice of the base's segment: the same arena and block, so it is valid exactly as long as the base. */
+    @Override
+    public Memory view(Memory base, long byteOffset, long bytes) {
+        CpuMemory m = (CpuMemory) base;
+        return new CpuMemory(m.arena(), m.block(), m.segment().asSlice(byteOffset, bytes));
+    }
+
     @Override
     public void zero(Memory memory, long bytes) {
         CpuMemory.segment(memory).asSlice(0, bytes).fill((byte) 0);
@@ -98,6 +105,7 @@ final class CpuDevice implements BackendDevice {
         MemorySegment.copy(CpuMemory.segment(src), 0, dst, 0, bytes);
     }
 
+    /** MemorySegment.copy is memmove: overlapping views copy correctly. */
     @Override
     public void copy(Memory src, Memory dst, long bytes) {
         MemorySegment.copy(CpuMemory.segment(src), 0, CpuMemory.segment(dst), 0, bytes);

@@ -241,6 +241,11 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
     }
 
     @Override
+    public Memory view(Memory base, long byteOffset, long bytes) {
+        return new CudaMemory(CudaMemory.address(base) + byteOffset, bytes);
+    }
+
+    @Override
     public void zero(Memory memory, long bytes) {
         bind();
         check(cuMemsetD8Async(CudaMemory.address(memory), (byte) 0, bytes, stream), "cuMemsetD8Async");
@@ -261,11 +266,32 @@ final class CudaDevice implements BackendDevice, CudaLauncher {
         synchronize(); // the caller reads dst when this returns
     }
 
+    /**
+     * cuMemcpyDtoD leaves overlapping ranges undefined: views of one allocation that overlap are
+     * copied through a temporary allocation (two copies, in stream order), as memmove would.
+     */
     @Override
     public void copy(Memory src, Memory dst, long bytes) {
+        long from = CudaMemory.address(src), to = CudaMemory.address(dst);
         bind();
-        check(cuMemcpyDtoDAsync_v2(CudaMemory.address(dst), CudaMemory.address(src), bytes, stream),
-                "cuMemcpyDtoDAsync");
+        if (from == to) {
+            return;
+        }
+        if (from < to + bytes && to < from + bytes) {
+            Memory temp = allocate(bytes);
+            try {
+                copyDtoD(from, CudaMemory.address(temp), bytes);
+                copyDtoD(CudaMemory.address(temp), to, bytes);
+            } finally {
+                free(temp);
+            }
+            return;
+        }
+        copyDtoD(from, to, bytes);
+    }
+
+    private void copyDtoD(long from, long to, long bytes) {
+        check(cuMemcpyDtoDAsync_v2(to, from, bytes, stream), "cuMemcpyDtoDAsync");
     }
 
     /** The driver reads or writes raw host memory: the segment must be native and large enough. */

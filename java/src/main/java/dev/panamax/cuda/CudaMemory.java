@@ -2,7 +2,12 @@ package dev.panamax.cuda;
 
 import dev.panamax.internal.Memory;
 
-/** A device allocation: its {@code CUdeviceptr} and size. Freed once, by its device. */
+/**
+ * A device allocation, or a view of one: its {@code CUdeviceptr} and size. An allocation is freed
+ * once, by its device; a view ({@code CudaDevice.view}) is its base's address plus an offset, so
+ * it is only as aligned as its element size: kernels test 16-byte alignment before vector accesses.
+ * Equal (the record's equals) exactly when the same bytes.
+ */
 record CudaMemory(long address, long byteSize) implements Memory {
     /**
      * The device address of {@code m}; 0 for an empty tensor, which has no allocation (a kernel

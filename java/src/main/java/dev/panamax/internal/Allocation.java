@@ -8,14 +8,21 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The native memory behind one tensor, and the only place that frees it.
+ * The native memory behind one tensor and its views, and the only place that frees it.
  *
- * <p>Ops lease an allocation for the duration of a call ({@link #acquire}/{@link #release}); a
- * close that arrives while a lease is held marks the allocation closed at once (new leases fail
- * with {@link IllegalStateException}) and frees the memory when the last lease ends. So a
- * tensor closed by another thread, by its device, or by the cleaner never frees memory that a
- * running kernel reads. This object is also the tensor's cleaner action, and so holds no
- * reference to the tensor.
+ * <p>Two counts keep it allocated. <b>Tensors</b>: every open tensor on it (the one it was
+ * allocated for, and each view of it) holds a {@link Ref}; closing a tensor (or its cleaner, once
+ * it is unreachable) closes its ref, and the last ref to close closes the allocation, so closing a
+ * base keeps the memory for its open views. <b>Leases</b>: ops lease the allocation for the
+ * duration of a call ({@link #acquire}/{@link #release}), through the ref of the tensor they were
+ * given. Once closed (its last ref closed, or {@link #run} from the device handle's close, which
+ * closes every tensor on it at once), new leases and refs fail with {@link IllegalStateException}
+ * and the memory is freed when the last lease ends. So a tensor closed by another thread, by its
+ * device, or by the cleaner never frees memory that a running kernel reads, and the memory is
+ * freed exactly once.
+ *
+ * <p>Neither this object nor a ref holds a reference to a tensor: a ref is its tensor's cleaner
+ * action.
  */
 public final class Allocation implements Runnable {
     private static final Map<Backend, AtomicLong> LIVE_COUNT = new EnumMap<>(Backend.class);
@@ -31,9 +38,37 @@ public final class Allocation implements Runnable {
     private final BackendDevice device;
     private final Memory memory;        // null for an empty tensor
     private final Set<Allocation> owner; // the open set of the device handle that made it
+    private int tensors;  // refs not yet closed
     private int leases;
     private boolean closed;
     private boolean freed;
+
+    /**
+     * One tensor's hold on the allocation: open until the tensor closes (or its device, which
+     * closes the allocation itself). The tensor's cleaner action; holds no reference to the tensor.
+     * Its state is guarded by the allocation's lock.
+     */
+    public static final class Ref implements Runnable {
+        private final Allocation allocation;
+        private boolean closed;
+
+        private Ref(Allocation allocation) {
+            this.allocation = allocation;
+        }
+
+        /** Whether the tensor of this ref is closed: by itself, or with every tensor of the allocation. */
+        public boolean isClosed() {
+            synchronized (allocation) {
+                return closed || allocation.closed;
+            }
+        }
+
+        /** Closes the tensor's hold; idempotent. The last one closes the allocation. */
+        @Override
+        public void run() {
+            allocation.close(this);
+        }
+    }
 
     private Allocation(BackendDevice device, Memory memory, Set<Allocation> owner) {
         this.device = device;
@@ -41,7 +76,10 @@ public final class Allocation implements Runnable {
         this.owner = owner;
     }
 
-    /** Allocates {@code bytes} on {@code device} (nothing when 0) and records it in {@code owner}. */
+    /**
+     * Allocates {@code bytes} on {@code device} (nothing when 0) and records it in {@code owner};
+     * the allocation has no tensor yet: take the first ref with {@link #firstRef}.
+     */
     static Allocation allocate(BackendDevice device, long bytes, Set<Allocation> owner) {
         Memory memory = bytes == 0 ? null : device.allocate(bytes);
         Allocation a = new Allocation(device, memory, owner);
@@ -51,6 +89,28 @@ public final class Allocation implements Runnable {
         }
         owner.add(a);
         return a;
+    }
+
+    /**
+     * The ref of the tensor the allocation was made for (born closed if the device handle closed
+     * the allocation in the meantime).
+     */
+    synchronized Ref firstRef() {
+        tensors = 1;
+        return new Ref(this);
+    }
+
+    /**
+     * A ref for a new view of the tensor holding {@code parent}.
+     *
+     * @throws IllegalStateException if that tensor is closed; {@code what} names it
+     */
+    synchronized Ref viewRef(Ref parent, String what) {
+        if (parent.closed || closed) {
+            throw new IllegalStateException(what + " is closed");
+        }
+        tensors++;
+        return new Ref(this);
     }
 
     public BackendDevice device() {
@@ -63,18 +123,18 @@ public final class Allocation implements Runnable {
     }
 
     /**
-     * Takes a lease; the memory stays allocated until {@link #release()}.
+     * Takes a lease for the tensor holding {@code ref}; the memory stays allocated until {@link #release()}.
      *
-     * @throws IllegalStateException if the allocation is closed; {@code what} names it
+     * @throws IllegalStateException if that tensor is closed; {@code what} names it
      */
-    public synchronized void acquire(String what) {
-        if (closed) {
+    synchronized void acquire(Ref ref, String what) {
+        if (ref.closed || closed) {
             throw new IllegalStateException(what + " is closed");
         }
         leases++;
     }
 
-    public void release() {
+    void release() {
         boolean free;
         synchronized (this) {
             leases--;
@@ -88,11 +148,35 @@ public final class Allocation implements Runnable {
         }
     }
 
+    /** Whether the allocation is closed (every tensor on it is). */
     public synchronized boolean isClosed() {
         return closed;
     }
 
-    /** Closes: frees now, or when the last lease ends. Idempotent; the cleaner calls it too. */
+    private void close(Ref ref) {
+        boolean free;
+        synchronized (this) {
+            if (ref.closed) {
+                return;
+            }
+            ref.closed = true;
+            if (--tensors == 0) {
+                closed = true;
+            }
+            free = closed && leases == 0 && !freed;
+            if (free) {
+                freed = true;
+            }
+        }
+        if (free) {
+            doFree();
+        }
+    }
+
+    /**
+     * Closes every tensor on the allocation at once (the device handle's close): frees now, or
+     * when the last lease ends. Idempotent.
+     */
     @Override
     public void run() {
         boolean free;
@@ -101,7 +185,7 @@ public final class Allocation implements Runnable {
                 return;
             }
             closed = true;
-            free = leases == 0;
+            free = leases == 0 && !freed;
             if (free) {
                 freed = true;
             }

@@ -37,8 +37,22 @@ public interface BackendDevice {
      */
     Memory allocate(long bytes);
 
-    /** Frees memory from {@link #allocate}; called exactly once per allocation, after any queued work that uses it was enqueued. */
+    /**
+     * Frees memory from {@link #allocate} (never a {@link #view}); called exactly once per
+     * allocation, after any queued work that uses it (or a view of it) was enqueued.
+     */
     void free(Memory memory);
+
+    /**
+     * The {@code bytes} bytes of {@code base} from {@code byteOffset} on, as a memory the kernels
+     * and copies of this backend take wherever they take an allocation's (a tensor view's
+     * memory). {@code base} is memory from {@link #allocate}, {@code byteOffset} a multiple of the
+     * element size (so never a multiple of 16 as such: kernels check before vector accesses),
+     * {@code 0 < bytes} and {@code byteOffset + bytes <= base.byteSize()}. Makes no driver call:
+     * the view lives as long as its base, which the caller keeps allocated while it uses it.
+     * Memories of two views of the same bytes are {@link Memory#sameBytes}.
+     */
+    Memory view(Memory base, long byteOffset, long bytes);
 
     /** Sets the first {@code bytes} bytes of {@code memory} to zero. */
     void zero(Memory memory, long bytes);
@@ -49,7 +63,12 @@ public interface BackendDevice {
     /** Copies the first {@code bytes} bytes of {@code src} into {@code dst}; waits for the work that writes {@code src}. */
     void copyOut(Memory src, MemorySegment dst, long bytes);
 
-    /** Copies {@code bytes} bytes between two allocations of this device. */
+    /**
+     * Copies the first {@code bytes} bytes of {@code src} to the start of {@code dst}, memories
+     * (allocations or views) of this device, queued in order. They may overlap (views of one
+     * allocation): the copy then behaves as memmove, as if {@code src} were first copied to a
+     * temporary buffer.
+     */
     void copy(Memory src, Memory dst, long bytes);
 
     /** True when {@link #copyIn}/{@link #copyOut} take heap segments (the CPU); false for drivers. */

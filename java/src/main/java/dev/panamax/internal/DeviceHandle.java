@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one implementation of {@link Device}: a handle on a shared {@link BackendDevice} that owns
- * the tensors made through it. Closing the handle frees them; the backend device stays (it is
- * shared with other handles on the same spec and cached for the life of the JVM).
+ * the tensors made through it, their views included (a view belongs to the handle of the tensor it
+ * was made from). Closing the handle closes them all and frees their memory; the backend device
+ * stays (it is shared with other handles on the same spec and cached for the life of the JVM).
  */
 public final class DeviceHandle implements Device {
     private final BackendDevice device;
@@ -36,7 +37,10 @@ public final class DeviceHandle implements Device {
         return open;
     }
 
-    /** Tensors made through this handle and not yet freed. */
+    /**
+     * Allocations made through this handle and not yet freed: one per tensor made, shared by its
+     * views, and freed once the tensor and every view of it are closed.
+     */
     public int openTensorCount() {
         return open.size();
     }
@@ -141,7 +145,7 @@ public final class DeviceHandle implements Device {
         device.synchronize();
     }
 
-    /** Frees every tensor made through this handle; the shared CPU device ignores this. */
+    /** Closes every tensor made through this handle, views included, and frees their memory; the shared CPU device ignores this. */
     @Override
     public void close() {
         if (shared || closed) {

@@ -8,6 +8,13 @@ import dev.panamax.DType;
  * variant for the shape and queues it. Every call has at least one output element (empty calls
  * never reach a backend). Offsets into memory are in elements of the stated dtype; dimensions are
  * {@code long} because products of them may pass 2^31.
+ *
+ * <p>Any memory may be a tensor view's ({@link BackendDevice#view}): it starts at a multiple of its
+ * element size and no more, so a kernel tests alignment before any vector access. Two memories
+ * may be the same bytes without being the same object: compare them with
+ * {@link Memory#sameBytes}, never {@code ==}. Ops let an output be exactly the bytes of an input
+ * where the call says so (softmax's out and x) and refuse every other overlap of an output with
+ * an input, so a backend sees either the same bytes or disjoint ones.
  */
 public interface Kernels {
 
@@ -24,7 +31,7 @@ public interface Kernels {
 
     /**
      * Row softmax over [rows, cols] (cols &gt;= 1) of dtype, F32 arithmetic; {@code out} may be
-     * {@code x}. -inf gets 0; a row all -inf gives zeros.
+     * the same bytes as {@code x} ({@link Memory#sameBytes}). -inf gets 0; a row all -inf gives zeros.
      */
     record Softmax(DType dtype, long rows, long cols, Memory x, Memory out) {
     }

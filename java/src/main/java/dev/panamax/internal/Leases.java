@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The leases one call holds on its tensors: taken in order, released together by
- * try-with-resources. If taking one fails (a closed tensor), those already taken are released.
+ * The leases one call holds on its tensors' allocations: taken in order, released together by
+ * try-with-resources. If taking one fails (a closed tensor), those already taken are released. Two
+ * views of one allocation take two leases on it, which is fine.
  */
 public final class Leases implements AutoCloseable {
     private final List<Allocation> held = new ArrayList<>(4);
@@ -13,7 +14,7 @@ public final class Leases implements AutoCloseable {
     /** Leases {@code t}; {@code what} names it in the error, e.g. {@code "gemm: a"}. */
     public Leases add(TensorImpl t, String what) {
         try {
-            t.allocation().acquire(what);
+            t.acquire(what);
         } catch (RuntimeException e) {
             close();
             throw e;

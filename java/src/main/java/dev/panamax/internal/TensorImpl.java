@@ -11,9 +11,15 @@ import java.lang.ref.Cleaner;
 import java.util.Objects;
 
 /**
- * The one implementation of {@link Tensor}: a dtype, a shape, and an {@link Allocation} on a
- * backend device. Memory is freed by {@link #close()}, by the device handle's close, or by the
- * cleaner once the tensor is unreachable, whichever comes first.
+ * The one implementation of {@link Tensor}: a dtype, a shape, and bytes of an {@link Allocation}
+ * on a backend device: all of them, or, for a view ({@link #reshape}, {@link #slice}), the
+ * {@link #byteSize()} bytes from {@link #byteOffset()} on.
+ *
+ * <p>Each tensor, view or not, holds its own {@link Allocation.Ref}: closing it ({@link #close()},
+ * its device handle's close, or the cleaner once the tensor is unreachable, whichever comes first)
+ * closes only that tensor, and the allocation's memory is freed when every tensor on it is closed.
+ * A view holds no reference to the tensor it was made from, so that one may be closed or
+ * collected while the view lives on.
  */
 public final class TensorImpl implements Tensor {
     private static final Cleaner CLEANER = Cleaner.create(r -> {
@@ -28,28 +34,54 @@ public final class TensorImpl implements Tensor {
     private final long[] shape;
     private final long size;
     private final Allocation allocation;
+    private final long byteOffset;
+    private final Memory memory;             // this tensor's bytes; null when it has none
+    private final Allocation.Ref ref;
     private final Cleaner.Cleanable cleanable;
 
-    private TensorImpl(DeviceHandle device, DType dtype, long[] shape, long size, Allocation allocation) {
+    private TensorImpl(DeviceHandle device, DType dtype, long[] shape, long size, Allocation allocation, long byteOffset,
+                       Memory memory, Allocation.Ref ref) {
         this.device = device;
         this.dtype = dtype;
         this.shape = shape;
         this.size = size;
         this.allocation = allocation;
-        this.cleanable = CLEANER.register(this, allocation);
+        this.byteOffset = byteOffset;
+        this.memory = memory;
+        this.ref = ref;
+        this.cleanable = CLEANER.register(this, ref);
     }
 
     /** A new tensor with unspecified contents; {@code shape} already checked. */
     static TensorImpl allocate(DeviceHandle device, DType dtype, long[] shape, long size) {
         long bytes = Math.multiplyExact(size, (long) dtype.byteSize());
         Allocation a = Allocation.allocate(device.backendDevice(), bytes, device.openAllocations());
+        Allocation.Ref ref = a.firstRef();
         if (device.isClosed()) {
             // The handle closed while this allocation joined its set (an op racing with close):
             // close() may have missed it, so free it here rather than hand out a live tensor.
-            a.run();
+            ref.run();
             throw new IllegalStateException("device " + device.spec() + " is closed");
         }
-        return new TensorImpl(device, dtype, shape.clone(), size, a);
+        return new TensorImpl(device, dtype, shape.clone(), size, a, 0, a.memory(), ref);
+    }
+
+    /** A view of {@code shape} (checked, of {@code size} elements) on this tensor's bytes from {@code offset} on. */
+    private TensorImpl view(String op, long[] viewShape, long viewSize, long offset) {
+        Allocation.Ref viewRef = allocation.viewRef(ref, op + ": tensor");
+        long bytes = viewSize * dtype.byteSize();
+        Memory base = allocation.memory();
+        Memory m;
+        if (bytes == 0) {
+            m = null;
+        } else if (offset == 0 && bytes == base.byteSize()) {
+            m = base;
+        } else if (offset == byteOffset && bytes == byteSize()) {
+            m = memory;
+        } else {
+            m = backendDevice().view(base, offset, bytes);
+        }
+        return new TensorImpl(device, dtype, viewShape, viewSize, allocation, offset, m, viewRef);
     }
 
     /** The device handle that made this tensor and owns it. */
@@ -76,9 +108,14 @@ public final class TensorImpl implements Tensor {
         return allocation;
     }
 
-    /** The memory; call only under a lease. Null for an empty tensor. */
+    /** This tensor's bytes (a view's, for a view); use only under a lease. Null for an empty tensor. */
     public Memory memory() {
-        return allocation.memory();
+        return memory;
+    }
+
+    /** Leases this tensor's allocation for one call ({@link Leases}). */
+    void acquire(String what) {
+        allocation.acquire(ref, what);
     }
 
     public BackendDevice backendDevice() {
@@ -104,7 +141,7 @@ public final class TensorImpl implements Tensor {
 
     /** Where this tensor's bytes start in its allocation (0 for a tensor that is not a view). */
     public long byteOffset() {
-        return 0;
+        return byteOffset;
     }
 
     /** Whether this tensor and {@code other} are the same bytes of one allocation (the same tensor, or a view of exactly it). */
@@ -260,14 +297,77 @@ public final class TensorImpl implements Tensor {
         }
     }
 
-    /** Closes the tensor; its memory is freed at once, or when the ops using it end. */
+    @Override
+    public Tensor reshape(long... newShape) {
+        if (newShape == null) {
+            throw new NullPointerException("reshape: shape is null");
+        }
+        long[] resolved = newShape.clone();
+        int inferred = -1;
+        for (int i = 0; i < resolved.length; i++) {
+            if (resolved[i] == -1 && inferred >= 0) {
+                throw new IllegalArgumentException("reshape: at most one dimension may be -1, got " + Shapes.format(newShape));
+            }
+            inferred = resolved[i] == -1 ? i : inferred;
+        }
+        if (inferred >= 0) {
+            resolved[inferred] = 1;
+            long known = Shapes.checkedSize("reshape", resolved); // rank, negative dimensions, overflow
+            if (known == 0) {
+                throw new IllegalArgumentException("reshape: -1 is ambiguous beside a dimension of 0, got "
+                        + Shapes.format(newShape) + " for tensor " + Shapes.format(shape));
+            }
+            if (size % known == 0) {
+                resolved[inferred] = size / known; // else it stays 1, and the size check below fails
+            }
+        }
+        long newSize = Shapes.checkedSize("reshape", resolved);
+        if (newSize != size) {
+            throw new IllegalArgumentException("reshape: shape " + Shapes.format(newShape) + " does not hold the "
+                    + size + " elements of tensor " + Shapes.format(shape));
+        }
+        return view("reshape", resolved, size, byteOffset);
+    }
+
+    @Override
+    public Tensor slice(long start, long end) {
+        long rows = shape[0];
+        if (start < 0 || start > end || end > rows) {
+            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") is not a range of the first dimension"
+                    + " of tensor " + Shapes.format(shape) + " (0 <= start <= end <= " + rows + ")");
+        }
+        long rowElements = Shapes.product(shape, 1, shape.length);
+        long[] viewShape = shape.clone();
+        viewShape[0] = end - start;
+        return view("slice", viewShape, (end - start) * rowElements, byteOffset + start * rowElements * dtype.byteSize());
+    }
+
+    @Override
+    public void copyFrom(Tensor source) {
+        TensorImpl src = of(source, "copyFrom: src");
+        try (Leases l = new Leases().add(src, "copyFrom: src").add(this, "copyFrom: tensor")) {
+            if (src.dtype != dtype || src.size != size) {
+                throw new IllegalArgumentException("copyFrom: src is " + Shapes.format(src.shape) + " " + src.dtype
+                        + ", the tensor " + Shapes.format(shape) + " " + dtype + "; copyFrom needs the same dtype and size");
+            }
+            if (size > 0 && !sameBytes(src)) {
+                Staging.transfer(src.backendDevice(), src.memory, backendDevice(), memory, byteSize());
+            }
+        }
+    }
+
+    /**
+     * Closes the tensor (a view, or the tensor views were made from, alike); the memory is freed
+     * at once when no other tensor on it is open, else with the last of them, and never while an
+     * op uses it.
+     */
     @Override
     public void close() {
         cleanable.clean();
     }
 
     public boolean isClosed() {
-        return allocation.isClosed();
+        return ref.isClosed();
     }
 
     @Override

@@ -5,7 +5,9 @@
  *
  * <p>Ownership: {@link dev.panamax.internal.Allocation} is the only owner of a backend
  * {@link dev.panamax.internal.Memory} and the only caller of {@code BackendDevice.free}; it frees
- * once, after the last lease. {@link dev.panamax.internal.Devices} owns the backend devices, one per
- * spec for the life of the JVM; {@link dev.panamax.internal.DeviceHandle}s own their tensors.
+ * once, after the last of its tensors (the one it was made for and every view of it) closed and
+ * the last lease ended. A view's memory ({@code BackendDevice.view}) owns nothing.
+ * {@link dev.panamax.internal.Devices} owns the backend devices, one per spec for the life of the
+ * JVM; {@link dev.panamax.internal.DeviceHandle}s own their tensors, views included.
  */
 package dev.panamax.internal;

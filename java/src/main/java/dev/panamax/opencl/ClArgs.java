@@ -39,6 +39,10 @@ final class ClArgs implements AutoCloseable {
     /** Argument i's value: its slot, or NULL for a {@code __local} buffer. */
     private final MemorySegment[] values = new MemorySegment[MAX_ARGS];
     private final long[] sizes = new long[MAX_ARGS];
+    /** Argument i's memory when it is a buffer, else null (the views among them are bound per launch by {@link ClViews}). */
+    private final ClMemory[] memories = new ClMemory[MAX_ARGS];
+    private final ClViews viewBinding = new ClViews();
+    private boolean hasViews;
     private final MemorySegment globalSizes;
     private final MemorySegment localSizes;
     private final MemorySegment event;
@@ -69,13 +73,20 @@ final class ClArgs implements AutoCloseable {
         args.open = true;
         args.count = 0;
         args.dims = 0;
+        args.hasViews = false;
         return args;
     }
 
-    /** A buffer; null (an empty tensor, which the kernel never reads) passes a NULL cl_mem, as OpenCL allows. */
+    /**
+     * A buffer: a tensor's memory, a view's included (the launch gives the kernel a buffer that
+     * starts at the view's first byte, see {@link ClViews}); null (an empty tensor, which the kernel
+     * never reads) passes a NULL cl_mem, as OpenCL allows.
+     */
     ClArgs buffer(Memory memory) {
-        next(ValueLayout.ADDRESS.byteSize(), true)
-                .set(ValueLayout.ADDRESS, 0, memory == null ? MemorySegment.NULL : ClMemory.handle(memory));
+        ClMemory m = (ClMemory) memory;
+        next(ValueLayout.ADDRESS.byteSize(), true).set(ValueLayout.ADDRESS, 0, m == null ? MemorySegment.NULL : m.handle());
+        memories[count - 1] = m;
+        hasViews |= m != null && m.offset() != 0;
         return this;
     }
 
@@ -139,6 +150,7 @@ final class ClArgs implements AutoCloseable {
         }
         sizes[count] = size;
         values[count] = hasValue ? slots[count] : MemorySegment.NULL;
+        memories[count] = null;
         return slots[count++];
     }
 
@@ -160,6 +172,21 @@ final class ClArgs implements AutoCloseable {
 
     MemorySegment value(int i) {
         return values[i];
+    }
+
+    /** Argument i's memory when it is a buffer (not an empty tensor's), else null. */
+    ClMemory memory(int i) {
+        return memories[i];
+    }
+
+    /** Whether a buffer argument is a view at a nonzero offset, which {@link ClViews} must bind for the launch. */
+    boolean hasViews() {
+        return hasViews;
+    }
+
+    /** This thread's binding of view arguments, for the launch. */
+    ClViews views() {
+        return viewBinding;
     }
 
     /** Dimensions of the grid (1 to 3); the launch fails without one. */

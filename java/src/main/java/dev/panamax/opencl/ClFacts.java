@@ -8,7 +8,8 @@ import java.util.Map;
 /** What Panamax needs to know about one OpenCL device, read once when it opens. */
 record ClFacts(String name, String type, String vendor, String platform, String platformVersion, String deviceVersion,
                String openClCVersion, String driver, int computeUnits, long maxWorkGroupSize, long localMemory,
-               long globalMemory, long maxAllocation, boolean fp16, boolean available, boolean compilerAvailable) {
+               long globalMemory, long maxAllocation, long baseAddressAlignment, boolean fp16, boolean available,
+               boolean compilerAvailable) {
 
     /** The local memory the kernels may need at most (top-K gating stages a 4096-expert row). */
     static final long MIN_LOCAL_MEMORY = 32 * 1024;
@@ -30,6 +31,8 @@ record ClFacts(String name, String type, String vendor, String platform, String 
                 ClInfo.deviceLong(d, OpenCL.CL_DEVICE_LOCAL_MEM_SIZE(), "CL_DEVICE_LOCAL_MEM_SIZE"),
                 ClInfo.deviceLong(d, OpenCL.CL_DEVICE_GLOBAL_MEM_SIZE(), "CL_DEVICE_GLOBAL_MEM_SIZE"),
                 ClInfo.deviceLong(d, OpenCL.CL_DEVICE_MAX_MEM_ALLOC_SIZE(), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"),
+                // in bits: a sub-buffer's origin must be a multiple of this many bytes
+                Math.max(1, ClInfo.deviceInt(d, OpenCL.CL_DEVICE_MEM_BASE_ADDR_ALIGN(), "CL_DEVICE_MEM_BASE_ADDR_ALIGN") / 8),
                 extensions.contains("cl_khr_fp16"),
                 ClInfo.deviceInt(d, OpenCL.CL_DEVICE_AVAILABLE(), "CL_DEVICE_AVAILABLE") != 0,
                 ClInfo.deviceInt(d, OpenCL.CL_DEVICE_COMPILER_AVAILABLE(), "CL_DEVICE_COMPILER_AVAILABLE") != 0);
@@ -71,6 +74,7 @@ record ClFacts(String name, String type, String vendor, String platform, String 
         m.put("local memory", localMemory + " bytes");
         m.put("global memory", globalMemory + " bytes");
         m.put("max allocation", maxAllocation + " bytes");
+        m.put("base address alignment", baseAddressAlignment + " bytes (views at other offsets are staged for kernels)");
         m.put("fp16", fp16 ? "yes (cl_khr_fp16: F16 converted by vload_half/vstore_half_rte)"
                 : "no (F16 and BF16 converted in software, round to nearest even)");
         return m;

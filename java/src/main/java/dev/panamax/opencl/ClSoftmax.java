@@ -2,6 +2,7 @@ package dev.panamax.opencl;
 
 import dev.panamax.internal.Kernels.Softmax;
 import dev.panamax.internal.KernelStruct;
+import dev.panamax.internal.Memory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -30,7 +31,7 @@ final class ClSoftmax {
         int group = OpenClDevice.GROUP_SIZE;
         int threadsPerRow = (int) Math.min(group, OpenClKernels.nextPowerOfTwo(Math.ceilDiv(call.cols(), 4)));
         long rowsPerGroup = group / threadsPerRow;
-        boolean inPlace = call.x() == call.out();
+        boolean inPlace = Memory.sameBytes(call.x(), call.out()); // the same tensor, or two views of its bytes
         try (ClArgs args = ClArgs.begin()) {
             args.buffer(call.x());
             if (!inPlace) {

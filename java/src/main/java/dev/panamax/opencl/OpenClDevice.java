@@ -152,7 +152,7 @@ final class OpenClDevice implements BackendDevice {
                 throw ClErrors.error(created, spec + ": clCreateBuffer(" + bytes + " bytes)");
             }
             live.buffers.incrementAndGet();
-            return new ClMemory(mem, bytes);
+            return new ClMemory(mem, 0, bytes);
         }
     }
 
@@ -188,19 +188,26 @@ final class OpenClDevice implements BackendDevice {
         }
     }
 
+    /** A view's memory: the base's buffer and offset; no OpenCL object (see {@link ClViews} for kernel arguments). */
+    @Override
+    public Memory view(Memory base, long byteOffset, long bytes) {
+        return new ClMemory(ClMemory.handle(base), ClMemory.offset(base) + byteOffset, bytes);
+    }
+
     @Override
     public void zero(Memory memory, long bytes) {
+        long offset = ClMemory.offset(memory);
         try (Arena arena = Arena.ofConfined()) {
-            long patternSize = bytes % 4 == 0 ? 4 : 1;
+            long patternSize = bytes % 4 == 0 && offset % 4 == 0 ? 4 : 1; // offset and size are multiples of it
             MemorySegment pattern = arena.allocate(patternSize);
-            ClErrors.check(OpenCL.clEnqueueFillBuffer(queue, ClMemory.handle(memory), pattern, patternSize, 0, bytes,
+            ClErrors.check(OpenCL.clEnqueueFillBuffer(queue, ClMemory.handle(memory), pattern, patternSize, offset, bytes,
                     0, MemorySegment.NULL, MemorySegment.NULL), spec + ": clEnqueueFillBuffer(" + bytes + " bytes)");
         }
     }
 
     @Override
     public void copyIn(MemorySegment src, Memory dst, long bytes) {
-        int status = OpenCL.clEnqueueWriteBuffer(queue, ClMemory.handle(dst), OpenCL.CL_TRUE(), 0, bytes, src,
+        int status = OpenCL.clEnqueueWriteBuffer(queue, ClMemory.handle(dst), OpenCL.CL_TRUE(), ClMemory.offset(dst), bytes, src,
                 0, MemorySegment.NULL, MemorySegment.NULL);
         if (status != ClErrors.CL_SUCCESS) {
             throw ClErrors.error(status, spec + ": clEnqueueWriteBuffer(" + bytes + " bytes)");
@@ -209,20 +216,65 @@ final class OpenClDevice implements BackendDevice {
 
     @Override
     public void copyOut(Memory src, MemorySegment dst, long bytes) {
-        int status = OpenCL.clEnqueueReadBuffer(queue, ClMemory.handle(src), OpenCL.CL_TRUE(), 0, bytes, dst,
+        int status = OpenCL.clEnqueueReadBuffer(queue, ClMemory.handle(src), OpenCL.CL_TRUE(), ClMemory.offset(src), bytes, dst,
                 0, MemorySegment.NULL, MemorySegment.NULL);
         if (status != ClErrors.CL_SUCCESS) {
             throw ClErrors.error(status, spec + ": clEnqueueReadBuffer(" + bytes + " bytes)");
         }
     }
 
+    /**
+     * clEnqueueCopyBuffer refuses overlapping regions of one buffer (CL_MEM_COPY_OVERLAP):
+     * overlapping views are copied through a scratch buffer (two queued copies), as memmove would.
+     */
     @Override
     public void copy(Memory src, Memory dst, long bytes) {
-        int status = OpenCL.clEnqueueCopyBuffer(queue, ClMemory.handle(src), ClMemory.handle(dst), 0, 0, bytes,
+        ClMemory from = new ClMemory(ClMemory.handle(src), ClMemory.offset(src), bytes);
+        ClMemory to = new ClMemory(ClMemory.handle(dst), ClMemory.offset(dst), bytes);
+        if (from.equals(to)) {
+            return;
+        }
+        if (from.overlaps(to)) {
+            try (Scratch staged = scratch(bytes)) {
+                copyRegion(from, (ClMemory) staged.memory(), bytes);
+                copyRegion((ClMemory) staged.memory(), to, bytes);
+            }
+            return;
+        }
+        copyRegion(from, to, bytes);
+    }
+
+    /** Queues a copy of the first {@code bytes} bytes of {@code from} to {@code to}, regions that do not overlap. */
+    void copyRegion(ClMemory from, ClMemory to, long bytes) {
+        int status = OpenCL.clEnqueueCopyBuffer(queue, from.handle(), to.handle(), from.offset(), to.offset(), bytes,
                 0, MemorySegment.NULL, MemorySegment.NULL);
         if (status != ClErrors.CL_SUCCESS) {
             throw ClErrors.error(status, spec + ": clEnqueueCopyBuffer(" + bytes + " bytes)");
         }
+    }
+
+    /**
+     * A sub-buffer on the bytes of {@code view}, whose offset is a multiple of the device's base
+     * address alignment; {@code region} is 16 bytes of native memory for the call's
+     * {@code cl_buffer_region}, {@code status} 4 for its status. Release it with {@link #releaseSubBuffer}.
+     */
+    MemorySegment subBuffer(ClMemory view, MemorySegment region, MemorySegment status) {
+        region.set(ValueLayout.JAVA_LONG, 0, view.offset());
+        region.set(ValueLayout.JAVA_LONG, 8, view.byteSize());
+        MemorySegment sub = OpenCL.clCreateSubBuffer(view.handle(), OpenCL.CL_MEM_READ_WRITE(),
+                OpenCL.CL_BUFFER_CREATE_TYPE_REGION(), region, status);
+        int created = status.get(ValueLayout.JAVA_INT, 0);
+        if (created != ClErrors.CL_SUCCESS) {
+            throw ClErrors.error(created, spec + ": clCreateSubBuffer(offset " + view.offset() + ", " + view.byteSize() + " bytes)");
+        }
+        live.subBuffers.incrementAndGet();
+        return sub;
+    }
+
+    /** Releases a sub-buffer from {@link #subBuffer}; commands already queued keep it alive until they finish. */
+    void releaseSubBuffer(MemorySegment sub) {
+        live.subBuffers.decrementAndGet();
+        ClErrors.check(OpenCL.clReleaseMemObject(sub), spec + ": clReleaseMemObject(sub-buffer)");
     }
 
     @Override
@@ -260,8 +312,11 @@ final class OpenClDevice implements BackendDevice {
     private long enqueue(ClProgram program, String kernel, ClArgs args, boolean timed) {
         int count = args.count();
         int dims = args.dims();
-        MemorySegment k = program.borrow(kernel);
+        ClViews views = args.views();
+        MemorySegment k = null;
         try {
+            views.bind(this, args); // view arguments: sub-buffers, or staged copies in and (below) out
+            k = program.borrow(kernel);
             for (int i = 0; i < count; i++) {
                 int status = OpenCL.clSetKernelArg(k, i, args.size(i), args.value(i));
                 if (status != ClErrors.CL_SUCCESS) {
@@ -275,9 +330,14 @@ final class OpenClDevice implements BackendDevice {
             if (status != ClErrors.CL_SUCCESS) {
                 throw ClErrors.error(status, spec + ": clEnqueueNDRangeKernel(" + kernel + ", " + args.describeGrid() + ")");
             }
-            return timed ? elapsed(args, kernel) : 0;
+            long time = timed ? elapsed(args, kernel) : 0;
+            views.copyBack(this);
+            return time;
         } finally {
-            program.giveBack(kernel, k);
+            if (k != null) {
+                program.giveBack(kernel, k);
+            }
+            views.release(this);
         }
     }
 

@@ -6,7 +6,8 @@
  * <p>Ownership: an {@code OpenClDevice} owns its context, its in-order queue and its programs for
  * the life of the JVM (devices are opened once per spec). Each {@code cl_mem} belongs to one
  * {@code Allocation} (released by {@code free}) or to one call (attention's scratch, released
- * after its last enqueue: OpenCL keeps it alive for the commands that use it). A kernel object
+ * after its last enqueue: OpenCL keeps it alive for the commands that use it), and so does each
+ * sub-buffer or staging copy made for a view argument of one launch ({@code ClViews}). A kernel object
  * belongs to its program's pool and is lent to one launch at a time. Events exist only inside a
  * timed launch, which releases them. A launch's arguments and grid are written into its thread's
  * argument buffer ({@code ClArgs}, one native segment per thread, reused by every launch on it:

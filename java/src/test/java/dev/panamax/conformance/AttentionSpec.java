@@ -7,6 +7,7 @@ import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Placement;
 import dev.panamax.testing.Tolerances;
 
 import java.util.Arrays;
@@ -82,6 +83,11 @@ record AttentionSpec(DType dtype, int batch, int hq, int hkv, int sq, int skv, i
     }
 
     void check(Device device, Data data) {
+        check(device, data, Placement.FRESH);
+    }
+
+    /** As {@link #check(Device, Data)}, with q, k and v made by {@code placement}. */
+    void check(Device device, Data data, Placement placement) {
         long[] qShape = {batch, hq, sq, d};
         long[] kvShape = {batch, hkv, skv, d};
         float[] q = Data.roundTo(dtype, data.normal(batch * hq * sq * d, std));
@@ -107,7 +113,7 @@ record AttentionSpec(DType dtype, int batch, int hq, int hkv, int sq, int skv, i
                 throw new AssertionError(this + ": the reference does not show the NaN case intended");
             }
         }
-        float[] got = run(device, q, k, v, qShape, kvShape, effective);
+        float[] got = run(device, placement, q, k, v, qShape, kvShape, effective);
         Check.close(toString(), got, want, tolerance, data);
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < hq; h++) {
@@ -128,10 +134,11 @@ record AttentionSpec(DType dtype, int batch, int hq, int hkv, int sq, int skv, i
     }
 
     /** The op's result, by the overload the case names. */
-    private float[] run(Device device, float[] q, float[] k, float[] v, long[] qShape, long[] kvShape, float effective) {
-        try (Tensor tq = Data.tensor(device, dtype, q, qShape);
-             Tensor tk = Data.tensor(device, dtype, k, kvShape);
-             Tensor tv = Data.tensor(device, dtype, v, kvShape);
+    private float[] run(Device device, Placement placement, float[] q, float[] k, float[] v, long[] qShape, long[] kvShape,
+                        float effective) {
+        try (Tensor tq = placement.tensor(device, dtype, q, qShape);
+             Tensor tk = placement.tensor(device, dtype, k, kvShape);
+             Tensor tv = placement.tensor(device, dtype, v, kvShape);
              Tensor tl = lengths == null ? null : device.tensor(lengths, batch)) {
             if (output != Output.NEW) {
                 try (Tensor poisoned = output == Output.OUT ? Data.tensor(device, dtype, Data.filled(q.length, Float.NaN), qShape) : null) {

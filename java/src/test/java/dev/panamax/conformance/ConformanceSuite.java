@@ -164,4 +164,14 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    // ---------------------------------------------------------------- views and copyFrom(Tensor)
+
+    @Nested
+    class Views extends ViewCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Placement;
 import dev.panamax.testing.Tolerances;
 
 import java.util.Arrays;
@@ -89,10 +90,15 @@ record GatingSpec(DType dtype, int tokens, int experts, int k, boolean renormali
     }
 
     void check(Device device, Data data) {
+        check(device, data, Placement.FRESH);
+    }
+
+    /** As {@link #check(Device, Data)}, with the logits made by {@code placement}. */
+    void check(Device device, Data data, Placement placement) {
         float[] logits = logits(data);
         int[] experts;
         float[] weights;
-        try (Tensor tl = Data.tensor(device, dtype, logits, tokens, this.experts);
+        try (Tensor tl = placement.tensor(device, dtype, logits, tokens, this.experts);
              Routing r = Ops.topKGating(tl, k, renormalize)) {
             long[] shape = {tokens, k};
             if (!Arrays.equals(r.weights().shape(), shape) || r.weights().dtype() != DType.F32

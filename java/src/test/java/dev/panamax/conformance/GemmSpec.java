@@ -7,6 +7,7 @@ import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Placement;
 import dev.panamax.testing.Tolerances;
 
 import java.util.Arrays;
@@ -67,14 +68,19 @@ public record GemmSpec(DType ab, DType cType, int batch, int m, int n, int k, bo
 
     /** Runs the case on {@code device} with inputs from {@code data} and checks c. */
     public void check(Device device, Data data) {
+        check(device, data, Placement.FRESH);
+    }
+
+    /** As {@link #check(Device, Data)}, with a, b and c made by {@code placement}. */
+    public void check(Device device, Data data, Placement placement) {
         int nb = Math.max(batch, 1);
         float[] a = Data.roundTo(ab, inputs(data, nb * m * k));
         float[] b = Data.roundTo(ab, inputs(data, (bBatched ? nb : 1) * k * n));
         float[] c0 = beta == 0 ? Data.filled(nb * m * n, Float.NaN) : Data.roundTo(cType, inputs(data, nb * m * n));
         float[] out;
-        try (Tensor ta = Data.tensor(device, ab, a, aShape());
-             Tensor tb = Data.tensor(device, ab, b, bShape());
-             Tensor tc = Data.tensor(device, cType, c0, cShape())) {
+        try (Tensor ta = placement.tensor(device, ab, a, aShape());
+             Tensor tb = placement.tensor(device, ab, b, bShape());
+             Tensor tc = placement.tensor(device, cType, c0, cShape())) {
             Ops.gemm(alpha, ta, transA, tb, transB, beta, tc);
             out = tc.toFloatArray();
             if (!Arrays.equals(tc.shape(), cShape()) || tc.dtype() != cType) {

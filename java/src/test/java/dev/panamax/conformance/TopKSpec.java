@@ -8,6 +8,7 @@ import dev.panamax.TopK;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Placement;
 
 import java.util.Arrays;
 
@@ -66,6 +67,11 @@ record TopKSpec(DType dtype, long[] shape, int k, Kind kind) {
     }
 
     void check(Device device, Data data) {
+        check(device, data, Placement.FRESH);
+    }
+
+    /** As {@link #check(Device, Data)}, with x made by {@code placement}. */
+    void check(Device device, Data data, Placement placement) {
         int n = (int) shape[shape.length - 1];
         int size = (int) SoftmaxCases.size(shape);
         int rows = size / n;
@@ -74,7 +80,7 @@ record TopKSpec(DType dtype, long[] shape, int k, Kind kind) {
         outShape[outShape.length - 1] = k;
         int[] indices;
         float[] values;
-        try (Tensor tx = Data.tensor(device, dtype, x, shape); TopK r = Ops.topK(tx, k)) {
+        try (Tensor tx = placement.tensor(device, dtype, x, shape); TopK r = Ops.topK(tx, k)) {
             if (!Arrays.equals(r.values().shape(), outShape) || r.values().dtype() != dtype
                     || !Arrays.equals(r.indices().shape(), outShape) || r.indices().dtype() != DType.I32) {
                 throw new AssertionError(this + ": values " + Arrays.toString(r.values().shape()) + " " + r.values().dtype()

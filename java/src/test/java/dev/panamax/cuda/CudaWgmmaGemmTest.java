@@ -5,6 +5,7 @@ import dev.panamax.Device;
 import dev.panamax.conformance.GemmSpec;
 import dev.panamax.testing.Data;
 import dev.panamax.testing.DeviceUnderTest;
+import dev.panamax.testing.Placement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +157,22 @@ class CudaWgmmaGemmTest {
         assumeTrue(work <= maxMultiplyAdds(), () -> spec + " is " + work + " multiply-adds, more than "
                 + maxMultiplyAdds() + " here (it runs on a GPU)");
         spec.check(device, Data.fresh());
+    }
+
+    /**
+     * Operands and c as tensor views: 1 element in (2 bytes: no 16-byte cp.async, no paired
+     * stores, the scalar paths on dimensions that are all multiples of 8) and 256 elements in
+     * (aligned: the vector paths), every transpose.
+     */
+    @ParameterizedTest(name = "wgmma on views {0} elements in")
+    @ValueSource(longs = {1, 256})
+    void views(long pad) {
+        Data data = Data.fresh();
+        for (DType ab : SIXTEEN) {
+            for (int t = 0; t < 4; t++) {
+                spec(ab, t % 2 == 0 ? DType.F32 : ab, 136, 264, 72, t).scale(1f, 0.5f).check(device, data, Placement.offsetBy(pad));
+            }
+        }
     }
 
     /** The largest case (batch * m * n * k) this class runs: all of them on a GPU. */

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 20,000 op calls leave no OpenCL object behind: buffers (tensors and attention's scratch),
+ * 20,000 op calls leave no OpenCL object behind: buffers (tensors, attention's scratch, and the
+ * scratch copies of views at unaligned offsets), the sub-buffers of views at aligned offsets,
  * programs, kernels (pooled per program, so they stop growing after the first calls) and events
  * are counted by the backend and must be where they were after a warm-up; Panamax's own count
  * of live OpenCL allocations must be back to its start.
@@ -37,14 +38,16 @@ class OpenClLeakTest extends OpenClDeviceTest {
              Tensor b = device.tensor(data.normal(5 * 7, 1), 5, 7);
              Tensor x = device.tensor(data.normal(3 * 40, 1), 3, 40);
              Tensor q = device.tensor(data.normal(2 * 3 * 8, 1), 1, 2, 3, 8);
-             Tensor kv = device.tensor(data.normal(2 * 20 * 8, 1), 1, 2, 20, 8)) {
-            int perRound = 8;
-            round(a, b, x, q, kv); // warm-up: builds the programs, fills the kernel pools
+             Tensor kv = device.tensor(data.normal(2 * 20 * 8, 1), 1, 2, 20, 8);
+             Tensor big = device.tensor(data.normal(64 * 32, 1), 64, 32);
+             Tensor flat = big.reshape(-1)) {
+            int perRound = 12;
+            round(a, b, x, q, kv, big, flat); // warm-up: builds the programs, fills the kernel pools
             long allocations = Allocation.liveCount(Backend.OPENCL);
             long bytes = Allocation.liveBytes(Backend.OPENCL);
             Map<String, Long> objects = backend().liveObjects();
             for (int i = 0; i < CALLS / perRound; i++) {
-                round(a, b, x, q, kv);
+                round(a, b, x, q, kv, big, flat);
             }
             device.synchronize();
             assertEquals(allocations, Allocation.liveCount(Backend.OPENCL), "live OpenCL allocations");
@@ -90,14 +93,23 @@ class OpenClLeakTest extends OpenClDeviceTest {
         }
     }
 
-    /** Eight op calls, each making and closing its outputs. */
+    /**
+     * Twelve op calls, each making and closing its outputs; four on views of {@code big} [64, 32]
+     * F32 ({@code flat} is its reshape to [2048]): rows from 1 (128 bytes in, a sub-buffer on
+     * PoCL) and elements from 3 (12 bytes in, staged), and a copy between overlapping views.
+     */
     @SuppressWarnings("try") // the outputs exist to be made and closed
-    private static void round(Tensor a, Tensor b, Tensor x, Tensor q, Tensor kv) {
+    private static void round(Tensor a, Tensor b, Tensor x, Tensor q, Tensor kv, Tensor big, Tensor flat) {
         try (Tensor c = Ops.matmul(a, b); Tensor s = Ops.softmax(x);
              Tensor decode = Ops.attention(q, kv, kv, true); // Sq = 3: the split path with its scratch
              Routing r = Ops.topKGating(x, 2, true); TopK t = Ops.topK(x, 5);
-             Tensor h = x.to(DType.BF16); Tensor f = h.to(DType.F32)) {
+             Tensor h = x.to(DType.BF16); Tensor f = h.to(DType.F32);
+             Tensor rows = big.slice(1, 9); Tensor shifted = flat.slice(3, 259); Tensor next = flat.slice(4, 260);
+             Tensor ofRows = Ops.softmax(rows)) {
             Ops.softmax(s, s);
+            Ops.softmax(shifted, shifted);
+            Ops.topK(shifted, 2).close();
+            next.copyFrom(shifted);
         }
     }
 }

@@ -99,6 +99,7 @@ public final class OpenCL {
             "clFlush",
             "clFinish",
             "clCreateBuffer",
+            "clCreateSubBuffer",
             "clReleaseMemObject",
             "clCreateProgramWithSource",
             "clBuildProgram",
@@ -493,6 +494,38 @@ public final class OpenCL {
         var mh$ = clCreateBuffer.HANDLE;
         try {
             return (MemorySegment) mh$.invokeExact(context, flags, size, host_ptr, errcode_ret);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class clCreateSubBuffer {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                OpenCL.C_POINTER, OpenCL.C_POINTER, OpenCL.C_LONG, OpenCL.C_INT, OpenCL.C_POINTER, OpenCL.C_POINTER);
+
+        public static final MemorySegment ADDR = OpenCL.findOrThrow("clCreateSubBuffer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor clCreateSubBuffer$descriptor() {
+        return clCreateSubBuffer.DESC;
+    }
+
+    public static MethodHandle clCreateSubBuffer$handle() {
+        return clCreateSubBuffer.HANDLE;
+    }
+
+    public static MemorySegment clCreateSubBuffer$address() {
+        return clCreateSubBuffer.ADDR;
+    }
+
+    public static MemorySegment clCreateSubBuffer(MemorySegment buffer, long flags, int buffer_create_type, MemorySegment buffer_create_info, MemorySegment errcode_ret) {
+        var mh$ = clCreateSubBuffer.HANDLE;
+        try {
+            return (MemorySegment) mh$.invokeExact(buffer, flags, buffer_create_type, buffer_create_info, errcode_ret);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -1210,6 +1243,18 @@ public final class OpenCL {
 
     public static int CL_CONTEXT_PLATFORM() {
         return CL_CONTEXT_PLATFORM;
+    }
+
+    private static final int CL_DEVICE_MEM_BASE_ADDR_ALIGN = 4121;
+
+    public static int CL_DEVICE_MEM_BASE_ADDR_ALIGN() {
+        return CL_DEVICE_MEM_BASE_ADDR_ALIGN;
+    }
+
+    private static final int CL_BUFFER_CREATE_TYPE_REGION = 4640;
+
+    public static int CL_BUFFER_CREATE_TYPE_REGION() {
+        return CL_BUFFER_CREATE_TYPE_REGION;
     }
 
     private static final int CL_DEVICE_ADDRESS_BITS = 4109;
