@@ -109,14 +109,14 @@ abstract class RopeCases extends DeviceCases {
     @FieldSource("FLOATS")
     void nonFinite(DType dtype) {
         Data data = Data.fresh();
-        int[] shape = {1, 2, 3, 16, 12};
-        float[] x = Data.roundTo(dtype, data.normal(2 * 3 * 16, 1));
+        int[] shape = {1, 2, 3, 24, 16};          // whole 16-byte chunks in every dtype and layout
+        float[] x = Data.roundTo(dtype, data.normal(2 * 3 * 24, 1));
         int[] positions = {0, 5, -9};
-        x[3] = Float.POSITIVE_INFINITY;           // head 0, position 0, pair 3
-        x[16 + 7] = Float.NaN;                    // head 0, position 5
-        x[3 * 16 + 1] = Float.NEGATIVE_INFINITY;  // head 1, position 0
-        x[5 * 16 + 15] = Float.NaN;               // head 1, position -9, past R: stays NaN
-        bothLayouts("rope of NaN and infinities " + dtype, dtype, shape, x, positions, false, frequencies(12, 10000f), data);
+        x[3] = Float.POSITIVE_INFINITY;           // head 0, position 0, feature 3
+        x[24 + 7] = Float.NaN;                    // head 0, position 5
+        x[3 * 24 + 1] = Float.NEGATIVE_INFINITY;  // head 1, position 0
+        x[5 * 24 + 20] = Float.NaN;               // head 1, position -9, past R: stays NaN
+        bothLayouts("rope of NaN and infinities " + dtype, dtype, shape, x, positions, false, frequencies(16, 10000f), data);
     }
 
     /** rope(x, positions, theta) is rope(x, positions, the table of theta over D, false), bit for bit, and right. */
