@@ -13,6 +13,9 @@ times the same shapes through PyTorch, and writes the figures for
     topKGating         torch.topk(torch.softmax(logits.float(), -1), k), renormalized
     topK               torch.topk
     convert            Tensor.to(dtype)
+    embedding          torch.nn.functional.embedding
+    rope               Hugging Face's apply_rotary_pos_emb math, cos and sin from positions included
+    writeCache         Tensor.index_copy_ along the sequence (Hugging Face's StaticCache update)
 
 Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
 and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
@@ -190,6 +193,8 @@ def make_call(torch, device, case):
     if op == "convert":
         x = uniform(torch, device, (d["N"],), dtype, -100, 100)
         return (lambda: x.to(out)), None
+    if op in ("embedding", "rope", "writeCache"):
+        return rows_and_rotary(torch, device, op, d, dtype)
     raise ValueError(f"no PyTorch counterpart for op {op}")
 
 
@@ -266,6 +271,49 @@ def attention_lengths(torch, device, d, dtype, causal):
         return F.scaled_dot_product_attention(q, k, v, **kwargs)
 
     return call, "; ".join(notes)
+# ---------------------------------------------------------------- embedding, rope, writeCache
+
+def rows_and_rotary(torch, device, op, d, dtype):
+    """embedding, rope and writeCache as a model written in PyTorch runs them (Hugging Face's
+    Llama code): a call and a note."""
+    import torch.nn.functional as F
+    if op == "embedding":
+        table = uniform(torch, device, (d["V"], d["H"]), dtype)
+        ids = torch.randint(0, d["V"], (d["N"],), device=device, dtype=torch.int32)
+        return (lambda: F.embedding(ids, table)), None
+    if op == "rope":
+        return rotary(torch, device, d, dtype)
+    if op == "writeCache":
+        src = uniform(torch, device, (d["B"], d["H"], d["T"], d["D"]), dtype)
+        cache = torch.zeros((d["B"], d["H"], d["Smax"], d["D"]), device=device, dtype=dtype)
+        start = (d["Smax"] - d["T"]) // 2
+        position = torch.arange(start, start + d["T"], device=device)
+        return (lambda: cache.index_copy_(2, position, src)), "one start for every batch (StaticCache's cache_position)"
+    raise ValueError(op)
+
+
+def rotary(torch, device, d, dtype):
+    """apply_rotary_pos_emb of Hugging Face's Llama on x [B, H, S, D] (or the interleaved GPT-J
+    pairs), with cos and sin computed from the positions in F32 within the call, as Panamax does;
+    out of place, as Hugging Face is."""
+    bsz, heads, seq, dim = d["B"], d["H"], d["S"], d["D"]
+    x = uniform(torch, device, (bsz, heads, seq, dim), dtype)
+    inv = 1.0 / (10000.0 ** (torch.arange(0, dim, 2, device=device).float() / dim))
+    positions = torch.arange(seq, device=device) + 1000
+    interleaved = d.get("interleaved", 0) != 0
+
+    def call():
+        freqs = positions.float()[:, None] * inv[None, :]  # [S, D/2], F32
+        if interleaved:
+            emb = freqs.repeat_interleave(2, dim=-1)
+            rotated = torch.stack((-x[..., 1::2], x[..., 0::2]), dim=-1).flatten(-2)
+        else:
+            emb = torch.cat((freqs, freqs), dim=-1)
+            rotated = torch.cat((-x[..., dim // 2:], x[..., :dim // 2]), dim=-1)
+        cos, sin = emb.cos().to(dtype), emb.sin().to(dtype)
+        return x * cos + rotated * sin
+
+    return call, "cos and sin computed in the call; out of place"
 
 
 if __name__ == "__main__":

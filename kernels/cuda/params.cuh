@@ -177,3 +177,76 @@ typedef struct ArchProbeParams {
 PX_OFFSET(ArchProbeParams, out, 0);
 PX_SIZE(ArchProbeParams, 8);
 PX_ALIGN(ArchProbeParams, 8);
+
+// ---------------------------------------------------------------- gather.cu (CudaGather): embedding, writeCache
+
+// lanes: the threads that share one row, a power of two, 1 to 256 (the block has 256 threads, so
+// 256 / lanes rows move at once per block).
+typedef struct EmbeddingParams {
+    u64 table;        // const T* [vocab, width]; 0 when vocab == 0 (never read then)
+    u64 ids;          // const int* [rows]
+    u64 out;          // T* [rows, width]
+    i64 rows;
+    i64 width;
+    i64 vocab;
+    int lanes;
+} EmbeddingParams;
+PX_OFFSET(EmbeddingParams, table, 0);
+PX_OFFSET(EmbeddingParams, ids, 8);
+PX_OFFSET(EmbeddingParams, out, 16);
+PX_OFFSET(EmbeddingParams, rows, 24);
+PX_OFFSET(EmbeddingParams, width, 32);
+PX_OFFSET(EmbeddingParams, vocab, 40);
+PX_OFFSET(EmbeddingParams, lanes, 48);
+PX_SIZE(EmbeddingParams, 56);
+PX_ALIGN(EmbeddingParams, 8);
+
+typedef struct CacheParams {
+    u64 src;          // const T* [batch, heads, tokens, width]
+    u64 cache;        // T* [batch, heads, capacity, width]
+    u64 starts;       // const int* [batch]
+    i64 rows;         // batch * heads * tokens
+    i64 heads;
+    i64 tokens;
+    i64 capacity;
+    i64 width;
+    int lanes;
+} CacheParams;
+PX_OFFSET(CacheParams, src, 0);
+PX_OFFSET(CacheParams, cache, 8);
+PX_OFFSET(CacheParams, starts, 16);
+PX_OFFSET(CacheParams, rows, 24);
+PX_OFFSET(CacheParams, heads, 32);
+PX_OFFSET(CacheParams, tokens, 40);
+PX_OFFSET(CacheParams, capacity, 48);
+PX_OFFSET(CacheParams, width, 56);
+PX_OFFSET(CacheParams, lanes, 64);
+PX_SIZE(CacheParams, 72);
+PX_ALIGN(CacheParams, 8);
+
+// ---------------------------------------------------------------- rope.cu (CudaRope)
+
+typedef struct RopeParams {
+    u64 x;                 // T* [batch, heads, seq, dim], rotated in place
+    u64 positions;         // const int* [seq], or [batch, seq] when positionsBatched
+    u64 inv;               // const float* [pairs]
+    i64 heads;
+    i64 seq;
+    i64 dim;
+    i64 pairs;             // R / 2 >= 1, 2 * pairs <= dim
+    i64 items;             // batch * seq * ceil(heads / headsPerItem) * chunks of pairs
+    int headsPerItem;      // >= 1: the heads one item rotates with the same angles
+    int positionsBatched;  // 0 or 1
+} RopeParams;
+PX_OFFSET(RopeParams, x, 0);
+PX_OFFSET(RopeParams, positions, 8);
+PX_OFFSET(RopeParams, inv, 16);
+PX_OFFSET(RopeParams, heads, 24);
+PX_OFFSET(RopeParams, seq, 32);
+PX_OFFSET(RopeParams, dim, 40);
+PX_OFFSET(RopeParams, pairs, 48);
+PX_OFFSET(RopeParams, items, 56);
+PX_OFFSET(RopeParams, headsPerItem, 64);
+PX_OFFSET(RopeParams, positionsBatched, 68);
+PX_SIZE(RopeParams, 72);
+PX_ALIGN(RopeParams, 8);

@@ -162,4 +162,52 @@ inline uint key_index(ulong key) {
         barrier(CLK_LOCAL_MEM_FENCE);                                                          \
     }
 
+// ---------------------------------------------------------------- 16-byte chunks (rope.cl)
+// CHUNK_ELEMS elements of ELEM_DTYPE fill 16 bytes. load_chunk widens the CHUNK_ELEMS elements at
+// p[i..] into v[0..CHUNK_ELEMS), store_chunk rounds v back into them (as load_elem / store_elem
+// do one element): one vload / vstore of 16 bytes, which needs only the element's alignment.
+#if defined(ELEM_DTYPE)
+#if ELEM_DTYPE == DT_F32
+#define CHUNK_ELEMS 4
+inline void load_chunk(const __global float *p, ulong i, float *v) {
+    vstore4(vload4(0, p + i), 0, v);
+}
+inline void store_chunk(__global float *p, ulong i, const float *v) {
+    vstore4(vload4(0, v), 0, p + i);
+}
+#else
+#define CHUNK_ELEMS 8
+inline void load_chunk(const __global ushort *p, ulong i, float *v) {
+#if ELEM_DTYPE == DT_F16 && defined(PANAMAX_NATIVE_HALF)
+    vstore8(vload_half8(0, (const __global half *) (p + i)), 0, v);
+#elif ELEM_DTYPE == DT_BF16
+    vstore8(as_float8(convert_uint8(vload8(0, p + i)) << 16), 0, v); // exact, lane by lane as bf16_to_float
+#else
+    ushort e[8];
+    vstore8(vload8(0, p + i), 0, e);
+    for (int k = 0; k < 8; k++) {
+        v[k] = load_elem(e, k);
+    }
+#endif
+}
+inline void store_chunk(__global ushort *p, ulong i, const float *v) {
+#if ELEM_DTYPE == DT_F16 && defined(PANAMAX_NATIVE_HALF)
+    vstore_half8_rte(vload8(0, v), 0, (__global half *) (p + i));
+#elif ELEM_DTYPE == DT_BF16
+    // float_to_bf16 lane by lane: round to nearest even, NaN kept quiet with its top payload
+    const uint8 b = as_uint8(vload8(0, v));
+    const uint8 rounded = (b + (uint8) 0x7fffu + ((b >> 16) & (uint8) 1u)) >> 16;
+    const uint8 quiet = (b >> 16) | (uint8) 0x0040u;
+    vstore8(convert_ushort8(select(rounded, quiet, as_uint8((b & (uint8) 0x7fffffffu) > (uint8) 0x7f800000u))), 0, p + i);
+#else
+    ushort e[8];
+    for (int k = 0; k < 8; k++) {
+        store_elem(e, k, v[k]);
+    }
+    vstore8(vload8(0, e), 0, p + i);
+#endif
+}
+#endif
+#endif
+
 #endif

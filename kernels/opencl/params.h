@@ -131,4 +131,59 @@ PX_OFFSET(TopKParams, block, 20);
 PX_SIZE(TopKParams, 24);
 PX_ALIGN(TopKParams, 8);
 
+// ---------------------------------------------------------------- gather.cl (ClGather), rope.cl (ClRope)
+
+// embedding_rows (gather.cl). lanes: the work-items that share one row, a power of two, 1 to 256.
+typedef struct EmbeddingParams {
+    ulong rows;
+    ulong width;
+    ulong vocab;
+    uint lanes;
+} EmbeddingParams;
+PX_OFFSET(EmbeddingParams, rows, 0);
+PX_OFFSET(EmbeddingParams, width, 8);
+PX_OFFSET(EmbeddingParams, vocab, 16);
+PX_OFFSET(EmbeddingParams, lanes, 24);
+PX_SIZE(EmbeddingParams, 32);
+PX_ALIGN(EmbeddingParams, 8);
+
+// write_cache_rows (gather.cl): rows = batch * heads * tokens; lanes as above.
+typedef struct CacheParams {
+    ulong rows;
+    ulong heads;
+    ulong tokens;
+    ulong capacity;
+    ulong width;
+    uint lanes;
+} CacheParams;
+PX_OFFSET(CacheParams, rows, 0);
+PX_OFFSET(CacheParams, heads, 8);
+PX_OFFSET(CacheParams, tokens, 16);
+PX_OFFSET(CacheParams, capacity, 24);
+PX_OFFSET(CacheParams, width, 32);
+PX_OFFSET(CacheParams, lanes, 40);
+PX_SIZE(CacheParams, 48);
+PX_ALIGN(CacheParams, 8);
+
+// rope_halves and rope_interleaved (rope.cl): items = batch * seq * ceil(heads / heads_per_item) *
+// chunks of pairs; positions_batched is 0 or 1.
+typedef struct RopeParams {
+    ulong heads;
+    ulong seq;
+    ulong dim;
+    ulong pairs;
+    ulong items;
+    uint heads_per_item;
+    uint positions_batched;
+} RopeParams;
+PX_OFFSET(RopeParams, heads, 0);
+PX_OFFSET(RopeParams, seq, 8);
+PX_OFFSET(RopeParams, dim, 16);
+PX_OFFSET(RopeParams, pairs, 24);
+PX_OFFSET(RopeParams, items, 32);
+PX_OFFSET(RopeParams, heads_per_item, 40);
+PX_OFFSET(RopeParams, positions_batched, 44);
+PX_SIZE(RopeParams, 48);
+PX_ALIGN(RopeParams, 8);
+
 #endif

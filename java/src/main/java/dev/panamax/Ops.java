@@ -383,6 +383,240 @@ public final class Ops {
                 lengths == null ? null : lengths.memory()));
     }
 
+    // ---------------------------------------------------------------- embedding, rope, writeCache (families "gather" and "rope")
+
+    /**
+     * Rows of a table picked by index: table [V, H] (F32, F16 or BF16), ids I32 of any shape S of
+     * rank 1 to 7; returns S + [H] of table's dtype whose row i (ids in row-major order) is
+     * table[ids[i]], copied bit for bit. An id outside [0, V) (negative, V or more) gives a row of
+     * NaN, and nothing outside the table is read. Empty ids give an empty result.
+     */
+    public static Tensor embedding(Tensor table, Tensor ids) {
+        TensorImpl tt = TensorImpl.of(table, "embedding: table");
+        TensorImpl ti = TensorImpl.of(ids, "embedding: ids");
+        try (Leases l = new Leases().add(tt, "embedding: table").add(ti, "embedding: ids")) {
+            long[] shape = embeddingShape(tt, ti);
+            try (Outputs o = new Outputs(tt, "embedding")) {
+                TensorImpl out = o.add("result", tt.dtype(), shape);
+                runEmbedding(tt, ti, out);
+                return o.keep(out);
+            }
+        }
+    }
+
+    /**
+     * {@link #embedding(Tensor, Tensor)} written to {@code out}: ids.shape + [H], table's dtype. out
+     * may be the table itself (then the rows are gathered into scratch memory first and copied
+     * over the table); any other overlap with table or ids is an IllegalArgumentException.
+     */
+    public static void embedding(Tensor table, Tensor ids, Tensor out) {
+        TensorImpl tt = TensorImpl.of(table, "embedding: table");
+        TensorImpl ti = TensorImpl.of(ids, "embedding: ids");
+        TensorImpl to = TensorImpl.of(out, "embedding: out");
+        try (Leases l = new Leases().add(tt, "embedding: table").add(ti, "embedding: ids").add(to, "embedding: out")) {
+            long[] shape = embeddingShape(tt, ti);
+            checkOut("embedding", to, shape, tt.dtype(), tt, "table", tt, "ids", ti);
+            if (to.size() > 0 && to.sameBytes(tt)) {
+                // Gathering in place would overwrite rows that later rows still read.
+                try (Outputs o = new Outputs(tt, "embedding")) {
+                    TensorImpl scratch = o.add("scratch", tt.dtype(), shape);
+                    runEmbedding(tt, ti, scratch);
+                    tt.backendDevice().copy(scratch.memory(), to.memory(), to.byteSize());
+                }
+                return;
+            }
+            runEmbedding(tt, ti, to);
+        }
+    }
+
+    private static long[] embeddingShape(TensorImpl table, TensorImpl ids) {
+        sameDevice("embedding", "table", table, "ids", ids, null, null);
+        floating("embedding", "table", table);
+        if (table.rank() != 2) {
+            throw new IllegalArgumentException("embedding: table must be [V, H], got " + Shapes.format(table.shapeView()));
+        }
+        if (ids.dtype() != DType.I32) {
+            throw new IllegalArgumentException("embedding: ids must be I32, got " + ids.dtype());
+        }
+        if (ids.rank() > Shapes.MAX_RANK - 1) {
+            throw new IllegalArgumentException("embedding: ids must have rank 1 to " + (Shapes.MAX_RANK - 1)
+                    + " (the result, ids.shape + [H], has rank at most " + Shapes.MAX_RANK + "), got ids "
+                    + Shapes.format(ids.shapeView()));
+        }
+        long[] shape = Arrays.copyOf(ids.shapeView(), ids.rank() + 1);
+        shape[ids.rank()] = table.dim(1);
+        return shape;
+    }
+
+    private static void runEmbedding(TensorImpl table, TensorImpl ids, TensorImpl out) {
+        if (out.size() == 0) {
+            return;
+        }
+        table.backendDevice().kernels().embedding(new Kernels.Embedding(table.dtype(), ids.size(), table.dim(1),
+                table.dim(0), table.memory(), ids.memory(), out.memory()));
+    }
+
+    /**
+     * Rotary position embedding, in place: x [B, H, S, D] (F32, F16 or BF16); positions I32 [S]
+     * (one position per sequence index, shared by every batch) or [B, S]; inverseFrequencies F32
+     * [R/2], R even and R &lt;= D, rotates the first R features of every row and leaves the other
+     * D - R alone. Pair i (0 &lt;= i &lt; R/2) is the features (i, i + R/2) (the Hugging Face Llama /
+     * GPT-NeoX layout), or (2i, 2i + 1) when {@code interleaved} (GPT-J / Meta layout); with angle a,
+     * (x1, x2) becomes (x1 cos a - x2 sin a, x1 sin a + x2 cos a).
+     *
+     * <p>Angles are computed in F32, as Hugging Face computes them (its {@code freqs} is the F32
+     * product of the positions and inv_freq): {@code a = (float) position * inverseFrequencies[i]},
+     * one F32 product, then cos a
+     * and sin a of that F32 angle, each rounded to F32 (CUDA {@code sincosf} at full precision,
+     * OpenCL {@code sincos}, Java {@code Math.cos/sin}); the rotation is F32 arithmetic rounded once
+     * to x's dtype. An F32 angle of size |a| is off the exact p·f by up to |a|·2^-24, so the result
+     * is off the exact rotation by about that fraction of the pair's length (6e-3 at |a| = 100000).
+     * Negative positions rotate by negative angles.
+     */
+    public static void rope(Tensor x, Tensor positions, Tensor inverseFrequencies, boolean interleaved) {
+        TensorImpl tx = TensorImpl.of(x, "rope: x");
+        TensorImpl tp = TensorImpl.of(positions, "rope: positions");
+        TensorImpl tf = TensorImpl.of(inverseFrequencies, "rope: inverseFrequencies");
+        try (Leases l = new Leases().add(tx, "rope: x").add(tp, "rope: positions").add(tf, "rope: inverseFrequencies")) {
+            checkRope(tx, tp);
+            sameDevice("rope", "x", tx, "inverseFrequencies", tf, null, null);
+            if (tf.dtype() != DType.F32) {
+                throw new IllegalArgumentException("rope: inverseFrequencies must be F32, got " + tf.dtype());
+            }
+            if (tf.rank() != 1 || 2 * tf.dim(0) > tx.dim(3)) {
+                throw new IllegalArgumentException("rope: inverseFrequencies must be [R/2] with R <= D = " + tx.dim(3)
+                        + " (x is " + Shapes.format(tx.shapeView()) + "), got " + Shapes.format(tf.shapeView()));
+            }
+            if (tx.overlaps(tf)) {
+                throw new IllegalArgumentException("rope: x overlaps inverseFrequencies (views of one allocation)");
+            }
+            runRope(tx, tp, tf, tf.dim(0), interleaved);
+        }
+    }
+
+    /**
+     * {@link #rope(Tensor, Tensor, Tensor, boolean)} over all D features (D even, else an
+     * IllegalArgumentException), not interleaved, with the inverse frequencies of base
+     * {@code theta} (finite, &gt; 0) computed on the host as Hugging Face computes them, in F32:
+     * {@code inverseFrequencies[i] = 1.0f / (float) pow(theta, (float) (2i) / (float) D)}, that is
+     * {@code 1.0 / (theta ** (torch.arange(0, D, 2).float() / D))}; then uploaded (D/2 floats) on
+     * every call: a loop over layers may build the table once and call the other overload.
+     */
+    public static void rope(Tensor x, Tensor positions, float theta) {
+        TensorImpl tx = TensorImpl.of(x, "rope: x");
+        TensorImpl tp = TensorImpl.of(positions, "rope: positions");
+        try (Leases l = new Leases().add(tx, "rope: x").add(tp, "rope: positions")) {
+            checkRope(tx, tp);
+            long d = tx.dim(3);
+            if (d % 2 != 0) {
+                throw new IllegalArgumentException("rope: D must be even for the theta overload (it rotates all D features),"
+                        + " got x " + Shapes.format(tx.shapeView()));
+            }
+            if (!(theta > 0) || !Float.isFinite(theta)) {
+                throw new IllegalArgumentException("rope: theta must be finite and > 0, got " + theta);
+            }
+            if (d / 2 > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("rope: the theta overload takes D up to " + 2L * (Integer.MAX_VALUE - 8)
+                        + ", got x " + Shapes.format(tx.shapeView()));
+            }
+            if (tx.size() == 0) {
+                return;
+            }
+            float[] inv = ropeInverseFrequencies((int) (d / 2), d, theta);
+            try (Outputs o = new Outputs(tx, "rope")) {
+                TensorImpl tf = o.add("inverseFrequencies", DType.F32, d / 2);
+                dev.panamax.internal.Staging.copyIn(tx.backendDevice(), java.lang.foreign.MemorySegment.ofArray(inv),
+                        tf.memory(), tf.byteSize());
+                runRope(tx, tp, tf, d / 2, false);
+            }
+        }
+    }
+
+    /** Hugging Face's {@code 1.0 / (theta ** (torch.arange(0, d, 2).float() / d))}, all in F32. */
+    private static float[] ropeInverseFrequencies(int half, long d, float theta) {
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            float exponent = (float) (2L * i) / (float) d;
+            inv[i] = 1.0f / (float) Math.pow(theta, exponent);
+        }
+        return inv;
+    }
+
+    /** x [B, H, S, D] floating; positions I32 [S] or [B, S] on x's device, not overlapping x. */
+    private static void checkRope(TensorImpl x, TensorImpl positions) {
+        sameDevice("rope", "x", x, "positions", positions, null, null);
+        floating("rope", "x", x);
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("rope: x must be [B, H, S, D], got " + Shapes.format(x.shapeView()));
+        }
+        if (positions.dtype() != DType.I32) {
+            throw new IllegalArgumentException("rope: positions must be I32, got " + positions.dtype());
+        }
+        long b = x.dim(0), s = x.dim(2);
+        boolean shared = positions.rank() == 1 && positions.dim(0) == s;
+        boolean batched = positions.rank() == 2 && positions.dim(0) == b && positions.dim(1) == s;
+        if (!shared && !batched) {
+            throw new IllegalArgumentException("rope: positions must be [S] = [" + s + "] or [B, S] = [" + b + ", " + s
+                    + "] for x " + Shapes.format(x.shapeView()) + ", got " + Shapes.format(positions.shapeView()));
+        }
+        if (x.overlaps(positions)) {
+            throw new IllegalArgumentException("rope: x overlaps positions (views of one allocation)");
+        }
+    }
+
+    private static void runRope(TensorImpl x, TensorImpl positions, TensorImpl inv, long pairs, boolean interleaved) {
+        if (x.size() == 0 || pairs == 0) {
+            return;
+        }
+        x.backendDevice().kernels().rope(new Kernels.Rope(x.dtype(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), pairs,
+                interleaved, positions.rank() == 2, x.memory(), positions.memory(), inv.memory()));
+    }
+
+    /**
+     * KV-cache append: src [B, H, T, D] and cache [B, H, Smax, D] of one dtype (F32, F16 or BF16),
+     * starts I32 [B] on the same device: {@code cache[b, h, starts[b] + t, :] = src[b, h, t, :]},
+     * copied bit for bit. A row that would land outside [0, Smax) is dropped (starts may be
+     * negative or past Smax: nothing is written outside the cache and nothing is thrown; starts
+     * stay on the device and are not read back). The rest of the cache is left as it was.
+     */
+    public static void writeCache(Tensor src, Tensor cache, Tensor starts) {
+        TensorImpl ts = TensorImpl.of(src, "writeCache: src");
+        TensorImpl tc = TensorImpl.of(cache, "writeCache: cache");
+        TensorImpl tst = TensorImpl.of(starts, "writeCache: starts");
+        try (Leases l = new Leases().add(ts, "writeCache: src").add(tc, "writeCache: cache").add(tst, "writeCache: starts")) {
+            sameDevice("writeCache", "src", ts, "cache", tc, "starts", tst);
+            floating("writeCache", "src", ts);
+            if (tc.dtype() != ts.dtype()) {
+                throw new IllegalArgumentException("writeCache: src and cache must have the same dtype, got src " + ts.dtype()
+                        + " and cache " + tc.dtype());
+            }
+            if (ts.rank() != 4 || tc.rank() != 4) {
+                throw new IllegalArgumentException("writeCache: src must be [B, H, T, D] and cache [B, H, Smax, D], got src "
+                        + Shapes.format(ts.shapeView()) + " and cache " + Shapes.format(tc.shapeView()));
+            }
+            if (ts.dim(0) != tc.dim(0) || ts.dim(1) != tc.dim(1) || ts.dim(3) != tc.dim(3)) {
+                throw new IllegalArgumentException("writeCache: src and cache must agree on B, H and D, got src "
+                        + Shapes.format(ts.shapeView()) + " and cache " + Shapes.format(tc.shapeView()));
+            }
+            if (tst.dtype() != DType.I32) {
+                throw new IllegalArgumentException("writeCache: starts must be I32, got " + tst.dtype());
+            }
+            if (tst.rank() != 1 || tst.dim(0) != ts.dim(0)) {
+                throw new IllegalArgumentException("writeCache: starts must be [B] = [" + ts.dim(0) + "] for src "
+                        + Shapes.format(ts.shapeView()) + ", got " + Shapes.format(tst.shapeView()));
+            }
+            if (tc.overlaps(ts) || tc.overlaps(tst)) {
+                throw new IllegalArgumentException("writeCache: cache overlaps " + (tc.overlaps(ts) ? "src" : "starts")
+                        + " (views of one allocation)");
+            }
+            if (ts.size() == 0 || tc.size() == 0) {
+                return; // nothing to move, or nowhere to put it: every row is dropped
+            }
+            ts.backendDevice().kernels().writeCache(new Kernels.WriteCache(ts.dtype(), ts.dim(0), ts.dim(1), ts.dim(2),
+                    tc.dim(2), ts.dim(3), ts.memory(), tc.memory(), tst.memory()));
+        }
+    }
+
     /**
      * The rule of every {@code out} overload: {@code out} is on the device of {@code first} and has
      * exactly {@code shape} and {@code dtype}; it may be {@code first} itself (the same bytes), and

@@ -198,4 +198,36 @@ class LifecycleTest {
             }
         }
     }
+
+    // ---------------------------------------------------------------- embedding, rope, writeCache
+
+    /** A closed tensor in any argument of embedding, rope or writeCache: IllegalStateException. */
+    @Test
+    void closedTensorsInEmbeddingRopeAndWriteCache() {
+        Device cpu = Device.cpu();
+        try (Tensor table = cpu.zeros(DType.F32, 4, 4); Tensor ids = cpu.zeros(DType.I32, 2); Tensor out = cpu.zeros(DType.F32, 2, 4);
+             Tensor x = cpu.zeros(DType.F32, 1, 1, 2, 4); Tensor pos = cpu.zeros(DType.I32, 2); Tensor inv = cpu.zeros(DType.F32, 2);
+             Tensor cache = cpu.zeros(DType.F32, 1, 1, 8, 4); Tensor starts = cpu.zeros(DType.I32, 1)) {
+            Tensor[] closed = {cpu.zeros(DType.F32, 4, 4), cpu.zeros(DType.I32, 2), cpu.zeros(DType.F32, 2, 4),
+                cpu.zeros(DType.F32, 1, 1, 2, 4), cpu.zeros(DType.I32, 2), cpu.zeros(DType.F32, 2),
+                cpu.zeros(DType.F32, 1, 1, 8, 4), cpu.zeros(DType.I32, 1)};
+            for (Tensor t : closed) {
+                t.close();
+            }
+            Map<String, Executable> calls = new LinkedHashMap<>();
+            calls.put("embedding table", () -> Ops.embedding(closed[0], ids).close());
+            calls.put("embedding ids", () -> Ops.embedding(table, closed[1]).close());
+            calls.put("embedding out", () -> Ops.embedding(table, ids, closed[2]));
+            calls.put("rope x", () -> Ops.rope(closed[3], pos, inv, false));
+            calls.put("rope positions", () -> Ops.rope(x, closed[4], 10000f));
+            calls.put("rope inverseFrequencies", () -> Ops.rope(x, pos, closed[5], true));
+            calls.put("writeCache src", () -> Ops.writeCache(closed[3], cache, starts));
+            calls.put("writeCache cache", () -> Ops.writeCache(x, closed[6], starts));
+            calls.put("writeCache starts", () -> Ops.writeCache(x, cache, closed[7]));
+            for (Map.Entry<String, Executable> call : calls.entrySet()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, call.getValue(), call.getKey());
+                assertTrue(e.getMessage() != null && e.getMessage().contains("closed"), call.getKey() + ": " + e.getMessage());
+            }
+        }
+    }
 }

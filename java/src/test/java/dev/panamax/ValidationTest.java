@@ -364,4 +364,90 @@ class ValidationTest {
         e = assertThrows(IllegalStateException.class, () -> closed.slice(0, 1));
         assertTrue(e.getMessage().contains("slice") && e.getMessage().contains("closed"), e.getMessage());
     }
+
+    // ---------------------------------------------------------------- embedding, rope, writeCache
+
+    @Test
+    void embedding() {
+        try (Tensor table = f32(10, 4); Tensor ids = device.zeros(DType.I32, 3); Tensor idsF = f32(3); Tensor table3 = f32(2, 10, 4);
+             Tensor tableI = device.zeros(DType.I32, 10, 4); Tensor ids8 = device.zeros(DType.I32, 1, 1, 1, 1, 1, 1, 1, 1);
+             Tensor out = f32(3, 4); Tensor outWrong = f32(4, 3); Tensor out16 = device.zeros(DType.F16, 3, 4)) {
+            bad(() -> Ops.embedding(table, idsF), "embedding", "ids", "I32", "F32");
+            bad(() -> Ops.embedding(table3, ids), "embedding", "[V, H]", "[2, 10, 4]");
+            bad(() -> Ops.embedding(tableI, ids), "embedding", "table", "I32");
+            bad(() -> Ops.embedding(table, ids8), "embedding", "rank 1 to 7", "[1, 1, 1, 1, 1, 1, 1, 1]");
+            bad(() -> Ops.embedding(table, ids, outWrong), "embedding", "out", "[3, 4]", "[4, 3]");
+            bad(() -> Ops.embedding(table, ids, out16), "embedding", "out", "F32", "F16");
+            bad(() -> Ops.embedding(table, idsF, out), "embedding", "ids", "I32");
+            npe(() -> Ops.embedding(null, ids), "embedding", "table");
+            npe(() -> Ops.embedding(table, null), "embedding", "ids");
+            npe(() -> Ops.embedding(null, ids, out), "embedding", "table");
+            npe(() -> Ops.embedding(table, ids, null), "embedding", "out");
+        }
+    }
+
+    @Test
+    void rope() {
+        try (Tensor x = f32(1, 2, 3, 8); Tensor pos = device.zeros(DType.I32, 3); Tensor posWrong = device.zeros(DType.I32, 4);
+             Tensor posWrongB = device.zeros(DType.I32, 2, 3); Tensor posF = f32(3); Tensor inv = f32(4); Tensor invLong = f32(5);
+             Tensor inv16 = device.zeros(DType.F16, 4); Tensor inv2d = f32(2, 2); Tensor x3 = f32(2, 3, 8); Tensor xOdd = f32(1, 2, 3, 7);
+             Tensor xi = device.zeros(DType.I32, 1, 2, 3, 8)) {
+            bad(() -> Ops.rope(x3, pos, inv, false), "rope", "[B, H, S, D]", "[2, 3, 8]");
+            bad(() -> Ops.rope(x3, pos, 10000f), "rope", "[B, H, S, D]", "[2, 3, 8]");
+            bad(() -> Ops.rope(xi, pos, inv, false), "rope", "x", "I32");
+            bad(() -> Ops.rope(x, posWrong, inv, false), "rope", "positions", "[3]", "[1, 3]", "[4]");
+            bad(() -> Ops.rope(x, posWrongB, 10000f), "rope", "positions", "[2, 3]");
+            bad(() -> Ops.rope(x, posF, inv, false), "rope", "positions", "I32", "F32");
+            bad(() -> Ops.rope(x, pos, invLong, false), "rope", "inverseFrequencies", "R <= D = 8", "[5]");
+            bad(() -> Ops.rope(x, pos, inv16, true), "rope", "inverseFrequencies", "F32", "F16");
+            bad(() -> Ops.rope(x, pos, inv2d, false), "rope", "inverseFrequencies", "[2, 2]");
+            bad(() -> Ops.rope(xOdd, pos, 10000f), "rope", "even", "[1, 2, 3, 7]");
+            for (float theta : new float[] {0, -1, Float.NaN, Float.POSITIVE_INFINITY}) {
+                bad(() -> Ops.rope(x, pos, theta), "rope", "theta", Float.toString(theta));
+            }
+            npe(() -> Ops.rope(null, pos, inv, false), "rope", "x");
+            npe(() -> Ops.rope(x, null, inv, false), "rope", "positions");
+            npe(() -> Ops.rope(x, pos, null, false), "rope", "inverseFrequencies");
+            npe(() -> Ops.rope(null, pos, 10000f), "rope", "x");
+            npe(() -> Ops.rope(x, null, 10000f), "rope", "positions");
+        }
+    }
+
+    @Test
+    void writeCache() {
+        try (Tensor src = f32(2, 2, 3, 8); Tensor cache = f32(2, 2, 16, 8); Tensor starts = device.zeros(DType.I32, 2);
+             Tensor src16 = device.zeros(DType.F16, 2, 2, 3, 8); Tensor cacheB = f32(3, 2, 16, 8); Tensor cacheD = f32(2, 2, 16, 4);
+             Tensor cacheH = f32(2, 1, 16, 8); Tensor startsF = f32(2); Tensor starts3 = device.zeros(DType.I32, 3);
+             Tensor starts2d = device.zeros(DType.I32, 2, 1); Tensor src3 = f32(2, 3, 8); Tensor srcI = device.zeros(DType.I32, 2, 2, 3, 8)) {
+            bad(() -> Ops.writeCache(src16, cache, starts), "writeCache", "F16", "F32");
+            bad(() -> Ops.writeCache(src3, cache, starts), "writeCache", "[B, H, T, D]", "[2, 3, 8]");
+            bad(() -> Ops.writeCache(src, cacheB, starts), "writeCache", "B, H and D", "[2, 2, 3, 8]", "[3, 2, 16, 8]");
+            bad(() -> Ops.writeCache(src, cacheD, starts), "writeCache", "B, H and D", "[2, 2, 16, 4]");
+            bad(() -> Ops.writeCache(src, cacheH, starts), "writeCache", "B, H and D", "[2, 1, 16, 8]");
+            bad(() -> Ops.writeCache(src, cache, startsF), "writeCache", "starts", "I32", "F32");
+            bad(() -> Ops.writeCache(src, cache, starts3), "writeCache", "starts", "[2]", "[3]");
+            bad(() -> Ops.writeCache(src, cache, starts2d), "writeCache", "starts", "[2, 1]");
+            bad(() -> Ops.writeCache(srcI, srcI, starts), "writeCache", "src", "I32");
+            bad(() -> Ops.writeCache(src, src, starts), "writeCache", "overlaps", "src");
+            npe(() -> Ops.writeCache(null, cache, starts), "writeCache", "src");
+            npe(() -> Ops.writeCache(src, null, starts), "writeCache", "cache");
+            npe(() -> Ops.writeCache(src, cache, null), "writeCache", "starts");
+        }
+    }
+
+    /** embedding, rope and writeCache with an argument on another device: rejected, naming both. */
+    @Test
+    void mixedDevicesRowsAndRope() {
+        String other = Device.available().stream().filter(s -> !s.equals("cpu")).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "only the CPU is available on this machine");
+        try (Device gpu = Device.open(other); Tensor table = f32(4, 4); Tensor ids = gpu.zeros(DType.I32, 2);
+             Tensor x = f32(1, 1, 2, 4); Tensor pos = gpu.zeros(DType.I32, 2); Tensor inv = gpu.zeros(DType.F32, 2);
+             Tensor cache = gpu.zeros(DType.F32, 1, 1, 8, 4); Tensor starts = device.zeros(DType.I32, 1);
+             Tensor posHere = device.zeros(DType.I32, 2)) {
+            bad(() -> Ops.embedding(table, ids), "embedding", "cpu", other);
+            bad(() -> Ops.rope(x, pos, 10000f), "rope", "cpu", other);
+            bad(() -> Ops.rope(x, posHere, inv, false), "rope", "cpu", other);
+            bad(() -> Ops.writeCache(x, cache, starts), "writeCache", "cpu", other);
+        }
+    }
 }

@@ -57,6 +57,10 @@ final class Catalog {
         ops.put("topKGating", new GatingBench());
         ops.put("topK", new TopKBench());
         ops.put("convert", new ConvertBench());
+        // embedding, rope, writeCache
+        ops.put("embedding", new EmbeddingBench());
+        ops.put("rope", new RopeBench());
+        ops.put("writeCache", new CacheBench());
         return Collections.unmodifiableMap(ops);
     }
 
@@ -74,7 +78,12 @@ final class Catalog {
             c("topKGating", F32, F32, "T", 512, "E", 64, "k", 2),
             c("topK", F32, F32, "rows", 64, "n", 4096, "k", 16),
             c("convert", F32, BF16, "N", 1 << 20),
-            c("convert", BF16, F32, "N", 1 << 20));
+            c("convert", BF16, F32, "N", 1 << 20),
+            // embedding, rope, writeCache
+            c("embedding", F32, F32, "V", 1000, "H", 256, "N", 512),
+            c("rope", F32, F32, "B", 1, "H", 8, "S", 128, "D", 64),
+            c("rope", BF16, BF16, "B", 1, "H", 8, "S", 128, "D", 64, "interleaved", 1),
+            c("writeCache", BF16, BF16, "B", 4, "H", 8, "T", 16, "Smax", 256, "D", 64));
 
     /** OpenCL devices: moderate shapes. */
     private static final List<Case> OPENCL = List.of(
@@ -94,10 +103,17 @@ final class Catalog {
             c("topKGating", F32, F32, "T", 4096, "E", 256, "k", 8),
             c("topK", F32, F32, "rows", 256, "n", 32768, "k", 64),
             c("convert", F32, BF16, "N", 1 << 24),
-            c("convert", BF16, F32, "N", 1 << 24));
+            c("convert", BF16, F32, "N", 1 << 24),
+            // embedding, rope, writeCache: a decoding step (T = 1) and a 512-token prefill into the cache
+            c("embedding", F32, F32, "V", 32000, "H", 1024, "N", 2048),
+            c("embedding", BF16, BF16, "V", 32000, "H", 1024, "N", 2048),
+            c("rope", F32, F32, "B", 1, "H", 32, "S", 512, "D", 128),
+            c("rope", BF16, BF16, "B", 1, "H", 32, "S", 512, "D", 128),
+            c("writeCache", BF16, BF16, "B", 8, "H", 8, "T", 1, "Smax", 2048, "D", 128),
+            c("writeCache", BF16, BF16, "B", 1, "H", 8, "T", 512, "Smax", 2048, "D", 128));
 
     /** The CPU: the OpenCL shapes, and after their F32 GEMMs those of the CPU GEMM targets. */
-    private static final List<Case> HOST = insertAfter(OPENCL, "gemm F32 M=1024 N=1024 K=1024", List.of(
+    private static final List<Case> HOST = insertAfter(insertAfter(OPENCL, "gemm F32 M=1024 N=1024 K=1024", List.of(
             c("gemm", F32, F32, "M", 2048, "N", 2048, "K", 2048),
             // the FLOPs of attention-causal below (4.3 GFLOP): its CPU target is a ratio to this rate
             c("gemm", F32, F32, "M", 2048, "N", 1024, "K", 1024),
@@ -110,7 +126,14 @@ final class Catalog {
             c("gemm", F32, F32, "M", 1, "N", 4096, "K", 4096),
             c("gemm", F32, F32, "M", 1, "N", 4096, "K", 4096, "transB", 1),
             c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096),
-            c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096, "transB", 1)));
+            c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096, "transB", 1))),
+            // embedding, rope, writeCache past the caches: a 512 MiB table, a 64 MiB x, a 128 MiB cache
+            "writeCache BF16 B=1 H=8 T=512 Smax=2048 D=128", List.of(
+            c("embedding", F32, F32, "V", 32000, "H", 4096, "N", 4096),
+            c("rope", F32, F32, "B", 1, "H", 32, "S", 4096, "D", 128),
+            c("rope", BF16, BF16, "B", 1, "H", 32, "S", 4096, "D", 128),
+            c("writeCache", BF16, BF16, "B", 8, "H", 8, "T", 1, "Smax", 8192, "D", 128),
+            c("writeCache", BF16, BF16, "B", 1, "H", 8, "T", 512, "Smax", 8192, "D", 128)));
 
     private static final List<Case> GPU = List.of(
             c("gemm", F32, F32, "M", 4096, "N", 4096, "K", 4096),
@@ -132,7 +155,16 @@ final class Catalog {
             c("topKGating", F32, F32, "T", 16384, "E", 256, "k", 8),
             c("topK", F32, F32, "rows", 4096, "n", 32768, "k", 64),
             c("convert", F32, BF16, "N", 1 << 27),
-            c("convert", BF16, F32, "N", 1 << 27));
+            c("convert", BF16, F32, "N", 1 << 27),
+            // embedding, rope, writeCache: Llama-shaped (H = 4096, 32 heads of 128, 8 kv heads)
+            c("embedding", F32, F32, "V", 32000, "H", 4096, "N", 4096),
+            c("embedding", BF16, BF16, "V", 32000, "H", 4096, "N", 16384),
+            c("rope", F32, F32, "B", 1, "H", 32, "S", 4096, "D", 128),
+            c("rope", BF16, BF16, "B", 1, "H", 32, "S", 4096, "D", 128),
+            c("rope", BF16, BF16, "B", 4, "H", 32, "S", 4096, "D", 128),
+            c("rope", BF16, BF16, "B", 64, "H", 32, "S", 1, "D", 128),
+            c("writeCache", BF16, BF16, "B", 8, "H", 8, "T", 1, "Smax", 8192, "D", 128),
+            c("writeCache", BF16, BF16, "B", 8, "H", 8, "T", 512, "Smax", 8192, "D", 128));
 
     static List<Case> cases(Profile profile) {
         return switch (profile) {

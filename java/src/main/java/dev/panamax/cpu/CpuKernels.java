@@ -46,4 +46,21 @@ final class CpuKernels implements Kernels {
     public void convert(Memory src, DType from, Memory dst, DType to, long count) {
         CpuConvert.run(pool, CpuMemory.segment(src), from, CpuMemory.segment(dst), to, count);
     }
+
+    // ---------------------------------------------------------------- embedding, writeCache (CpuGather), rope (CpuRope)
+
+    @Override
+    public void embedding(Embedding call) {
+        CpuGather.embedding(pool, call);
+    }
+
+    @Override
+    public void rope(Rope call) {
+        CpuRope.run(pool, call);
+    }
+
+    @Override
+    public void writeCache(WriteCache call) {
+        CpuGather.writeCache(pool, call);
+    }
 }

@@ -67,4 +67,21 @@ final class CudaKernels implements Kernels {
     public void convert(Memory src, DType from, Memory dst, DType to, long count) {
         convert.run(src, from, dst, to, count);
     }
+
+    // ---------------------------------------------------------------- embedding, writeCache (CudaGather), rope (CudaRope)
+
+    @Override
+    public void embedding(Embedding call) {
+        CudaGather.embedding(launches, call);
+    }
+
+    @Override
+    public void rope(Rope call) {
+        CudaRope.run(launches, call);
+    }
+
+    @Override
+    public void writeCache(WriteCache call) {
+        CudaGather.writeCache(launches, call);
+    }
 }

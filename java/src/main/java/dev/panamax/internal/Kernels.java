@@ -83,4 +83,40 @@ public interface Kernels {
      * nearest even; {@code from == to} is a copy.
      */
     void convert(Memory src, DType from, Memory dst, DType to, long count);
+
+    // ---------------------------------------------------------------- embedding, writeCache (family "gather"), rope
+
+    /**
+     * Embedding: out [rows, width] of dtype; row r is row ids[r] of table [vocab, width], copied bit
+     * for bit, or NaN when ids[r] (I32) is outside [0, vocab), and then the table is not read
+     * (table is null when vocab == 0).
+     */
+    record Embedding(DType dtype, long rows, long width, long vocab, Memory table, Memory ids, Memory out) {
+    }
+
+    /**
+     * Rotary embedding in place on x [batch, heads, seq, dim] of dtype: positions I32 [seq] or, when
+     * {@code positionsBatched}, [batch, seq]; inverseFrequencies F32 [pairs], 2 * pairs &lt;= dim,
+     * pairs &gt;= 1. Pair i is features (i, i + pairs), or (2i, 2i + 1) when {@code interleaved};
+     * a = (float) position * inverseFrequencies[i] in F32, cos and sin of it in F32;
+     * (x1, x2) becomes (x1 cos a - x2 sin a, x1 sin a + x2 cos a). Features from 2 * pairs on are untouched.
+     */
+    record Rope(DType dtype, long batch, long heads, long seq, long dim, long pairs, boolean interleaved,
+                boolean positionsBatched, Memory x, Memory positions, Memory inverseFrequencies) {
+    }
+
+    /**
+     * KV-cache append: src [batch, heads, tokens, width] into cache [batch, heads, capacity, width],
+     * both of dtype, capacity &gt;= 1: cache[b, h, starts[b] + t] = src[b, h, t] (starts I32 [batch]),
+     * bit for bit; rows landing outside [0, capacity) are dropped. Nothing else of the cache is written.
+     */
+    record WriteCache(DType dtype, long batch, long heads, long tokens, long capacity, long width,
+                      Memory src, Memory cache, Memory starts) {
+    }
+
+    void embedding(Embedding call);
+
+    void rope(Rope call);
+
+    void writeCache(WriteCache call);
 }

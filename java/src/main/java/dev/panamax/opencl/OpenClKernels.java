@@ -110,4 +110,21 @@ final class OpenClKernels implements Kernels {
     static long nextPowerOfTwo(long n) {
         return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
     }
+
+    // ---------------------------------------------------------------- embedding, writeCache (ClGather), rope (ClRope)
+
+    @Override
+    public void embedding(Embedding call) {
+        ClGather.embedding(this, call);
+    }
+
+    @Override
+    public void rope(Rope call) {
+        ClRope.run(this, call);
+    }
+
+    @Override
+    public void writeCache(WriteCache call) {
+        ClGather.writeCache(this, call);
+    }
 }

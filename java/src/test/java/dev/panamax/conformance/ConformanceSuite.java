@@ -174,4 +174,30 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    // ---------------------------------------------------------------- embedding, rope, writeCache
+
+    @Nested
+    class Embedding extends EmbeddingCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Rope extends RopeCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Cache extends CacheCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

@@ -50,4 +50,52 @@ class OpenClGridStrideTest extends OpenClDeviceTest {
             Check.close("attention, query blocks strided", out.toFloatArray(), ref, Tolerances.accumulate(DType.F32), data);
         }
     }
+
+    // ---------------------------------------------------------------- embedding, rope, writeCache
+
+    @Test
+    void embeddingAndWriteCacheStrideOverRows() {
+        Data data = Data.fresh();
+        int vocab = 50, width = 8, n = 1000; // 128 rows per work-group: 8 groups' worth on 2
+        float[] table = data.normal(vocab * width, 1);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = data.random().nextInt(-2, vocab + 2);
+        }
+        try (Tensor tt = device.tensor(table, vocab, width); Tensor ti = device.tensor(ids, n); Tensor out = Ops.embedding(tt, ti)) {
+            Check.close("embedding, rows strided", out.toFloatArray(), Reference64.embedding(table, vocab, width, ids), 0, data);
+        }
+        int b = 2, h = 4, t = 50, smax = 60, d = 16; // 400 rows, 64 per work-group
+        float[] src = data.normal(b * h * t * d, 1);
+        float[] cache = data.normal(b * h * smax * d, 1);
+        int[] starts = {3, -20};
+        try (Tensor ts = device.tensor(src, b, h, t, d); Tensor tc = device.tensor(cache, b, h, smax, d);
+             Tensor tst = device.tensor(starts, b)) {
+            Ops.writeCache(ts, tc, tst);
+            Check.close("writeCache, rows strided", tc.toFloatArray(), Reference64.writeCache(src, cache, b, h, t, smax, d, starts),
+                    0, data);
+        }
+    }
+
+    @Test
+    void ropeStridesOverItems() {
+        Data data = Data.fresh();
+        int b = 2, h = 4, s = 100, d = 64; // 6400 items, 25 work-groups' worth on 2
+        float[] x = data.normal(b * h * s * d, 1);
+        int[] positions = new int[b * s];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = data.random().nextInt(-500, 500);
+        }
+        float[] inv = new float[d / 2];
+        for (int i = 0; i < inv.length; i++) {
+            inv[i] = (float) Math.pow(10000, -2.0 * i / d);
+        }
+        for (boolean interleaved : new boolean[] {false, true}) {
+            try (Tensor tx = device.tensor(x, b, h, s, d); Tensor tp = device.tensor(positions, b, s); Tensor tf = device.tensor(inv, d / 2)) {
+                Ops.rope(tx, tp, tf, interleaved);
+                double[] ref = Reference64.rope(x, b, h, s, d, positions, true, inv, interleaved);
+                Check.close("rope, items strided", tx.toFloatArray(), ref, Tolerances.rope(DType.F32, 500), data);
+            }
+        }
+    }
 }

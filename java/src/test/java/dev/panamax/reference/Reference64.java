@@ -289,4 +289,86 @@ public final class Reference64 {
         }
         return out;
     }
+
+    // ---------------------------------------------------------------- embedding, rope, writeCache
+
+    /** Rows of table [vocab, width] picked by ids: row r is table row ids[r], or NaN when ids[r] is outside [0, vocab). */
+    public static double[] embedding(float[] table, int vocab, int width, int[] ids) {
+        double[] out = new double[ids.length * width];
+        for (int r = 0; r < ids.length; r++) {
+            boolean in = ids[r] >= 0 && ids[r] < vocab;
+            for (int j = 0; j < width; j++) {
+                out[r * width + j] = in ? table[ids[r] * width + j] : Double.NaN;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Rotary embedding of x [batch, heads, seq, dim] (a new array), pairs = inv.length: in row
+     * (b, h, s), with p = positions[s] (or positions[b * seq + s] when {@code positionsBatched}) and
+     * angle = p * inv[i] exactly, pair i, that is features (i, i + pairs), or (2i, 2i + 1) when
+     * {@code interleaved}, becomes (x1 cos - x2 sin, x1 sin + x2 cos); features from 2 * pairs on are
+     * copied.
+     */
+    public static double[] rope(float[] x, int batch, int heads, int seq, int dim, int[] positions, boolean positionsBatched,
+                                float[] inv, boolean interleaved) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        int pairs = inv.length;
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                for (int s = 0; s < seq; s++) {
+                    int row = ((b * heads + h) * seq + s) * dim;
+                    double p = positions[positionsBatched ? b * seq + s : s];
+                    for (int i = 0; i < pairs; i++) {
+                        int j1 = row + ropeFirst(i, pairs, interleaved), j2 = row + ropeSecond(i, pairs, interleaved);
+                        double a = p * inv[i], c = Math.cos(a), sn = Math.sin(a);
+                        out[j1] = x[j1] * c - x[j2] * sn;
+                        out[j2] = x[j1] * sn + x[j2] * c;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The feature of a row that is the first of pair i: i, or 2i when interleaved. */
+    public static int ropeFirst(int i, int pairs, boolean interleaved) {
+        return interleaved ? 2 * i : i;
+    }
+
+    /** The feature of a row that is the second of pair i: i + pairs, or 2i + 1 when interleaved. */
+    public static int ropeSecond(int i, int pairs, boolean interleaved) {
+        return interleaved ? 2 * i + 1 : i + pairs;
+    }
+
+    /**
+     * The cache [batch, heads, capacity, width] after writing src [batch, heads, tokens, width] at
+     * starts [batch]: a copy of cache where row (b, h, starts[b] + t) is src row (b, h, t) for every
+     * t whose row lands in [0, capacity); other rows keep their values.
+     */
+    public static double[] writeCache(float[] src, float[] cache, int batch, int heads, int tokens, int capacity, int width,
+                                      int[] starts) {
+        double[] out = new double[cache.length];
+        for (int i = 0; i < cache.length; i++) {
+            out[i] = cache[i];
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                for (int t = 0; t < tokens; t++) {
+                    long s = (long) starts[b] + t;
+                    if (s < 0 || s >= capacity) {
+                        continue;
+                    }
+                    for (int j = 0; j < width; j++) {
+                        out[(int) ((((long) b * heads + h) * capacity + s) * width + j)] = src[((b * heads + h) * tokens + t) * width + j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
 }

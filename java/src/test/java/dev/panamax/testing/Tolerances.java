@@ -67,4 +67,40 @@ public final class Tolerances {
         }
         return a == DType.F16 || b == DType.F16 ? DType.F16 : DType.F32;
     }
+
+    // ---------------------------------------------------------------- rope
+
+    /** Half an ulp relative to the value (the unit roundoff) of a dtype's significand: 2^-24, 2^-11, 2^-8. */
+    public static double unitRoundoff(DType dtype) {
+        return switch (dtype) {
+            case F32 -> 0x1p-24;
+            case F16 -> 0x1p-11;
+            case BF16 -> 0x1p-8;
+            default -> throw new IllegalArgumentException(dtype.toString());
+        };
+    }
+
+    /**
+     * Rotary embedding, one element of a rotated pair: |out - ref| may reach
+     * {@code pairLength * 2^-24 * (|angle| + 16) + |ref| * unitRoundoff(dtype) + 2^-25}. The first
+     * term is the F32 arithmetic: the angle p * f rounded to F32 is off the exact product by up to
+     * |angle| * 2^-24 (half an ulp; positions below 2^24 convert to F32 exactly), which rotates the
+     * pair by that much further or less, an error of that fraction of its length: it grows with the
+     * position (6e-3 of the pair at an angle of 100000, whatever the kernel does); 16 more ulps of
+     * the pair cover cos and sin of the F32 angle (up to 4 ulps each in OpenCL's sincos, 2 in CUDA's
+     * sincosf), the two products and the sum. The second term is the final rounding to the dtype,
+     * the third F16's subnormal spacing.
+     */
+    public static double ropeElement(DType dtype, double angle, double pairLength, double ref) {
+        return pairLength * 0x1p-24 * (Math.abs(angle) + 16) + Math.abs(ref) * unitRoundoff(dtype) + 0x1p-25;
+    }
+
+    /**
+     * Rotary embedding over a whole tensor, relative norm (the bench's check): every pair is off by
+     * at most the fraction {@link #ropeElement} allows, so 2^-24 * (|largest angle| + 16) plus twice
+     * the dtype's unit roundoff.
+     */
+    public static double rope(DType dtype, double largestAngle) {
+        return 0x1p-24 * (Math.abs(largestAngle) + 16) + 2 * unitRoundoff(dtype);
+    }
 }
