@@ -46,4 +46,16 @@ final class CpuKernels implements Kernels {
     public void convert(Memory src, DType from, Memory dst, DType to, long count) {
         CpuConvert.run(pool, CpuMemory.segment(src), from, CpuMemory.segment(dst), to, count);
     }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Override
+    public void elementwise(Elementwise call) {
+        CpuElementwise.run(pool, call);
+    }
+
+    @Override
+    public void norm(Norm call) {
+        CpuNorm.run(pool, call);
+    }
 }

@@ -67,4 +67,16 @@ final class CudaKernels implements Kernels {
     public void convert(Memory src, DType from, Memory dst, DType to, long count) {
         convert.run(src, from, dst, to, count);
     }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Override
+    public void elementwise(Elementwise call) {
+        CudaElementwise.run(launches, call);
+    }
+
+    @Override
+    public void norm(Norm call) {
+        CudaNorm.run(launches, call);
+    }
 }

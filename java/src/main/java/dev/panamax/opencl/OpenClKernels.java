@@ -110,4 +110,16 @@ final class OpenClKernels implements Kernels {
     static long nextPowerOfTwo(long n) {
         return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
     }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Override
+    public void elementwise(Elementwise call) {
+        ClElementwise.run(this, call);
+    }
+
+    @Override
+    public void norm(Norm call) {
+        ClNorm.run(this, call);
+    }
 }
