@@ -1,14 +1,23 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
+import dev.panamax.internal.Kernels.ElementwiseOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /**
- * {@link NormRow} on the Vector API. Sums run in four vector accumulators (four independent add
- * chains) over blocks of {@link #BLOCK} elements; each block's accumulators are added in a fixed
- * order and its lanes left to right into a double ({@link VectorSoftmax#sumLanes}), so a sum is
- * accurate and its bits do not depend on how the JIT would reduce lanes. The tail past the last
- * whole vector is added element by element, last. Arrays, never vectors, pass between methods.
+ * {@link NormRow} on the Vector API. F32 rows are read straight from memory into the buffer by
+ * the pass that sums them, and written straight from the buffer by the last pass; 16-bit rows are
+ * widened and rounded through {@link Elements}. Sums run in two (the loading pass) or four (the
+ * moments) vector accumulators, independent add chains, over blocks of {@link #BLOCK} elements;
+ * each block's accumulators are added and its lanes summed left to right into a double
+ * ({@link VectorSoftmax#sumLanes}), so a sum is accurate and its bits do not depend on how the JIT
+ * would reduce lanes. The tail past the last whole vector is added element by element, last.
+ * Arrays, never vectors, pass between methods.
  */
 final class VectorNorm implements NormRow {
     static final VectorNorm INSTANCE = new VectorNorm();
@@ -17,95 +26,190 @@ final class VectorNorm implements NormRow {
     private static final int L = S.length();
     /** Elements per block of a sum (a multiple of 4 L). */
     private static final int BLOCK = 64 * L;
-    /** What a pass does to each element before summing it. */
-    private static final int PLAIN = 0, SHIFT = 1, SHIFT_SQUARE = 2;
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    /** Per-thread lane partials of the sums. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * L]);
 
     private VectorNorm() {
     }
 
     @Override
-    public double sum(float[] buf, int n) {
-        return pass(buf, n, 0f, PLAIN);
+    public double loadSum(MemorySegment x, DType t, long at, float[] buf, int n) {
+        return load(x, t, at, buf, n, false);
     }
 
     @Override
-    public double shiftSum(float[] buf, int n, float shift) {
-        return pass(buf, n, shift, SHIFT);
+    public double loadSquares(MemorySegment x, DType t, long at, float[] buf, int n) {
+        return load(x, t, at, buf, n, true);
     }
 
-    @Override
-    public double shiftSquares(float[] buf, int n, float shift) {
-        return pass(buf, n, shift, SHIFT_SQUARE);
+    /** buf = the row; the sum of its values, or of their squares. */
+    private static double load(MemorySegment x, DType t, long at, float[] buf, int n, boolean squares) {
+        if (t != DType.F32) {
+            Elements.load(x, t, at, buf, 0, n);
+            return sum(null, 0, buf, n, false, squares);
+        }
+        return sum(x, at, buf, n, true, squares);
     }
 
-    /** One pass: buf[i] -= shift unless PLAIN, and the sum of buf[i] (or its square). */
-    private static double pass(float[] buf, int n, float shift, int kind) {
+    /**
+     * The sum of buf[0, n) or of its squares; when {@code direct}, buf is first filled from the
+     * F32 elements of x at {@code at}, in the same loop.
+     */
+    private static double sum(MemorySegment x, long at, float[] buf, int n, boolean direct, boolean squares) {
         float[] lanes = LANES.get();
-        FloatVector vShift = FloatVector.broadcast(S, shift);
+        long byteAt = at * Float.BYTES;
         int full = n / L * L;
         double sum = 0;
         for (int start = 0; start < full; start += BLOCK) {
             int end = Math.min(full, start + BLOCK);
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
             int i = start;
-            for (; i <= end - 4 * L; i += 4 * L) {
-                FloatVector v0 = FloatVector.fromArray(S, buf, i);
-                FloatVector v1 = FloatVector.fromArray(S, buf, i + L);
-                FloatVector v2 = FloatVector.fromArray(S, buf, i + 2 * L);
-                FloatVector v3 = FloatVector.fromArray(S, buf, i + 3 * L);
-                if (kind != PLAIN) {
-                    v0 = v0.sub(vShift);
-                    v1 = v1.sub(vShift);
-                    v2 = v2.sub(vShift);
-                    v3 = v3.sub(vShift);
+            for (; i <= end - 2 * L; i += 2 * L) {
+                FloatVector v0, v1;
+                if (direct) {
+                    v0 = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
+                    v1 = FloatVector.fromMemorySegment(S, x, byteAt + (long) (i + L) * Float.BYTES, LE);
                     v0.intoArray(buf, i);
                     v1.intoArray(buf, i + L);
-                    v2.intoArray(buf, i + 2 * L);
-                    v3.intoArray(buf, i + 3 * L);
-                }
-                if (kind == SHIFT_SQUARE) {
-                    a0 = v0.fma(v0, a0);
-                    a1 = v1.fma(v1, a1);
-                    a2 = v2.fma(v2, a2);
-                    a3 = v3.fma(v3, a3);
                 } else {
-                    a0 = a0.add(v0);
-                    a1 = a1.add(v1);
-                    a2 = a2.add(v2);
-                    a3 = a3.add(v3);
+                    v0 = FloatVector.fromArray(S, buf, i);
+                    v1 = FloatVector.fromArray(S, buf, i + L);
                 }
+                a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+                a1 = squares ? v1.fma(v1, a1) : a1.add(v1);
             }
             for (; i < end; i += L) {
-                FloatVector v = FloatVector.fromArray(S, buf, i);
-                if (kind != PLAIN) {
-                    v = v.sub(vShift);
+                FloatVector v = direct ? FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE)
+                        : FloatVector.fromArray(S, buf, i);
+                if (direct) {
                     v.intoArray(buf, i);
                 }
-                a0 = kind == SHIFT_SQUARE ? v.fma(v, a0) : a0.add(v);
+                a0 = squares ? v.fma(v, a0) : a0.add(v);
             }
-            a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+            a0.add(a1).intoArray(lanes, 0);
             sum += VectorSoftmax.sumLanes(lanes);
         }
         for (int i = full; i < n; i++) {
-            float v = kind == PLAIN ? buf[i] : (buf[i] -= shift);
-            sum += kind == SHIFT_SQUARE ? (double) v * v : v;
+            float v = direct ? (buf[i] = x.getAtIndex(F32, at + i)) : buf[i];
+            sum += squares ? (double) v * v : v;
         }
         return sum;
     }
 
     @Override
-    public void normalize(float[] buf, int n, float shift, float scale, float[] gamma, float[] beta, int at) {
+    public double addSquares(MemorySegment x, MemorySegment residual, DType t, long at, float[] buf, float[] other, int n,
+                             boolean store) {
+        if (t != DType.F32) {
+            Elements.load(x, t, at, buf, 0, n);
+            Elements.load(residual, t, at, other, 0, n);
+            VectorElementwise.INSTANCE.apply(ElementwiseOp.ADD, buf, other, 0, null, n);
+            if (store) {
+                Elements.store(buf, 0, residual, t, at, n);
+            }
+            return sum(null, 0, buf, n, false, true);
+        }
+        float[] lanes = LANES.get();
+        long byteAt = at * Float.BYTES;
         int full = n / L * L;
-        int i = 0;
-        for (; i < full; i += L) {
-            FloatVector v = FloatVector.fromArray(S, buf, i).sub(shift).mul(scale);
+        double sum = 0;
+        for (int start = 0; start < full; start += BLOCK) {
+            int end = Math.min(full, start + BLOCK);
+            FloatVector a0 = FloatVector.zero(S);
+            for (int i = start; i < end; i += L) {
+                long b = byteAt + (long) i * Float.BYTES;
+                FloatVector s = FloatVector.fromMemorySegment(S, x, b, LE).add(FloatVector.fromMemorySegment(S, residual, b, LE));
+                s.intoArray(buf, i);
+                if (store) {
+                    s.intoMemorySegment(residual, b, LE);
+                }
+                a0 = s.fma(s, a0);
+            }
+            a0.intoArray(lanes, 0);
+            sum += VectorSoftmax.sumLanes(lanes);
+        }
+        for (int i = full; i < n; i++) {
+            float s = x.getAtIndex(F32, at + i) + residual.getAtIndex(F32, at + i);
+            buf[i] = s;
+            if (store) {
+                residual.setAtIndex(F32, at + i, s);
+            }
+            sum += (double) s * s;
+        }
+        return sum;
+    }
+
+    @Override
+    public void moments(float[] buf, int n, float shift, double[] sums) {
+        float[] lanes = LANES.get();
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        int full = n / L * L;
+        double sum = 0, squares = 0;
+        for (int start = 0; start < full; start += BLOCK) {
+            int end = Math.min(full, start + BLOCK);
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+            int i = start;
+            for (; i <= end - 4 * L; i += 4 * L) {
+                FloatVector d0 = FloatVector.fromArray(S, buf, i).sub(vShift);
+                FloatVector d1 = FloatVector.fromArray(S, buf, i + L).sub(vShift);
+                FloatVector d2 = FloatVector.fromArray(S, buf, i + 2 * L).sub(vShift);
+                FloatVector d3 = FloatVector.fromArray(S, buf, i + 3 * L).sub(vShift);
+                s0 = s0.add(d0);
+                s1 = s1.add(d1);
+                s2 = s2.add(d2);
+                s3 = s3.add(d3);
+                q0 = d0.fma(d0, q0);
+                q1 = d1.fma(d1, q1);
+                q2 = d2.fma(d2, q2);
+                q3 = d3.fma(d3, q3);
+            }
+            for (; i < end; i += L) {
+                FloatVector d = FloatVector.fromArray(S, buf, i).sub(vShift);
+                s0 = s0.add(d);
+                q0 = d.fma(d, q0);
+            }
+            s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+            sum += VectorSoftmax.sumLanes(lanes);
+            q0.add(q1).add(q2.add(q3)).intoArray(lanes, 0);
+            squares += VectorSoftmax.sumLanes(lanes);
+        }
+        sums[0] = sum;
+        sums[1] = squares;
+        ScalarNorm.addMoments(buf, full, n, shift, sums);
+    }
+
+    @Override
+    public void normalizeStore(float[] buf, int n, float hi, float lo, float scale, float[] gamma, float[] beta, int at,
+                               MemorySegment out, DType t, long outAt) {
+        int full = n / L * L;
+        if (t == DType.F32) {
+            long byteAt = outAt * Float.BYTES;
+            if (beta == null) {
+                for (int i = 0; i < full; i += L) {
+                    FloatVector.fromArray(S, buf, i).sub(hi).sub(lo).mul(scale).mul(FloatVector.fromArray(S, gamma, at + i))
+                            .intoMemorySegment(out, byteAt + (long) i * Float.BYTES, LE);
+                }
+            } else {
+                for (int i = 0; i < full; i += L) {
+                    FloatVector.fromArray(S, buf, i).sub(hi).sub(lo).mul(scale)
+                            .fma(FloatVector.fromArray(S, gamma, at + i), FloatVector.fromArray(S, beta, at + i))
+                            .intoMemorySegment(out, byteAt + (long) i * Float.BYTES, LE);
+                }
+            }
+            for (int i = full; i < n; i++) {
+                out.setAtIndex(F32, outAt + i, ScalarNorm.normalized(buf[i], hi, lo, scale, gamma, beta, at + i));
+            }
+            return;
+        }
+        for (int i = 0; i < full; i += L) {
+            FloatVector v = FloatVector.fromArray(S, buf, i).sub(hi).sub(lo).mul(scale);
             FloatVector g = FloatVector.fromArray(S, gamma, at + i);
             (beta == null ? v.mul(g) : v.fma(g, FloatVector.fromArray(S, beta, at + i))).intoArray(buf, i);
         }
-        for (; i < n; i++) {
-            float v = (buf[i] - shift) * scale;
-            buf[i] = beta == null ? v * gamma[at + i] : Math.fma(v, gamma[at + i], beta[at + i]);
+        for (int i = full; i < n; i++) {
+            buf[i] = ScalarNorm.normalized(buf[i], hi, lo, scale, gamma, beta, at + i);
         }
+        Elements.store(buf, 0, out, t, outAt, n);
     }
 }
