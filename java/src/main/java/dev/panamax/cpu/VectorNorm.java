@@ -10,14 +10,16 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * {@link NormRow} on the Vector API. F32 rows are read straight from memory into the buffer by
- * the pass that sums them, and written straight from the buffer by the last pass; 16-bit rows are
+ * {@link NormRow} on the Vector API. F32 and BF16 rows are read straight from memory into the
+ * buffer by the pass that sums them (BF16 widened on the way, {@link VectorElements#bf16At}), and
+ * written straight from the buffer by the last pass (BF16 rounded on the way); F16 rows are
  * widened and rounded through {@link Elements}. Sums run in two (the loading pass) or four (the
  * moments) vector accumulators, independent add chains, over blocks of {@link #BLOCK} elements;
  * each block's accumulators are added and its lanes summed left to right into a double
  * ({@link VectorSoftmax#sumLanes}), so a sum is accurate and its bits do not depend on how the JIT
  * would reduce lanes. The tail past the last whole vector is added element by element, last.
- * Arrays, never vectors, pass between methods.
+ * Arrays pass between methods, never vectors, but for VectorElements' one-vector BF16 helpers,
+ * small enough that C2 inlines them.
  */
 final class VectorNorm implements NormRow {
     static final VectorNorm INSTANCE = new VectorNorm();
@@ -46,18 +48,20 @@ final class VectorNorm implements NormRow {
 
     /** buf = the row; the sum of its values, or of their squares. */
     private static double load(MemorySegment x, DType t, long at, float[] buf, int n, boolean squares) {
-        if (t != DType.F32) {
+        if (t == DType.F16) {
             Elements.load(x, t, at, buf, 0, n);
-            return sum(null, 0, buf, n, false, squares);
+            return sum(null, 0, buf, n, null, squares);
         }
-        return sum(x, at, buf, n, true, squares);
+        return sum(x, at, buf, n, t, squares);
     }
 
     /**
-     * The sum of buf[0, n) or of its squares; when {@code direct}, buf is first filled from the
-     * F32 elements of x at {@code at}, in the same loop.
+     * The sum of buf[0, n) or of its squares; when {@code t} is F32 or BF16 (not null), buf is first
+     * filled from x's elements at {@code at}, widened, in the same loop.
      */
-    private static double sum(MemorySegment x, long at, float[] buf, int n, boolean direct, boolean squares) {
+    private static double sum(MemorySegment x, long at, float[] buf, int n, DType t, boolean squares) {
+        boolean direct = t != null;
+        boolean bf16 = t == DType.BF16;
         float[] lanes = LANES.get();
         long byteAt = at * Float.BYTES;
         int full = n / L * L;
@@ -69,8 +73,9 @@ final class VectorNorm implements NormRow {
             for (; i <= end - 2 * L; i += 2 * L) {
                 FloatVector v0, v1;
                 if (direct) {
-                    v0 = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
-                    v1 = FloatVector.fromMemorySegment(S, x, byteAt + (long) (i + L) * Float.BYTES, LE);
+                    v0 = bf16 ? VectorElements.bf16At(x, at + i) : FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
+                    v1 = bf16 ? VectorElements.bf16At(x, at + i + L)
+                            : FloatVector.fromMemorySegment(S, x, byteAt + (long) (i + L) * Float.BYTES, LE);
                     v0.intoArray(buf, i);
                     v1.intoArray(buf, i + L);
                 } else {
@@ -81,8 +86,8 @@ final class VectorNorm implements NormRow {
                 a1 = squares ? v1.fma(v1, a1) : a1.add(v1);
             }
             for (; i < end; i += L) {
-                FloatVector v = direct ? FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE)
-                        : FloatVector.fromArray(S, buf, i);
+                FloatVector v = !direct ? FloatVector.fromArray(S, buf, i) : bf16 ? VectorElements.bf16At(x, at + i)
+                        : FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
                 if (direct) {
                     v.intoArray(buf, i);
                 }
@@ -92,7 +97,7 @@ final class VectorNorm implements NormRow {
             sum += VectorSoftmax.sumLanes(lanes);
         }
         for (int i = full; i < n; i++) {
-            float v = direct ? (buf[i] = x.getAtIndex(F32, at + i)) : buf[i];
+            float v = direct ? (buf[i] = Elements.get(x, t, at + i)) : buf[i];
             sum += squares ? (double) v * v : v;
         }
         return sum;
@@ -108,7 +113,7 @@ final class VectorNorm implements NormRow {
             if (store) {
                 Elements.store(buf, 0, residual, t, at, n);
             }
-            return sum(null, 0, buf, n, false, true);
+            return sum(null, 0, buf, n, null, true);
         }
         float[] lanes = LANES.get();
         long byteAt = at * Float.BYTES;
@@ -202,14 +207,27 @@ final class VectorNorm implements NormRow {
             }
             return;
         }
+        boolean bf16 = t == DType.BF16;
         for (int i = 0; i < full; i += L) {
             FloatVector v = FloatVector.fromArray(S, buf, i).sub(hi).sub(lo).mul(scale);
             FloatVector g = FloatVector.fromArray(S, gamma, at + i);
-            (beta == null ? v.mul(g) : v.fma(g, FloatVector.fromArray(S, beta, at + i))).intoArray(buf, i);
+            FloatVector y = beta == null ? v.mul(g) : v.fma(g, FloatVector.fromArray(S, beta, at + i));
+            if (bf16) {
+                VectorElements.storeBf16At(y, out, outAt + i);
+            } else {
+                y.intoArray(buf, i);
+            }
         }
         for (int i = full; i < n; i++) {
-            buf[i] = ScalarNorm.normalized(buf[i], hi, lo, scale, gamma, beta, at + i);
+            float y = ScalarNorm.normalized(buf[i], hi, lo, scale, gamma, beta, at + i);
+            if (bf16) {
+                Elements.set(out, t, outAt + i, y);
+            } else {
+                buf[i] = y;
+            }
         }
-        Elements.store(buf, 0, out, t, outAt, n);
+        if (!bf16) {
+            Elements.store(buf, 0, out, t, outAt, n); // F16
+        }
     }
 }
