@@ -16,6 +16,12 @@ times the same shapes through PyTorch, and writes the figures for
     embedding          torch.nn.functional.embedding
     rope               Hugging Face's apply_rotary_pos_emb math, cos and sin from positions included
     writeCache         Tensor.index_copy_ along the sequence (Hugging Face's StaticCache update)
+    add, mul           torch.add, torch.mul (a bias [cols] broadcast when bias=1)
+    gelu, gelu-tanh    F.gelu(approximate="none" / "tanh")
+    silu, swiglu       F.silu; F.silu(gate) * up
+    layerNorm          F.layer_norm
+    rmsNorm            F.rms_norm (torch >= 2.4; else by hand, said in the note)
+    addRmsNorm         residual.add_(x), then F.rms_norm of the sum: two torch ops
 
 Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
 and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
@@ -193,6 +199,8 @@ def make_call(torch, device, case):
     if op == "convert":
         x = uniform(torch, device, (d["N"],), dtype, -100, 100)
         return (lambda: x.to(out)), None
+    if op in ELEMENTWISE_AND_NORM_OPS:
+        return elementwise_and_norm(torch, device, op, d, dtype)
     if op in ("embedding", "rope", "writeCache"):
         return rows_and_rotary(torch, device, op, d, dtype)
     raise ValueError(f"no PyTorch counterpart for op {op}")
@@ -234,6 +242,57 @@ def attention(torch, device, d, dtype, causal):
     except Exception as e:  # flash does not take every case (masks, some GQA shapes): PyTorch's own choice
         notes.append(f"PyTorch's default SDPA backend (flash refused: {type(e).__name__})")
         return call, "; ".join(notes)
+
+
+# ---------------------------------------------------------------- elementwise and norm families
+
+ELEMENTWISE_AND_NORM_OPS = ("add", "mul", "gelu", "gelu-tanh", "silu", "swiglu", "layerNorm", "rmsNorm", "addRmsNorm")
+
+
+def elementwise_and_norm(torch, device, op, d, dtype):
+    """The elementwise ops and the row norms on [rows, cols], inputs as the bench draws them."""
+    import torch.nn.functional as F
+    shape = (d["rows"], d["cols"])
+    cols, eps = d["cols"], 1e-5
+    x = uniform(torch, device, shape, dtype, -4, 4)
+    if op in ("add", "mul"):
+        b = uniform(torch, device, (cols,) if d.get("bias", 0) else shape, dtype, -4, 4)
+        fn = torch.add if op == "add" else torch.mul
+        return (lambda: fn(x, b)), None
+    if op in ("gelu", "gelu-tanh"):
+        approximate = "tanh" if op == "gelu-tanh" else "none"
+        return (lambda: F.gelu(x, approximate=approximate)), None
+    if op == "silu":
+        return (lambda: F.silu(x)), None
+    if op == "swiglu":
+        up = uniform(torch, device, shape, dtype, -4, 4)
+        return (lambda: F.silu(x) * up), "F.silu(gate) * up: two kernels"
+    gamma = uniform(torch, device, (cols,), dtype, 0.5, 1.5)
+    if op == "layerNorm":
+        beta = uniform(torch, device, (cols,), dtype, -1, 1)
+        return (lambda: F.layer_norm(x, (cols,), gamma, beta, eps)), None
+    rms, note = rms_norm(torch, F, cols, gamma, eps)
+    if op == "rmsNorm":
+        return (lambda: rms(x)), note
+    residual = uniform(torch, device, shape, dtype, -8, 8)
+
+    def add_rms_norm():
+        residual.add_(x)
+        return rms(residual)
+
+    return add_rms_norm, "; ".join(filter(None, ["two torch ops: residual.add_(x), then rms_norm of the rounded sum", note]))
+
+
+def rms_norm(torch, F, cols, gamma, eps):
+    """F.rms_norm where this torch has it (2.4 and later), else x * rsqrt(mean(x^2) + eps) * gamma by hand."""
+    if hasattr(F, "rms_norm"):
+        return (lambda t: F.rms_norm(t, (cols,), gamma, eps)), None
+
+    def by_hand(t):
+        f = t.float()
+        return (f * torch.rsqrt(f.pow(2).mean(-1, keepdim=True) + eps)).to(t.dtype) * gamma
+
+    return by_hand, "rms_norm by hand (this torch has no F.rms_norm): several kernels"
 
 
 # ---------------------------------------------------------------- attention with kvLengths

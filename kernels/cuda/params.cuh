@@ -178,6 +178,46 @@ PX_OFFSET(ArchProbeParams, out, 0);
 PX_SIZE(ArchProbeParams, 8);
 PX_ALIGN(ArchProbeParams, 8);
 
+// ---------------------------------------------------------------- elementwise.cu (CudaElementwise)
+
+typedef struct ElementwiseParams {
+    u64 a;            // const T* [n]
+    u64 b;            // const T* [bSize]: add, mul (b[i % bSize]), swiglu (up, bSize == n); 0 for unary ops
+    u64 out;          // T* [n], may equal a
+    i64 n;
+    i64 bSize;        // >= 1; n for the unary ops
+} ElementwiseParams;
+PX_OFFSET(ElementwiseParams, a, 0);
+PX_OFFSET(ElementwiseParams, b, 8);
+PX_OFFSET(ElementwiseParams, out, 16);
+PX_OFFSET(ElementwiseParams, n, 24);
+PX_OFFSET(ElementwiseParams, bSize, 32);
+PX_SIZE(ElementwiseParams, 40);
+PX_ALIGN(ElementwiseParams, 8);
+
+// ---------------------------------------------------------------- norm.cu (CudaNorm)
+
+typedef struct NormParams {
+    u64 x;            // T* [rows, cols] (written by add_rms_norm)
+    u64 residual;     // T* [rows, cols]: add_rms_norm only, else 0
+    u64 gamma;        // const G* [cols]
+    u64 beta;         // const B* [cols]: layer_norm only, else 0
+    u64 out;          // T* [rows, cols], may equal x (add_rms_norm: x)
+    i64 rows;
+    i64 cols;         // >= 1
+    float eps;        // finite, >= 0
+} NormParams;
+PX_OFFSET(NormParams, x, 0);
+PX_OFFSET(NormParams, residual, 8);
+PX_OFFSET(NormParams, gamma, 16);
+PX_OFFSET(NormParams, beta, 24);
+PX_OFFSET(NormParams, out, 32);
+PX_OFFSET(NormParams, rows, 40);
+PX_OFFSET(NormParams, cols, 48);
+PX_OFFSET(NormParams, eps, 56);
+PX_SIZE(NormParams, 64);
+PX_ALIGN(NormParams, 8);
+
 // ---------------------------------------------------------------- gather.cu (CudaGather): embedding, writeCache
 
 // lanes: the threads that share one row, a power of two, 1 to 256 (the block has 256 threads, so

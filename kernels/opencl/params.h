@@ -131,6 +131,32 @@ PX_OFFSET(TopKParams, block, 20);
 PX_SIZE(TopKParams, 24);
 PX_ALIGN(TopKParams, 8);
 
+// ---------------------------------------------------------------- elementwise.cl and norm.cl
+
+// Every elementwise.cl kernel: b[i % b_size] (b_size >= 1; n for the unary ops and swiglu).
+typedef struct ElementwiseParams {
+    ulong n;
+    ulong b_size;
+} ElementwiseParams;
+PX_OFFSET(ElementwiseParams, n, 0);
+PX_OFFSET(ElementwiseParams, b_size, 8);
+PX_SIZE(ElementwiseParams, 16);
+PX_ALIGN(ElementwiseParams, 8);
+
+// Every norm.cl kernel: threads_per_row is a power of two, 1 to 256 (256 in the _long variants).
+typedef struct NormParams {
+    ulong rows;
+    ulong cols;
+    float eps;
+    uint threads_per_row;
+} NormParams;
+PX_OFFSET(NormParams, rows, 0);
+PX_OFFSET(NormParams, cols, 8);
+PX_OFFSET(NormParams, eps, 16);
+PX_OFFSET(NormParams, threads_per_row, 20);
+PX_SIZE(NormParams, 24);
+PX_ALIGN(NormParams, 8);
+
 // ---------------------------------------------------------------- gather.cl (ClGather), rope.cl (ClRope)
 
 // embedding_rows (gather.cl). lanes: the work-items that share one row, a power of two, 1 to 256.

@@ -320,6 +320,238 @@ public final class Ops {
         }
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    /**
+     * a + b elementwise into a new tensor of a's shape and dtype, F32 arithmetic. b has a's dtype
+     * and a's shape or a suffix of it, repeated over a's leading dimensions (a bias [N] on
+     * [M, N]).
+     */
+    public static Tensor add(Tensor a, Tensor b) {
+        return binary("add", Kernels.ElementwiseOp.ADD, "a", a, "b", b, null, false);
+    }
+
+    /** {@link #add(Tensor, Tensor)} written to {@code out} (a's shape and dtype; may be a itself). */
+    public static void add(Tensor a, Tensor b, Tensor out) {
+        binary("add", Kernels.ElementwiseOp.ADD, "a", a, "b", b, out, true);
+    }
+
+    /** a * b elementwise, b broadcast as in {@link #add(Tensor, Tensor)}. */
+    public static Tensor mul(Tensor a, Tensor b) {
+        return binary("mul", Kernels.ElementwiseOp.MUL, "a", a, "b", b, null, false);
+    }
+
+    /** {@link #mul(Tensor, Tensor)} written to {@code out} (a's shape and dtype; may be a itself). */
+    public static void mul(Tensor a, Tensor b, Tensor out) {
+        binary("mul", Kernels.ElementwiseOp.MUL, "a", a, "b", b, out, true);
+    }
+
+    /**
+     * GELU, x * Phi(x), into a new tensor of x's shape and dtype: with the exact erf,
+     * {@code 0.5 x (1 + erf(x / sqrt 2))}, or when {@code tanh} the approximation
+     * {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. F32 arithmetic.
+     */
+    public static Tensor gelu(Tensor x, boolean tanh) {
+        return unary("gelu", tanh ? Kernels.ElementwiseOp.GELU_TANH : Kernels.ElementwiseOp.GELU_ERF, x, null, false);
+    }
+
+    /** {@link #gelu(Tensor, boolean)} written to {@code out} (x's shape and dtype; may be x itself). */
+    public static void gelu(Tensor x, boolean tanh, Tensor out) {
+        unary("gelu", tanh ? Kernels.ElementwiseOp.GELU_TANH : Kernels.ElementwiseOp.GELU_ERF, x, out, true);
+    }
+
+    /** SiLU, x * sigmoid(x), into a new tensor of x's shape and dtype. */
+    public static Tensor silu(Tensor x) {
+        return unary("silu", Kernels.ElementwiseOp.SILU, x, null, false);
+    }
+
+    /** {@link #silu(Tensor)} written to {@code out} (x's shape and dtype; may be x itself). */
+    public static void silu(Tensor x, Tensor out) {
+        unary("silu", Kernels.ElementwiseOp.SILU, x, out, true);
+    }
+
+    /** SwiGLU, silu(gate) * up, into a new tensor; gate and up of one shape and dtype. */
+    public static Tensor swiglu(Tensor gate, Tensor up) {
+        return binary("swiglu", Kernels.ElementwiseOp.SWIGLU, "gate", gate, "up", up, null, false);
+    }
+
+    /** {@link #swiglu(Tensor, Tensor)} written to {@code out} (gate's shape and dtype; may be gate itself). */
+    public static void swiglu(Tensor gate, Tensor up, Tensor out) {
+        binary("swiglu", Kernels.ElementwiseOp.SWIGLU, "gate", gate, "up", up, out, true);
+    }
+
+    /**
+     * Layer norm over the last dimension N of x: {@code (x - mean) / sqrt(var + eps) * gamma + beta}
+     * with the biased variance, into a new tensor of x's shape and dtype. gamma and beta are [N],
+     * each of x's dtype or F32; eps finite and &gt;= 0. The statistics are F32, computed stably
+     * (a row of mean 1e4 and spread 1 keeps its precision); a row of equal values gives beta
+     * (eps &gt; 0); a NaN in a row makes that row NaN.
+     */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        return norm("layerNorm", Kernels.NormOp.LAYER_NORM, x, null, gamma, beta, eps, null, false);
+    }
+
+    /** {@link #layerNorm(Tensor, Tensor, Tensor, float)} written to {@code out} (x's shape and dtype; may be x itself). */
+    public static void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) {
+        norm("layerNorm", Kernels.NormOp.LAYER_NORM, x, null, gamma, beta, eps, out, true);
+    }
+
+    /**
+     * RMS norm over the last dimension N of x: {@code x / sqrt(mean(x^2) + eps) * gamma}, into a
+     * new tensor of x's shape and dtype; gamma [N] of x's dtype or F32; eps finite and &gt;= 0.
+     */
+    public static Tensor rmsNorm(Tensor x, Tensor gamma, float eps) {
+        return norm("rmsNorm", Kernels.NormOp.RMS_NORM, x, null, gamma, null, eps, null, false);
+    }
+
+    /** {@link #rmsNorm(Tensor, Tensor, float)} written to {@code out} (x's shape and dtype; may be x itself). */
+    public static void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor out) {
+        norm("rmsNorm", Kernels.NormOp.RMS_NORM, x, null, gamma, null, eps, out, true);
+    }
+
+    /**
+     * The fused pre-norm step of a transformer block, in place: {@code s = residual + x} in F32;
+     * {@code residual = s} (rounded to its dtype); {@code x = rmsNorm(s, gamma, eps)} computed
+     * from the F32 s. x and residual of one shape and dtype, not overlapping; gamma [N] of x's
+     * dtype or F32.
+     */
+    public static void addRmsNorm(Tensor x, Tensor residual, Tensor gamma, float eps) {
+        norm("addRmsNorm", Kernels.NormOp.ADD_RMS_NORM, x, residual, gamma, null, eps, null, false);
+    }
+
+    /** add, mul, swiglu: a and b of one dtype; b of a's shape (swiglu: exactly) or a suffix of it. */
+    private static Tensor binary(String op, Kernels.ElementwiseOp kind, String na, Tensor a, String nb, Tensor b,
+                                 Tensor out, boolean intoOut) {
+        TensorImpl ta = TensorImpl.of(a, op + ": " + na);
+        TensorImpl tb = TensorImpl.of(b, op + ": " + nb);
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(ta, op + ": " + na).add(tb, op + ": " + nb)) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            sameDevice(op, na, ta, nb, tb, null, null);
+            floating(op, na, ta);
+            if (tb.dtype() != ta.dtype()) {
+                throw new IllegalArgumentException(op + ": " + na + " and " + nb + " must have the same dtype, got "
+                        + ta.dtype() + " and " + tb.dtype());
+            }
+            long[] as = ta.shapeView(), bs = tb.shapeView();
+            if (kind == Kernels.ElementwiseOp.SWIGLU) {
+                if (!Arrays.equals(as, bs)) {
+                    throw new IllegalArgumentException(op + ": " + na + " and " + nb + " must have the same shape, got "
+                            + na + " " + Shapes.format(as) + " and " + nb + " " + Shapes.format(bs));
+                }
+            } else if (bs.length > as.length || !Arrays.equals(as, as.length - bs.length, as.length, bs, 0, bs.length)) {
+                throw new IllegalArgumentException(op + ": " + nb + " must have the shape of " + na + " or a suffix of it"
+                        + " (repeated over " + na + "'s leading dimensions), got " + na + " " + Shapes.format(as)
+                        + " and " + nb + " " + Shapes.format(bs));
+            }
+            return elementwise(op, kind, ta, tb, to, na, nb);
+        }
+    }
+
+    /** gelu, silu. */
+    private static Tensor unary(String op, Kernels.ElementwiseOp kind, Tensor x, Tensor out, boolean intoOut) {
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x")) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            floating(op, "x", tx);
+            return elementwise(op, kind, tx, null, to, "x", null);
+        }
+    }
+
+    /** Checks out (when given) or makes the result, and queues the kernel unless it is empty; returns the result made, or null. */
+    private static Tensor elementwise(String op, Kernels.ElementwiseOp kind, TensorImpl a, TensorImpl b, TensorImpl out,
+                                      String na, String nb) {
+        if (out != null) {
+            checkOut(op, out, a.shapeView(), a.dtype(), a, na, a, nb, b);
+            queueElementwise(kind, a, b, out);
+            return null;
+        }
+        try (Outputs o = new Outputs(a, op)) {
+            TensorImpl result = o.add("result", a.dtype(), a.shapeView());
+            queueElementwise(kind, a, b, result);
+            return o.keep(result);
+        }
+    }
+
+    private static void queueElementwise(Kernels.ElementwiseOp kind, TensorImpl a, TensorImpl b, TensorImpl out) {
+        if (a.size() == 0) {
+            return;
+        }
+        a.backendDevice().kernels().elementwise(new Kernels.Elementwise(kind, a.dtype(), a.size(),
+                b == null ? 0 : b.size(), a.memory(), b == null ? null : b.memory(), out.memory()));
+    }
+
+    /** layerNorm (beta), rmsNorm, addRmsNorm (residual; in place, no out). */
+    private static Tensor norm(String op, Kernels.NormOp kind, Tensor x, Tensor residual, Tensor gamma, Tensor beta,
+                               float eps, Tensor out, boolean intoOut) {
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl tr = kind == Kernels.NormOp.ADD_RMS_NORM ? TensorImpl.of(residual, op + ": residual") : null;
+        TensorImpl tg = TensorImpl.of(gamma, op + ": gamma");
+        TensorImpl tb = kind == Kernels.NormOp.LAYER_NORM ? TensorImpl.of(beta, op + ": beta") : null;
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x").add(tg, op + ": gamma")) {
+            if (tr != null) {
+                l.add(tr, op + ": residual");
+            }
+            if (tb != null) {
+                l.add(tb, op + ": beta");
+            }
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            floating(op, "x", tx);
+            long n = tx.dim(-1);
+            checkWeight(op, "gamma", tg, tx, n);
+            if (tb != null) {
+                checkWeight(op, "beta", tb, tx, n);
+            }
+            checkEps(op, eps);
+            if (tr != null) {
+                sameDevice(op, "x", tx, "residual", tr, null, null);
+                if (tr.dtype() != tx.dtype() || !Arrays.equals(tr.shapeView(), tx.shapeView())) {
+                    throw new IllegalArgumentException(op + ": x and residual must have the same shape and dtype, got x "
+                            + Shapes.format(tx.shapeView()) + " " + tx.dtype() + " and residual "
+                            + Shapes.format(tr.shapeView()) + " " + tr.dtype());
+                }
+                // both are written: nothing the kernel reads may share their bytes
+                if (tx.overlaps(tr) || tg.overlaps(tx) || tg.overlaps(tr)) {
+                    throw new IllegalArgumentException(op + ": x, residual and gamma must not overlap (views of one allocation):"
+                            + " x and residual are both written in place");
+                }
+            }
+            if (to != null) {
+                checkOut(op, to, tx.shapeView(), tx.dtype(), tx, "x", tx, "gamma", tg, "beta", tb);
+                queueNorm(kind, tx, tr, tg, tb, eps, to);
+                return null;
+            }
+            if (tr != null) {
+                queueNorm(kind, tx, tr, tg, null, eps, tx);
+                return null;
+            }
+            try (Outputs o = new Outputs(tx, op)) {
+                TensorImpl result = o.add("result", tx.dtype(), tx.shapeView());
+                queueNorm(kind, tx, null, tg, tb, eps, result);
+                return o.keep(result);
+            }
+        }
+    }
+
+    private static void queueNorm(Kernels.NormOp kind, TensorImpl x, TensorImpl residual, TensorImpl gamma, TensorImpl beta,
+                                  float eps, TensorImpl out) {
+        if (x.size() == 0) {
+            return;
+        }
+        long cols = x.dim(-1);
+        x.backendDevice().kernels().norm(new Kernels.Norm(kind, x.dtype(), gamma.dtype(), beta == null ? null : beta.dtype(),
+                x.size() / cols, cols, eps, x.memory(), residual == null ? null : residual.memory(), gamma.memory(),
+                beta == null ? null : beta.memory(), out.memory()));
+    }
+
     // ---------------------------------------------------------------- attention: kvLengths, out overloads
 
     /**

@@ -331,6 +331,67 @@ class ValidationTest {
         npe(() -> Device.open(null), "Device.open");
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Test
+    void elementwise() {
+        try (Tensor a = f32(2, 3, 4); Tensor suffix = f32(3, 4); Tensor notSuffix = f32(2, 3); Tensor longer = f32(1, 2, 3, 4);
+             Tensor half = device.zeros(DType.F16, 2, 3, 4); Tensor ints = device.zeros(DType.I32, 2, 3, 4);
+             Tensor out = f32(2, 3, 4); Tensor wrongOut = f32(2, 4, 3); Tensor halfOut = device.zeros(DType.F16, 2, 3, 4)) {
+            bad(() -> Ops.add(a, notSuffix), "add", "suffix", "[2, 3, 4]", "[2, 3]");
+            bad(() -> Ops.mul(a, longer), "mul", "suffix", "[2, 3, 4]", "[1, 2, 3, 4]");
+            bad(() -> Ops.add(suffix, a), "add", "[3, 4]", "[2, 3, 4]");
+            bad(() -> Ops.add(a, half), "add", "same dtype", "F32", "F16");
+            bad(() -> Ops.mul(ints, ints), "mul", "I32");
+            bad(() -> Ops.gelu(ints, false), "gelu", "I32");
+            bad(() -> Ops.silu(ints), "silu", "I32");
+            bad(() -> Ops.swiglu(a, suffix), "swiglu", "same shape", "[2, 3, 4]", "[3, 4]");
+            bad(() -> Ops.swiglu(a, half), "swiglu", "same dtype", "F32", "F16");
+            bad(() -> Ops.add(a, suffix, wrongOut), "add", "out", "[2, 3, 4] F32", "[2, 4, 3] F32");
+            bad(() -> Ops.mul(a, suffix, halfOut), "mul", "out", "[2, 3, 4] F32", "F16");
+            bad(() -> Ops.gelu(a, true, wrongOut), "gelu", "out", "[2, 4, 3]");
+            bad(() -> Ops.silu(a, halfOut), "silu", "out", "F16");
+            bad(() -> Ops.swiglu(a, out, out), "swiglu", "out overlaps up");
+            npe(() -> Ops.add(null, a), "add", "a");
+            npe(() -> Ops.add(a, null), "add", "b");
+            npe(() -> Ops.mul(a, a, null), "mul", "out");
+            npe(() -> Ops.gelu(null, false), "gelu", "x");
+            npe(() -> Ops.silu(a, null), "silu", "out");
+            npe(() -> Ops.swiglu(a, null), "swiglu", "up");
+        }
+    }
+
+    @Test
+    void norms() {
+        try (Tensor x = f32(4, 8); Tensor g = f32(8); Tensor b = f32(8); Tensor shortG = f32(7); Tensor g2 = f32(1, 8);
+             Tensor halfG = device.zeros(DType.F16, 8); Tensor bfX = device.zeros(DType.BF16, 4, 8);
+             Tensor ints = device.zeros(DType.I32, 4, 8); Tensor out = f32(4, 8); Tensor wrongOut = f32(8, 4);
+             Tensor residual = f32(4, 8); Tensor wrongResidual = f32(2, 8); Tensor bfResidual = device.zeros(DType.BF16, 4, 8)) {
+            bad(() -> Ops.layerNorm(x, shortG, b, 1e-5f), "layerNorm", "gamma", "[8]", "[7]");
+            bad(() -> Ops.layerNorm(x, g, shortG, 1e-5f), "layerNorm", "beta", "[8]", "[7]");
+            bad(() -> Ops.rmsNorm(x, g2, 1e-5f), "rmsNorm", "gamma", "[1, 8]");
+            bad(() -> Ops.rmsNorm(x, halfG, 1e-5f), "rmsNorm", "gamma", "F32", "F16");
+            bad(() -> Ops.layerNorm(bfX, g, halfG, 1e-5f), "layerNorm", "beta", "BF16", "F16");
+            bad(() -> Ops.layerNorm(ints, g, b, 1e-5f), "layerNorm", "I32");
+            bad(() -> Ops.rmsNorm(x, g, -1e-5f), "rmsNorm", "eps", "-1.0E-5");
+            bad(() -> Ops.rmsNorm(x, g, Float.NaN), "rmsNorm", "eps", "NaN");
+            bad(() -> Ops.layerNorm(x, g, b, Float.POSITIVE_INFINITY), "layerNorm", "eps", "Infinity");
+            bad(() -> Ops.addRmsNorm(x, residual, g, -1f), "addRmsNorm", "eps");
+            bad(() -> Ops.layerNorm(x, g, b, 1e-5f, wrongOut), "layerNorm", "out", "[4, 8] F32", "[8, 4] F32");
+            bad(() -> Ops.rmsNorm(x, g, 1e-5f, bfX), "rmsNorm", "out", "BF16");
+            bad(() -> Ops.addRmsNorm(x, wrongResidual, g, 1e-5f), "addRmsNorm", "residual", "[4, 8]", "[2, 8]");
+            bad(() -> Ops.addRmsNorm(x, bfResidual, g, 1e-5f), "addRmsNorm", "residual", "F32", "BF16");
+            bad(() -> Ops.addRmsNorm(x, x, g, 1e-5f), "addRmsNorm", "overlap");
+            bad(() -> Ops.addRmsNorm(x, residual, shortG, 1e-5f), "addRmsNorm", "gamma", "[7]");
+            npe(() -> Ops.layerNorm(null, g, b, 1e-5f), "layerNorm", "x");
+            npe(() -> Ops.layerNorm(x, null, b, 1e-5f), "layerNorm", "gamma");
+            npe(() -> Ops.layerNorm(x, g, null, 1e-5f), "layerNorm", "beta");
+            npe(() -> Ops.rmsNorm(x, g, 1e-5f, null), "rmsNorm", "out");
+            npe(() -> Ops.addRmsNorm(x, null, g, 1e-5f), "addRmsNorm", "residual");
+            assertEquals(0f, out.toFloatArray()[0], "rejected calls wrote nothing");
+        }
+    }
+
     /** reshape, slice and copyFrom(Tensor): the op, the tensor's shape and the offending values in every message. */
     @Test
     void views() {

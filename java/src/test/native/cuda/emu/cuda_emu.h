@@ -73,6 +73,10 @@ static inline float min(float a, float b) { return fminf(a, b); }
 static inline float max(float a, float b) { return fmaxf(a, b); }
 #undef PX_EMU_MINMAX
 
+// The fast-math intrinsics, as the host's exact operations (the GPU's are within 2 ulp).
+static inline float __fdividef(float a, float b) { return a / b; }
+static inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
+
 
 // ---------------------------------------------------------------- 16-bit floats
 

@@ -61,6 +61,7 @@ final class Catalog {
         ops.put("embedding", new EmbeddingBench());
         ops.put("rope", new RopeBench());
         ops.put("writeCache", new CacheBench());
+        elementwiseAndNormOps(ops);
         return Collections.unmodifiableMap(ops);
     }
 
@@ -167,12 +168,13 @@ final class Catalog {
             c("writeCache", BF16, BF16, "B", 8, "H", 8, "T", 512, "Smax", 8192, "D", 128));
 
     static List<Case> cases(Profile profile) {
-        return switch (profile) {
+        List<Case> cases = switch (profile) {
             case QUICK -> QUICK;
             case HOST -> HOST;
             case OPENCL -> OPENCL;
             case GPU -> GPU;
         };
+        return concat(cases, elementwiseAndNormCases(profile));
     }
 
     static BenchOp op(Case c) {
@@ -194,5 +196,92 @@ final class Catalog {
             throw new IllegalStateException("catalog: unknown op " + op);
         }
         return Case.of(op, dtype, out, dims);
+    }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    private static void elementwiseAndNormOps(Map<String, BenchOp> ops) {
+        ops.put("add", new ElementwiseBench(ElementwiseBench.Kind.ADD));
+        ops.put("mul", new ElementwiseBench(ElementwiseBench.Kind.MUL));
+        ops.put("gelu", new ElementwiseBench(ElementwiseBench.Kind.GELU));
+        ops.put("gelu-tanh", new ElementwiseBench(ElementwiseBench.Kind.GELU_TANH));
+        ops.put("silu", new ElementwiseBench(ElementwiseBench.Kind.SILU));
+        ops.put("swiglu", new ElementwiseBench(ElementwiseBench.Kind.SWIGLU));
+        ops.put("layerNorm", new NormBench(NormBench.Kind.LAYER_NORM));
+        ops.put("rmsNorm", new NormBench(NormBench.Kind.RMS_NORM));
+        ops.put("addRmsNorm", new NormBench(NormBench.Kind.ADD_RMS_NORM));
+    }
+
+    private static final List<Case> ELEMENTWISE_NORM_QUICK = List.of(
+            c("add", F32, F32, "rows", 256, "cols", 1024),
+            c("add", F32, F32, "rows", 256, "cols", 1024, "bias", 1),
+            c("mul", BF16, BF16, "rows", 256, "cols", 1024),
+            c("gelu", F32, F32, "rows", 256, "cols", 1024),
+            c("gelu-tanh", BF16, BF16, "rows", 256, "cols", 1024),
+            c("silu", F32, F32, "rows", 256, "cols", 1024),
+            c("swiglu", BF16, BF16, "rows", 256, "cols", 1024),
+            c("layerNorm", F32, F32, "rows", 256, "cols", 1024),
+            c("rmsNorm", BF16, BF16, "rows", 256, "cols", 1024),
+            c("addRmsNorm", BF16, BF16, "rows", 256, "cols", 1024));
+
+    /** OpenCL devices, and the CPU before its own shapes: a 4096-wide model's activations at 4096 tokens. */
+    private static final List<Case> ELEMENTWISE_NORM_OPENCL = List.of(
+            c("add", F32, F32, "rows", 4096, "cols", 4096),
+            c("add", F32, F32, "rows", 4096, "cols", 4096, "bias", 1),
+            c("mul", F32, F32, "rows", 4096, "cols", 4096),
+            c("gelu", F32, F32, "rows", 4096, "cols", 4096),
+            c("gelu-tanh", F32, F32, "rows", 4096, "cols", 4096),
+            c("silu", F32, F32, "rows", 4096, "cols", 4096),
+            c("swiglu", BF16, BF16, "rows", 4096, "cols", 4096),
+            c("layerNorm", F32, F32, "rows", 4096, "cols", 4096),
+            c("layerNorm", BF16, BF16, "rows", 4096, "cols", 4096),
+            c("rmsNorm", F32, F32, "rows", 4096, "cols", 4096),
+            c("rmsNorm", BF16, BF16, "rows", 4096, "cols", 4096),
+            c("addRmsNorm", BF16, BF16, "rows", 4096, "cols", 4096));
+
+    /** The CPU: the OpenCL shapes, then the CPU target shape of the row ops, [8192, 4096] in F32 and BF16. */
+    private static final List<Case> ELEMENTWISE_NORM_HOST = concat(ELEMENTWISE_NORM_OPENCL, targetShape());
+
+    private static List<Case> targetShape() {
+        List<Case> cases = new ArrayList<>();
+        for (String op : List.of("add", "gelu", "silu", "swiglu", "layerNorm", "rmsNorm", "addRmsNorm")) {
+            for (DType t : List.of(F32, BF16)) {
+                cases.add(c(op, t, t, "rows", 8192, "cols", 4096));
+            }
+        }
+        return cases;
+    }
+
+    /** H200: 32768 tokens of a 4096-wide model, its 14336-wide MLP, short rows (a warp each) and long ones. */
+    private static final List<Case> ELEMENTWISE_NORM_GPU = List.of(
+            c("add", BF16, BF16, "rows", 32768, "cols", 4096),
+            c("add", F32, F32, "rows", 32768, "cols", 4096, "bias", 1),
+            c("mul", BF16, BF16, "rows", 32768, "cols", 4096),
+            c("gelu", BF16, BF16, "rows", 32768, "cols", 14336),
+            c("gelu-tanh", BF16, BF16, "rows", 32768, "cols", 14336),
+            c("silu", BF16, BF16, "rows", 32768, "cols", 14336),
+            c("swiglu", BF16, BF16, "rows", 32768, "cols", 14336),
+            c("layerNorm", F32, F32, "rows", 32768, "cols", 4096),
+            c("layerNorm", BF16, BF16, "rows", 32768, "cols", 4096),
+            c("layerNorm", BF16, BF16, "rows", 262144, "cols", 512),
+            c("layerNorm", F32, F32, "rows", 2048, "cols", 65536),
+            c("rmsNorm", F32, F32, "rows", 32768, "cols", 4096),
+            c("rmsNorm", BF16, BF16, "rows", 32768, "cols", 4096),
+            c("rmsNorm", BF16, BF16, "rows", 8192, "cols", 16384),
+            c("addRmsNorm", BF16, BF16, "rows", 32768, "cols", 4096));
+
+    private static List<Case> elementwiseAndNormCases(Profile profile) {
+        return switch (profile) {
+            case QUICK -> ELEMENTWISE_NORM_QUICK;
+            case HOST -> ELEMENTWISE_NORM_HOST;
+            case OPENCL -> ELEMENTWISE_NORM_OPENCL;
+            case GPU -> ELEMENTWISE_NORM_GPU;
+        };
+    }
+
+    private static List<Case> concat(List<Case> a, List<Case> b) {
+        List<Case> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 }

@@ -47,6 +47,18 @@ final class CpuKernels implements Kernels {
         CpuConvert.run(pool, CpuMemory.segment(src), from, CpuMemory.segment(dst), to, count);
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Override
+    public void elementwise(Elementwise call) {
+        CpuElementwise.run(pool, call);
+    }
+
+    @Override
+    public void norm(Norm call) {
+        CpuNorm.run(pool, call);
+    }
+
     // ---------------------------------------------------------------- embedding, writeCache (CpuGather), rope (CpuRope)
 
     @Override

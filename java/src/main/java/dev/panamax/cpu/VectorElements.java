@@ -60,6 +60,22 @@ final class VectorElements {
         }
     }
 
+    /** The L BF16 elements of s from element {@code from} on, widened (exact). */
+    static FloatVector bf16At(MemorySegment s, long from) {
+        return widenBits(s, from, 0).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** v rounded to BF16 (nearest even, NaN kept and quieted) into the L elements of s from element {@code from} on. */
+    static void storeBf16At(FloatVector v, MemorySegment s, long from) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 16).and(1);
+        IntVector rounded = bits.add(lsb.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+        IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
+        VectorMask<Integer> nan = bits.and(0x7FFF_FFFF).compare(VectorOperators.GT, 0x7F80_0000);
+        ShortVector out = (ShortVector) rounded.blend(quiet, nan).convertShape(VectorOperators.I2S, H, 0);
+        out.intoMemorySegment(s, from * 2, LE);
+    }
+
     private static IntVector widenBits(MemorySegment s, long from, int i) {
         ShortVector h = ShortVector.fromMemorySegment(H, s, (from + i) * 2, LE);
         return (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
@@ -71,7 +87,7 @@ final class VectorElements {
             long segFrom = from + s0;
             int i = 0;
             for (; i <= len - L; i += L) {
-                widenBits(s, segFrom, i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d + i);
+                bf16At(s, segFrom + i).intoArray(dst, d + i);
             }
             for (; i < len; i++) {
                 dst[d + i] = Half.bf16ToFloat(s.getAtIndex(U16, segFrom + i));
@@ -105,13 +121,7 @@ final class VectorElements {
     static void storeBf16(float[] src, int at, MemorySegment s, long from, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
-            IntVector bits = FloatVector.fromArray(F, src, at + i).reinterpretAsInts();
-            IntVector lsb = bits.lanewise(VectorOperators.LSHR, 16).and(1);
-            IntVector rounded = bits.add(lsb.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
-            IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
-            VectorMask<Integer> nan = bits.and(0x7FFF_FFFF).compare(VectorOperators.GT, 0x7F80_0000);
-            ShortVector out = (ShortVector) rounded.blend(quiet, nan).convertShape(VectorOperators.I2S, H, 0);
-            out.intoMemorySegment(s, (from + i) * 2, LE);
+            storeBf16At(FloatVector.fromArray(F, src, at + i), s, from + i);
         }
         for (; i < n; i++) {
             s.setAtIndex(U16, from + i, Half.floatToBf16(src[at + i]));

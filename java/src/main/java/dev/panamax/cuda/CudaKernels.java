@@ -68,6 +68,18 @@ final class CudaKernels implements Kernels {
         convert.run(src, from, dst, to, count);
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Override
+    public void elementwise(Elementwise call) {
+        CudaElementwise.run(launches, call);
+    }
+
+    @Override
+    public void norm(Norm call) {
+        CudaNorm.run(launches, call);
+    }
+
     // ---------------------------------------------------------------- embedding, writeCache (CudaGather), rope (CudaRope)
 
     @Override

@@ -84,6 +84,75 @@ public interface Kernels {
      */
     void convert(Memory src, DType from, Memory dst, DType to, long count);
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    /** The ops of an {@link Elementwise} call. */
+    enum ElementwiseOp {
+        /** a + b[i mod bSize]. */
+        ADD,
+        /** a * b[i mod bSize]. */
+        MUL,
+        /** x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)); b unused. */
+        GELU_ERF,
+        /** 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))); b unused. */
+        GELU_TANH,
+        /** x * sigmoid(x); b unused. */
+        SILU,
+        /** silu(a) * b (a the gate, b the up projection, bSize == n). */
+        SWIGLU;
+
+        /** Whether the op reads b. */
+        public boolean binary() {
+            return this == ADD || this == MUL || this == SWIGLU;
+        }
+    }
+
+    /**
+     * One elementwise op over {@code n} elements of dtype, F32 arithmetic: out[i] = op(a[i],
+     * b[i mod bSize]). b is null and bSize 0 for the unary ops; bSize divides n and is n for
+     * swiglu (add and mul repeat a suffix b over a's leading dimensions). {@code out} may be
+     * {@code a} (the same memory); b never overlaps out unless it is also a. One record for the
+     * family: every op is the same pass over memory, one kernel per op on each backend.
+     */
+    record Elementwise(ElementwiseOp op, DType dtype, long n, long bSize, Memory a, Memory b, Memory out) {
+    }
+
+    /** The ops of a {@link Norm} call. */
+    enum NormOp {
+        /** out = (x - mean) / sqrt(var + eps) * gamma + beta, biased variance. */
+        LAYER_NORM,
+        /** out = x / sqrt(mean(x^2) + eps) * gamma; beta unused. */
+        RMS_NORM,
+        /**
+         * s = residual + x in F32; residual = s rounded to dtype; x = s / sqrt(mean(s^2) + eps) *
+         * gamma, from the F32 s; out is x, beta unused.
+         */
+        ADD_RMS_NORM
+    }
+
+    /**
+     * One row norm over the last dimension: x (and residual) [rows, cols] of dtype, cols &gt;= 1;
+     * gamma [cols] of gammaType and beta [cols] of betaType (LAYER_NORM only, else null), each
+     * dtype or F32; F32 statistics, finite eps &gt;= 0. {@code out} may be {@code x} (and is x
+     * for ADD_RMS_NORM); residual is null except for ADD_RMS_NORM; no other memory overlaps.
+     */
+    record Norm(NormOp op, DType dtype, DType gammaType, DType betaType, long rows, long cols, float eps,
+                Memory x, Memory residual, Memory gamma, Memory beta, Memory out) {
+
+        /**
+         * How the GPU backends name the variant for the weights' dtypes: "" when they are x's,
+         * "_gf32" (gamma F32), "_bf32" (beta F32) or "_gf32_bf32" when F32 weights meet 16-bit x.
+         */
+        public String weightSuffix() {
+            boolean g = gammaType != dtype, b = betaType != null && betaType != dtype;
+            return (g ? "_gf32" : "") + (b ? "_bf32" : "");
+        }
+    }
+
+    void elementwise(Elementwise call);
+
+    void norm(Norm call);
+
     // ---------------------------------------------------------------- embedding, writeCache (family "gather"), rope
 
     /**

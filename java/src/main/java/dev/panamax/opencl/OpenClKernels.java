@@ -111,6 +111,18 @@ final class OpenClKernels implements Kernels {
         return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Override
+    public void elementwise(Elementwise call) {
+        ClElementwise.run(this, call);
+    }
+
+    @Override
+    public void norm(Norm call) {
+        ClNorm.run(this, call);
+    }
+
     // ---------------------------------------------------------------- embedding, writeCache (ClGather), rope (ClRope)
 
     @Override

@@ -200,4 +200,22 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Nested
+    class Elementwise extends ElementwiseCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Norm extends NormCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.panamax.cuda;
 
 import dev.panamax.DType;
+import dev.panamax.internal.Kernels;
 import dev.panamax.testing.PackageClasses;
 import org.junit.jupiter.api.Test;
 
@@ -158,5 +159,18 @@ class CudaKernelsLayoutTest {
         assertEquals(4, CudaAttention.splits(64, 512, 132));  // decode B=8, Hkv=8: 256 blocks <= 264 slots
         assertEquals(64, CudaAttention.splits(1, 4096, 132));
         assertEquals(2, CudaAttention.splits(1, 8, 132));
+    }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    @Test
+    void elementwiseAndNormVariantChoices() {
+        assertEquals("elementwise_gelu_tanh_bf16", CudaElementwise.kernel(Kernels.ElementwiseOp.GELU_TANH, DType.BF16));
+        assertEquals("elementwise_add_f32", CudaElementwise.kernel(Kernels.ElementwiseOp.ADD, DType.F32));
+        assertEquals("layer_norm_warp_bf16_gf32", CudaNorm.kernel(Kernels.NormOp.LAYER_NORM, DType.BF16, 1024, "_gf32"));
+        assertEquals("rms_norm_block_f16", CudaNorm.kernel(Kernels.NormOp.RMS_NORM, DType.F16, 1025, ""));
+        assertEquals("add_rms_norm_block_wide_f32", CudaNorm.kernel(Kernels.NormOp.ADD_RMS_NORM, DType.F32, 16384, ""));
+        assertEquals("layer_norm_two_pass_f16_gf32_bf32",
+                CudaNorm.kernel(Kernels.NormOp.LAYER_NORM, DType.F16, 16385, "_gf32_bf32"));
     }
 }

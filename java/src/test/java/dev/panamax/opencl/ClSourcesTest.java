@@ -16,7 +16,7 @@ class ClSourcesTest {
     private static final Pattern INCLUDE = Pattern.compile("(?m)^\\s*#\\s*include\\b");
 
     @ParameterizedTest
-    @ValueSource(strings = {"gemm.cl", "softmax.cl", "attention.cl", "topk.cl", "convert.cl", "gather.cl", "rope.cl"})
+    @ValueSource(strings = {"gemm.cl", "softmax.cl", "attention.cl", "topk.cl", "convert.cl", "gather.cl", "rope.cl", "elementwise.cl", "norm.cl"})
     void everyHeaderIsExpandedOncePerProgram(String file) {
         String source = ClSources.load(file);
         assertFalse(INCLUDE.matcher(source).find(), file + " still has an #include after expansion");

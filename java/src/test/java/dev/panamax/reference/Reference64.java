@@ -270,6 +270,178 @@ public final class Reference64 {
         return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    /**
+     * erf in double, to about 1e-15 relative: for |x| &lt; 3 the series
+     * erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1 3 5 ... (2n+1)), whose terms are all
+     * positive (nothing cancels); past 3, 1 - {@link #erfc}.
+     */
+    public static double erf(double x) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        double a = Math.abs(x);
+        if (a >= 3) {
+            return Math.copySign(1 - erfc(a), x);
+        }
+        double term = a, sum = a;
+        for (int n = 1; term > 1e-17 * sum; n++) {
+            term *= 2 * a * a / (2 * n + 1);
+            sum += term;
+        }
+        return Math.copySign(2 / Math.sqrt(Math.PI) * Math.exp(-a * a) * sum, x);
+    }
+
+    /**
+     * erfc = 1 - erf in double, accurate relative to itself where it is small: for x &gt;= 3 the
+     * continued fraction erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))),
+     * evaluated from 300 levels down; below, 1 - erf(x) (no less than 2e-5 there, so nothing is
+     * lost); for x &lt; 0, 2 - erfc(-x).
+     */
+    public static double erfc(double x) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        if (x < 0) {
+            return 2 - erfc(-x);
+        }
+        if (x < 3) {
+            return 1 - erf(x);
+        }
+        if (x > 27) {
+            return 0; // below the smallest double
+        }
+        double f = x;
+        for (int k = 300; k >= 1; k--) {
+            f = x + (k / 2.0) / f;
+        }
+        return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+    }
+
+    /** a[i] + b[i mod b.length]: b repeated over a's leading dimensions. */
+    public static double[] add(float[] a, float[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (double) a[i] + b[i % b.length];
+        }
+        return out;
+    }
+
+    /** a[i] * b[i mod b.length]. */
+    public static double[] mul(float[] a, float[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (double) a[i] * b[i % b.length];
+        }
+        return out;
+    }
+
+    /**
+     * GELU, x Phi(x): exactly 0.5 x erfc(-x / sqrt 2) (= 0.5 x (1 + erf(x / sqrt 2)), without
+     * the cancellation of 1 + erf for negative x); with {@code tanh},
+     * 0.5 x (1 + tanh(y)) = x / (1 + exp(-2y)), y = sqrt(2/pi) (x + 0.044715 x^3).
+     */
+    public static double[] gelu(float[] x, boolean tanh) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            if (tanh) {
+                double y = Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v);
+                out[i] = v / (1 + Math.exp(-2 * y));
+            } else {
+                out[i] = 0.5 * v * erfc(-v / Math.sqrt(2));
+            }
+        }
+        return out;
+    }
+
+    /** x sigmoid(x) = x / (1 + exp(-x)); -inf gives -inf / inf = NaN, as -inf * sigmoid(-inf) = -inf * 0 does. */
+    public static double silu(double x) {
+        return x / (1 + Math.exp(-x));
+    }
+
+    public static double[] silu(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = silu(x[i]);
+        }
+        return out;
+    }
+
+    /** silu(gate) * up. */
+    public static double[] swiglu(float[] gate, float[] up) {
+        double[] out = new double[gate.length];
+        for (int i = 0; i < gate.length; i++) {
+            out[i] = silu(gate[i]) * up[i];
+        }
+        return out;
+    }
+
+    /**
+     * Layer norm of each row of x [rows, cols]: (x - mean) / sqrt(var + eps) * gamma + beta, the
+     * biased variance from the deviations (two passes). A NaN makes its row NaN.
+     */
+    public static double[] layerNorm(float[] x, int rows, int cols, float[] gamma, float[] beta, double eps) {
+        double[] out = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double mean = 0;
+            for (int j = 0; j < cols; j++) {
+                mean += x[base + j];
+            }
+            mean /= cols;
+            double var = 0;
+            for (int j = 0; j < cols; j++) {
+                double d = x[base + j] - mean;
+                var += d * d;
+            }
+            var /= cols;
+            for (int j = 0; j < cols; j++) {
+                out[base + j] = (x[base + j] - mean) / Math.sqrt(var + eps) * gamma[j] + beta[j];
+            }
+        }
+        return out;
+    }
+
+    /** RMS norm of each row of x [rows, cols]: x / sqrt(mean(x^2) + eps) * gamma. */
+    public static double[] rmsNorm(double[] x, int rows, int cols, float[] gamma, double eps) {
+        double[] out = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double squares = 0;
+            for (int j = 0; j < cols; j++) {
+                squares += x[base + j] * x[base + j];
+            }
+            double rms = Math.sqrt(squares / cols + eps);
+            for (int j = 0; j < cols; j++) {
+                out[base + j] = x[base + j] / rms * gamma[j];
+            }
+        }
+        return out;
+    }
+
+    public static double[] rmsNorm(float[] x, int rows, int cols, float[] gamma, double eps) {
+        double[] wide = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            wide[i] = x[i];
+        }
+        return rmsNorm(wide, rows, cols, gamma, eps);
+    }
+
+    /**
+     * The fused pre-norm step: s = residual + x, which the kernel forms in F32 (so s here is the
+     * F32 sum, exactly), and x = rmsNorm(s). Returns the new x; the new residual is s rounded to
+     * its dtype, which a test states exactly.
+     */
+    public static double[] addRmsNorm(float[] x, float[] residual, int rows, int cols, float[] gamma, double eps) {
+        double[] s = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            s[i] = residual[i] + x[i]; // a float sum, as the contract's "s = residual + x in F32"
+        }
+        return rmsNorm(s, rows, cols, gamma, eps);
+    }
+
     // ---------------------------------------------------------------- attention with kvLengths
 
     /**

@@ -119,4 +119,30 @@ class Reference64Test {
         assertEquals(0, Reference64.relativeError(new float[] {Float.NaN}, new double[] {Double.NaN}));
         assertEquals(0.5, Reference64.relativeError(new float[] {3, 0}, new double[] {2, 0}), 1e-12);
     }
+
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    /** The elementwise and norm references on inputs whose answers are known by hand. */
+    @Test
+    void elementwiseAndNorms() {
+        assertArrayEquals(new double[] {11, 22, 13, 24}, Reference64.add(new float[] {10, 20, 12, 22}, new float[] {1, 2}));
+        assertArrayEquals(new double[] {10, 40, 12, 44}, Reference64.mul(new float[] {10, 20, 12, 22}, new float[] {1, 2}));
+        // gelu(1) = Phi(1) = 0.841344746068543; the tanh form gives 0.841191990608277 there
+        assertArrayEquals(new double[] {0, 0.841344746068543, -0.158655253931457}, Reference64.gelu(new float[] {0, 1, -1}, false), 1e-14);
+        assertEquals(0.841191990608277, Reference64.gelu(new float[] {1}, true)[0], 1e-14);
+        assertEquals(0.731058578630005, Reference64.silu(1), 1e-14);
+        assertTrue(Double.isNaN(Reference64.silu(Double.NEGATIVE_INFINITY)));
+        assertArrayEquals(new double[] {2 * 0.731058578630005}, Reference64.swiglu(new float[] {1}, new float[] {2}), 1e-14);
+        // [1, 2, 3]: mean 2, biased variance 2/3
+        double s = Math.sqrt(1.5);
+        assertArrayEquals(new double[] {-s, 0, s}, Reference64.layerNorm(new float[] {1, 2, 3}, 1, 3, new float[] {1, 1, 1},
+                new float[] {0, 0, 0}, 0), 1e-12);
+        assertArrayEquals(new double[] {5, 5}, Reference64.layerNorm(new float[] {7, 7}, 1, 2, new float[] {2, 3},
+                new float[] {5, 5}, 1e-5), 0);
+        // [3, 4]: mean square 12.5
+        double r = Math.sqrt(12.5);
+        assertArrayEquals(new double[] {3 / r, 2 * 4 / r}, Reference64.rmsNorm(new float[] {3, 4}, 1, 2, new float[] {1, 2}, 0), 1e-12);
+        assertArrayEquals(new double[] {3 / r, 2 * 4 / r}, Reference64.addRmsNorm(new float[] {1, 1}, new float[] {2, 3}, 1, 2,
+                new float[] {1, 2}, 0), 1e-12);
+    }
 }

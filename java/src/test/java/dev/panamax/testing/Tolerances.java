@@ -68,6 +68,31 @@ public final class Tolerances {
         return a == DType.F16 || b == DType.F16 ? DType.F16 : DType.F32;
     }
 
+    // ---------------------------------------------------------------- elementwise and norm families
+
+    /**
+     * The elementwise ops (add, mul, gelu, silu, swiglu): one rounding of the result, and in F32
+     * a few ulp of exp, erf or tanh (OpenCL allows its erf 16 ulp).
+     */
+    public static double elementwise(DType dtype) {
+        return switch (dtype) {
+            case F32 -> 4e-6;
+            case F16 -> 2e-3;
+            case BF16 -> 1e-2;
+            default -> throw new IllegalArgumentException(dtype.toString());
+        };
+    }
+
+    /** The row norms (layerNorm, rmsNorm, addRmsNorm): F32 row statistics, then one rounding. */
+    public static double norm(DType dtype) {
+        return switch (dtype) {
+            case F32 -> 1e-5;
+            case F16 -> 2e-3;
+            case BF16 -> 1e-2;
+            default -> throw new IllegalArgumentException(dtype.toString());
+        };
+    }
+
     // ---------------------------------------------------------------- rope
 
     /** Half an ulp relative to the value (the unit roundoff) of a dtype's significand: 2^-24, 2^-11, 2^-8. */
