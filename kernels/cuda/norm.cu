@@ -138,7 +138,12 @@ __device__ __forceinline__ void norm_row_regs(const NormParams& p, i64 r, int ti
             v[k] = slot_held<THREADS, V>(k, tid, cols, vec) ? v[k] - hi : 0.0f;
             dsum += v[k];
         }
-        const float c = px::block_reduce<THREADS, px::SumOp>(dsum, red) * inv_n;
+        // c = the sum of d over cols, divided with one fma refinement of inv_n's product: a row of
+        // equal values has every d equal and their sum exact, so c is d exactly, e = 0 and out = beta
+        // (the product alone can miss d by an ulp, which rstd ~ 1/sqrt(eps) magnifies into beta).
+        const float dtotal = px::block_reduce<THREADS, px::SumOp>(dsum, red);
+        float c = dtotal * inv_n;
+        c = fmaf(fmaf(-c, (float)cols, dtotal), inv_n, c);
 #pragma unroll
         for (int k = 0; k < kSlots; k++) {
             v[k] = slot_held<THREADS, V>(k, tid, cols, vec) ? v[k] - c : 0.0f;
