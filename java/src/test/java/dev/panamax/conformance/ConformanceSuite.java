@@ -218,4 +218,22 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    // ---------------------------------------------------------------- the whole-model ops on views; whole blocks
+
+    @Nested
+    class ModelOpViews extends ModelOpViewCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
+    @Nested
+    class Blocks extends BlockCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

@@ -78,7 +78,7 @@ public final class Blocks64 {
                 w.ln1Beta(), w.eps());
         double[] mid = bias(linear(h, t, hd, w.w1(), w.f()), w.b1());
         for (int i = 0; i < mid.length; i++) {
-            mid[i] = mid[i] * 0.5 * (1 + erf(mid[i] / Math.sqrt(2)));
+            mid[i] = mid[i] * 0.5 * Reference64.erfc(-mid[i] / Math.sqrt(2));
         }
         return layerNorm(add(h, bias(linear(mid, t, w.f(), w.w2(), hd), w.b2())), t, hd, w.ln2Gamma(), w.ln2Beta(), w.eps());
     }
@@ -192,39 +192,6 @@ public final class Blocks64 {
             }
         }
         return y;
-    }
-
-    /** erf in double: Abramowitz and Stegun 7.1.26 is too coarse for a reference; this is the series / continued fraction. */
-    static double erf(double z) {
-        double a = Math.abs(z);
-        double r;
-        if (a < 2.5) {
-            // Maclaurin series: 2/sqrt(pi) * sum (-1)^n z^(2n+1) / (n! (2n+1)), converges fast here
-            double term = a, sum = a;
-            for (int n = 1; n < 200 && Math.abs(term) > 1e-18 * Math.abs(sum); n++) {
-                term *= -a * a / n;
-                sum += term / (2 * n + 1);
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            // erfc by its continued fraction (Lentz), then 1 - erfc
-            double tiny = 1e-300, f = a, c = a, dd = 0;
-            for (int n = 1; n < 300; n++) {
-                double an = n / 2.0;
-                dd = a + an * dd;
-                dd = Math.abs(dd) < tiny ? tiny : dd;
-                c = a + an / c;
-                c = Math.abs(c) < tiny ? tiny : c;
-                dd = 1 / dd;
-                double delta = c * dd;
-                f *= delta;
-                if (Math.abs(delta - 1) < 1e-16) {
-                    break;
-                }
-            }
-            r = 1 - Math.exp(-a * a) / (f * Math.sqrt(Math.PI));
-        }
-        return z < 0 ? -r : r;
     }
 
     private static double[] toDouble(float[] x) {
