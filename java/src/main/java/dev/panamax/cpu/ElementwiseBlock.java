@@ -1,6 +1,9 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
 import dev.panamax.internal.Kernels.ElementwiseOp;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * The arithmetic of the elementwise ops on a block of floats, Vector API when present, scalar
@@ -16,6 +19,24 @@ interface ElementwiseBlock {
      * null); tmp is scratch of n + PAD floats.
      */
     void apply(ElementwiseOp op, float[] x, float[] b, int bAt, float[] tmp, int n);
+
+    /**
+     * Whether {@link #direct} computes {@code op} on {@code dtype}: add and mul straight between
+     * the segments, no buffer (they move the most bytes per flop, and a buffer costs them a third
+     * of the bandwidth).
+     */
+    default boolean hasDirect(ElementwiseOp op, DType dtype) {
+        return false;
+    }
+
+    /**
+     * For an op and dtype that {@link #hasDirect}: out[i] = a[i] op b[i mod bSize] for i in
+     * [from, to), elements of the segments (any element alignment; out may be a).
+     */
+    default void direct(ElementwiseOp op, DType dtype, MemorySegment a, MemorySegment b, long bSize, MemorySegment out,
+                        long from, long to) {
+        throw new UnsupportedOperationException(op + " on " + dtype + " has no direct path here");
+    }
 
     static ElementwiseBlock get() {
         return CpuSimd.VECTOR ? VectorElementwise.INSTANCE : ScalarElementwise.INSTANCE;

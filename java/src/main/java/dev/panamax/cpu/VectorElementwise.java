@@ -1,10 +1,14 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
 import dev.panamax.internal.Kernels.ElementwiseOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 import static dev.panamax.cpu.ScalarElementwise.FRAC_1_SQRT_2;
 import static dev.panamax.cpu.ScalarElementwise.GELU_CUBIC;
@@ -28,6 +32,7 @@ final class VectorElementwise implements ElementwiseBlock {
 
     private static final VectorSpecies<Float> S = VectorExp.S;
     private static final int L = S.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private VectorElementwise() {
     }
@@ -63,6 +68,39 @@ final class VectorElementwise implements ElementwiseBlock {
                 sigmoidTimes(x, x, tmp, null, 0, nv); // sign(2y) = sign(x)
             }
             case GELU_ERF -> geluErf(x, tmp, nv);
+        }
+    }
+
+    @Override
+    public boolean hasDirect(ElementwiseOp op, DType dtype) {
+        return (op == ElementwiseOp.ADD || op == ElementwiseOp.MUL) && (dtype == DType.F32 || dtype == DType.BF16);
+    }
+
+    @Override
+    public void direct(ElementwiseOp op, DType dtype, MemorySegment a, MemorySegment b, long bSize, MemorySegment out,
+                       long from, long to) {
+        boolean add = op == ElementwiseOp.ADD;
+        boolean f32 = dtype == DType.F32;
+        long i = from;
+        while (i < to) {
+            long j = i % bSize;
+            long run = Math.min(to - i, bSize - j); // elements until b wraps around
+            long k = 0;
+            for (; k + L <= run; k += L) {
+                FloatVector x = f32 ? FloatVector.fromMemorySegment(S, a, (i + k) * 4, LE) : VectorElements.bf16At(a, i + k);
+                FloatVector y = f32 ? FloatVector.fromMemorySegment(S, b, (j + k) * 4, LE) : VectorElements.bf16At(b, j + k);
+                FloatVector r = add ? x.add(y) : x.mul(y);
+                if (f32) {
+                    r.intoMemorySegment(out, (i + k) * 4, LE);
+                } else {
+                    VectorElements.storeBf16At(r, out, i + k);
+                }
+            }
+            for (; k < run; k++) { // the tail, element by element (the same F32 arithmetic and rounding)
+                float x = Elements.get(a, dtype, i + k), y = Elements.get(b, dtype, j + k);
+                Elements.set(out, dtype, i + k, add ? x + y : x * y);
+            }
+            i += run;
         }
     }
 
