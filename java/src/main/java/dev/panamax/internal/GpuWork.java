@@ -26,7 +26,12 @@ public final class GpuWork {
      */
     public static int rowLanes(DType dtype, long width) {
         long chunks = Math.ceilDiv(width * dtype.byteSize(), 16);
-        return (int) Math.min(GROUP, chunks <= 1 ? 1 : Long.highestOneBit(chunks - 1) << 1);
+        return (int) Math.min(GROUP, nextPowerOfTwo(chunks));
+    }
+
+    /** The smallest power of two &gt;= n (1 for n &lt;= 1). */
+    public static long nextPowerOfTwo(long n) {
+        return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
     }
 
     /**

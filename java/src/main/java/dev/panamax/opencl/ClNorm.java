@@ -47,7 +47,7 @@ final class ClNorm {
         ClProgram program = kernels.program("norm.cl", call.dtype(), null);
         int group = OpenClDevice.GROUP_SIZE;
         int threadsPerRow = call.cols() <= REGISTER_COLS
-                ? (int) Math.min(group, OpenClKernels.nextPowerOfTwo(Math.ceilDiv(call.cols(), 4))) : group;
+                ? OpenClKernels.rowThreads(call.cols()) : group;
         long rowsPerGroup = group / threadsPerRow;
         try (ClArgs args = ClArgs.begin()) {
             args.buffer(call.x());

@@ -29,7 +29,7 @@ final class ClSoftmax {
     static void run(OpenClKernels kernels, Softmax call) {
         ClProgram program = kernels.program("softmax.cl", call.dtype(), null);
         int group = OpenClDevice.GROUP_SIZE;
-        int threadsPerRow = (int) Math.min(group, OpenClKernels.nextPowerOfTwo(Math.ceilDiv(call.cols(), 4)));
+        int threadsPerRow = OpenClKernels.rowThreads(call.cols());
         long rowsPerGroup = group / threadsPerRow;
         boolean inPlace = Memory.sameBytes(call.x(), call.out()); // the same tensor, or two views of its bytes
         try (ClArgs args = ClArgs.begin()) {

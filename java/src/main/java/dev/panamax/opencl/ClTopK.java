@@ -1,5 +1,6 @@
 package dev.panamax.opencl;
 
+import dev.panamax.internal.GpuWork;
 import dev.panamax.internal.Kernels.Gating;
 import dev.panamax.internal.Kernels.TopK;
 import dev.panamax.internal.KernelStruct;
@@ -41,7 +42,7 @@ final class ClTopK {
     static void gating(OpenClKernels kernels, Gating call) {
         ClProgram program = kernels.program("topk.cl", call.dtype(), null);
         int group = OpenClDevice.GROUP_SIZE;
-        int threadsPerToken = (int) Math.min(group, OpenClKernels.nextPowerOfTwo(call.experts()));
+        int threadsPerToken = (int) Math.min(group, GpuWork.nextPowerOfTwo(call.experts()));
         long tokensPerGroup = group / threadsPerToken;
         try (ClArgs args = ClArgs.begin()) {
             args.buffer(call.logits()).buffer(call.weights()).buffer(call.indices());
@@ -61,7 +62,7 @@ final class ClTopK {
         ClProgram program = kernels.program("topk.cl", call.dtype(), null);
         int group = OpenClDevice.GROUP_SIZE;
         boolean small = call.n() <= BITONIC_SIZE;
-        int block = small ? (int) OpenClKernels.nextPowerOfTwo(call.n()) : 0;
+        int block = small ? (int) GpuWork.nextPowerOfTwo(call.n()) : 0;
         long groups = small ? Math.ceilDiv(call.rows(), BITONIC_SIZE / block) : call.rows();
         try (ClArgs args = ClArgs.begin()) {
             args.buffer(call.x()).buffer(call.values()).buffer(call.indices());

@@ -1,6 +1,7 @@
 package dev.panamax.opencl;
 
 import dev.panamax.DType;
+import dev.panamax.internal.GpuWork;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Memory;
 
@@ -106,9 +107,12 @@ final class OpenClKernels implements Kernels {
         groupsYZ = cap;
     }
 
-    /** The smallest power of two &gt;= n (n &gt;= 1). */
-    static long nextPowerOfTwo(long n) {
-        return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
+    /**
+     * Work-items per row of a row kernel (softmax.cl, norm.cl): about one per 4 elements, a power
+     * of two up to a work-group, so that several short rows share a work-group.
+     */
+    static int rowThreads(long cols) {
+        return (int) Math.min(OpenClDevice.GROUP_SIZE, GpuWork.nextPowerOfTwo(Math.ceilDiv(cols, 4)));
     }
 
     // ---------------------------------------------------------------- elementwise and norm families
