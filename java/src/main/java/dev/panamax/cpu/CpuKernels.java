@@ -75,4 +75,16 @@ final class CpuKernels implements Kernels {
     public void writeCache(WriteCache call) {
         CpuGather.writeCache(pool, call);
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (CpuMoe)
+
+    @Override
+    public void groupedMatmul(GroupedMatmul call) {
+        CpuMoe.groupedMatmul(pool, call);
+    }
+
+    @Override
+    public void moe(Moe call) {
+        CpuMoe.moe(pool, call);
+    }
 }

@@ -96,4 +96,16 @@ final class CudaKernels implements Kernels {
     public void writeCache(WriteCache call) {
         CudaGather.writeCache(launches, call);
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (CudaMoe)
+
+    @Override
+    public void groupedMatmul(GroupedMatmul call) {
+        CudaMoe.groupedMatmul(launches, call);
+    }
+
+    @Override
+    public void moe(Moe call) {
+        CudaMoe.moe(launches, call);
+    }
 }

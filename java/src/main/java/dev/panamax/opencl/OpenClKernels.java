@@ -143,4 +143,16 @@ final class OpenClKernels implements Kernels {
     public void writeCache(WriteCache call) {
         ClGather.writeCache(this, call);
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (ClMoe)
+
+    @Override
+    public void groupedMatmul(GroupedMatmul call) {
+        ClMoe.groupedMatmul(this, call);
+    }
+
+    @Override
+    public void moe(Moe call) {
+        ClMoe.moe(this, call);
+    }
 }

@@ -236,4 +236,12 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    @Nested
+    class Moe extends MoeCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }
