@@ -18,6 +18,11 @@
 //   moe_down_*:    the grouped GEMM of act by down[e] into y [pairs, hidden] F32.
 //   moe_combine_*: out[t] = sum over j in order of weights[t, j] · y[slot_of[t, j]] (one fma per
 //                  slot, F32), rounded once; no atomics, so the bits never vary.
+//   Decoding (pairs <= 16: a few tokens, each expert's weights read by a row or two): in place of
+//   the two tiled GEMMs, moe_gate_up_rows_* and moe_down_rows_*, one warp per output element
+//   (row, column) with 16-byte loads along the weight row, the row's expert found by a binary
+//   search of group_ends; they stream each chosen expert's weights once per row instead of
+//   staging 64-row tiles for one row. A decode step is still four launches.
 // Tiles: 256 threads per 64 x 64 tile, 16 deep through static shared memory, each thread a 4 x 4
 // block (rows ty + 16 i, columns tx + 16 j). The grid is 1-D over (row tile, column tile) pairs,
 // where the row tiles are those of every group at once (at most ceil(rows / 64) + groups): a block
@@ -237,6 +242,95 @@ __device__ void combine_body(const MoeParams& p) {
     }
 }
 
+// ---------------------------------------------------------------- decode: few rows, one warp per dot
+
+// The expert of sorted row r: the first e with group_ends[e] > r (ends never decrease); experts
+// when r is past every expert's rows (a pair whose expert is outside [0, E)).
+__device__ __forceinline__ i64 expert_of_row(const int* ends, i64 experts, i64 r) {
+    i64 lo = 0, hi = experts;
+    while (lo < hi) {
+        const i64 mid = (lo + hi) / 2;
+        if (ends[mid] > r) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
+// The dots of a (n elements) with b0 and, when b1 is not null, with b1, summed over the warp
+// (every lane gets the sums); 16-byte loads when both rows allow them, else lane-strided elements.
+template <typename T>
+__device__ __forceinline__ void warp_dots(const T* a, const T* b0, const T* b1, i64 n, float& d0, float& d1) {
+    constexpr int V = px::Vec16<T>::N;
+    const int lane = threadIdx.x % 32;
+    float s0 = 0.0f, s1 = 0.0f;
+    i64 done = 0;
+    if (px::aligned16(a) && px::aligned16(b0) && (b1 == nullptr || px::aligned16(b1))) {
+        const i64 chunks = n / V;
+        for (i64 c = lane; c < chunks; c += 32) {
+            float av[V], bv[V];
+            px::load16(a + c * V, av);
+            px::load16(b0 + c * V, bv);
+#pragma unroll
+            for (int i = 0; i < V; i++) s0 = fmaf(av[i], bv[i], s0);
+            if (b1 != nullptr) {
+                px::load16(b1 + c * V, bv);
+#pragma unroll
+                for (int i = 0; i < V; i++) s1 = fmaf(av[i], bv[i], s1);
+            }
+        }
+        done = chunks * V;
+    }
+    for (i64 i = done + lane; i < n; i += 32) {
+        const float av = px::to_f32(a[i]);
+        s0 = fmaf(av, px::to_f32(b0[i]), s0);
+        if (b1 != nullptr) s1 = fmaf(av, px::to_f32(b1[i]), s1);
+    }
+    d0 = px::warp_sum(s0);
+    d1 = b1 != nullptr ? px::warp_sum(s1) : 0.0f;
+}
+
+// act[r, f] = silu(gate_e[f] · x_t) * (up_e[f] · x_t) for row r of expert e and token t, a warp per (r, f).
+template <typename T>
+__device__ void gate_up_rows_body(const MoeParams& p) {
+    const T* x = reinterpret_cast<const T*>(p.x);
+    const T* gate = reinterpret_cast<const T*>(p.gate);
+    const T* up = reinterpret_cast<const T*>(p.up);
+    const int* ends = reinterpret_cast<const int*>(p.group_ends);
+    const int* sorted_rows = reinterpret_cast<const int*>(p.sorted_rows);
+    T* act = reinterpret_cast<T*>(p.act);
+    const i64 warps = (i64)gridDim.x * (kThreads / 32), items = p.pairs * p.ffn;
+    for (i64 item = (i64)blockIdx.x * (kThreads / 32) + threadIdx.x / 32; item < items; item += warps) {
+        const i64 r = item / p.ffn, f = item - r * p.ffn;
+        const i64 e = expert_of_row(ends, p.experts, r);
+        if (e >= p.experts) continue;  // the same for the whole warp
+        const i64 w = (e * p.ffn + f) * p.hidden;
+        float g, u;
+        warp_dots<T>(x + (i64)sorted_rows[r] * p.hidden, gate + w, up + w, p.hidden, g, u);
+        if (threadIdx.x % 32 == 0) act[r * p.ffn + f] = px::from_f32<T>(g / (1.0f + expf(-g)) * u);
+    }
+}
+
+// y[r, h] = down_e[h] · act[r] (F32), a warp per (r, h).
+template <typename T>
+__device__ void down_rows_body(const MoeParams& p) {
+    const T* act = reinterpret_cast<const T*>(p.act);
+    const T* down = reinterpret_cast<const T*>(p.down);
+    const int* ends = reinterpret_cast<const int*>(p.group_ends);
+    float* y = reinterpret_cast<float*>(p.y);
+    const i64 warps = (i64)gridDim.x * (kThreads / 32), items = p.pairs * p.hidden;
+    for (i64 item = (i64)blockIdx.x * (kThreads / 32) + threadIdx.x / 32; item < items; item += warps) {
+        const i64 r = item / p.hidden, h = item - r * p.hidden;
+        const i64 e = expert_of_row(ends, p.experts, r);
+        if (e >= p.experts) continue;
+        float d, unused;
+        warp_dots<T>(act + r * p.ffn, down + (e * p.hidden + h) * p.ffn, static_cast<const T*>(nullptr), p.ffn, d, unused);
+        if (threadIdx.x % 32 == 0) y[r * p.hidden + h] = d;
+    }
+}
+
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(kThreads) moe_align(const MoeParams p) { align_body(p); }
@@ -268,6 +362,12 @@ extern "C" __global__ void __launch_bounds__(kThreads) moe_align(const MoeParams
     }                                                                                                                 \
     extern "C" __global__ void __launch_bounds__(kThreads) moe_combine_##suffix(const MoeParams p) {                  \
         combine_body<T>(p);                                                                                           \
+    }                                                                                                                 \
+    extern "C" __global__ void __launch_bounds__(kThreads) moe_gate_up_rows_##suffix(const MoeParams p) {             \
+        gate_up_rows_body<T>(p);                                                                                      \
+    }                                                                                                                 \
+    extern "C" __global__ void __launch_bounds__(kThreads) moe_down_rows_##suffix(const MoeParams p) {                \
+        down_rows_body<T>(p);                                                                                         \
     }
 
 PX_MOE(f32, float)

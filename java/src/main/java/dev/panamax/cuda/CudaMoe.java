@@ -18,13 +18,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The MoE family on CUDA (moe.cu). groupedMatmul: one grouped_matmul_* launch over the
  * (row tile, column tile) pairs of every group at once. moe: four launches on the stream, one
- * MoeParams for all of them (moe_align on one block, moe_gate_up_*, moe_down_*, moe_combine_*),
+ * MoeParams for all of them (moe_align on one block, moe_gate_up_*, moe_down_*, moe_combine_*;
+ * for at most {@link #DECODE_PAIRS} pairs moe_gate_up_rows_* and moe_down_rows_*, a warp per
+ * output element, in place of the tiled two),
  * with one scratch allocation for the cursors, ends, rows, slots, act [pairs, ffn] and y
  * [pairs, hidden] F32, freed stream-ordered after the launches.
  */
 final class CudaMoe {
     private static final int THREADS = 256;
     private static final int TILE = 64;
+    private static final int WARPS = THREADS / 32;
+    /** At most this many (token, slot) pairs take the decode kernels (a warp per output element). */
+    static final long DECODE_PAIRS = 16;
 
     /** GroupedParams of kernels/cuda/params.cuh. */
     static final StructLayout GROUPED_PARAMS = KernelStruct.of("GroupedParams",
@@ -109,10 +114,16 @@ final class CudaMoe {
             M_PAIRS.set(p, 0L, pairs);
             M_K.set(p, 0L, call.k());
             launches.launch("moe_align", 1, THREADS, 0, p);
-            if (ffn > 0) {
-                launches.launch("moe_gate_up_" + suffix, tiles(pairs, ffn, experts), THREADS, 0, p);
+            if (pairs <= DECODE_PAIRS) {
+                // a warp per output element: no rows of zeros staged, each expert's weights streamed
+                launches.launch("moe_gate_up_rows_" + suffix, Math.ceilDiv(pairs * ffn, WARPS), THREADS, 0, p);
+                launches.launch("moe_down_rows_" + suffix, Math.ceilDiv(pairs * hidden, WARPS), THREADS, 0, p);
+            } else {
+                if (ffn > 0) {
+                    launches.launch("moe_gate_up_" + suffix, tiles(pairs, ffn, experts), THREADS, 0, p);
+                }
+                launches.launch("moe_down_" + suffix, tiles(pairs, hidden, experts), THREADS, 0, p);
             }
-            launches.launch("moe_down_" + suffix, tiles(pairs, hidden, experts), THREADS, 0, p);
             launches.launch("moe_combine_" + suffix, Math.ceilDiv(call.tokens() * hidden, THREADS), THREADS, 0, p);
         } finally {
             launches.launcher().freeScratch(scratch);  // stream-ordered: after the launches that use it
@@ -133,6 +144,8 @@ final class CudaMoe {
             names.add("moe_gate_up_" + s);
             names.add("moe_down_" + s);
             names.add("moe_combine_" + s);
+            names.add("moe_gate_up_rows_" + s);
+            names.add("moe_down_rows_" + s);
         }
         return names;
     }

@@ -66,7 +66,10 @@ abstract class MoeCases extends DeviceCases {
                 new Shape(17, 127, 129, 4, 2, Pick.SOME),    // H, F odd
                 new Shape(23, 48, 32, 6, 2, Pick.OUTSIDE),
                 new Shape(15, 20, 12, 3, 4, Pick.REPEATS),
-                new Shape(6, 9, 1, 3, 2, Pick.EVERY));       // F = 1
+                new Shape(6, 9, 1, 3, 2, Pick.EVERY),        // F = 1
+                new Shape(3, 40, 24, 5, 4, Pick.REPEATS),    // few pairs (decode kernels), an expert twice
+                new Shape(2, 48, 20, 6, 3, Pick.OUTSIDE),
+                new Shape(4, 129, 65, 16, 4, Pick.SOME));
         List<Object[]> cases = new ArrayList<>();
         for (DType dtype : FLOATS) {
             for (Shape s : base) {
