@@ -1,6 +1,9 @@
 // The MoE family: grouped GEMM and the mixture-of-experts SwiGLU layer (F32, F16, BF16 operands,
-// F32 accumulation). A plain tiled kernel on the CUDA cores: no tensor cores yet (gemm.cu's mma
-// path is the model for the F16/BF16 variant still to come).
+// F32 accumulation). The grouped GEMMs: F32 on the CUDA cores (*_f32, 256 threads per 64 x 64
+// tile, 4 x 4 per thread); F16 and BF16 on tensor cores (*_mma_f16, *_mma_bf16: 128 threads, four
+// warps of 32 x 32, mma.sync m16n8k16 with F32 accumulators, fragments read as 32-bit pairs from
+// k-contiguous shared tiles of 32; element loads, no cp.async pipeline or ldmatrix yet, so the
+// loads, not the tensor cores, bound them: gemm.cu's pipeline is the next step).
 //
 // grouped_matmul_*: x [rows, inner], w [groups, cols, inner] ([out, in]), ends I32 [groups] ->
 //   out [rows, cols] of x's dtype. With e_g = ends[g] clamped to [0, rows] and s_g the largest e
@@ -331,11 +334,143 @@ __device__ void down_rows_body(const MoeParams& p) {
     }
 }
 
+// ---------------------------------------------------------------- F16 and BF16 on tensor cores
+
+namespace tc {
+constexpr int kWarpThreads = 128;  // 4 warps, each a 32 x 32 quarter of the 64 x 64 tile
+constexpr int kK = 32;             // k per shared stage
+constexpr int kLdh = kK + 8;       // 16-bit elements per shared row: 80 bytes, rows 4-byte aligned
+
+template <typename T> struct Mma;
+template <> struct Mma<__half> {
+    static __device__ __forceinline__ void run(float* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
+        PX_MMA_16816("f16", d, a, b0, b1);
+    }
+};
+template <> struct Mma<__nv_bfloat16> {
+    static __device__ __forceinline__ void run(float* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
+        PX_MMA_16816("bf16", d, a, b0, b1);
+    }
+};
+
+// The raw bits of rows [r0, r0 + 64) (those below r_end; row r read as rows_of[r] when rows_of is
+// not null) and k [k0, k0 + 32) of a k-contiguous matrix into s [64][kLdh], zeros outside.
+template <typename T>
+__device__ __forceinline__ void stage(uint16_t* s, const T* base, const int* rows_of, i64 r0, i64 r_end, i64 k0,
+                                      i64 inner) {
+    for (int i = threadIdx.x; i < kTile * kK; i += kWarpThreads) {
+        const int r = i / kK, kk = i % kK;
+        const i64 gr = r0 + r, gk = k0 + kk;
+        uint16_t v = 0;
+        if (gr < r_end && gk < inner) {
+            const i64 src = rows_of != nullptr ? (i64)rows_of[gr] : gr;
+            v = *reinterpret_cast<const uint16_t*>(base + src * inner + gk);
+        }
+        s[r * kLdh + kk] = v;
+    }
+}
+
+__device__ __forceinline__ uint32_t pair(const uint16_t* s, int row, int k) {
+    return *reinterpret_cast<const uint32_t*>(s + row * kLdh + k);
+}
+
+// acc0 (and acc1 when kTwo) += the warp's 32 x 32 quarter of A · b0ᵀ (A · b1ᵀ) over the tile's rows
+// [row0, row_end) and the columns from col0, mma.sync m16n8k16 with F32 accumulators;
+// acc[mi][ni][q] is row 16 mi + g (+ 8 for q >= 2), column 8 ni + 2 t + (q & 1) of the quarter.
+template <typename T, bool kTwo>
+__device__ void tile_mma(const T* a, const int* rows_of, const T* b0, const T* b1, i64 row0, i64 row_end, i64 col0,
+                         i64 cols, i64 inner, uint16_t* as, uint16_t* bs0, uint16_t* bs1, float (&acc0)[2][4][4],
+                         float (&acc1)[2][4][4]) {
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
+    for (i64 k0 = 0; k0 < inner; k0 += kK) {
+        stage<T>(as, a, rows_of, row0, row_end, k0, inner);
+        stage<T>(bs0, b0, nullptr, col0, cols, k0, inner);
+        if (kTwo) stage<T>(bs1, b1, nullptr, col0, cols, k0, inner);
+        __syncthreads();
+#pragma unroll
+        for (int ks = 0; ks < kK; ks += 16) {
+            uint32_t af[2][4];
+#pragma unroll
+            for (int mi = 0; mi < 2; mi++) {
+                const int r = wm + mi * 16 + g;
+                af[mi][0] = pair(as, r, ks + 2 * t);
+                af[mi][1] = pair(as, r + 8, ks + 2 * t);
+                af[mi][2] = pair(as, r, ks + 2 * t + 8);
+                af[mi][3] = pair(as, r + 8, ks + 2 * t + 8);
+            }
+#pragma unroll
+            for (int ni = 0; ni < 4; ni++) {
+                const int n = wn + ni * 8 + g;
+                const uint32_t p0 = pair(bs0, n, ks + 2 * t), p1 = pair(bs0, n, ks + 2 * t + 8);
+#pragma unroll
+                for (int mi = 0; mi < 2; mi++) Mma<T>::run(acc0[mi][ni], af[mi], p0, p1);
+                if (kTwo) {
+                    const uint32_t q0 = pair(bs1, n, ks + 2 * t), q1 = pair(bs1, n, ks + 2 * t + 8);
+#pragma unroll
+                    for (int mi = 0; mi < 2; mi++) Mma<T>::run(acc1[mi][ni], af[mi], q0, q1);
+                }
+            }
+        }
+        __syncthreads();
+    }
+}
+
+// grouped_body on tensor cores: the same tiles, groups and epilogues, 128 threads per tile.
+template <typename T, typename O, bool kTwo>
+__device__ void grouped_body(const T* x, const int* rows_of, const T* w, const T* b1, const int* ends, O* out, i64 rows,
+                             i64 cols, i64 inner, i64 groups, uint16_t* as, uint16_t* bs0, uint16_t* bs1) {
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
+    const i64 col_tiles = (cols + kTile - 1) / kTile;
+    const i64 total = ((rows + kTile - 1) / kTile + groups) * col_tiles;
+    for (i64 tile = blockIdx.x; tile < total; tile += gridDim.x) {
+        const i64 row_tile = tile / col_tiles, col0 = (tile - row_tile * col_tiles) * kTile;
+        i64 row0 = 0, row_end = 0;
+        const i64 grp = find_tile(ends, groups, rows, row_tile, row0, row_end);
+        if (grp == -2) break;  // the same for the whole block, and for every later tile
+        float acc0[2][4][4], acc1[2][4][4];
+#pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+#pragma unroll
+            for (int ni = 0; ni < 4; ni++) {
+#pragma unroll
+                for (int q = 0; q < 4; q++) {
+                    acc0[mi][ni][q] = 0.0f;
+                    acc1[mi][ni][q] = 0.0f;
+                }
+            }
+        }
+        if (grp >= 0) {
+            const i64 at = grp * cols * inner;
+            tile_mma<T, kTwo>(x, rows_of, w + at, kTwo ? b1 + at : b1, row0, row_end, col0, cols, inner, as, bs0, bs1, acc0,
+                              acc1);
+        }
+#pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+#pragma unroll
+            for (int ni = 0; ni < 4; ni++) {
+#pragma unroll
+                for (int q = 0; q < 4; q++) {
+                    const i64 row = row0 + wm + mi * 16 + g + (q >= 2 ? 8 : 0);
+                    const i64 col = col0 + wn + ni * 8 + 2 * t + (q & 1);
+                    if (row < row_end && col < cols) {
+                        float v = acc0[mi][ni][q];
+                        if (kTwo) v = v / (1.0f + expf(-v)) * acc1[mi][ni][q];
+                        out[row * cols + col] = px::from_f32<O>(v);
+                    }
+                }
+            }
+        }
+    }
+}
+}  // namespace tc
+
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(kThreads) moe_align(const MoeParams p) { align_body(p); }
 
-#define PX_MOE(suffix, T)                                                                                             \
+#define PX_MOE_PLAIN(suffix, T)                                                                                             \
     extern "C" __global__ void __launch_bounds__(kThreads) grouped_matmul_##suffix(const GroupedParams p) {           \
         __shared__ float as[kTileK * kLd];                                                                            \
         __shared__ float bs[kTileK * kLd];                                                                            \
@@ -359,7 +494,9 @@ extern "C" __global__ void __launch_bounds__(kThreads) moe_align(const MoeParams
                                       nullptr, reinterpret_cast<const int*>(p.group_ends),                            \
                                       reinterpret_cast<float*>(p.y), p.pairs, p.hidden, p.ffn, p.experts, as, bs,     \
                                       nullptr);                                                                       \
-    }                                                                                                                 \
+    }
+
+#define PX_MOE(suffix, T)                                                                                                  \
     extern "C" __global__ void __launch_bounds__(kThreads) moe_combine_##suffix(const MoeParams p) {                  \
         combine_body<T>(p);                                                                                           \
     }                                                                                                                 \
@@ -370,6 +507,37 @@ extern "C" __global__ void __launch_bounds__(kThreads) moe_align(const MoeParams
         down_rows_body<T>(p);                                                                                         \
     }
 
+PX_MOE_PLAIN(f32, float)
 PX_MOE(f32, float)
 PX_MOE(f16, __half)
 PX_MOE(bf16, __nv_bfloat16)
+
+// Tensor-core variants of the three grouped GEMMs for the 16-bit dtypes (128 threads per tile).
+#define PX_MOE_MMA(suffix, T)                                                                                          \
+    extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) grouped_matmul_mma_##suffix(const GroupedParams p) { \
+        __shared__ __align__(16) uint16_t as[kTile * tc::kLdh];                                                        \
+        __shared__ __align__(16) uint16_t bs[kTile * tc::kLdh];                                                        \
+        tc::grouped_body<T, T, false>(reinterpret_cast<const T*>(p.x), nullptr, reinterpret_cast<const T*>(p.w),       \
+                                      nullptr, reinterpret_cast<const int*>(p.ends), reinterpret_cast<T*>(p.out),      \
+                                      p.rows, p.cols, p.inner, p.groups, as, bs, bs);                                  \
+    }                                                                                                                  \
+    extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) moe_gate_up_mma_##suffix(const MoeParams p) {       \
+        __shared__ __align__(16) uint16_t as[kTile * tc::kLdh];                                                        \
+        __shared__ __align__(16) uint16_t bs0[kTile * tc::kLdh];                                                       \
+        __shared__ __align__(16) uint16_t bs1[kTile * tc::kLdh];                                                       \
+        tc::grouped_body<T, T, true>(reinterpret_cast<const T*>(p.x), reinterpret_cast<const int*>(p.sorted_rows),     \
+                                     reinterpret_cast<const T*>(p.gate), reinterpret_cast<const T*>(p.up),             \
+                                     reinterpret_cast<const int*>(p.group_ends), reinterpret_cast<T*>(p.act), p.pairs, \
+                                     p.ffn, p.hidden, p.experts, as, bs0, bs1);                                        \
+    }                                                                                                                  \
+    extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) moe_down_mma_##suffix(const MoeParams p) {          \
+        __shared__ __align__(16) uint16_t as[kTile * tc::kLdh];                                                        \
+        __shared__ __align__(16) uint16_t bs[kTile * tc::kLdh];                                                        \
+        tc::grouped_body<T, float, false>(reinterpret_cast<const T*>(p.act), nullptr,                                  \
+                                          reinterpret_cast<const T*>(p.down), nullptr,                                 \
+                                          reinterpret_cast<const int*>(p.group_ends), reinterpret_cast<float*>(p.y),   \
+                                          p.pairs, p.hidden, p.ffn, p.experts, as, bs, bs);                            \
+    }
+
+PX_MOE_MMA(f16, __half)
+PX_MOE_MMA(bf16, __nv_bfloat16)

@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The MoE family on CUDA (moe.cu). groupedMatmul: one grouped_matmul_* launch over the
- * (row tile, column tile) pairs of every group at once. moe: four launches on the stream, one
+ * (row tile, column tile) pairs of every group at once (grouped_matmul_f32 on CUDA cores,
+ * grouped_matmul_mma_f16/bf16 on tensor cores; the same for the moe tiles). moe: four launches on the stream, one
  * MoeParams for all of them (moe_align on one block, moe_gate_up_*, moe_down_*, moe_combine_*;
  * for at most {@link #DECODE_PAIRS} pairs moe_gate_up_rows_* and moe_down_rows_*, a warp per
  * output element, in place of the tiled two),
@@ -28,6 +29,8 @@ final class CudaMoe {
     private static final int THREADS = 256;
     private static final int TILE = 64;
     private static final int WARPS = THREADS / 32;
+    /** Threads of a tensor-core tile: four warps. */
+    private static final int MMA_THREADS = 128;
     /** At most this many (token, slot) pairs take the decode kernels (a warp per output element). */
     static final long DECODE_PAIRS = 16;
 
@@ -86,8 +89,8 @@ final class CudaMoe {
         G_COLS.set(p, 0L, call.cols());
         G_INNER.set(p, 0L, call.inner());
         G_GROUPS.set(p, 0L, call.groups());
-        launches.launch("grouped_matmul_" + CudaLaunchContext.suffix(call.dtype()), tiles(call.rows(), call.cols(),
-                call.groups()), THREADS, 0, p);
+        launches.launch(tiled("grouped_matmul_", call.dtype()), tiles(call.rows(), call.cols(), call.groups()),
+                tiledThreads(call.dtype()), 0, p);
     }
 
     static void moe(CudaLaunchContext launches, Moe call) {
@@ -120,14 +123,23 @@ final class CudaMoe {
                 launches.launch("moe_down_rows_" + suffix, Math.ceilDiv(pairs * hidden, WARPS), THREADS, 0, p);
             } else {
                 if (ffn > 0) {
-                    launches.launch("moe_gate_up_" + suffix, tiles(pairs, ffn, experts), THREADS, 0, p);
+                    launches.launch(tiled("moe_gate_up_", t), tiles(pairs, ffn, experts), tiledThreads(t), 0, p);
                 }
-                launches.launch("moe_down_" + suffix, tiles(pairs, hidden, experts), THREADS, 0, p);
+                launches.launch(tiled("moe_down_", t), tiles(pairs, hidden, experts), tiledThreads(t), 0, p);
             }
             launches.launch("moe_combine_" + suffix, Math.ceilDiv(call.tokens() * hidden, THREADS), THREADS, 0, p);
         } finally {
             launches.launcher().freeScratch(scratch);  // stream-ordered: after the launches that use it
         }
+    }
+
+    /** The tiled grouped GEMM kernel of a dtype: on tensor cores (mma_) for F16 and BF16, CUDA cores for F32. */
+    private static String tiled(String kernel, DType t) {
+        return kernel + (t == DType.F32 ? "" : "mma_") + CudaLaunchContext.suffix(t);
+    }
+
+    private static int tiledThreads(DType t) {
+        return t == DType.F32 ? THREADS : MMA_THREADS;
     }
 
     private static long align256(long bytes) {
@@ -140,9 +152,9 @@ final class CudaMoe {
         names.add("moe_align");
         for (DType t : CudaLaunchContext.FLOATS) {
             String s = CudaLaunchContext.suffix(t);
-            names.add("grouped_matmul_" + s);
-            names.add("moe_gate_up_" + s);
-            names.add("moe_down_" + s);
+            names.add(tiled("grouped_matmul_", t));
+            names.add(tiled("moe_gate_up_", t));
+            names.add(tiled("moe_down_", t));
             names.add("moe_combine_" + s);
             names.add("moe_gate_up_rows_" + s);
             names.add("moe_down_rows_" + s);
