@@ -70,6 +70,23 @@ __device__ i64 find_tile(const int* ends, i64 groups, i64 rows, i64 tile, i64& r
     return -2;
 }
 
+// The work items of a grouped GEMM on a 1-D grid: (row tile, column tile) pairs, the row tiles
+// those of every group (find_tile), at most ceil(rows / 64) + groups of them.
+struct TileWalk {
+    i64 rows, groups, col_tiles, total;
+    __device__ TileWalk(i64 rows_, i64 cols, i64 groups_)
+        : rows(rows_), groups(groups_), col_tiles((cols + kTile - 1) / kTile),
+          total(((rows_ + kTile - 1) / kTile + groups_) * ((cols + kTile - 1) / kTile)) {}
+    // Item t: its group as find_tile gives it, its rows and its first column.
+    __device__ i64 at(i64 t, const int* ends, i64& row0, i64& row_end, i64& col0) const {
+        const i64 row_tile = t / col_tiles;
+        col0 = (t - row_tile * col_tiles) * kTile;
+        row0 = 0;
+        row_end = 0;
+        return find_tile(ends, groups, rows, row_tile, row0, row_end);
+    }
+};
+
 // acc0 += A · b0ᵀ (and acc1 += A · b1ᵀ when kTwo) over rows [row0, row_end) and the columns from
 // col0; A's row r is row rows_of[r] of a (row r when rows_of is null); b0, b1 are [cols, inner].
 template <typename T, bool kTwo>
@@ -125,12 +142,10 @@ template <typename T, typename O, bool kTwo>
 __device__ void grouped_body(const T* x, const int* rows_of, const T* w, const T* b1, const int* ends, O* out, i64 rows,
                              i64 cols, i64 inner, i64 groups, float* as, float* bs0, float* bs1) {
     const int tx = threadIdx.x % kSide, ty = threadIdx.x / kSide;
-    const i64 col_tiles = (cols + kTile - 1) / kTile;
-    const i64 total = ((rows + kTile - 1) / kTile + groups) * col_tiles;
-    for (i64 t = blockIdx.x; t < total; t += gridDim.x) {
-        const i64 row_tile = t / col_tiles, col0 = (t - row_tile * col_tiles) * kTile;
-        i64 row0 = 0, row_end = 0;
-        const i64 g = find_tile(ends, groups, rows, row_tile, row0, row_end);
+    const TileWalk walk(rows, cols, groups);
+    for (i64 t = blockIdx.x; t < walk.total; t += gridDim.x) {
+        i64 row0, row_end, col0;
+        const i64 g = walk.at(t, ends, row0, row_end, col0);
         if (g == -2) break;  // the same for the whole block, and for every later t
         float acc0[kBlock][kBlock], acc1[kBlock][kBlock];
 #pragma unroll
@@ -422,12 +437,10 @@ __device__ void grouped_body(const T* x, const int* rows_of, const T* w, const T
                              i64 cols, i64 inner, i64 groups, uint16_t* as, uint16_t* bs0, uint16_t* bs1) {
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
-    const i64 col_tiles = (cols + kTile - 1) / kTile;
-    const i64 total = ((rows + kTile - 1) / kTile + groups) * col_tiles;
-    for (i64 tile = blockIdx.x; tile < total; tile += gridDim.x) {
-        const i64 row_tile = tile / col_tiles, col0 = (tile - row_tile * col_tiles) * kTile;
-        i64 row0 = 0, row_end = 0;
-        const i64 grp = find_tile(ends, groups, rows, row_tile, row0, row_end);
+    const TileWalk walk(rows, cols, groups);
+    for (i64 tile = blockIdx.x; tile < walk.total; tile += gridDim.x) {
+        i64 row0, row_end, col0;
+        const i64 grp = walk.at(tile, ends, row0, row_end, col0);
         if (grp == -2) break;  // the same for the whole block, and for every later tile
         float acc0[2][4][4], acc1[2][4][4];
 #pragma unroll
