@@ -22,6 +22,10 @@
 //   grouped_matmul with OUT_DTYPE F32: act by down[e] into y [pairs, hidden] F32.
 //   moe_combine: out[t] = sum over j in order of weights[t, j] · y[slot_of[t, j]] in F32 (one fma
 //                per slot), rounded once to ELEM_DTYPE; no atomics, so the bits never vary.
+// Decoding (pairs <= 16: a few tokens, each expert's weights read by a row or two): in place of the
+//   two tiled GEMMs, moe_gate_up_rows and moe_down_rows, 32 work-items per output element (row,
+//   column), lane-strided along the weight row and folded by SEGMENT_REDUCE, the row's expert found
+//   by a binary search of group_ends: each chosen expert's weights streamed once per row.
 // Tiles: 16 x 16 work-items per 64 x 64 tile, 16 deep, each work-item a 4 x 4 block (rows
 // ty + 16 i, columns tx + 16 j), operands converted to float in local memory as gemm.cl does.
 #include "common.h"
@@ -275,6 +279,97 @@ void moe_gate_up(const __global elem_t *x, const __global elem_t *gate, const __
     __local float g_tile[TILE_K][TILE_N + 1];
     __local float u_tile[TILE_K][TILE_N + 1];
     grouped_tiles(x, sorted_rows, gate, up, group_ends, 0, act, p.pairs, p.ffn, p.hidden, p.experts, a_tile, g_tile, u_tile);
+}
+
+// ---------------------------------------------------------------- decode: few rows, 32 work-items per dot
+
+#define ROW_LANES 32
+#define DOTS_PER_GROUP (GROUP_SIZE / ROW_LANES)
+#define FOLD_DOTS(to, from) \
+    {                       \
+        s0[to] += s0[from]; \
+        s1[to] += s1[from]; \
+    }
+
+// The expert of sorted row r: the first e with group_ends[e] > r (the ends never decrease), or
+// experts when r is past every expert's rows.
+inline ulong expert_of_row(const __global int *ends, ulong experts, ulong r) {
+    ulong lo = 0, hi = experts;
+    while (lo < hi) {
+        const ulong mid = (lo + hi) / 2;
+        if ((long) ends[mid] > (long) r) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
+// act[r, f] = silu(gate_e[f] · x_t) * (up_e[f] · x_t), 32 work-items per (r, f), folded by SEGMENT_REDUCE.
+__kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
+void moe_gate_up_rows(const __global elem_t *x, const __global elem_t *gate, const __global elem_t *up,
+                      const __global int *sorted_rows, const __global int *group_ends, __global elem_t *act,
+                      const MoeParams p) {
+    __local float s0[GROUP_SIZE], s1[GROUP_SIZE];
+    const uint lid = get_local_id(0), lane = lid & (ROW_LANES - 1);
+    const ulong items = p.pairs * p.ffn;
+    for (ulong base = (ulong) get_group_id(1) * DOTS_PER_GROUP; base < items;
+         base += (ulong) get_num_groups(1) * DOTS_PER_GROUP) {
+        const ulong item = base + lid / ROW_LANES;
+        const ulong r = item / p.ffn, f = item - r * p.ffn;
+        const int valid = item < items && expert_of_row(group_ends, p.experts, r) < p.experts;
+        float d0 = 0.0f, d1 = 0.0f;
+        if (valid) {
+            const ulong w = (expert_of_row(group_ends, p.experts, r) * p.ffn + f) * p.hidden;
+            const __global elem_t *xr = x + (ulong) sorted_rows[r] * p.hidden;
+            for (ulong i = lane; i < p.hidden; i += ROW_LANES) {
+                const float a = load_elem(xr, i);
+                d0 = fma(a, load_elem(gate + w, i), d0);
+                d1 = fma(a, load_elem(up + w, i), d1);
+            }
+        }
+        s0[lid] = d0;
+        s1[lid] = d1;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        SEGMENT_REDUCE(lid, lane, ROW_LANES, FOLD_DOTS)
+        if (valid && lane == 0) {
+            const float g = s0[lid];
+            store_elem(act, r * p.ffn + f, g / (1.0f + exp(-g)) * s1[lid]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE); // the heads read their sums before the next round writes
+    }
+}
+
+// y[r, h] = down_e[h] · act[r] (F32), 32 work-items per (r, h).
+__kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
+void moe_down_rows(const __global elem_t *act, const __global elem_t *down, const __global int *group_ends,
+                   __global float *y, const MoeParams p) {
+    __local float s0[GROUP_SIZE], s1[GROUP_SIZE];
+    const uint lid = get_local_id(0), lane = lid & (ROW_LANES - 1);
+    const ulong items = p.pairs * p.hidden;
+    for (ulong base = (ulong) get_group_id(1) * DOTS_PER_GROUP; base < items;
+         base += (ulong) get_num_groups(1) * DOTS_PER_GROUP) {
+        const ulong item = base + lid / ROW_LANES;
+        const ulong r = item / p.hidden, h = item - r * p.hidden;
+        const int valid = item < items && expert_of_row(group_ends, p.experts, r) < p.experts;
+        float d0 = 0.0f;
+        if (valid) {
+            const ulong w = (expert_of_row(group_ends, p.experts, r) * p.hidden + h) * p.ffn;
+            const __global elem_t *ar = act + r * p.ffn;
+            for (ulong i = lane; i < p.ffn; i += ROW_LANES) {
+                d0 = fma(load_elem(ar, i), load_elem(down + w, i), d0);
+            }
+        }
+        s0[lid] = d0;
+        s1[lid] = 0.0f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        SEGMENT_REDUCE(lid, lane, ROW_LANES, FOLD_DOTS)
+        if (valid && lane == 0) {
+            y[r * p.hidden + h] = s0[lid];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
 }
 
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))

@@ -19,11 +19,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * at once), 16 x 16 work-items per 64 x 64 tile. moe: four launches on the device's in-order
  * queue, no host round trip: moe_align (one work-group), moe_gate_up (the grouped GEMM against
  * gate and up with SwiGLU in its epilogue, into act [pairs, ffn] of x's dtype), grouped_matmul
- * (act by down into y [pairs, hidden] F32), moe_combine. Scratch: act, y and four int arrays.
+ * (act by down into y [pairs, hidden] F32), moe_combine; for at most {@link #DECODE_PAIRS} pairs
+ * moe_gate_up_rows and moe_down_rows (32 work-items per output element) in place of the two
+ * tiled GEMMs. Scratch: act, y and four int arrays.
  */
 final class ClMoe {
     private static final int TILE = 64;
     private static final int THREADS = 16;
+    /** At most this many (token, slot) pairs take the decode kernels (32 work-items per output element). */
+    static final long DECODE_PAIRS = 16;
+    private static final int ROW_LANES = 32;
 
     /** GroupedParams of kernels/opencl/params.h. */
     static final StructLayout GROUPED_PARAMS = KernelStruct.of("GroupedParams",
@@ -72,6 +77,12 @@ final class ClMoe {
         args.grid(Math.ceilDiv(cols, TILE) * THREADS, rowTiles * THREADS, THREADS, THREADS);
     }
 
+    /** The grid of the decode kernels: work-groups along dimension 1, each 256 / 32 dots at a time. */
+    private static void dots(OpenClKernels kernels, ClArgs args, long items) {
+        int group = OpenClDevice.GROUP_SIZE;
+        args.grid(group, Math.min(kernels.groupsYZ(), Math.ceilDiv(items, group / ROW_LANES)), group, 1);
+    }
+
     static void moe(OpenClKernels kernels, Moe call) {
         OpenClDevice device = kernels.device();
         DType t = call.dtype();
@@ -91,16 +102,30 @@ final class ClMoe {
                 args.grid(OpenClDevice.GROUP_SIZE, OpenClDevice.GROUP_SIZE);
                 device.launch(program, "moe_align", args);
             }
+            boolean decode = pairs <= DECODE_PAIRS;
             if (ffn > 0) {
                 try (ClArgs args = ClArgs.begin()) {
                     args.buffer(call.x()).buffer(call.gate()).buffer(call.up()).buffer(rows.memory()).buffer(ends.memory())
                             .buffer(act.memory());
                     params(args, call, pairs);
-                    tiles(kernels, args, pairs, ffn, experts);
-                    device.launch(program, "moe_gate_up", args);
+                    if (decode) {
+                        dots(kernels, args, pairs * ffn);
+                    } else {
+                        tiles(kernels, args, pairs, ffn, experts);
+                    }
+                    device.launch(program, decode ? "moe_gate_up_rows" : "moe_gate_up", args);
                 }
             }
-            grouped(kernels, program, act.memory(), call.down(), ends.memory(), y.memory(), pairs, hidden, ffn, experts);
+            if (decode) {
+                try (ClArgs args = ClArgs.begin()) {
+                    args.buffer(act.memory()).buffer(call.down()).buffer(ends.memory()).buffer(y.memory());
+                    params(args, call, pairs);
+                    dots(kernels, args, pairs * hidden);
+                    device.launch(program, "moe_down_rows", args);
+                }
+            } else {
+                grouped(kernels, program, act.memory(), call.down(), ends.memory(), y.memory(), pairs, hidden, ffn, experts);
+            }
             try (ClArgs args = ClArgs.begin()) {
                 args.buffer(y.memory()).buffer(call.weights()).buffer(slots.memory()).buffer(call.out());
                 params(args, call, pairs);
