@@ -310,42 +310,21 @@ __device__ __forceinline__ void warp_dots(const T* a, const T* b0, const T* b1, 
     d1 = b1 != nullptr ? px::warp_sum(s1) : 0.0f;
 }
 
-// act[r, f] = silu(gate_e[f] · x_t) * (up_e[f] · x_t) for row r of expert e and token t, a warp per (r, f).
-template <typename T>
-__device__ void gate_up_rows_body(const MoeParams& p) {
-    const T* x = reinterpret_cast<const T*>(p.x);
-    const T* gate = reinterpret_cast<const T*>(p.gate);
-    const T* up = reinterpret_cast<const T*>(p.up);
-    const int* ends = reinterpret_cast<const int*>(p.group_ends);
-    const int* sorted_rows = reinterpret_cast<const int*>(p.sorted_rows);
-    T* act = reinterpret_cast<T*>(p.act);
-    const i64 warps = (i64)gridDim.x * (kThreads / 32), items = p.pairs * p.ffn;
+// A warp per output element (r, c) of a few-rows grouped product, e the expert of row r and a_r
+// row rows_of[r] of a (row r when rows_of is null): out[r, c] = b0_e[c] · a_r, or with kTwo (gate
+// and up) silu(b0_e[c] · a_r) * (b1_e[c] · a_r).
+template <typename T, typename O, bool kTwo>
+__device__ void rows_body(const T* a, const int* rows_of, const T* b0, const T* b1, const int* ends, O* out, i64 pairs,
+                          i64 cols, i64 inner, i64 experts) {
+    const i64 warps = (i64)gridDim.x * (kThreads / 32), items = pairs * cols;
     for (i64 item = (i64)blockIdx.x * (kThreads / 32) + threadIdx.x / 32; item < items; item += warps) {
-        const i64 r = item / p.ffn, f = item - r * p.ffn;
-        const i64 e = expert_of_row(ends, p.experts, r);
-        if (e >= p.experts) continue;  // the same for the whole warp
-        const i64 w = (e * p.ffn + f) * p.hidden;
-        float g, u;
-        warp_dots<T>(x + (i64)sorted_rows[r] * p.hidden, gate + w, up + w, p.hidden, g, u);
-        if (threadIdx.x % 32 == 0) act[r * p.ffn + f] = px::from_f32<T>(g / (1.0f + expf(-g)) * u);
-    }
-}
-
-// y[r, h] = down_e[h] · act[r] (F32), a warp per (r, h).
-template <typename T>
-__device__ void down_rows_body(const MoeParams& p) {
-    const T* act = reinterpret_cast<const T*>(p.act);
-    const T* down = reinterpret_cast<const T*>(p.down);
-    const int* ends = reinterpret_cast<const int*>(p.group_ends);
-    float* y = reinterpret_cast<float*>(p.y);
-    const i64 warps = (i64)gridDim.x * (kThreads / 32), items = p.pairs * p.hidden;
-    for (i64 item = (i64)blockIdx.x * (kThreads / 32) + threadIdx.x / 32; item < items; item += warps) {
-        const i64 r = item / p.hidden, h = item - r * p.hidden;
-        const i64 e = expert_of_row(ends, p.experts, r);
-        if (e >= p.experts) continue;
-        float d, unused;
-        warp_dots<T>(act + r * p.ffn, down + (e * p.hidden + h) * p.ffn, static_cast<const T*>(nullptr), p.ffn, d, unused);
-        if (threadIdx.x % 32 == 0) y[r * p.hidden + h] = d;
+        const i64 r = item / cols, c = item - r * cols;
+        const i64 e = expert_of_row(ends, experts, r);
+        if (e >= experts) continue;  // the same for the whole warp
+        const i64 w = (e * cols + c) * inner, src = rows_of != nullptr ? (i64)rows_of[r] : r;
+        float d0, d1;
+        warp_dots<T>(a + src * inner, b0 + w, kTwo ? b1 + w : static_cast<const T*>(nullptr), inner, d0, d1);
+        if (threadIdx.x % 32 == 0) out[r * cols + c] = px::from_f32<O>(kTwo ? d0 / (1.0f + expf(-d0)) * d1 : d0);
     }
 }
 
@@ -442,18 +421,7 @@ __device__ void grouped_body(const T* x, const int* rows_of, const T* w, const T
         i64 row0, row_end, col0;
         const i64 grp = walk.at(tile, ends, row0, row_end, col0);
         if (grp == -2) break;  // the same for the whole block, and for every later tile
-        float acc0[2][4][4], acc1[2][4][4];
-#pragma unroll
-        for (int mi = 0; mi < 2; mi++) {
-#pragma unroll
-            for (int ni = 0; ni < 4; ni++) {
-#pragma unroll
-                for (int q = 0; q < 4; q++) {
-                    acc0[mi][ni][q] = 0.0f;
-                    acc1[mi][ni][q] = 0.0f;
-                }
-            }
-        }
+        float acc0[2][4][4] = {}, acc1[2][4][4] = {};
         if (grp >= 0) {
             const i64 at = grp * cols * inner;
             tile_mma<T, kTwo>(x, rows_of, w + at, kTwo ? b1 + at : b1, row0, row_end, col0, cols, inner, as, bs0, bs1, acc0,
@@ -514,10 +482,15 @@ extern "C" __global__ void __launch_bounds__(kThreads) moe_align(const MoeParams
         combine_body<T>(p);                                                                                           \
     }                                                                                                                 \
     extern "C" __global__ void __launch_bounds__(kThreads) moe_gate_up_rows_##suffix(const MoeParams p) {             \
-        gate_up_rows_body<T>(p);                                                                                      \
+        rows_body<T, T, true>(reinterpret_cast<const T*>(p.x), reinterpret_cast<const int*>(p.sorted_rows),           \
+                              reinterpret_cast<const T*>(p.gate), reinterpret_cast<const T*>(p.up),                   \
+                              reinterpret_cast<const int*>(p.group_ends), reinterpret_cast<T*>(p.act), p.pairs, p.ffn, \
+                              p.hidden, p.experts);                                                                   \
     }                                                                                                                 \
     extern "C" __global__ void __launch_bounds__(kThreads) moe_down_rows_##suffix(const MoeParams p) {                \
-        down_rows_body<T>(p);                                                                                         \
+        rows_body<T, float, false>(reinterpret_cast<const T*>(p.act), nullptr, reinterpret_cast<const T*>(p.down),     \
+                                   nullptr, reinterpret_cast<const int*>(p.group_ends), reinterpret_cast<float*>(p.y), \
+                                   p.pairs, p.hidden, p.ffn, p.experts);                                              \
     }
 
 PX_MOE_PLAIN(f32, float)
