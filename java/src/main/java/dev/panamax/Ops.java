@@ -983,6 +983,10 @@ public final class Ops {
                         + " (x is " + Shapes.format(tx.shapeView()) + ") and k >= 1, got weights "
                         + Shapes.format(tr.shapeView()) + " and experts " + Shapes.format(ti.shapeView()));
             }
+            if (tokens * tr.dim(1) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": T·k must be below 2^31 (the rows are indexed in 32 bits), got T = "
+                        + tokens + ", k = " + tr.dim(1));
+            }
             for (Object[] p : new Object[][] {{"gate", tg}, {"up", tu}, {"down", td}}) {
                 TensorImpl t = (TensorImpl) p[1];
                 if (t.dtype() != tx.dtype()) {
