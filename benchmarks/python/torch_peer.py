@@ -23,6 +23,10 @@ times the same shapes through PyTorch, and writes the figures for
     rmsNorm            F.rms_norm (torch >= 2.4; else by hand, said in the note)
     addRmsNorm         residual.add_(x), then F.rms_norm of the sum: two torch ops
     permute            x.permute(0, 2, 1, 3).contiguous() on x [B, S, H, D]
+    moe                a reference MoE in plain PyTorch: the rows of each chosen expert gathered
+                       (index_select after a stable sort by expert), matmuls against gate, up and
+                       down, index_add_ back weighted; routing as the bench's (t*k+j) mod E
+    groupedMatmul      one torch.matmul per group over its rows (the loop of GEMMs it replaces)
 
 Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
 and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
@@ -207,6 +211,8 @@ def make_call(torch, device, case):
     if op == "permute":
         x = uniform(torch, device, (d["B"], d["S"], d["H"], d["D"]), dtype)
         return (lambda: x.permute(0, 2, 1, 3).contiguous()), None
+    if op in ("moe", "groupedMatmul"):
+        return mixture(torch, device, op, d, dtype)
     raise ValueError(f"no PyTorch counterpart for op {op}")
 
 
@@ -381,3 +387,51 @@ def rotary(torch, device, d, dtype):
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ---------------------------------------------------------------- moe, groupedMatmul
+
+def mixture(torch, device, op, d, dtype):
+    """The MoE layer as a PyTorch model without fused kernels runs it (Mixtral's Hugging Face
+    block: per chosen expert, gather its tokens, two matmuls, SiLU, one more, index_add_), and the
+    grouped GEMM as a loop of matmuls; the routing is the bench's fixed (t * k + j) mod E."""
+    import torch.nn.functional as F
+    t, h, f, e, k = d["T"], d["H"], d["F"], d["E"], d["k"]
+    scale = (3.0 / h) ** 0.5
+    if op == "groupedMatmul":
+        rows = t * k
+        x = uniform(torch, device, (rows, h), dtype)
+        w = uniform(torch, device, (e, f, h), dtype, -scale, scale)
+        ends = [rows if g == e - 1 else (g + 1) * (rows // e) for g in range(e)]
+        starts = [0] + ends[:-1]
+
+        def grouped():
+            return torch.cat([x[s:n] @ w[g].t() for g, (s, n) in enumerate(zip(starts, ends))])
+
+        return grouped, "one torch.matmul per group, concatenated"
+    x = uniform(torch, device, (t, h), dtype)
+    gate = uniform(torch, device, (e, f, h), dtype, -scale, scale)
+    up = uniform(torch, device, (e, f, h), dtype, -scale, scale)
+    down = uniform(torch, device, (e, h, f), dtype, -(3.0 / f) ** 0.5, (3.0 / f) ** 0.5)
+    experts = (torch.arange(t * k, device=device) % e).reshape(t, k)
+    weights = torch.rand((t, k), device=device, dtype=torch.float32) * 0.95 + 0.05
+
+    def layer():
+        out = torch.zeros((t, h), device=device, dtype=torch.float32)
+        flat = experts.reshape(-1)
+        order = torch.argsort(flat, stable=True)
+        counts = torch.bincount(flat, minlength=e).tolist()
+        start = 0
+        for g, n in enumerate(counts):
+            if n == 0:
+                continue
+            pairs = order[start:start + n]
+            start += n
+            tokens = pairs // k
+            rows = x.index_select(0, tokens)
+            act = F.silu(rows @ gate[g].t()) * (rows @ up[g].t())
+            y = (act @ down[g].t()).float() * weights.reshape(-1)[pairs].unsqueeze(1)
+            out.index_add_(0, tokens, y)
+        return out.to(dtype)
+
+    return layer, "index_select + matmul per chosen expert, index_add_ (bincount read back to the host)"

@@ -337,3 +337,70 @@ PX_OFFSET(PermuteParams, stride7, 144);
 PX_OFFSET(PermuteParams, rank, 152);
 PX_SIZE(PermuteParams, 160);
 PX_ALIGN(PermuteParams, 8);
+
+// ---------------------------------------------------------------- moe.cu (CudaMoe)
+
+typedef struct GroupedParams {
+    u64 x;            // const T* [rows, inner]
+    u64 w;            // const T* [groups, cols, inner]
+    u64 ends;         // const int* [groups], any values (clamped on the device)
+    u64 out;          // T* [rows, cols]
+    i64 rows;
+    i64 cols;
+    i64 inner;
+    i64 groups;
+} GroupedParams;
+PX_OFFSET(GroupedParams, x, 0);
+PX_OFFSET(GroupedParams, w, 8);
+PX_OFFSET(GroupedParams, ends, 16);
+PX_OFFSET(GroupedParams, out, 24);
+PX_OFFSET(GroupedParams, rows, 32);
+PX_OFFSET(GroupedParams, cols, 40);
+PX_OFFSET(GroupedParams, inner, 48);
+PX_OFFSET(GroupedParams, groups, 56);
+PX_SIZE(GroupedParams, 64);
+PX_ALIGN(GroupedParams, 8);
+
+// One struct for the four launches of a moe call (align, gate_up, down, combine).
+typedef struct MoeParams {
+    u64 x;            // const T* [tokens, hidden]
+    u64 weights;      // const float* [tokens, k]
+    u64 indices;      // const int* [tokens, k]
+    u64 gate;         // const T* [experts, ffn, hidden]
+    u64 up;           // const T* [experts, ffn, hidden]
+    u64 down;         // const T* [experts, hidden, ffn]
+    u64 out;          // T* [tokens, hidden]
+    u64 cursor;       // int* [experts], scratch
+    u64 group_ends;   // int* [experts], scratch: the end of each expert's rows
+    u64 sorted_rows;  // int* [pairs], scratch: the token of each row
+    u64 slot_of;      // int* [pairs], scratch: the row of each pair, -1 for none
+    u64 act;          // T* [pairs, ffn], scratch
+    u64 y;            // float* [pairs, hidden], scratch
+    i64 tokens;
+    i64 hidden;
+    i64 ffn;
+    i64 experts;
+    i64 pairs;        // tokens * k
+    int k;
+} MoeParams;
+PX_OFFSET(MoeParams, x, 0);
+PX_OFFSET(MoeParams, weights, 8);
+PX_OFFSET(MoeParams, indices, 16);
+PX_OFFSET(MoeParams, gate, 24);
+PX_OFFSET(MoeParams, up, 32);
+PX_OFFSET(MoeParams, down, 40);
+PX_OFFSET(MoeParams, out, 48);
+PX_OFFSET(MoeParams, cursor, 56);
+PX_OFFSET(MoeParams, group_ends, 64);
+PX_OFFSET(MoeParams, sorted_rows, 72);
+PX_OFFSET(MoeParams, slot_of, 80);
+PX_OFFSET(MoeParams, act, 88);
+PX_OFFSET(MoeParams, y, 96);
+PX_OFFSET(MoeParams, tokens, 104);
+PX_OFFSET(MoeParams, hidden, 112);
+PX_OFFSET(MoeParams, ffn, 120);
+PX_OFFSET(MoeParams, experts, 128);
+PX_OFFSET(MoeParams, pairs, 136);
+PX_OFFSET(MoeParams, k, 144);
+PX_SIZE(MoeParams, 152);
+PX_ALIGN(MoeParams, 8);

@@ -253,4 +253,36 @@ PX_OFFSET(PermuteParams, stride7, 120);
 PX_SIZE(PermuteParams, 128);
 PX_ALIGN(PermuteParams, 8);
 
+// grouped_matmul (moe.cl): x [rows, inner] by w [groups, cols, inner] into out [rows, cols].
+typedef struct GroupedParams {
+    ulong rows;
+    ulong cols;
+    ulong inner;
+    ulong groups;
+} GroupedParams;
+PX_OFFSET(GroupedParams, rows, 0);
+PX_OFFSET(GroupedParams, cols, 8);
+PX_OFFSET(GroupedParams, inner, 16);
+PX_OFFSET(GroupedParams, groups, 24);
+PX_SIZE(GroupedParams, 32);
+PX_ALIGN(GroupedParams, 8);
+
+// moe_align, moe_gate_up, moe_combine (moe.cl): pairs = tokens * k.
+typedef struct MoeParams {
+    ulong tokens;
+    ulong hidden;
+    ulong ffn;
+    ulong experts;
+    ulong pairs;
+    uint k;
+} MoeParams;
+PX_OFFSET(MoeParams, tokens, 0);
+PX_OFFSET(MoeParams, hidden, 8);
+PX_OFFSET(MoeParams, ffn, 16);
+PX_OFFSET(MoeParams, experts, 24);
+PX_OFFSET(MoeParams, pairs, 32);
+PX_OFFSET(MoeParams, k, 40);
+PX_SIZE(MoeParams, 48);
+PX_ALIGN(MoeParams, 8);
+
 #endif

@@ -925,6 +925,182 @@ public final class Ops {
                 out.memory()));
     }
 
+    // ---------------------------------------------------------------- groupedMatmul, moe (family "moe")
+
+    /**
+     * The grouped GEMM underneath {@link #moe}: x [N, K] (F32, F16 or BF16) with its rows sorted by
+     * group, w [G, M, K] of x's dtype ({@code nn.Linear} layout, [out, in]), G &gt;= 1, groupEnds
+     * I32 [G] on the same device: rows [groupEnds[g-1], groupEnds[g]) are multiplied by w[g]ᵀ into
+     * out [N, M] of x's dtype, accumulated in F32. groupEnds stays on the device and is not read
+     * back to validate it: the kernels clamp each end to [0, N] and give group g the rows from the
+     * largest clamped end before it (0 for g = 0) up to its own clamped end (none when that is
+     * smaller), so groups never overlap, whatever groupEnds holds, and nothing outside x, w and
+     * out is read or written. Rows no group covers are zeros. All groups run in one pass; an empty
+     * group costs nothing.
+     */
+    public static Tensor groupedMatmul(Tensor x, Tensor w, Tensor groupEnds) {
+        return groupedMatmul(x, w, groupEnds, null, false);
+    }
+
+    /** {@link #groupedMatmul(Tensor, Tensor, Tensor)} written to {@code out} ([N, M], x's dtype; may be x itself when M = K). */
+    public static void groupedMatmul(Tensor x, Tensor w, Tensor groupEnds, Tensor out) {
+        groupedMatmul(x, w, groupEnds, out, true);
+    }
+
+    private static Tensor groupedMatmul(Tensor x, Tensor w, Tensor groupEnds, Tensor out, boolean intoOut) {
+        String op = "groupedMatmul";
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl tw = TensorImpl.of(w, op + ": w");
+        TensorImpl te = TensorImpl.of(groupEnds, op + ": groupEnds");
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x").add(tw, op + ": w").add(te, op + ": groupEnds")) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            sameDevice(op, "x", tx, "w", tw, "groupEnds", te);
+            floating(op, "x", tx);
+            if (tx.rank() != 2) {
+                throw new IllegalArgumentException(op + ": x must be [N, K], got " + Shapes.format(tx.shapeView()));
+            }
+            if (tw.dtype() != tx.dtype()) {
+                throw new IllegalArgumentException(op + ": w must have the dtype of x (" + tx.dtype() + "), got " + tw.dtype());
+            }
+            if (tw.rank() != 3 || tw.dim(0) < 1 || tw.dim(2) != tx.dim(1)) {
+                throw new IllegalArgumentException(op + ": w must be [G, M, K] with G >= 1 and K = " + tx.dim(1)
+                        + " (x is " + Shapes.format(tx.shapeView()) + "), got " + Shapes.format(tw.shapeView()));
+            }
+            if (te.dtype() != DType.I32 || te.rank() != 1 || te.dim(0) != tw.dim(0)) {
+                throw new IllegalArgumentException(op + ": groupEnds must be I32 [G] = [" + tw.dim(0) + "] (w is "
+                        + Shapes.format(tw.shapeView()) + "), got " + te.dtype() + " " + Shapes.format(te.shapeView()));
+            }
+            long rows = tx.dim(0), inner = tx.dim(1), cols = tw.dim(1), groups = tw.dim(0);
+            long[] shape = {rows, cols};
+            if (to != null) {
+                checkOut(op, to, shape, tx.dtype(), tx, "x", tx, "w", tw, "groupEnds", te);
+                if (to.size() > 0 && to.sameBytes(tx)) {
+                    // out = x: a row of out would overwrite x while other tiles still read it
+                    try (Outputs o = new Outputs(tx, op)) {
+                        TensorImpl scratch = o.add("scratch", tx.dtype(), shape);
+                        runGroupedMatmul(tx, tw, te, scratch, rows, cols, inner, groups);
+                        tx.backendDevice().copy(scratch.memory(), to.memory(), to.byteSize());
+                    }
+                } else {
+                    runGroupedMatmul(tx, tw, te, to, rows, cols, inner, groups);
+                }
+                return null;
+            }
+            try (Outputs o = new Outputs(tx, op)) {
+                TensorImpl result = o.add("result", tx.dtype(), shape);
+                runGroupedMatmul(tx, tw, te, result, rows, cols, inner, groups);
+                return o.keep(result);
+            }
+        }
+    }
+
+    private static void runGroupedMatmul(TensorImpl x, TensorImpl w, TensorImpl ends, TensorImpl out, long rows, long cols,
+                                         long inner, long groups) {
+        if (out.size() == 0) {
+            return;
+        }
+        x.backendDevice().kernels().groupedMatmul(new Kernels.GroupedMatmul(x.dtype(), rows, cols, inner, groups,
+                x.memory(), w.memory(), ends.memory(), out.memory()));
+    }
+
+    /**
+     * A mixture-of-experts SwiGLU feed-forward layer: x [T, H] (F32, F16 or BF16); routing as
+     * {@link #topKGating} makes it (weights [T, k] F32, experts [T, k] I32, k &gt;= 1); gate and up
+     * [E, F, H], down [E, H, F] ({@code nn.Linear} layout, [out, in]), E &gt;= 1, x's dtype. out
+     * [T, H] of x's dtype: {@code out[t] = sum_j weights[t, j] * down_e (silu(gate_e x_t) * up_e x_t)}
+     * with e = experts[t, j], summed in j order in F32 (deterministic: the same bits every call).
+     * An expert outside [0, E) adds nothing (a token whose experts are all outside gets zeros).
+     * The intermediate activations [F] may be rounded to x's dtype. The work grows with T·k, not
+     * T·E: each chosen expert's weights are read once per call, an expert no token chose not at all.
+     */
+    public static Tensor moe(Tensor x, Routing routing, Tensor gate, Tensor up, Tensor down) {
+        return moe(x, routing, gate, up, down, null, false);
+    }
+
+    /** {@link #moe(Tensor, Routing, Tensor, Tensor, Tensor)} written to {@code out} ([T, H], x's dtype; may be x itself). */
+    public static void moe(Tensor x, Routing routing, Tensor gate, Tensor up, Tensor down, Tensor out) {
+        moe(x, routing, gate, up, down, out, true);
+    }
+
+    private static Tensor moe(Tensor x, Routing routing, Tensor gate, Tensor up, Tensor down, Tensor out, boolean intoOut) {
+        String op = "moe";
+        if (routing == null) {
+            throw new IllegalArgumentException("moe: routing must not be null");
+        }
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl tr = TensorImpl.of(routing.weights(), op + ": routing.weights");
+        TensorImpl ti = TensorImpl.of(routing.experts(), op + ": routing.experts");
+        TensorImpl tg = TensorImpl.of(gate, op + ": gate");
+        TensorImpl tu = TensorImpl.of(up, op + ": up");
+        TensorImpl td = TensorImpl.of(down, op + ": down");
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x").add(tr, op + ": routing.weights").add(ti, op + ": routing.experts")
+                .add(tg, op + ": gate").add(tu, op + ": up").add(td, op + ": down")) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            sameDevice(op, "x", tx, "routing.weights", tr, "routing.experts", ti);
+            sameDevice(op, "x", tx, "gate", tg, "up", tu);
+            sameDevice(op, "x", tx, "down", td, null, null);
+            floating(op, "x", tx);
+            if (tx.rank() != 2) {
+                throw new IllegalArgumentException(op + ": x must be [T, H], got " + Shapes.format(tx.shapeView()));
+            }
+            long tokens = tx.dim(0), hidden = tx.dim(1);
+            if (tr.dtype() != DType.F32 || ti.dtype() != DType.I32) {
+                throw new IllegalArgumentException(op + ": routing must hold F32 weights and I32 experts, got "
+                        + tr.dtype() + " and " + ti.dtype());
+            }
+            if (tr.rank() != 2 || tr.dim(0) != tokens || tr.dim(1) < 1 || !Arrays.equals(tr.shapeView(), ti.shapeView())) {
+                throw new IllegalArgumentException(op + ": routing weights and experts must both be [T, k] with T = " + tokens
+                        + " (x is " + Shapes.format(tx.shapeView()) + ") and k >= 1, got weights "
+                        + Shapes.format(tr.shapeView()) + " and experts " + Shapes.format(ti.shapeView()));
+            }
+            if (tokens * tr.dim(1) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": T·k must be below 2^31 (the rows are indexed in 32 bits), got T = "
+                        + tokens + ", k = " + tr.dim(1));
+            }
+            for (Object[] p : new Object[][] {{"gate", tg}, {"up", tu}, {"down", td}}) {
+                TensorImpl t = (TensorImpl) p[1];
+                if (t.dtype() != tx.dtype()) {
+                    throw new IllegalArgumentException(op + ": " + p[0] + " must have the dtype of x (" + tx.dtype() + "), got "
+                            + t.dtype());
+                }
+            }
+            if (tg.rank() != 3 || tg.dim(0) < 1 || tg.dim(2) != hidden || !Arrays.equals(tg.shapeView(), tu.shapeView())) {
+                throw new IllegalArgumentException(op + ": gate and up must both be [E, F, H] with E >= 1 and H = " + hidden
+                        + " (x is " + Shapes.format(tx.shapeView()) + "), got gate " + Shapes.format(tg.shapeView())
+                        + " and up " + Shapes.format(tu.shapeView()));
+            }
+            long experts = tg.dim(0), ffn = tg.dim(1);
+            if (!Arrays.equals(td.shapeView(), new long[] {experts, hidden, ffn})) {
+                throw new IllegalArgumentException(op + ": down must be [E, H, F] = " + Shapes.format(new long[] {experts, hidden, ffn})
+                        + " (gate is " + Shapes.format(tg.shapeView()) + "), got " + Shapes.format(td.shapeView()));
+            }
+            long[] shape = {tokens, hidden};
+            TensorImpl result;
+            try (Outputs o = new Outputs(tx, op)) {
+                if (to != null) {
+                    checkOut(op, to, shape, tx.dtype(), tx, "x", tx, "routing.weights", tr, "routing.experts", ti,
+                            "gate", tg, "up", tu, "down", td);
+                    result = to;
+                } else {
+                    result = o.add("result", tx.dtype(), shape);
+                }
+                if (result.size() > 0) {
+                    // out may be x: every backend reads all of x (the permuted copy) before it writes out
+                    tx.backendDevice().kernels().moe(new Kernels.Moe(tx.dtype(), tokens, hidden, ffn, experts,
+                            (int) tr.dim(1), tx.memory(), tr.memory(), ti.memory(), tg.memory(), tu.memory(), td.memory(),
+                            result.memory()));
+                }
+                return to != null ? null : o.keep(result);
+            }
+        }
+    }
+
     /**
      * The rule of every {@code out} overload: {@code out} is on the device of {@code first} and has
      * exactly {@code shape} and {@code dtype}; it may be {@code first} itself (the same bytes), and

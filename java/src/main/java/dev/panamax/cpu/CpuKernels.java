@@ -82,4 +82,16 @@ final class CpuKernels implements Kernels {
     public void permute(Permute call) {
         CpuPermute.run(pool, call);
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (CpuMoe)
+
+    @Override
+    public void groupedMatmul(GroupedMatmul call) {
+        CpuMoe.groupedMatmul(pool, call);
+    }
+
+    @Override
+    public void moe(Moe call) {
+        CpuMoe.moe(pool, call);
+    }
 }

@@ -103,4 +103,16 @@ final class CudaKernels implements Kernels {
     public void permute(Permute call) {
         CudaPermute.run(launches, call);
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (CudaMoe)
+
+    @Override
+    public void groupedMatmul(GroupedMatmul call) {
+        CudaMoe.groupedMatmul(launches, call);
+    }
+
+    @Override
+    public void moe(Moe call) {
+        CudaMoe.moe(launches, call);
+    }
 }

@@ -254,4 +254,33 @@ public interface Kernels {
     }
 
     void permute(Permute call);
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (family "moe")
+
+    /**
+     * Grouped GEMM: x [rows, inner] and w [groups, cols, inner] of dtype, out [rows, cols] of dtype,
+     * F32 accumulation. groupEnds I32 [groups] lives on the device and may hold anything: with
+     * e_g = clamp(groupEnds[g], 0, rows) and s_g = max(e_0 .. e_{g-1}) (0 for g = 0), rows
+     * [s_g, max(s_g, e_g)) are x · w[g]ᵀ; every other row is zeros. inner may be 0 (zeros). out
+     * never overlaps x, w or groupEnds.
+     */
+    record GroupedMatmul(DType dtype, long rows, long cols, long inner, long groups, Memory x, Memory w, Memory groupEnds,
+                         Memory out) {
+    }
+
+    /**
+     * Mixture-of-experts SwiGLU layer: x [tokens, hidden] of dtype; weights [tokens, k] F32 and
+     * indices [tokens, k] I32 (the routing); gate and up [experts, ffn, hidden], down
+     * [experts, hidden, ffn] of dtype; out [tokens, hidden] of dtype:
+     * out[t] = sum over j in order of weights[t, j] · down_e (silu(gate_e x_t) ⊙ up_e x_t),
+     * e = indices[t, j]; an index outside [0, experts) adds nothing. ffn may be 0 (zeros). out may
+     * be the same bytes as x (a backend reads all of x before it writes out); it overlaps nothing else.
+     */
+    record Moe(DType dtype, long tokens, long hidden, long ffn, long experts, int k, Memory x, Memory weights,
+               Memory indices, Memory gate, Memory up, Memory down, Memory out) {
+    }
+
+    void groupedMatmul(GroupedMatmul call);
+
+    void moe(Moe call);
 }

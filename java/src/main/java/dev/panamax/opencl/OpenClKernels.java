@@ -150,4 +150,16 @@ final class OpenClKernels implements Kernels {
     public void permute(Permute call) {
         ClPermute.run(this, call);
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe (ClMoe)
+
+    @Override
+    public void groupedMatmul(GroupedMatmul call) {
+        ClMoe.groupedMatmul(this, call);
+    }
+
+    @Override
+    public void moe(Moe call) {
+        ClMoe.moe(this, call);
+    }
 }

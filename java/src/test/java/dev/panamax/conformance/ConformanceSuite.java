@@ -246,4 +246,12 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    @Nested
+    class Moe extends MoeCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

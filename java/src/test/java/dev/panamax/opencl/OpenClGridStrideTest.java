@@ -124,4 +124,33 @@ class OpenClGridStrideTest extends OpenClDeviceTest {
             }
         }
     }
+
+    // ---------------------------------------------------------------- moe, groupedMatmul
+
+    @Test
+    void moeStridesOverTilesAndDots() {
+        Data data = Data.fresh();
+        int h = 40, f = 70, e = 5, k = 2;
+        float[] gate = data.normal(e * f * h, 0.2), up = data.normal(e * f * h, 0.2), down = data.normal(e * h * f, 0.15);
+        for (int t : new int[] {3, 150}) { // decode kernels (6 pairs), tiles (300 pairs: 5 + 5 row tiles)
+            float[] x = data.normal(t * h, 1), w = data.uniform(t * k, 0, 1);
+            int[] experts = new int[t * k];
+            for (int i = 0; i < experts.length; i++) {
+                experts[i] = data.random().nextInt(-1, e);
+            }
+            try (Tensor tx = device.tensor(x, t, h); Tensor tg = device.tensor(gate, e, f, h); Tensor tu = device.tensor(up, e, f, h);
+                 Tensor td = device.tensor(down, e, h, f); Tensor tw = device.tensor(w, t, k); Tensor ti = device.tensor(experts, t, k);
+                 Tensor out = Ops.moe(tx, new dev.panamax.Routing(tw, ti), tg, tu, td)) {
+                Check.close("moe T=" + t + ", work-groups strided", out.toFloatArray(),
+                        Reference64.moe(x, w, experts, gate, up, down, t, h, f, e, k), 2 * Tolerances.accumulate(DType.F32), data);
+            }
+        }
+        int[] ends = {60, 60, 130, 200};
+        float[] x = data.normal(210 * h, 1), wg = data.normal(4 * f * h, 0.2);
+        try (Tensor tx = device.tensor(x, 210, h); Tensor tw = device.tensor(wg, 4, f, h); Tensor te = device.tensor(ends, 4);
+             Tensor out = Ops.groupedMatmul(tx, tw, te)) {
+            Check.close("groupedMatmul, row tiles strided", out.toFloatArray(), Reference64.groupedMatmul(x, wg, ends, 210, f, h),
+                    Tolerances.accumulate(DType.F32), data);
+        }
+    }
 }

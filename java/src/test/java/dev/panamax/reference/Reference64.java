@@ -577,4 +577,66 @@ public final class Reference64 {
         }
         return out;
     }
+
+    // ---------------------------------------------------------------- groupedMatmul, moe
+
+    /**
+     * Grouped GEMM: x [rows, inner], w [groups, cols, inner]; with e_g = groupEnds[g] clamped to
+     * [0, rows] and s_g the largest e before g (0 for g = 0), row r in [s_g, e_g) is x[r] · w[g]ᵀ;
+     * rows no group covers are zeros.
+     */
+    public static double[] groupedMatmul(float[] x, float[] w, int[] groupEnds, int rows, int cols, int inner) {
+        double[] out = new double[rows * cols];
+        int start = 0;
+        for (int g = 0; g < groupEnds.length; g++) {
+            int end = Math.clamp(groupEnds[g], 0, rows);
+            for (int r = start; r < end; r++) {
+                for (int c = 0; c < cols; c++) {
+                    double sum = 0;
+                    for (int p = 0; p < inner; p++) {
+                        sum += (double) x[r * inner + p] * w[(g * cols + c) * inner + p];
+                    }
+                    out[r * cols + c] = sum;
+                }
+            }
+            start = Math.max(start, end);
+        }
+        return out;
+    }
+
+    /**
+     * The MoE SwiGLU layer: x [tokens, hidden]; weights and experts [tokens, k]; gate and up
+     * [E, ffn, hidden], down [E, hidden, ffn]: out[t] = sum_j weights[t, j] down_e (silu(gate_e x_t)
+     * up_e x_t), e = experts[t, j], an e outside [0, E) adding nothing.
+     */
+    public static double[] moe(float[] x, float[] weights, int[] experts, float[] gate, float[] up, float[] down,
+                               int tokens, int hidden, int ffn, int numExperts, int k) {
+        double[] out = new double[tokens * hidden];
+        double[] act = new double[ffn];
+        for (int t = 0; t < tokens; t++) {
+            for (int j = 0; j < k; j++) {
+                int e = experts[t * k + j];
+                if (e < 0 || e >= numExperts) {
+                    continue;
+                }
+                for (int f = 0; f < ffn; f++) {
+                    double g = 0, u = 0;
+                    for (int h = 0; h < hidden; h++) {
+                        double xv = x[t * hidden + h];
+                        g += xv * gate[(e * ffn + f) * hidden + h];
+                        u += xv * up[(e * ffn + f) * hidden + h];
+                    }
+                    act[f] = silu(g) * u;
+                }
+                for (int h = 0; h < hidden; h++) {
+                    double sum = 0;
+                    for (int f = 0; f < ffn; f++) {
+                        sum += act[f] * down[(e * hidden + h) * ffn + f];
+                    }
+                    out[t * hidden + h] += weights[t * k + j] * sum;
+                }
+            }
+        }
+        return out;
+    }
 }

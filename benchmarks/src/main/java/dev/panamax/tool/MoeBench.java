@@ -1,0 +1,169 @@
+package dev.panamax.tool;
+
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Routing;
+import dev.panamax.Tensor;
+import dev.panamax.reference.Reference64;
+import dev.panamax.testing.Data;
+import dev.panamax.testing.Tolerances;
+
+import java.util.List;
+
+/**
+ * {@code moe} ({@code Ops.moe}): x [T, H] through a SwiGLU mixture of E experts, gate and up
+ * [E, F, H], down [E, H, F], inputs uniform in [-1, 1) scaled so that activations stay of order 1.
+ * The routing is fixed, not drawn: token t takes experts (t·k + j) mod E, j &lt; k, with weights
+ * uniform in [0.05, 1), so that every case reads exactly min(E, T·k) experts, each with an even
+ * share of the rows, and its bytes are known. {@code groupedMatmul} ({@code Ops.groupedMatmul}):
+ * x [T·k, H] by w [E, F, H] in E groups of T·k / E rows (the remainder to the last).
+ *
+ * <p>moe: FLOPs 2·T·k·3·F·H; minimum bytes: the chosen experts' weights, min(E, T·k)·3·F·H·sizeof,
+ * plus x and out (T·H·sizeof each) and the routing (T·k·8). groupedMatmul: FLOPs 2·T·k·F·H; bytes
+ * min(E, T·k)·F·H·sizeof + T·k·(H + F)·sizeof. A case with at most {@value #FEW_ROWS} tokens is
+ * bound by reading the experts' weights (rated against copy bandwidth), larger ones by arithmetic.
+ * Checked on a few tokens (rows) against {@link Reference64#moe} ({@link Reference64#groupedMatmul}).
+ */
+final class MoeBench implements BenchOp {
+    static final int FEW_ROWS = 8;
+    private static final int SAMPLE_TOKENS = 4;
+    private final boolean grouped;
+
+    MoeBench(boolean grouped) {
+        this.grouped = grouped;
+    }
+
+    @Override
+    public List<String> times() {
+        return List.of(grouped ? "Ops.groupedMatmul" : "Ops.moe");
+    }
+
+    private static long chosen(Case c) {
+        return Math.min(c.dim("E"), c.dim("T") * c.dim("k"));
+    }
+
+    @Override
+    public double flops(Case c) {
+        return 2.0 * c.dim("T") * c.dim("k") * (grouped ? 1 : 3) * c.dim("F") * c.dim("H");
+    }
+
+    @Override
+    public double bytes(Case c) {
+        long t = c.dim("T"), k = c.dim("k"), f = c.dim("F"), h = c.dim("H");
+        int es = c.dtype().byteSize();
+        if (grouped) {
+            return (double) chosen(c) * f * h * es + (double) t * k * (h + f) * es;
+        }
+        return (double) chosen(c) * 3 * f * h * es + 2.0 * t * h * es + 8.0 * t * k;
+    }
+
+    @Override
+    public Bound bound(Case c) {
+        return c.dim("T") <= FEW_ROWS ? Bound.MEMORY : Bound.COMPUTE;
+    }
+
+    /** Expert weights [E, rows, cols] of one projection, uniform with the scale of 1/sqrt(cols). */
+    private static float[] weights(Data data, Case c, long rows, long cols) {
+        double s = Math.sqrt(3.0 / cols);
+        return Samples.input(data, c.dtype(), c.dim("E") * rows * cols, -s, s);
+    }
+
+    @Override
+    public Prepared prepare(Device device, Case c, Data data) {
+        int t = c.intDim("T"), k = c.intDim("k"), e = c.intDim("E"), f = c.intDim("F"), h = c.intDim("H");
+        return grouped ? prepareGrouped(device, c, data, t * k, e, f, h) : prepareMoe(device, c, data, t, k, e, f, h);
+    }
+
+    private Prepared prepareMoe(Device device, Case c, Data data, int t, int k, int e, int f, int h) {
+        float[] x = Samples.input(data, c.dtype(), (long) t * h, -1, 1);
+        float[] gate = weights(data, c, f, h), up = weights(data, c, f, h), down = weights(data, c, h, f);
+        float[] w = data.uniform(t * k, 0.05, 1);
+        int[] experts = new int[t * k];
+        for (int i = 0; i < experts.length; i++) {
+            experts[i] = i % e;
+        }
+        Tensor[] in = new Tensor[6];
+        try {
+            in[0] = Data.tensor(device, c.dtype(), x, t, h);
+            in[1] = Data.tensor(device, c.dtype(), gate, e, f, h);
+            in[2] = Data.tensor(device, c.dtype(), up, e, f, h);
+            in[3] = Data.tensor(device, c.dtype(), down, e, h, f);
+            in[4] = device.tensor(w, t, k);
+            in[5] = device.tensor(experts, t, k);
+            Tensor out = Data.tensor(device, c.dtype(), Samples.poison((long) t * h), t, h);
+            Routing routing = new Routing(in[4], in[5]);
+            return new Prepared() {
+                @Override
+                public void run() {
+                    Ops.moe(in[0], routing, in[1], in[2], in[3], out);
+                }
+
+                @Override
+                public Verdict check() {
+                    long[] picked = Samples.indices(data, t, SAMPLE_TOKENS);
+                    double[] ref = Reference64.moe(Samples.gatherRows(x, picked, h), Samples.gatherRows(w, picked, k),
+                            Samples.gatherRows(experts, picked, k), gate, up, down, picked.length, h, f, e, k);
+                    float[] got = Samples.gatherRows(out.toFloatArray(), picked, h);
+                    return Verdict.of(Reference64.relativeError(got, ref), 2 * Tolerances.accumulate(c.dtype()));
+                }
+
+                @Override
+                public void close() {
+                    Tensors.closeAll(out, in[0], in[1], in[2], in[3], in[4], in[5]);
+                }
+            };
+        } catch (RuntimeException | Error ex) {
+            Tensors.closeAll(in);
+            throw ex;
+        }
+    }
+
+    private Prepared prepareGrouped(Device device, Case c, Data data, int rows, int e, int f, int h) {
+        float[] x = Samples.input(data, c.dtype(), (long) rows * h, -1, 1);
+        float[] w = weights(data, c, f, h);
+        int[] ends = new int[e];
+        for (int g = 0; g < e; g++) {
+            ends[g] = g == e - 1 ? rows : (g + 1) * (rows / e);
+        }
+        Tensor[] in = new Tensor[4];
+        try {
+            in[0] = Data.tensor(device, c.dtype(), x, rows, h);
+            in[1] = Data.tensor(device, c.dtype(), w, e, f, h);
+            in[2] = device.tensor(ends, e);
+            in[3] = Data.tensor(device, c.dtype(), Samples.poison((long) rows * f), rows, f);
+            return new Prepared() {
+                @Override
+                public void run() {
+                    Ops.groupedMatmul(in[0], in[1], in[2], in[3]);
+                }
+
+                @Override
+                public Verdict check() {
+                    long[] picked = Samples.indices(data, rows, SAMPLE_TOKENS);
+                    float[] got = Samples.gatherRows(in[3].toFloatArray(), picked, f);
+                    double[] ref = new double[picked.length * f];
+                    for (int s = 0; s < picked.length; s++) {
+                        int r = (int) picked[s], g = 0;
+                        while (ends[g] <= r) {
+                            g++;
+                        }
+                        float[] row = Samples.gatherRows(x, new long[] {r}, h);
+                        float[] wg = new float[f * h];
+                        System.arraycopy(w, g * f * h, wg, 0, f * h);
+                        double[] one = Reference64.groupedMatmul(row, wg, new int[] {1}, 1, f, h);
+                        System.arraycopy(one, 0, ref, s * f, f);
+                    }
+                    return Verdict.of(Reference64.relativeError(got, ref), Tolerances.accumulate(c.dtype()));
+                }
+
+                @Override
+                public void close() {
+                    Tensors.closeAll(in);
+                }
+            };
+        } catch (RuntimeException | Error ex) {
+            Tensors.closeAll(in);
+            throw ex;
+        }
+    }
+}
