@@ -1,0 +1,388 @@
+package dev.panamax.models.hf;
+
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Tensor;
+import dev.panamax.TopK;
+import dev.panamax.models.ModelFormatException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+
+/**
+ * The weights of a Llama-family decoder on one device and its forward pass, from token ids to the
+ * logits of the last position, with every step on the device:
+ *
+ * <pre>
+ * residual = embed[ids]                                   [S, H]
+ * x = rmsNorm(residual, input_layernorm[0])
+ * per layer l:
+ *   [q k v] = x @ [Wq; Wk; Wv]ᵀ                          [S, (Hq + 2 Hkv) D]   (one GEMM, fused at load)
+ *   -> [Hq + 2 Hkv, S, D] (a permute; a reshape when S = 1), q, k, v are slices of it
+ *   rope(q), rope(k) at positions start .. start + S - 1
+ *   writeCache(k, v) at start; attention(q, K, V, causal, kvLengths = start + S)   [1, Hq, S, D]
+ *   y = ([S, Hq D] of it) @ Woᵀ
+ *   residual += y; y = rmsNorm(residual, post_attention_layernorm)   (addRmsNorm)
+ *   x = (silu(y @ Wgᵀ) ⊙ y @ Wuᵀ) @ Wdᵀ
+ *   residual += x; x = rmsNorm(residual, next input_layernorm or model.norm)
+ * logits = x[S - 1] @ lm_headᵀ                             [1, V] F32
+ * </pre>
+ *
+ * Not thread-safe: one forward pass at a time (the caches and work buffers belong to the caller's
+ * {@link Session}).
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final LlamaConfig config;
+    private final Device device;
+    private final DType dtype;
+    private final List<Tensor> owned = new ArrayList<>();
+    private final Tensor embed;
+    private final Tensor finalNorm;
+    private final Tensor lmHead;
+    private final Tensor inverseFrequencies;
+    private final Layer[] layers;
+    private final float eps;
+    private final int qkvHeads;
+
+    /** One decoder layer's weights, in nn.Linear layout ([out, in]); qkv is q, k, v stacked by rows. */
+    private record Layer(Tensor inputNorm, Tensor qkv, Tensor o, Tensor postNorm, Tensor gate, Tensor up, Tensor down) {
+    }
+
+    private LlamaModel(LlamaConfig config, Device device, DType dtype, SafeTensors st, DoubleConsumer progress) {
+        this.config = config;
+        this.device = device;
+        this.dtype = dtype;
+        this.eps = (float) config.rmsNormEps();
+        this.qkvHeads = config.heads() + 2 * config.kvHeads();
+        long h = config.hiddenSize();
+        long d = config.headDim();
+        long f = config.intermediateSize();
+        Loader load = new Loader(st, progress);
+        try {
+            embed = load.tensor("model.embed_tokens.weight", config.vocabSize(), h);
+            layers = new Layer[config.layers()];
+            for (int l = 0; l < layers.length; l++) {
+                String p = "model.layers." + l + ".";
+                Tensor qkv = own(device.zeros(dtype, qkvHeads * d, h));
+                long q = config.heads() * d;
+                long kv = config.kvHeads() * d;
+                load.into(qkv.slice(0, q), p + "self_attn.q_proj.weight", q, h);
+                load.into(qkv.slice(q, q + kv), p + "self_attn.k_proj.weight", kv, h);
+                load.into(qkv.slice(q + kv, q + 2 * kv), p + "self_attn.v_proj.weight", kv, h);
+                layers[l] = new Layer(load.tensor(p + "input_layernorm.weight", h), qkv,
+                        load.tensor(p + "self_attn.o_proj.weight", h, q),
+                        load.tensor(p + "post_attention_layernorm.weight", h),
+                        load.tensor(p + "mlp.gate_proj.weight", f, h),
+                        load.tensor(p + "mlp.up_proj.weight", f, h),
+                        load.tensor(p + "mlp.down_proj.weight", h, f));
+            }
+            finalNorm = load.tensor("model.norm.weight", h);
+            if (config.tieWordEmbeddings() && !st.contains("lm_head.weight")) {
+                lmHead = embed;
+            } else {
+                lmHead = load.tensor("lm_head.weight", config.vocabSize(), h);
+            }
+            float[] inv = config.inverseFrequencies();
+            inverseFrequencies = own(device.tensor(inv, inv.length));
+            device.synchronize();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Loads a LlamaForCausalLM or MistralForCausalLM checkpoint onto the device in dtype (F32, F16 or BF16). */
+    public static LlamaModel load(Path dir, Device device, DType dtype, DoubleConsumer progress) throws IOException {
+        LlamaConfig config = LlamaConfig.read(dir);
+        if (config.isMoe()) {
+            throw new ModelFormatException(dir + ": " + config.architecture() + " (mixture of experts) needs Ops.moe,"
+                    + " which this build of Panamax does not have yet; Llama and Mistral checkpoints load");
+        }
+        try (SafeTensors st = SafeTensors.open(dir)) {
+            return new LlamaModel(config, device, dtype, st, progress);
+        }
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The longest sequence (prompt and generated tokens) a session can hold. */
+    public int maxContext() {
+        int n = config.maxPositions();
+        return config.slidingWindow() > 0 ? Math.min(n, config.slidingWindow()) : n;
+    }
+
+    private Tensor own(Tensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    /** Loads tensors with their expected shapes and reports the bytes done so far. */
+    private final class Loader {
+        private final SafeTensors st;
+        private final DoubleConsumer progress;
+        private final long total;
+        private long done;
+
+        Loader(SafeTensors st, DoubleConsumer progress) {
+            this.st = st;
+            this.progress = progress;
+            long t = 0;
+            for (SafeTensors.Entry e : st.entries().values()) {
+                t += e.data().byteSize();
+            }
+            this.total = Math.max(1, t);
+        }
+
+        Tensor tensor(String name, long... shape) {
+            Tensor t = own(st.load(device, name, dtype, shape));
+            advance(name);
+            return t;
+        }
+
+        void into(Tensor view, String name, long... shape) {
+            try (view; Tensor t = st.load(device, name, dtype, shape)) {
+                view.copyFrom(t);
+            }
+            advance(name);
+        }
+
+        private void advance(String name) {
+            done += st.entry(name).data().byteSize();
+            if (progress != null) {
+                progress.accept((double) done / total);
+            }
+        }
+    }
+
+    /** A KV cache of {@code capacity} positions with the work buffers of a forward pass. */
+    public Session session(int capacity) {
+        if (capacity <= 0 || capacity > maxContext()) {
+            throw new IllegalArgumentException("CausalLM: a sequence of " + capacity + " tokens does not fit the model's"
+                    + " context of " + maxContext() + " positions");
+        }
+        return new Session(capacity);
+    }
+
+    /** The caches of one sequence: [1, Hkv, capacity, D] per layer for K and for V. */
+    public final class Session implements AutoCloseable {
+        private final int capacity;
+        private final Tensor[] keys;
+        private final Tensor[] values;
+        private final List<Tensor> buffers = new ArrayList<>();
+        private int length;
+        private Work work;
+
+        private Session(int capacity) {
+            this.capacity = capacity;
+            keys = new Tensor[config.layers()];
+            values = new Tensor[config.layers()];
+            try {
+                for (int l = 0; l < keys.length; l++) {
+                    keys[l] = keep(device.zeros(dtype, 1, config.kvHeads(), capacity, config.headDim()));
+                    values[l] = keep(device.zeros(dtype, 1, config.kvHeads(), capacity, config.headDim()));
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private Tensor keep(Tensor t) {
+            buffers.add(t);
+            return t;
+        }
+
+        /** Tokens in the cache so far. */
+        public int length() {
+            return length;
+        }
+
+        /**
+         * Runs tokens (all in one pass) at positions length() .. length() + tokens.length - 1,
+         * appending them to the cache, and returns the F32 logits [1, V] of the last one (the
+         * caller closes them).
+         */
+        public Tensor forward(int[] tokens) {
+            int s = tokens.length;
+            if (s == 0) {
+                throw new IllegalArgumentException("CausalLM: no tokens to run");
+            }
+            if (length + s > capacity) {
+                throw new IllegalArgumentException("CausalLM: " + length + " + " + s + " tokens exceed the session's "
+                        + capacity + " positions");
+            }
+            for (int t : tokens) {
+                if (t < 0 || t >= config.vocabSize()) {
+                    throw new IllegalArgumentException("CausalLM: token id " + t + " is outside the vocabulary [0, "
+                            + config.vocabSize() + ")");
+                }
+            }
+            Work w = work(s);
+            int start = length;
+            int[] pos = new int[s];
+            for (int i = 0; i < s; i++) {
+                pos[i] = start + i;
+            }
+            w.ids().copyFrom(MemorySegment.ofArray(tokens));
+            w.positions().copyFrom(MemorySegment.ofArray(pos));
+            w.starts().copyFrom(MemorySegment.ofArray(new int[] {start}));
+            w.lengths().copyFrom(MemorySegment.ofArray(new int[] {start + s}));
+            Ops.embedding(embed, w.ids(), w.residual());
+            Ops.rmsNorm(w.residual(), layers[0].inputNorm(), eps, w.x());
+            for (int l = 0; l < layers.length; l++) {
+                layer(l, w);
+            }
+            Tensor logits = device.zeros(DType.F32, 1, config.vocabSize());
+            try (Tensor last = w.x().slice(s - 1, s)) {
+                Ops.gemm(1f, last, false, lmHead, true, 0f, logits);
+            } catch (RuntimeException e) {
+                logits.close();
+                throw e;
+            }
+            length += s;
+            return logits;
+        }
+
+        private void layer(int l, Work w) {
+            Layer layer = layers[l];
+            int s = w.tokens();
+            long d = config.headDim();
+            int hq = config.heads();
+            int hkv = config.kvHeads();
+            Ops.gemm(1f, w.x(), false, layer.qkv(), true, 0f, w.qkv());
+            // [S, Hq + 2 Hkv, D] -> [Hq + 2 Hkv, S, D], heads first, so that q, k and v are row slices
+            try (Tensor heads = headsFirst(w.qkv(), s, qkvHeads, d);
+                 Tensor q = rows(heads, 0, hq, s, d);
+                 Tensor k = rows(heads, hq, hkv, s, d);
+                 Tensor v = rows(heads, hq + hkv, hkv, s, d)) {
+                Ops.rope(q, w.positions(), inverseFrequencies, false);
+                Ops.rope(k, w.positions(), inverseFrequencies, false);
+                Ops.writeCache(k, keys[l], w.starts());
+                Ops.writeCache(v, values[l], w.starts());
+                Ops.attention(q, keys[l], values[l], true, (float) (1.0 / Math.sqrt(d)), w.lengths(), w.attended());
+            }
+            // [1, Hq, S, D] -> [S, Hq D]
+            try (Tensor merged = tokensFirst(w.attended(), s, hq, d)) {
+                Ops.gemm(1f, merged, false, layer.o(), true, 0f, w.y());
+            }
+            Ops.addRmsNorm(w.y(), w.residual(), layer.postNorm(), eps);
+            Ops.gemm(1f, w.y(), false, layer.gate(), true, 0f, w.gate());
+            Ops.gemm(1f, w.y(), false, layer.up(), true, 0f, w.up());
+            Ops.swiglu(w.gate(), w.up(), w.gate());
+            Ops.gemm(1f, w.gate(), false, layer.down(), true, 0f, w.x());
+            Ops.addRmsNorm(w.x(), w.residual(), l + 1 < layers.length ? layers[l + 1].inputNorm() : finalNorm, eps);
+        }
+
+        /** The work buffers for s tokens, kept for the next call with the same s (every decode step). */
+        private Work work(int s) {
+            if (work != null && work.tokens() == s) {
+                return work;
+            }
+            if (work != null) {
+                work.close();
+                work = null;
+            }
+            work = Work.allocate(device, dtype, s, config, qkvHeads);
+            return work;
+        }
+
+        /** Runs tokens and returns the greedy next token (the lowest id among equal maxima). */
+        public int next(int[] tokens) {
+            try (Tensor logits = forward(tokens); TopK top = Ops.topK(logits, 1)) {
+                return top.indices().toIntArray()[0];
+            }
+        }
+
+        @Override
+        public void close() {
+            if (work != null) {
+                work.close();
+                work = null;
+            }
+            closeAll(buffers);
+        }
+    }
+
+    /** Heads [first, first + n) of [N, S, D] as a view [1, n, S, D]. */
+    private static Tensor rows(Tensor heads, long first, long n, long s, long d) {
+        try (Tensor slice = heads.slice(first, first + n)) {
+            return slice.reshape(1, n, s, d);
+        }
+    }
+
+    /** [S, N D] as [N, S, D]: a new tensor (a view when S = 1, where both orders are the same). */
+    private static Tensor headsFirst(Tensor rows, int s, int n, long d) {
+        if (s == 1) {
+            return rows.reshape(n, 1, d);
+        }
+        try (Tensor view = rows.reshape(s, n, d)) {
+            return permute(view, 1, 0, 2);
+        }
+    }
+
+    /** [1, N, S, D] as [S, N D]: a new tensor (a view when S = 1). */
+    private static Tensor tokensFirst(Tensor heads, int s, int n, long d) {
+        if (s == 1) {
+            return heads.reshape(1, n * d);
+        }
+        try (Tensor view = heads.reshape(n, s, d); Tensor t = permute(view, 1, 0, 2)) {
+            return t.reshape(s, n * d);
+        }
+    }
+
+    /** TEMPORARY until Ops.permute is merged from main. */
+    private static Tensor permute(Tensor x, int... dims) {
+        // host round trip, [A, B, C] -> [B, A, C] only; scaffolding to be removed
+        long[] sh = x.shape();
+        float[] v;
+        try (Tensor f = x.to(DType.F32)) {
+            v = f.toFloatArray();
+        }
+        float[] o = new float[v.length];
+        int a = (int) sh[0], b = (int) sh[1], c = (int) sh[2];
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(v, (i * b + j) * c, o, (j * a + i) * c, c);
+            }
+        }
+        try (Tensor f = x.device().tensor(o, b, a, c)) {
+            return f.to(x.dtype());
+        }
+    }
+
+    /** Closes every tensor of the list, the later ones even when one fails, and empties it. */
+    static void closeAll(List<Tensor> tensors) {
+        RuntimeException first = null;
+        for (Tensor t : tensors) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        tensors.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(owned);
+    }
+}
