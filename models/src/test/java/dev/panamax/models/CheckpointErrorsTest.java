@@ -72,6 +72,24 @@ class CheckpointErrorsTest {
     }
 
     @Test
+    void mistralWithASlidingWindow() throws Exception {
+        // the same weights under MistralForCausalLM: the same logits; the context capped at the window
+        Path dir = copyOfTinyModel();
+        editConfig(dir, "LlamaForCausalLM", "MistralForCausalLM");
+        editConfig(dir, "\"model_type\": \"llama\"", "\"model_type\": \"mistral\", \"sliding_window\": 24");
+        int[] prompt = TestModels.prompt(10, 256, 8);
+        try (CausalLM mistral = CausalLM.load(dir, Device.cpu(), DType.F32);
+             CausalLM llama = CausalLM.load(TestModels.dir(TestModels.llama()), Device.cpu(), DType.F32)) {
+            assertEquals(24, mistral.maxContext());
+            assertEquals(512, llama.maxContext());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(llama.logits(prompt), mistral.logits(prompt));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(llama.generate(prompt, 15), mistral.generate(prompt, 15));
+            var e = assertThrows(IllegalArgumentException.class, () -> mistral.generate(prompt, 16));
+            assertTrue(e.getMessage().contains("24"), e.getMessage());
+        }
+    }
+
+    @Test
     void mixtralIsRefusedUntilTheMoeOpLands() throws Exception {
         Path dir = TestModels.dir(ModelMaker.Spec.mixtral().withSeed(2));
         String m = failure(dir);
