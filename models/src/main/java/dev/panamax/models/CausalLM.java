@@ -21,7 +21,8 @@ import java.util.function.IntConsumer;
  *
  * <p>The weights live on the device in the chosen dtype; a forward pass runs there from the token
  * ids to the logits, with one KV cache per layer: the prompt in one pass (prefill), then one token
- * per step. An instance runs one call at a time.
+ * per step. Each call has a KV cache and work buffers of its own, so calls from several threads may
+ * run at once (the weights are only read).
  */
 public final class CausalLM implements AutoCloseable {
     private final LlamaModel model;

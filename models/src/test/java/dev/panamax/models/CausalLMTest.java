@@ -164,6 +164,29 @@ class CausalLMTest {
     }
 
     @Test
+    void callsFromSeveralThreadsAtOnce() throws Exception {
+        Path dir = TestModels.dir(TestModels.llama());
+        try (CausalLM lm = CausalLM.load(dir, Device.cpu(), DType.BF16)) {
+            int[][] prompts = new int[4][];
+            int[][] expected = new int[4][];
+            for (int i = 0; i < 4; i++) {
+                prompts[i] = TestModels.prompt(3 + 5 * i, 256, 40 + i);
+                expected[i] = lm.generate(prompts[i], 12);
+            }
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<int[]>>();
+                for (int i = 0; i < 4; i++) {
+                    int[] p = prompts[i];
+                    futures.add(pool.submit(() -> lm.generate(p, 12)));
+                }
+                for (int i = 0; i < 4; i++) {
+                    assertArrayEquals(expected[i], futures.get(i).get(), "prompt " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedClearly() throws Exception {
         Path dir = TestModels.dir(TestModels.llama());
         var e = assertThrows(IllegalArgumentException.class, () -> CausalLM.load(dir, Device.cpu(), DType.I8));

@@ -33,8 +33,8 @@ import java.util.function.DoubleConsumer;
  * logits = x[S - 1] @ lm_headᵀ                             [1, V] F32
  * </pre>
  *
- * Not thread-safe: one forward pass at a time (the caches and work buffers belong to the caller's
- * {@link Session}).
+ * The weights are only read after load; the caches and work buffers belong to a {@link Session},
+ * which runs one forward pass at a time (sessions of one model may run on several threads).
  */
 public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
