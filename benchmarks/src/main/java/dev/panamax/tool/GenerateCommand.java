@@ -25,8 +25,9 @@ final class GenerateCommand {
               --prompt-ids 1,2,3   the prompt's token ids (default: 1)
               --prompt-length N    a seeded random prompt of N ids instead of --prompt-ids (e.g. 512 for prefill)
               --tokens N           tokens to generate (32)
-              --roofline           also measure the device's copy bandwidth and print the decode step's
-                                   memory roofline: bytes read per token / copy bandwidth
+              --roofline           also measure the device's copy bandwidth and GEMM rate, and print the decode
+                                   step's memory roofline (bytes read per token / copy bandwidth) and the
+                                   prompt pass's FLOP rate as a fraction of the GEMM's
             """;
 
     private final PrintStream out;
@@ -100,6 +101,9 @@ final class GenerateCommand {
                 double prefill = (firstAt[0] - start) / 1e9;
                 out.printf(Locale.ROOT, "prefill: %d tokens in %.3f s, %.1f tokens/s%n", prompt.length, prefill,
                         prompt.length / prefill);
+                if (roofline) {
+                    prefillRate(model, device, dtype, prompt.length, prefill);
+                }
                 if (tokens > 1) {
                     double decode = (end - firstAt[0]) / 1e9;
                     out.printf(Locale.ROOT, "decode: %d tokens in %.3f s, %.1f tokens/s%n", tokens - 1, decode,
@@ -119,18 +123,47 @@ final class GenerateCommand {
      * second, measured now), beside the measured time per token.
      */
     private void roofline(Path model, Device device, DType dtype, long context, double secondsPerToken) {
-        LlamaConfig config;
-        try {
-            config = LlamaConfig.read(model);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        LlamaConfig config = config(model);
         long bytes = config.decodeBytesRead(dtype.byteSize(), context);
         double bandwidth = copyBandwidth(device);
         double bound = bytes / bandwidth;
         out.printf(Locale.ROOT, "roofline: %.1f MB read per token at copy bandwidth %.1f GB/s = %.2f ms/token;"
                 + " measured %.2f ms/token = %.2f x the roofline%n", bytes / 1e6, bandwidth / 1e9, bound * 1e3,
                 secondsPerToken * 1e3, secondsPerToken / bound);
+    }
+
+    /**
+     * Prints the prompt pass's FLOP rate beside our GEMM's on the model's largest projection shape
+     * ([S, H] times the [F, H] weight transposed, in dtype), measured now.
+     */
+    private void prefillRate(Path model, Device device, DType dtype, int s, double seconds) {
+        LlamaConfig config = config(model);
+        double rate = config.prefillFlops(s) / seconds;
+        int h = config.hiddenSize(), f = config.intermediateSize();
+        double gemm;
+        try (var a = device.zeros(dtype, s, h); var w = device.zeros(dtype, f, h); var c = device.zeros(dtype, s, f)) {
+            double[] t = new double[5];
+            for (int i = 0; i < t.length; i++) {
+                device.synchronize();
+                long t0 = System.nanoTime();
+                dev.panamax.Ops.gemm(1f, a, false, w, true, 0f, c);
+                device.synchronize();
+                t[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            double[] timed = Arrays.copyOfRange(t, 1, t.length);
+            Arrays.sort(timed);
+            gemm = 2.0 * s * h * f / timed[timed.length / 2];
+        }
+        out.printf(Locale.ROOT, "prefill rate: %.1f GFLOP/s; our GEMM [%d, %d] x [%d, %d]^T: %.1f GFLOP/s; ratio %.2f%n",
+                rate / 1e9, s, h, f, h, gemm / 1e9, rate / gemm);
+    }
+
+    private static LlamaConfig config(Path model) {
+        try {
+            return LlamaConfig.read(model);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A 512 MiB copy on the device: the host's all-core MemorySegment.copy for the cpu, else tensor to tensor. */

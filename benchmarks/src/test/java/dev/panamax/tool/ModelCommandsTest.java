@@ -45,6 +45,10 @@ class ModelCommandsTest {
         assertEquals(0, run("generate", "--model", model.toString(), "--device", "cpu", "--dtype", "f32",
                 "--prompt-ids", "1,2,3", "--tokens", "5"), out() + err);
         assertTrue(out().contains("generated: "), out());
+        assertEquals(0, run("generate", "--model", model.toString(), "--device", "cpu", "--prompt-length", "40",
+                "--tokens", "4", "--roofline"), out() + err);
+        assertTrue(out().contains("prefill: 40 tokens") && out().contains("x the roofline")
+                && out().contains("prefill rate: "), out());
         // the seed decides the weights: the same command makes the same file
         Path again = dir.resolve("again");
         assertEquals(0, run("make-model", "--arch", "llama", "--layers", "2", "--hidden", "64", "--heads", "4", "--kv-heads", "2",

@@ -113,6 +113,19 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
     }
 
     /**
+     * The floating-point operations of a prompt of s tokens in one pass: 2 per weight and token in
+     * every projection (the chosen experts only), the causal attention's two products (half of the
+     * s x s scores), and the output head for the last token.
+     */
+    public double prefillFlops(long s) {
+        double h = hiddenSize, d = headDim, f = intermediateSize;
+        double projections = h * (heads + 2.0 * kvHeads) * d + heads * d * h
+                + (isMoe() ? expertsPerToken * 3.0 * h * f + experts * h : 3.0 * h * f);
+        double attention = 2.0 * 2.0 * heads * d * (s * (s + 1) / 2.0);
+        return layers * (2.0 * s * projections + attention) + 2.0 * vocabSize * h;
+    }
+
+    /**
      * The rotary inverse frequencies [headDim / 2] as Hugging Face computes them in F32:
      * {@code 1 / theta^(2i/D)}, then the llama3 scaling when the config has one
      * ({@code _compute_llama3_parameters}: low frequencies divided by factor, high ones kept,
