@@ -49,8 +49,13 @@ public final class LlamaModel implements AutoCloseable {
     private final float eps;
     private final int qkvHeads;
 
-    /** One decoder layer's weights, in nn.Linear layout ([out, in]); qkv is q, k, v stacked by rows. */
-    private record Layer(Tensor inputNorm, Tensor qkv, Tensor o, Tensor postNorm, Tensor gate, Tensor up, Tensor down) {
+    /**
+     * One decoder layer's weights, in nn.Linear layout ([out, in]): qkv is q, k, v stacked by rows
+     * [(Hq + 2 Hkv) D, H]; gateUp is gate and up stacked [2F, H], and gate and up are views of its
+     * halves.
+     */
+    private record Layer(Tensor inputNorm, Tensor qkv, Tensor o, Tensor postNorm, Tensor gateUp, Tensor gate, Tensor up,
+                         Tensor down) {
     }
 
     private LlamaModel(LlamaConfig config, Device device, DType dtype, SafeTensors st, DoubleConsumer progress) {
@@ -74,11 +79,15 @@ public final class LlamaModel implements AutoCloseable {
                 load.into(qkv.slice(0, q), p + "self_attn.q_proj.weight", q, h);
                 load.into(qkv.slice(q, q + kv), p + "self_attn.k_proj.weight", kv, h);
                 load.into(qkv.slice(q + kv, q + 2 * kv), p + "self_attn.v_proj.weight", kv, h);
-                layers[l] = new Layer(load.tensor(p + "input_layernorm.weight", h), qkv,
-                        load.tensor(p + "self_attn.o_proj.weight", h, q),
-                        load.tensor(p + "post_attention_layernorm.weight", h),
-                        load.tensor(p + "mlp.gate_proj.weight", f, h),
-                        load.tensor(p + "mlp.up_proj.weight", f, h),
+                Tensor inputNorm = load.tensor(p + "input_layernorm.weight", h);
+                Tensor o = load.tensor(p + "self_attn.o_proj.weight", h, q);
+                Tensor postNorm = load.tensor(p + "post_attention_layernorm.weight", h);
+                Tensor gateUp = own(device.zeros(dtype, 2 * f, h));
+                Tensor gate = own(gateUp.slice(0, f));
+                Tensor up = own(gateUp.slice(f, 2 * f));
+                load.into(gate.slice(0, f), p + "mlp.gate_proj.weight", f, h);
+                load.into(up.slice(0, f), p + "mlp.up_proj.weight", f, h);
+                layers[l] = new Layer(inputNorm, qkv, o, postNorm, gateUp, gate, up,
                         load.tensor(p + "mlp.down_proj.weight", h, f));
             }
             finalNorm = load.tensor("model.norm.weight", h);
@@ -174,9 +183,14 @@ public final class LlamaModel implements AutoCloseable {
         return new Session(capacity);
     }
 
-    /** The caches of one sequence: [1, Hkv, capacity, D] per layer for K and for V. */
+    /**
+     * The caches of one sequence: per layer one tensor [2 Hkv, capacity, D] holding K in its first
+     * Hkv rows and V in the others (so that one writeCache appends both), seen as the K and V views
+     * [1, Hkv, capacity, D] that attention reads.
+     */
     public final class Session implements AutoCloseable {
         private final int capacity;
+        private final Tensor[] caches;
         private final Tensor[] keys;
         private final Tensor[] values;
         private final List<Tensor> buffers = new ArrayList<>();
@@ -185,12 +199,16 @@ public final class LlamaModel implements AutoCloseable {
 
         private Session(int capacity) {
             this.capacity = capacity;
+            caches = new Tensor[config.layers()];
             keys = new Tensor[config.layers()];
             values = new Tensor[config.layers()];
+            int hkv = config.kvHeads();
             try {
                 for (int l = 0; l < keys.length; l++) {
-                    keys[l] = keep(device.zeros(dtype, 1, config.kvHeads(), capacity, config.headDim()));
-                    values[l] = keep(device.zeros(dtype, 1, config.kvHeads(), capacity, config.headDim()));
+                    Tensor both = keep(device.zeros(dtype, 2L * hkv, capacity, config.headDim()));
+                    caches[l] = keep(both.reshape(1, 2L * hkv, capacity, config.headDim()));
+                    keys[l] = keep(rows(both, 0, hkv, capacity, config.headDim()));
+                    values[l] = keep(rows(both, hkv, hkv, capacity, config.headDim()));
                 }
             } catch (RuntimeException e) {
                 close();
@@ -264,12 +282,10 @@ public final class LlamaModel implements AutoCloseable {
             // [S, Hq + 2 Hkv, D] -> [Hq + 2 Hkv, S, D], heads first, so that q, k and v are row slices
             try (Tensor heads = headsFirst(w.qkv(), s, qkvHeads, d);
                  Tensor q = rows(heads, 0, hq, s, d);
-                 Tensor k = rows(heads, hq, hkv, s, d);
-                 Tensor v = rows(heads, hq + hkv, hkv, s, d)) {
-                Ops.rope(q, w.positions(), inverseFrequencies, false);
-                Ops.rope(k, w.positions(), inverseFrequencies, false);
-                Ops.writeCache(k, keys[l], w.starts());
-                Ops.writeCache(v, values[l], w.starts());
+                 Tensor qk = rows(heads, 0, hq + hkv, s, d);
+                 Tensor kv = rows(heads, hq, 2L * hkv, s, d)) {
+                Ops.rope(qk, w.positions(), inverseFrequencies, false); // q and k in one call
+                Ops.writeCache(kv, caches[l], w.starts()); // k and v in one call
                 Ops.attention(q, keys[l], values[l], true, (float) (1.0 / Math.sqrt(d)), w.lengths(), w.attended());
             }
             // [1, Hq, S, D] -> [S, Hq D]
@@ -277,8 +293,14 @@ public final class LlamaModel implements AutoCloseable {
                 Ops.gemm(1f, merged, false, layer.o(), true, 0f, w.y());
             }
             Ops.addRmsNorm(w.y(), w.residual(), layer.postNorm(), eps);
-            Ops.gemm(1f, w.y(), false, layer.gate(), true, 0f, w.gate());
-            Ops.gemm(1f, w.y(), false, layer.up(), true, 0f, w.up());
+            if (s == 1) { // gate and up in one product: [1, 2F] is the [2, 1, F] buffer
+                try (Tensor both = w.gateUp().reshape(1, 2L * config.intermediateSize())) {
+                    Ops.gemm(1f, w.y(), false, layer.gateUp(), true, 0f, both);
+                }
+            } else {
+                Ops.gemm(1f, w.y(), false, layer.gate(), true, 0f, w.gate());
+                Ops.gemm(1f, w.y(), false, layer.up(), true, 0f, w.up());
+            }
             Ops.swiglu(w.gate(), w.up(), w.gate());
             Ops.gemm(1f, w.gate(), false, layer.down(), true, 0f, w.x());
             Ops.addRmsNorm(w.x(), w.residual(), l + 1 < layers.length ? layers[l + 1].inputNorm() : finalNorm, eps);

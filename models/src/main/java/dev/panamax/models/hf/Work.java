@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * The buffers of one forward pass over {@code tokens} positions: the I32 inputs (ids, positions,
  * the cache start and the key count) and the activations, allocated once and reused by every
- * decode step.
+ * decode step. gateUp [2, S, F] holds the MLP's gate and up projections, gate and up are views of
+ * its halves; when S = 1 it is also the [1, 2F] result of the one product with the stacked weights.
  */
 record Work(int tokens, Tensor ids, Tensor positions, Tensor starts, Tensor lengths, Tensor residual, Tensor x, Tensor y,
-            Tensor qkv, Tensor attended, Tensor gate, Tensor up) implements AutoCloseable {
+            Tensor qkv, Tensor attended, Tensor gateUp, Tensor gate, Tensor up) implements AutoCloseable {
 
     static Work allocate(Device device, DType dtype, int s, LlamaConfig c, int qkvHeads) {
         List<Tensor> made = new ArrayList<>();
@@ -21,16 +22,24 @@ record Work(int tokens, Tensor ids, Tensor positions, Tensor starts, Tensor leng
             long h = c.hiddenSize();
             long d = c.headDim();
             long f = c.intermediateSize();
+            Tensor gateUp = add(made, device.zeros(dtype, 2, s, f));
             return new Work(s,
                     add(made, device.zeros(DType.I32, s)), add(made, device.zeros(DType.I32, s)),
                     add(made, device.zeros(DType.I32, 1)), add(made, device.zeros(DType.I32, 1)),
                     add(made, device.zeros(dtype, s, h)), add(made, device.zeros(dtype, s, h)),
                     add(made, device.zeros(dtype, s, h)), add(made, device.zeros(dtype, s, qkvHeads * d)),
-                    add(made, device.zeros(dtype, 1, c.heads(), s, d)), add(made, device.zeros(dtype, s, f)),
-                    add(made, device.zeros(dtype, s, f)));
+                    add(made, device.zeros(dtype, 1, c.heads(), s, d)), gateUp,
+                    add(made, half(gateUp, 0, s, f)), add(made, half(gateUp, 1, s, f)));
         } catch (RuntimeException e) {
             LlamaModel.closeAll(made);
             throw e;
+        }
+    }
+
+    /** Half i of [2, S, F] as a view [S, F]. */
+    private static Tensor half(Tensor gateUp, int i, long s, long f) {
+        try (Tensor slice = gateUp.slice(i, i + 1)) {
+            return slice.reshape(s, f);
         }
     }
 
@@ -41,6 +50,6 @@ record Work(int tokens, Tensor ids, Tensor positions, Tensor starts, Tensor leng
 
     @Override
     public void close() {
-        LlamaModel.closeAll(new ArrayList<>(List.of(ids, positions, starts, lengths, residual, x, y, qkv, attended, gate, up)));
+        LlamaModel.closeAll(new ArrayList<>(List.of(ids, positions, starts, lengths, residual, x, y, qkv, attended, gateUp, gate, up)));
     }
 }
