@@ -232,6 +232,18 @@ public final class LlamaModel implements AutoCloseable {
          * caller closes them).
          */
         public Tensor forward(int[] tokens) {
+            Tensor logits = device.zeros(DType.F32, 1, config.vocabSize());
+            try {
+                logits.copyFrom(run(tokens));
+                return logits;
+            } catch (RuntimeException e) {
+                logits.close();
+                throw e;
+            }
+        }
+
+        /** forward() into the work buffers: the logits returned belong to this session. */
+        private Tensor run(int[] tokens) {
             int s = tokens.length;
             if (s == 0) {
                 throw new IllegalArgumentException("CausalLM: no tokens to run");
@@ -248,28 +260,25 @@ public final class LlamaModel implements AutoCloseable {
             }
             Work w = work(s);
             int start = length;
-            int[] pos = new int[s];
+            // one upload: ids, positions, the cache start, the key count
+            int[] inputs = new int[2 * s + 2];
+            System.arraycopy(tokens, 0, inputs, 0, s);
             for (int i = 0; i < s; i++) {
-                pos[i] = start + i;
+                inputs[s + i] = start + i;
             }
-            w.ids().copyFrom(MemorySegment.ofArray(tokens));
-            w.positions().copyFrom(MemorySegment.ofArray(pos));
-            w.starts().copyFrom(MemorySegment.ofArray(new int[] {start}));
-            w.lengths().copyFrom(MemorySegment.ofArray(new int[] {start + s}));
+            inputs[2 * s] = start;
+            inputs[2 * s + 1] = start + s;
+            w.inputs().copyFrom(MemorySegment.ofArray(inputs));
             Ops.embedding(embed, w.ids(), w.residual());
             Ops.rmsNorm(w.residual(), layers[0].inputNorm(), eps, w.x());
             for (int l = 0; l < layers.length; l++) {
                 layer(l, w);
             }
-            Tensor logits = device.zeros(DType.F32, 1, config.vocabSize());
             try (Tensor last = w.x().slice(s - 1, s)) {
-                Ops.gemm(1f, last, false, lmHead, true, 0f, logits);
-            } catch (RuntimeException e) {
-                logits.close();
-                throw e;
+                Ops.gemm(1f, last, false, lmHead, true, 0f, w.logits());
             }
             length += s;
-            return logits;
+            return w.logits();
         }
 
         private void layer(int l, Work w) {
@@ -321,7 +330,7 @@ public final class LlamaModel implements AutoCloseable {
 
         /** Runs tokens and returns the greedy next token (the lowest id among equal maxima). */
         public int next(int[] tokens) {
-            try (Tensor logits = forward(tokens); TopK top = Ops.topK(logits, 1)) {
+            try (TopK top = Ops.topK(run(tokens), 1)) {
                 return top.indices().toIntArray()[0];
             }
         }

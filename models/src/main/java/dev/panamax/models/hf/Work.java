@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The buffers of one forward pass over {@code tokens} positions: the I32 inputs (ids, positions,
- * the cache start and the key count) and the activations, allocated once and reused by every
- * decode step. gateUp [2, S, F] holds the MLP's gate and up projections, gate and up are views of
+ * The buffers of one forward pass over {@code tokens} positions, allocated once and reused by every
+ * decode step: the I32 inputs (ids, positions, the cache start and the key count: views of one
+ * buffer, uploaded at once), the activations and the F32 logits [1, V]. gateUp [2, S, F] holds the MLP's gate and up projections, gate and up are views of
  * its halves; when S = 1 it is also the [1, 2F] result of the one product with the stacked weights.
  */
-record Work(int tokens, Tensor ids, Tensor positions, Tensor starts, Tensor lengths, Tensor residual, Tensor x, Tensor y,
-            Tensor qkv, Tensor attended, Tensor gateUp, Tensor gate, Tensor up) implements AutoCloseable {
+record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor starts, Tensor lengths, Tensor residual,
+            Tensor x, Tensor y, Tensor qkv, Tensor attended, Tensor gateUp, Tensor gate, Tensor up, Tensor logits) implements AutoCloseable {
 
     static Work allocate(Device device, DType dtype, int s, LlamaConfig c, int qkvHeads) {
         List<Tensor> made = new ArrayList<>();
@@ -23,13 +23,15 @@ record Work(int tokens, Tensor ids, Tensor positions, Tensor starts, Tensor leng
             long d = c.headDim();
             long f = c.intermediateSize();
             Tensor gateUp = add(made, device.zeros(dtype, 2, s, f));
-            return new Work(s,
-                    add(made, device.zeros(DType.I32, s)), add(made, device.zeros(DType.I32, s)),
-                    add(made, device.zeros(DType.I32, 1)), add(made, device.zeros(DType.I32, 1)),
+            Tensor inputs = add(made, device.zeros(DType.I32, 2L * s + 2));
+            return new Work(s, inputs,
+                    add(made, inputs.slice(0, s)), add(made, inputs.slice(s, 2L * s)),
+                    add(made, inputs.slice(2L * s, 2L * s + 1)), add(made, inputs.slice(2L * s + 1, 2L * s + 2)),
                     add(made, device.zeros(dtype, s, h)), add(made, device.zeros(dtype, s, h)),
                     add(made, device.zeros(dtype, s, h)), add(made, device.zeros(dtype, s, qkvHeads * d)),
                     add(made, device.zeros(dtype, 1, c.heads(), s, d)), gateUp,
-                    add(made, half(gateUp, 0, s, f)), add(made, half(gateUp, 1, s, f)));
+                    add(made, half(gateUp, 0, s, f)), add(made, half(gateUp, 1, s, f)),
+                    add(made, device.zeros(DType.F32, 1, c.vocabSize())));
         } catch (RuntimeException e) {
             LlamaModel.closeAll(made);
             throw e;
@@ -50,6 +52,6 @@ record Work(int tokens, Tensor ids, Tensor positions, Tensor starts, Tensor leng
 
     @Override
     public void close() {
-        LlamaModel.closeAll(new ArrayList<>(List.of(ids, positions, starts, lengths, residual, x, y, qkv, attended, gateUp, gate, up)));
+        LlamaModel.closeAll(new ArrayList<>(List.of(inputs, ids, positions, starts, lengths, residual, x, y, qkv, attended, gateUp, gate, up, logits)));
     }
 }
