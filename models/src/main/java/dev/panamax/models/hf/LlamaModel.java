@@ -85,8 +85,8 @@ public final class LlamaModel implements AutoCloseable {
                 Tensor gateUp = own(device.zeros(dtype, 2 * f, h));
                 Tensor gate = own(gateUp.slice(0, f));
                 Tensor up = own(gateUp.slice(f, 2 * f));
-                load.into(gate.slice(0, f), p + "mlp.gate_proj.weight", f, h);
-                load.into(up.slice(0, f), p + "mlp.up_proj.weight", f, h);
+                load.into(gateUp.slice(0, f), p + "mlp.gate_proj.weight", f, h);
+                load.into(gateUp.slice(f, 2 * f), p + "mlp.up_proj.weight", f, h);
                 layers[l] = new Layer(inputNorm, qkv, o, postNorm, gateUp, gate, up,
                         load.tensor(p + "mlp.down_proj.weight", h, f));
             }
@@ -160,8 +160,8 @@ public final class LlamaModel implements AutoCloseable {
         }
 
         void into(Tensor view, String name, long... shape) {
-            try (view; Tensor t = st.load(device, name, dtype, shape)) {
-                view.copyFrom(t);
+            try (view) {
+                st.loadInto(view, name, shape);
             }
             advance(name);
         }

@@ -209,6 +209,34 @@ public final class SafeTensors implements AutoCloseable {
      * ({@link Tensor#to(DType)}) when the dtypes differ.
      */
     public Tensor load(Device device, String name, DType dtype, long... shape) {
+        DType stored = checked(name, shape);
+        Tensor raw = device.tensor(entry(name).data(), stored, shape);
+        if (stored == dtype) {
+            return raw;
+        }
+        try (raw) {
+            return raw.to(dtype);
+        }
+    }
+
+    /**
+     * Copies the named tensor, checked to have {@code shape}, into {@code target} (a tensor or view
+     * of the same size, in any floating dtype): straight from the mapping when the dtypes agree,
+     * else through a converted device copy.
+     */
+    public void loadInto(Tensor target, String name, long... shape) {
+        DType stored = checked(name, shape);
+        if (stored == target.dtype()) {
+            target.copyFrom(entry(name).data());
+            return;
+        }
+        try (Tensor t = load(target.device(), name, target.dtype(), shape)) {
+            target.copyFrom(t);
+        }
+    }
+
+    /** The file's dtype of the named tensor, after checking that it exists, has shape and is floating. */
+    private DType checked(String name, long... shape) {
         Entry e = entry(name);
         if (!Arrays.equals(e.shape(), shape)) {
             throw new ModelFormatException(e.file() + ": tensor " + name + " has shape " + Arrays.toString(e.shape())
@@ -219,13 +247,7 @@ public final class SafeTensors implements AutoCloseable {
             throw new ModelFormatException(e.file() + ": tensor " + name + " is " + e.dtype()
                     + "; CausalLM reads F32, F16 and BF16 weights");
         }
-        Tensor raw = device.tensor(e.data(), stored, shape);
-        if (stored == dtype) {
-            return raw;
-        }
-        try (raw) {
-            return raw.to(dtype);
-        }
+        return stored;
     }
 
     /** Unmaps every file. */
