@@ -289,7 +289,7 @@ public final class LlamaModel implements AutoCloseable {
             int hkv = config.kvHeads();
             Ops.gemm(1f, w.x(), false, layer.qkv(), true, 0f, w.qkv());
             // [S, Hq + 2 Hkv, D] -> [Hq + 2 Hkv, S, D], heads first, so that q, k and v are row slices
-            try (Tensor heads = headsFirst(w.qkv(), s, qkvHeads, d);
+            try (Tensor heads = headsFirst(w.qkv(), w.heads(), s, qkvHeads, d);
                  Tensor q = rows(heads, 0, hq, s, d);
                  Tensor qk = rows(heads, 0, hq + hkv, s, d);
                  Tensor kv = rows(heads, hq, 2L * hkv, s, d)) {
@@ -298,7 +298,7 @@ public final class LlamaModel implements AutoCloseable {
                 Ops.attention(q, keys[l], values[l], true, (float) (1.0 / Math.sqrt(d)), w.lengths(), w.attended());
             }
             // [1, Hq, S, D] -> [S, Hq D]
-            try (Tensor merged = tokensFirst(w.attended(), s, hq, d)) {
+            try (Tensor merged = tokensFirst(w.attended(), w.merged(), s, hq, d)) {
                 Ops.gemm(1f, merged, false, layer.o(), true, 0f, w.y());
             }
             Ops.addRmsNorm(w.y(), w.residual(), layer.postNorm(), eps);
@@ -352,44 +352,32 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    /** [S, N D] as [N, S, D]: a new tensor (a view when S = 1, where both orders are the same). */
-    private static Tensor headsFirst(Tensor rows, int s, int n, long d) {
+    /** Swaps the first two of three dimensions, as Ops.permute does with dims (1, 0, 2). */
+    private static final int[] SWAP = {1, 0, 2};
+
+    /**
+     * [S, N D] as [N, S, D], a view the caller closes: of rows itself when S = 1 (both orders are
+     * the same), else of {@code into} after a permute into it.
+     */
+    private static Tensor headsFirst(Tensor rows, Tensor into, int s, int n, long d) {
         if (s == 1) {
             return rows.reshape(n, 1, d);
         }
         try (Tensor view = rows.reshape(s, n, d)) {
-            return permute(view, 1, 0, 2);
+            Ops.permute(view, SWAP, into);
         }
+        return into.reshape(n, s, d);
     }
 
-    /** [1, N, S, D] as [S, N D]: a new tensor (a view when S = 1). */
-    private static Tensor tokensFirst(Tensor heads, int s, int n, long d) {
+    /** [1, N, S, D] as [S, N D], a view the caller closes (of {@code into} [S, N, D] when S &gt; 1). */
+    private static Tensor tokensFirst(Tensor heads, Tensor into, int s, int n, long d) {
         if (s == 1) {
             return heads.reshape(1, n * d);
         }
-        try (Tensor view = heads.reshape(n, s, d); Tensor t = permute(view, 1, 0, 2)) {
-            return t.reshape(s, n * d);
+        try (Tensor view = heads.reshape(n, s, d)) {
+            Ops.permute(view, SWAP, into);
         }
-    }
-
-    /** TEMPORARY until Ops.permute is merged from main. */
-    private static Tensor permute(Tensor x, int... dims) {
-        // host round trip, [A, B, C] -> [B, A, C] only; scaffolding to be removed
-        long[] sh = x.shape();
-        float[] v;
-        try (Tensor f = x.to(DType.F32)) {
-            v = f.toFloatArray();
-        }
-        float[] o = new float[v.length];
-        int a = (int) sh[0], b = (int) sh[1], c = (int) sh[2];
-        for (int i = 0; i < a; i++) {
-            for (int j = 0; j < b; j++) {
-                System.arraycopy(v, (i * b + j) * c, o, (j * a + i) * c, c);
-            }
-        }
-        try (Tensor f = x.device().tensor(o, b, a, c)) {
-            return f.to(x.dtype());
-        }
+        return into.reshape(s, n * d);
     }
 
     /** Closes every tensor of the list, the later ones even when one fails, and empties it. */

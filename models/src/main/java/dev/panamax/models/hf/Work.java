@@ -10,11 +10,12 @@ import java.util.List;
 /**
  * The buffers of one forward pass over {@code tokens} positions, allocated once and reused by every
  * decode step: the I32 inputs (ids, positions, the cache start and the key count: views of one
- * buffer, uploaded at once), the activations and the F32 logits [1, V]. gateUp [2, S, F] holds the MLP's gate and up projections, gate and up are views of
+ * buffer, uploaded at once), the activations and the F32 logits [1, V]. heads [Hq + 2 Hkv, S, D]
+ * and merged [S, Hq, D] receive the layout changes of a prompt pass (S &gt; 1). gateUp [2, S, F] holds the MLP's gate and up projections, gate and up are views of
  * its halves; when S = 1 it is also the [1, 2F] result of the one product with the stacked weights.
  */
 record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor starts, Tensor lengths, Tensor residual,
-            Tensor x, Tensor y, Tensor qkv, Tensor attended, Tensor gateUp, Tensor gate, Tensor up, Tensor logits) implements AutoCloseable {
+            Tensor x, Tensor y, Tensor qkv, Tensor heads, Tensor attended, Tensor merged, Tensor gateUp, Tensor gate, Tensor up, Tensor logits) implements AutoCloseable {
 
     static Work allocate(Device device, DType dtype, int s, LlamaConfig c, int qkvHeads) {
         List<Tensor> made = new ArrayList<>();
@@ -29,7 +30,8 @@ record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor star
                     add(made, inputs.slice(2L * s, 2L * s + 1)), add(made, inputs.slice(2L * s + 1, 2L * s + 2)),
                     add(made, device.zeros(dtype, s, h)), add(made, device.zeros(dtype, s, h)),
                     add(made, device.zeros(dtype, s, h)), add(made, device.zeros(dtype, s, qkvHeads * d)),
-                    add(made, device.zeros(dtype, 1, c.heads(), s, d)), gateUp,
+                    add(made, device.zeros(dtype, qkvHeads, s, d)), add(made, device.zeros(dtype, 1, c.heads(), s, d)),
+                    add(made, device.zeros(dtype, s, c.heads(), d)), gateUp,
                     add(made, half(gateUp, 0, s, f)), add(made, half(gateUp, 1, s, f)),
                     add(made, device.zeros(DType.F32, 1, c.vocabSize())));
         } catch (RuntimeException e) {
@@ -52,6 +54,6 @@ record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor star
 
     @Override
     public void close() {
-        LlamaModel.closeAll(new ArrayList<>(List.of(inputs, ids, positions, starts, lengths, residual, x, y, qkv, attended, gateUp, gate, up, logits)));
+        LlamaModel.closeAll(new ArrayList<>(List.of(inputs, ids, positions, starts, lengths, residual, x, y, qkv, heads, attended, merged, gateUp, gate, up, logits)));
     }
 }
