@@ -14,6 +14,8 @@ public final class Main {
             usage: panamax <command> [options]
               devices            every device and backend, with its facts or why it is unavailable
               bench [options]    every op on every available device, checked and timed (bench --help)
+              make-model [...]   a seeded random Llama or Mixtral checkpoint in the Hugging Face layout (make-model --help)
+              generate [...]     greedy generation with a Hugging Face Llama checkpoint, with tokens/s (generate --help)
               jmh [JMH args]     the JMH benchmarks and their peers (dev.panamax.jmh) [launcher]
               test [mvn args]    the whole test suite (mvn verify) [launcher]
               bundle [DIR]       a self-contained folder for a GPU host without a JDK [launcher]
@@ -41,6 +43,20 @@ public final class Main {
                         yield 0;
                     }
                     yield new BenchCommand(BenchOptions.parse(rest), out, err).run();
+                }
+                case "make-model" -> {
+                    if (Arrays.asList(rest).contains("--help")) {
+                        out.print(MakeModelCommand.USAGE);
+                        yield 0;
+                    }
+                    yield new MakeModelCommand(out).run(rest);
+                }
+                case "generate" -> {
+                    if (Arrays.asList(rest).contains("--help")) {
+                        out.print(GenerateCommand.USAGE);
+                        yield 0;
+                    }
+                    yield new GenerateCommand(out).run(rest);
                 }
                 default -> {
                     err.print("panamax: unknown command '" + args[0] + "'\n" + USAGE);

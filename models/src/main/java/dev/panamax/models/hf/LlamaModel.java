@@ -1,0 +1,407 @@
+package dev.panamax.models.hf;
+
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Tensor;
+import dev.panamax.TopK;
+import dev.panamax.models.ModelFormatException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+
+/**
+ * The weights of a Llama-family decoder on one device and its forward pass, from token ids to the
+ * logits of the last position, with every step on the device:
+ *
+ * <pre>
+ * residual = embed[ids]                                   [S, H]
+ * x = rmsNorm(residual, input_layernorm[0])
+ * per layer l:
+ *   [q k v] = x @ [Wq; Wk; Wv]ᵀ                          [S, (Hq + 2 Hkv) D]   (one GEMM, fused at load)
+ *   -> [Hq + 2 Hkv, S, D] (a permute; a reshape when S = 1), q, k, v are slices of it
+ *   rope(q), rope(k) at positions start .. start + S - 1
+ *   writeCache(k, v) at start; attention(q, K, V, causal, kvLengths = start + S)   [1, Hq, S, D]
+ *   y = ([S, Hq D] of it) @ Woᵀ
+ *   residual += y; y = rmsNorm(residual, post_attention_layernorm)   (addRmsNorm)
+ *   x = (silu(y @ Wgᵀ) ⊙ y @ Wuᵀ) @ Wdᵀ
+ *   residual += x; x = rmsNorm(residual, next input_layernorm or model.norm)
+ * logits = x[S - 1] @ lm_headᵀ                             [1, V] F32
+ * </pre>
+ *
+ * The weights are only read after load; the caches and work buffers belong to a {@link Session},
+ * which runs one forward pass at a time (sessions of one model may run on several threads).
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final LlamaConfig config;
+    private final Device device;
+    private final DType dtype;
+    private final List<Tensor> owned = new ArrayList<>();
+    private final Tensor embed;
+    private final Tensor finalNorm;
+    private final Tensor lmHead;
+    private final Tensor inverseFrequencies;
+    private final Layer[] layers;
+    private final float eps;
+    private final int qkvHeads;
+
+    /**
+     * One decoder layer's weights, in nn.Linear layout ([out, in]): qkv is q, k, v stacked by rows
+     * [(Hq + 2 Hkv) D, H]; gateUp is gate and up stacked [2F, H], and gate and up are views of its
+     * halves.
+     */
+    private record Layer(Tensor inputNorm, Tensor qkv, Tensor o, Tensor postNorm, Tensor gateUp, Tensor gate, Tensor up,
+                         Tensor down) {
+    }
+
+    private LlamaModel(LlamaConfig config, Device device, DType dtype, SafeTensors st, DoubleConsumer progress) {
+        this.config = config;
+        this.device = device;
+        this.dtype = dtype;
+        this.eps = (float) config.rmsNormEps();
+        this.qkvHeads = config.heads() + 2 * config.kvHeads();
+        long h = config.hiddenSize();
+        long d = config.headDim();
+        long f = config.intermediateSize();
+        Loader load = new Loader(st, progress);
+        try {
+            embed = load.tensor("model.embed_tokens.weight", config.vocabSize(), h);
+            layers = new Layer[config.layers()];
+            for (int l = 0; l < layers.length; l++) {
+                String p = "model.layers." + l + ".";
+                Tensor qkv = own(device.zeros(dtype, qkvHeads * d, h));
+                long q = config.heads() * d;
+                long kv = config.kvHeads() * d;
+                load.into(qkv.slice(0, q), p + "self_attn.q_proj.weight", q, h);
+                load.into(qkv.slice(q, q + kv), p + "self_attn.k_proj.weight", kv, h);
+                load.into(qkv.slice(q + kv, q + 2 * kv), p + "self_attn.v_proj.weight", kv, h);
+                Tensor inputNorm = load.tensor(p + "input_layernorm.weight", h);
+                Tensor o = load.tensor(p + "self_attn.o_proj.weight", h, q);
+                Tensor postNorm = load.tensor(p + "post_attention_layernorm.weight", h);
+                Tensor gateUp = own(device.zeros(dtype, 2 * f, h));
+                Tensor gate = own(gateUp.slice(0, f));
+                Tensor up = own(gateUp.slice(f, 2 * f));
+                load.into(gateUp.slice(0, f), p + "mlp.gate_proj.weight", f, h);
+                load.into(gateUp.slice(f, 2 * f), p + "mlp.up_proj.weight", f, h);
+                layers[l] = new Layer(inputNorm, qkv, o, postNorm, gateUp, gate, up,
+                        load.tensor(p + "mlp.down_proj.weight", h, f));
+            }
+            finalNorm = load.tensor("model.norm.weight", h);
+            if (config.tieWordEmbeddings() && !st.contains("lm_head.weight")) {
+                lmHead = embed;
+            } else {
+                lmHead = load.tensor("lm_head.weight", config.vocabSize(), h);
+            }
+            float[] inv = config.inverseFrequencies();
+            inverseFrequencies = own(device.tensor(inv, inv.length));
+            device.synchronize();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Loads a LlamaForCausalLM or MistralForCausalLM checkpoint onto the device in dtype (F32, F16 or BF16). */
+    public static LlamaModel load(Path dir, Device device, DType dtype, DoubleConsumer progress) throws IOException {
+        LlamaConfig config = LlamaConfig.read(dir);
+        if (config.isMoe()) {
+            throw new ModelFormatException(dir + ": " + config.architecture() + " (mixture of experts) needs Ops.moe,"
+                    + " which this build of Panamax does not have yet; Llama and Mistral checkpoints load");
+        }
+        try (SafeTensors st = SafeTensors.open(dir)) {
+            return new LlamaModel(config, device, dtype, st, progress);
+        }
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The longest sequence (prompt and generated tokens) a session can hold. */
+    public int maxContext() {
+        int n = config.maxPositions();
+        return config.slidingWindow() > 0 ? Math.min(n, config.slidingWindow()) : n;
+    }
+
+    private Tensor own(Tensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    /** Loads tensors with their expected shapes and reports the bytes done so far. */
+    private final class Loader {
+        private final SafeTensors st;
+        private final DoubleConsumer progress;
+        private final long total;
+        private long done;
+
+        Loader(SafeTensors st, DoubleConsumer progress) {
+            this.st = st;
+            this.progress = progress;
+            long t = 0;
+            for (SafeTensors.Entry e : st.entries().values()) {
+                t += e.data().byteSize();
+            }
+            this.total = Math.max(1, t);
+        }
+
+        Tensor tensor(String name, long... shape) {
+            Tensor t = own(st.load(device, name, dtype, shape));
+            advance(name);
+            return t;
+        }
+
+        void into(Tensor view, String name, long... shape) {
+            try (view) {
+                st.loadInto(view, name, shape);
+            }
+            advance(name);
+        }
+
+        private void advance(String name) {
+            done += st.entry(name).data().byteSize();
+            if (progress != null) {
+                progress.accept((double) done / total);
+            }
+        }
+    }
+
+    /** A KV cache of {@code capacity} positions with the work buffers of a forward pass. */
+    public Session session(int capacity) {
+        if (capacity <= 0 || capacity > maxContext()) {
+            throw new IllegalArgumentException("CausalLM: a sequence of " + capacity + " tokens does not fit the model's"
+                    + " context of " + maxContext() + " positions");
+        }
+        return new Session(capacity);
+    }
+
+    /**
+     * The caches of one sequence: per layer one tensor [2 Hkv, capacity, D] holding K in its first
+     * Hkv rows and V in the others (so that one writeCache appends both), seen as the K and V views
+     * [1, Hkv, capacity, D] that attention reads.
+     */
+    public final class Session implements AutoCloseable {
+        private final int capacity;
+        private final Tensor[] caches;
+        private final Tensor[] keys;
+        private final Tensor[] values;
+        private final List<Tensor> buffers = new ArrayList<>();
+        private int length;
+        private Work work;
+
+        private Session(int capacity) {
+            this.capacity = capacity;
+            caches = new Tensor[config.layers()];
+            keys = new Tensor[config.layers()];
+            values = new Tensor[config.layers()];
+            int hkv = config.kvHeads();
+            try {
+                for (int l = 0; l < keys.length; l++) {
+                    Tensor both = keep(device.zeros(dtype, 2L * hkv, capacity, config.headDim()));
+                    caches[l] = keep(both.reshape(1, 2L * hkv, capacity, config.headDim()));
+                    keys[l] = keep(rows(both, 0, hkv, capacity, config.headDim()));
+                    values[l] = keep(rows(both, hkv, hkv, capacity, config.headDim()));
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private Tensor keep(Tensor t) {
+            buffers.add(t);
+            return t;
+        }
+
+        /** Tokens in the cache so far. */
+        public int length() {
+            return length;
+        }
+
+        /**
+         * Runs tokens (all in one pass) at positions length() .. length() + tokens.length - 1,
+         * appending them to the cache, and returns the F32 logits [1, V] of the last one (the
+         * caller closes them).
+         */
+        public Tensor forward(int[] tokens) {
+            Tensor logits = device.zeros(DType.F32, 1, config.vocabSize());
+            try {
+                logits.copyFrom(run(tokens));
+                return logits;
+            } catch (RuntimeException e) {
+                logits.close();
+                throw e;
+            }
+        }
+
+        /** forward() into the work buffers: the logits returned belong to this session. */
+        private Tensor run(int[] tokens) {
+            int s = tokens.length;
+            if (s == 0) {
+                throw new IllegalArgumentException("CausalLM: no tokens to run");
+            }
+            if (length + s > capacity) {
+                throw new IllegalArgumentException("CausalLM: " + length + " + " + s + " tokens exceed the session's "
+                        + capacity + " positions");
+            }
+            for (int t : tokens) {
+                if (t < 0 || t >= config.vocabSize()) {
+                    throw new IllegalArgumentException("CausalLM: token id " + t + " is outside the vocabulary [0, "
+                            + config.vocabSize() + ")");
+                }
+            }
+            Work w = work(s);
+            int start = length;
+            // one upload: ids, positions, the cache start, the key count
+            int[] inputs = new int[2 * s + 2];
+            System.arraycopy(tokens, 0, inputs, 0, s);
+            for (int i = 0; i < s; i++) {
+                inputs[s + i] = start + i;
+            }
+            inputs[2 * s] = start;
+            inputs[2 * s + 1] = start + s;
+            w.inputs().copyFrom(MemorySegment.ofArray(inputs));
+            Ops.embedding(embed, w.ids(), w.residual());
+            Ops.rmsNorm(w.residual(), layers[0].inputNorm(), eps, w.x());
+            for (int l = 0; l < layers.length; l++) {
+                layer(l, w);
+            }
+            try (Tensor last = w.x().slice(s - 1, s)) {
+                Ops.gemm(1f, last, false, lmHead, true, 0f, w.logits());
+            }
+            length += s;
+            return w.logits();
+        }
+
+        private void layer(int l, Work w) {
+            Layer layer = layers[l];
+            int s = w.tokens();
+            long d = config.headDim();
+            int hq = config.heads();
+            int hkv = config.kvHeads();
+            Ops.gemm(1f, w.x(), false, layer.qkv(), true, 0f, w.qkv());
+            // [S, Hq + 2 Hkv, D] -> [Hq + 2 Hkv, S, D], heads first, so that q, k and v are row slices
+            try (Tensor heads = headsFirst(w.qkv(), w.heads(), s, qkvHeads, d);
+                 Tensor q = rows(heads, 0, hq, s, d);
+                 Tensor qk = rows(heads, 0, hq + hkv, s, d);
+                 Tensor kv = rows(heads, hq, 2L * hkv, s, d)) {
+                Ops.rope(qk, w.positions(), inverseFrequencies, false); // q and k in one call
+                Ops.writeCache(kv, caches[l], w.starts()); // k and v in one call
+                Ops.attention(q, keys[l], values[l], true, (float) (1.0 / Math.sqrt(d)), w.lengths(), w.attended());
+            }
+            // [1, Hq, S, D] -> [S, Hq D]
+            try (Tensor merged = tokensFirst(w.attended(), w.merged(), s, hq, d)) {
+                Ops.gemm(1f, merged, false, layer.o(), true, 0f, w.y());
+            }
+            Ops.addRmsNorm(w.y(), w.residual(), layer.postNorm(), eps);
+            if (s == 1) { // gate and up in one product: [1, 2F] is the [2, 1, F] buffer
+                try (Tensor both = w.gateUp().reshape(1, 2L * config.intermediateSize())) {
+                    Ops.gemm(1f, w.y(), false, layer.gateUp(), true, 0f, both);
+                }
+            } else {
+                Ops.gemm(1f, w.y(), false, layer.gate(), true, 0f, w.gate());
+                Ops.gemm(1f, w.y(), false, layer.up(), true, 0f, w.up());
+            }
+            Ops.swiglu(w.gate(), w.up(), w.gate());
+            Ops.gemm(1f, w.gate(), false, layer.down(), true, 0f, w.x());
+            Ops.addRmsNorm(w.x(), w.residual(), l + 1 < layers.length ? layers[l + 1].inputNorm() : finalNorm, eps);
+        }
+
+        /** The work buffers for s tokens, kept for the next call with the same s (every decode step). */
+        private Work work(int s) {
+            if (work != null && work.tokens() == s) {
+                return work;
+            }
+            if (work != null) {
+                work.close();
+                work = null;
+            }
+            work = Work.allocate(device, dtype, s, config, qkvHeads);
+            return work;
+        }
+
+        /** Runs tokens and returns the greedy next token (the lowest id among equal maxima). */
+        public int next(int[] tokens) {
+            try (TopK top = Ops.topK(run(tokens), 1)) {
+                return top.indices().toIntArray()[0];
+            }
+        }
+
+        @Override
+        public void close() {
+            if (work != null) {
+                work.close();
+                work = null;
+            }
+            closeAll(buffers);
+        }
+    }
+
+    /** Heads [first, first + n) of [N, S, D] as a view [1, n, S, D]. */
+    private static Tensor rows(Tensor heads, long first, long n, long s, long d) {
+        try (Tensor slice = heads.slice(first, first + n)) {
+            return slice.reshape(1, n, s, d);
+        }
+    }
+
+    /** Swaps the first two of three dimensions, as Ops.permute does with dims (1, 0, 2). */
+    private static final int[] SWAP = {1, 0, 2};
+
+    /**
+     * [S, N D] as [N, S, D], a view the caller closes: of rows itself when S = 1 (both orders are
+     * the same), else of {@code into} after a permute into it.
+     */
+    private static Tensor headsFirst(Tensor rows, Tensor into, int s, int n, long d) {
+        if (s == 1) {
+            return rows.reshape(n, 1, d);
+        }
+        try (Tensor view = rows.reshape(s, n, d)) {
+            Ops.permute(view, SWAP, into);
+        }
+        return into.reshape(n, s, d);
+    }
+
+    /** [1, N, S, D] as [S, N D], a view the caller closes (of {@code into} [S, N, D] when S &gt; 1). */
+    private static Tensor tokensFirst(Tensor heads, Tensor into, int s, int n, long d) {
+        if (s == 1) {
+            return heads.reshape(1, n * d);
+        }
+        try (Tensor view = heads.reshape(n, s, d)) {
+            Ops.permute(view, SWAP, into);
+        }
+        return into.reshape(s, n * d);
+    }
+
+    /** Closes every tensor of the list, the later ones even when one fails, and empties it. */
+    static void closeAll(List<Tensor> tensors) {
+        RuntimeException first = null;
+        for (Tensor t : tensors) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        tensors.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(owned);
+    }
+}
