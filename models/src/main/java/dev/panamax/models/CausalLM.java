@@ -16,8 +16,8 @@ import java.util.function.IntConsumer;
  * {@code model.safetensors} (or the shards of {@code model.safetensors.index.json}), of
  * architecture LlamaForCausalLM or MistralForCausalLM (RMSNorm, rotary embeddings with
  * {@code rope_theta} and the {@code llama3} {@code rope_scaling}, grouped-query attention, SwiGLU,
- * tied or separate output head). MixtralForCausalLM is recognized and refused until the
- * mixture-of-experts op is in the library.
+ * tied or separate output head), and MixtralForCausalLM (its sparse MoE block through
+ * {@code Ops.topKGating} and {@code Ops.moe}).
  *
  * <p>The weights live on the device in the chosen dtype; a forward pass runs there from the token
  * ids to the logits, with one KV cache per layer: the prompt in one pass (prefill), then one token

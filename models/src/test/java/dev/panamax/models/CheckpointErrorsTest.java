@@ -90,13 +90,6 @@ class CheckpointErrorsTest {
     }
 
     @Test
-    void mixtralIsRefusedUntilTheMoeOpLands() throws Exception {
-        Path dir = TestModels.dir(ModelMaker.Spec.mixtral().withSeed(2));
-        String m = failure(dir);
-        assertTrue(m.contains("MixtralForCausalLM") && m.contains("moe"), m);
-    }
-
-    @Test
     void noCheckpointAndBrokenFiles() throws Exception {
         String m = failure(tmp);
         assertTrue(m.contains("config.json"), m);

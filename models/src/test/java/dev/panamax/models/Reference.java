@@ -18,7 +18,9 @@ import java.util.Map;
  * scaling) computed in double from config.json.
  */
 final class Reference {
-    private final int hidden, inter, layers, heads, kvHeads, headDim, vocab;
+    private final int hidden, inter, layers, heads, kvHeads, headDim, vocab, experts, topK;
+    /** How many tokens chose each expert of each layer, over every logits() call: [layer][expert]. */
+    final int[][] expertHits;
     private final double eps;
     private final double[] invFreq;
     private final Map<String, double[]> w = new java.util.HashMap<>();
@@ -33,6 +35,9 @@ final class Reference {
         headDim = c.get("head_dim") == null ? hidden / heads : num(c, "head_dim");
         vocab = num(c, "vocab_size");
         eps = ((Number) c.get("rms_norm_eps")).doubleValue();
+        experts = c.get("num_local_experts") == null ? 0 : num(c, "num_local_experts");
+        topK = c.get("num_experts_per_tok") == null ? 0 : num(c, "num_experts_per_tok");
+        expertHits = new int[layers][Math.max(experts, 1)];
         double theta = ((Number) c.get("rope_theta")).doubleValue();
         invFreq = new double[headDim / 2];
         for (int i = 0; i < invFreq.length; i++) {
@@ -145,19 +150,56 @@ final class Reference {
             }
             for (int t = 0; t < s; t++) {
                 double[] n = rmsNorm(x[t], w.get(p + "post_attention_layernorm.weight"));
-                double[] g = linear(w.get(p + "mlp.gate_proj.weight"), n, inter);
-                double[] u = linear(w.get(p + "mlp.up_proj.weight"), n, inter);
-                for (int i = 0; i < inter; i++) {
-                    g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
+                if (experts == 0) {
+                    double[] d = mlp(n, p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight", p + "mlp.down_proj.weight");
+                    for (int i = 0; i < hidden; i++) {
+                        x[t][i] += d[i];
+                    }
+                    continue;
                 }
-                double[] d = linear(w.get(p + "mlp.down_proj.weight"), g, hidden);
-                for (int i = 0; i < hidden; i++) {
-                    x[t][i] += d[i];
+                // MixtralSparseMoeBlock: softmax of the router logits, top k, renormalized
+                double[] logits = linear(w.get(p + "block_sparse_moe.gate.weight"), n, experts);
+                double max = java.util.Arrays.stream(logits).max().orElseThrow();
+                double[] prob = new double[experts];
+                for (int e = 0; e < experts; e++) {
+                    prob[e] = Math.exp(logits[e] - max);
+                }
+                boolean[] taken = new boolean[experts];
+                int[] chosen = new int[topK];
+                double sum = 0;
+                for (int j = 0; j < topK; j++) {
+                    int best = -1;
+                    for (int e = 0; e < experts; e++) {
+                        if (!taken[e] && (best < 0 || prob[e] > prob[best])) {
+                            best = e;
+                        }
+                    }
+                    taken[best] = true;
+                    chosen[j] = best;
+                    sum += prob[best];
+                    expertHits[l][best]++;
+                }
+                for (int j = 0; j < topK; j++) {
+                    String e = p + "block_sparse_moe.experts." + chosen[j] + ".";
+                    double[] d = mlp(n, e + "w1.weight", e + "w3.weight", e + "w2.weight");
+                    for (int i = 0; i < hidden; i++) {
+                        x[t][i] += prob[chosen[j]] / sum * d[i];
+                    }
                 }
             }
         }
         double[] last = rmsNorm(x[s - 1], w.get("model.norm.weight"));
         return linear(w.get("lm_head.weight"), last, vocab);
+    }
+
+    /** down (silu(gate n) * up n). */
+    private double[] mlp(double[] n, String gate, String up, String down) {
+        double[] g = linear(w.get(gate), n, inter);
+        double[] u = linear(w.get(up), n, inter);
+        for (int i = 0; i < inter; i++) {
+            g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
+        }
+        return linear(w.get(down), g, hidden);
     }
 
     private double[] rmsNorm(double[] x, double[] gamma) {

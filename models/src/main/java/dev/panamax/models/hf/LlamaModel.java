@@ -3,6 +3,7 @@ package dev.panamax.models.hf;
 import dev.panamax.DType;
 import dev.panamax.Device;
 import dev.panamax.Ops;
+import dev.panamax.Routing;
 import dev.panamax.Tensor;
 import dev.panamax.TopK;
 import dev.panamax.models.ModelFormatException;
@@ -52,10 +53,11 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * One decoder layer's weights, in nn.Linear layout ([out, in]): qkv is q, k, v stacked by rows
      * [(Hq + 2 Hkv) D, H]; gateUp is gate and up stacked [2F, H], and gate and up are views of its
-     * halves.
+     * halves. A mixture of experts (Mixtral) has router [E, H] and the experts' w1, w3, w2 stacked
+     * into gate and up [E, F, H] and down [E, H, F], and no gateUp; a dense layer has no router.
      */
     private record Layer(Tensor inputNorm, Tensor qkv, Tensor o, Tensor postNorm, Tensor gateUp, Tensor gate, Tensor up,
-                         Tensor down) {
+                         Tensor down, Tensor router) {
     }
 
     private LlamaModel(LlamaConfig config, Device device, DType dtype, SafeTensors st, DoubleConsumer progress) {
@@ -82,13 +84,29 @@ public final class LlamaModel implements AutoCloseable {
                 Tensor inputNorm = load.tensor(p + "input_layernorm.weight", h);
                 Tensor o = load.tensor(p + "self_attn.o_proj.weight", h, q);
                 Tensor postNorm = load.tensor(p + "post_attention_layernorm.weight", h);
+                if (config.isMoe()) {
+                    int e = config.experts();
+                    String x = p + "block_sparse_moe.";
+                    Tensor router = load.tensor(x + "gate.weight", e, h);
+                    Tensor gate = own(device.zeros(dtype, e, f, h));
+                    Tensor up = own(device.zeros(dtype, e, f, h));
+                    Tensor down = own(device.zeros(dtype, e, h, f));
+                    for (int j = 0; j < e; j++) {
+                        String name = x + "experts." + j + ".";
+                        load.into(gate.slice(j, j + 1), name + "w1.weight", f, h);
+                        load.into(up.slice(j, j + 1), name + "w3.weight", f, h);
+                        load.into(down.slice(j, j + 1), name + "w2.weight", h, f);
+                    }
+                    layers[l] = new Layer(inputNorm, qkv, o, postNorm, null, gate, up, down, router);
+                    continue;
+                }
                 Tensor gateUp = own(device.zeros(dtype, 2 * f, h));
                 Tensor gate = own(gateUp.slice(0, f));
                 Tensor up = own(gateUp.slice(f, 2 * f));
                 load.into(gateUp.slice(0, f), p + "mlp.gate_proj.weight", f, h);
                 load.into(gateUp.slice(f, 2 * f), p + "mlp.up_proj.weight", f, h);
                 layers[l] = new Layer(inputNorm, qkv, o, postNorm, gateUp, gate, up,
-                        load.tensor(p + "mlp.down_proj.weight", h, f));
+                        load.tensor(p + "mlp.down_proj.weight", h, f), null);
             }
             finalNorm = load.tensor("model.norm.weight", h);
             if (config.tieWordEmbeddings() && !st.contains("lm_head.weight")) {
@@ -108,10 +126,6 @@ public final class LlamaModel implements AutoCloseable {
     /** Loads a LlamaForCausalLM or MistralForCausalLM checkpoint onto the device in dtype (F32, F16 or BF16). */
     public static LlamaModel load(Path dir, Device device, DType dtype, DoubleConsumer progress) throws IOException {
         LlamaConfig config = LlamaConfig.read(dir);
-        if (config.isMoe()) {
-            throw new ModelFormatException(dir + ": " + config.architecture() + " (mixture of experts) needs Ops.moe,"
-                    + " which this build of Panamax does not have yet; Llama and Mistral checkpoints load");
-        }
         try (SafeTensors st = SafeTensors.open(dir)) {
             return new LlamaModel(config, device, dtype, st, progress);
         }
@@ -302,7 +316,13 @@ public final class LlamaModel implements AutoCloseable {
                 Ops.gemm(1f, merged, false, layer.o(), true, 0f, w.y());
             }
             Ops.addRmsNorm(w.y(), w.residual(), layer.postNorm(), eps);
-            if (s == 1) { // gate and up in one product: [1, 2F] is the [2, 1, F] buffer
+            if (layer.router() != null) {
+                // Mixtral: softmax over the router's logits, the top k experts, their weights renormalized
+                Ops.gemm(1f, w.y(), false, layer.router(), true, 0f, w.router());
+                try (Routing routing = Ops.topKGating(w.router(), config.expertsPerToken(), true)) {
+                    Ops.moe(w.y(), routing, layer.gate(), layer.up(), layer.down(), w.x());
+                }
+            } else if (s == 1) { // gate and up in one product: [1, 2F] is the [2, 1, F] buffer
                 try (Tensor both = w.gateUp().reshape(1, 2L * config.intermediateSize())) {
                     Ops.gemm(1f, w.y(), false, layer.gateUp(), true, 0f, both);
                 }
@@ -310,8 +330,10 @@ public final class LlamaModel implements AutoCloseable {
                 Ops.gemm(1f, w.y(), false, layer.gate(), true, 0f, w.gate());
                 Ops.gemm(1f, w.y(), false, layer.up(), true, 0f, w.up());
             }
-            Ops.swiglu(w.gate(), w.up(), w.gate());
-            Ops.gemm(1f, w.gate(), false, layer.down(), true, 0f, w.x());
+            if (layer.router() == null) {
+                Ops.swiglu(w.gate(), w.up(), w.gate());
+                Ops.gemm(1f, w.gate(), false, layer.down(), true, 0f, w.x());
+            }
             Ops.addRmsNorm(w.x(), w.residual(), l + 1 < layers.length ? layers[l + 1].inputNorm() : finalNorm, eps);
         }
 

@@ -15,7 +15,7 @@ import java.util.List;
  * its halves; when S = 1 it is also the [1, 2F] result of the one product with the stacked weights.
  */
 record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor starts, Tensor lengths, Tensor residual,
-            Tensor x, Tensor y, Tensor qkv, Tensor heads, Tensor attended, Tensor merged, Tensor gateUp, Tensor gate, Tensor up, Tensor logits) implements AutoCloseable {
+            Tensor x, Tensor y, Tensor qkv, Tensor heads, Tensor attended, Tensor merged, Tensor gateUp, Tensor gate, Tensor up, Tensor logits, Tensor router) implements AutoCloseable {
 
     static Work allocate(Device device, DType dtype, int s, LlamaConfig c, int qkvHeads) {
         List<Tensor> made = new ArrayList<>();
@@ -33,7 +33,8 @@ record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor star
                     add(made, device.zeros(dtype, qkvHeads, s, d)), add(made, device.zeros(dtype, 1, c.heads(), s, d)),
                     add(made, device.zeros(dtype, s, c.heads(), d)), gateUp,
                     add(made, half(gateUp, 0, s, f)), add(made, half(gateUp, 1, s, f)),
-                    add(made, device.zeros(DType.F32, 1, c.vocabSize())));
+                    add(made, device.zeros(DType.F32, 1, c.vocabSize())),
+                    add(made, device.zeros(dtype, s, Math.max(1, c.experts()))));
         } catch (RuntimeException e) {
             LlamaModel.closeAll(made);
             throw e;
@@ -54,6 +55,6 @@ record Work(int tokens, Tensor inputs, Tensor ids, Tensor positions, Tensor star
 
     @Override
     public void close() {
-        LlamaModel.closeAll(new ArrayList<>(List.of(inputs, ids, positions, starts, lengths, residual, x, y, qkv, heads, attended, merged, gateUp, gate, up, logits)));
+        LlamaModel.closeAll(new ArrayList<>(List.of(inputs, ids, positions, starts, lengths, residual, x, y, qkv, heads, attended, merged, gateUp, gate, up, logits, router)));
     }
 }
