@@ -14,6 +14,7 @@ public final class Main {
             usage: panamax <command> [options]
               devices            every device and backend, with its facts or why it is unavailable
               bench [options]    every op on every available device, checked and timed (bench --help)
+              embed TEXT...      sentence embeddings, all-MiniLM-L6-v2 by default (embed --help)
               jmh [JMH args]     the JMH benchmarks and their peers (dev.panamax.jmh) [launcher]
               test [mvn args]    the whole test suite (mvn verify) [launcher]
               bundle [DIR]       a self-contained folder for a GPU host without a JDK [launcher]
@@ -42,6 +43,7 @@ public final class Main {
                     }
                     yield new BenchCommand(BenchOptions.parse(rest), out, err).run();
                 }
+                case "embed" -> new EmbedCommand(out, err).run(rest);
                 default -> {
                     err.print("panamax: unknown command '" + args[0] + "'\n" + USAGE);
                     yield 2;
