@@ -22,6 +22,7 @@ times the same shapes through PyTorch, and writes the figures for
     layerNorm          F.layer_norm
     rmsNorm            F.rms_norm (torch >= 2.4; else by hand, said in the note)
     addRmsNorm         residual.add_(x), then F.rms_norm of the sum: two torch ops
+    permute            x.permute(0, 2, 1, 3).contiguous() on x [B, S, H, D]
 
 Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
 and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
@@ -203,6 +204,9 @@ def make_call(torch, device, case):
         return elementwise_and_norm(torch, device, op, d, dtype)
     if op in ("embedding", "rope", "writeCache"):
         return rows_and_rotary(torch, device, op, d, dtype)
+    if op == "permute":
+        x = uniform(torch, device, (d["B"], d["S"], d["H"], d["D"]), dtype)
+        return (lambda: x.permute(0, 2, 1, 3).contiguous()), None
     raise ValueError(f"no PyTorch counterpart for op {op}")
 
 

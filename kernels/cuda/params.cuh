@@ -290,3 +290,50 @@ PX_OFFSET(RopeParams, headsPerItem, 64);
 PX_OFFSET(RopeParams, positionsBatched, 68);
 PX_SIZE(RopeParams, 72);
 PX_ALIGN(RopeParams, 8);
+
+// ---------------------------------------------------------------- permute.cu (CudaPermute)
+
+typedef struct PermuteParams {
+    u64 x;  // const unit* of x (contiguous in its own shape)
+    u64 out;  // unit* [count], contiguous
+    i64 count;  // units to move
+    i64 size0;  // size0..size7: out's dimensions from the innermost; 1 when unused
+    i64 size1;
+    i64 size2;
+    i64 size3;
+    i64 size4;
+    i64 size5;
+    i64 size6;
+    i64 size7;
+    i64 stride0;  // stride0..stride7: x's stride (in units) along each; 0 when unused
+    i64 stride1;
+    i64 stride2;
+    i64 stride3;
+    i64 stride4;
+    i64 stride5;
+    i64 stride6;
+    i64 stride7;
+    int rank;  // used dimensions, 1 to 8
+} PermuteParams;
+PX_OFFSET(PermuteParams, x, 0);
+PX_OFFSET(PermuteParams, out, 8);
+PX_OFFSET(PermuteParams, count, 16);
+PX_OFFSET(PermuteParams, size0, 24);
+PX_OFFSET(PermuteParams, size1, 32);
+PX_OFFSET(PermuteParams, size2, 40);
+PX_OFFSET(PermuteParams, size3, 48);
+PX_OFFSET(PermuteParams, size4, 56);
+PX_OFFSET(PermuteParams, size5, 64);
+PX_OFFSET(PermuteParams, size6, 72);
+PX_OFFSET(PermuteParams, size7, 80);
+PX_OFFSET(PermuteParams, stride0, 88);
+PX_OFFSET(PermuteParams, stride1, 96);
+PX_OFFSET(PermuteParams, stride2, 104);
+PX_OFFSET(PermuteParams, stride3, 112);
+PX_OFFSET(PermuteParams, stride4, 120);
+PX_OFFSET(PermuteParams, stride5, 128);
+PX_OFFSET(PermuteParams, stride6, 136);
+PX_OFFSET(PermuteParams, stride7, 144);
+PX_OFFSET(PermuteParams, rank, 152);
+PX_SIZE(PermuteParams, 160);
+PX_ALIGN(PermuteParams, 8);

@@ -212,4 +212,45 @@ PX_OFFSET(RopeParams, positions_batched, 44);
 PX_SIZE(RopeParams, 48);
 PX_ALIGN(RopeParams, 8);
 
+// permute_u1, _u2, _u4, _u8, _u16 (permute.cl): out (contiguous, in units of 1 to 16 bytes) is the
+// merged permutation of x over 8 dimensions, size0 the innermost of out (fastest varying), each with
+// the stride of x (in units) that it walks; unused dimensions have size 1 and stride 0. The unit
+// count is the product of the sizes (the struct fills ClArgs' 128-byte slot exactly).
+typedef struct PermuteParams {
+    ulong size0;
+    ulong size1;
+    ulong size2;
+    ulong size3;
+    ulong size4;
+    ulong size5;
+    ulong size6;
+    ulong size7;
+    ulong stride0;
+    ulong stride1;
+    ulong stride2;
+    ulong stride3;
+    ulong stride4;
+    ulong stride5;
+    ulong stride6;
+    ulong stride7;
+} PermuteParams;
+PX_OFFSET(PermuteParams, size0, 0);
+PX_OFFSET(PermuteParams, size1, 8);
+PX_OFFSET(PermuteParams, size2, 16);
+PX_OFFSET(PermuteParams, size3, 24);
+PX_OFFSET(PermuteParams, size4, 32);
+PX_OFFSET(PermuteParams, size5, 40);
+PX_OFFSET(PermuteParams, size6, 48);
+PX_OFFSET(PermuteParams, size7, 56);
+PX_OFFSET(PermuteParams, stride0, 64);
+PX_OFFSET(PermuteParams, stride1, 72);
+PX_OFFSET(PermuteParams, stride2, 80);
+PX_OFFSET(PermuteParams, stride3, 88);
+PX_OFFSET(PermuteParams, stride4, 96);
+PX_OFFSET(PermuteParams, stride5, 104);
+PX_OFFSET(PermuteParams, stride6, 112);
+PX_OFFSET(PermuteParams, stride7, 120);
+PX_SIZE(PermuteParams, 128);
+PX_ALIGN(PermuteParams, 8);
+
 #endif

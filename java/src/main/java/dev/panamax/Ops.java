@@ -849,6 +849,82 @@ public final class Ops {
         }
     }
 
+    // ---------------------------------------------------------------- permute (family "permute")
+
+    /**
+     * The axes of x reordered, into a new contiguous tensor of x's dtype: {@code out.shape[j] =
+     * x.shape[dims[j]]} and {@code out[i_0, ..., i_{n-1}]} is the element of x whose coordinate
+     * {@code dims[j]} is {@code i_j}, copied bit for bit (PyTorch's
+     * {@code x.permute(dims).contiguous()}). dims is a permutation of 0 .. rank - 1 (rank 1 to 8);
+     * every dtype; x may be a view. Dimensions that stay adjacent and in order move as one, so
+     * [B, S, H, D] to [B, H, S, D] ({@code dims = {0, 2, 1, 3}}) moves runs of D elements. An
+     * empty x gives an empty result and launches nothing.
+     */
+    public static Tensor permute(Tensor x, int... dims) {
+        TensorImpl tx = TensorImpl.of(x, "permute: x");
+        try (Leases l = new Leases().add(tx, "permute: x")) {
+            long[] shape = permuteShape(tx, dims);
+            try (Outputs o = new Outputs(tx, "permute")) {
+                TensorImpl out = o.add("result", tx.dtype(), shape);
+                runPermute(tx, dims, out);
+                return o.keep(out);
+            }
+        }
+    }
+
+    /**
+     * {@link #permute(Tensor, int...)} written to {@code out}: exactly the result's shape and
+     * dtype, on x's device, sharing no memory with x (any overlap, the identity permutation's
+     * included, is an IllegalArgumentException).
+     */
+    public static void permute(Tensor x, int[] dims, Tensor out) {
+        TensorImpl tx = TensorImpl.of(x, "permute: x");
+        TensorImpl to = TensorImpl.of(out, "permute: out");
+        try (Leases l = new Leases().add(tx, "permute: x").add(to, "permute: out")) {
+            long[] shape = permuteShape(tx, dims);
+            sameDevice("permute", "x", tx, "out", to, null, null);
+            if (to.overlaps(tx)) {
+                throw new IllegalArgumentException("permute: out overlaps x (views of one allocation); permute never works"
+                        + " in place");
+            }
+            checkOut("permute", to, shape, tx.dtype(), tx, "x", tx);
+            runPermute(tx, dims, to);
+        }
+    }
+
+    /** The result's shape; dims must be a permutation of x's axes. */
+    private static long[] permuteShape(TensorImpl x, int[] dims) {
+        if (dims == null) {
+            throw new NullPointerException("permute: dims is null");
+        }
+        int n = x.rank();
+        boolean[] seen = new boolean[n];
+        boolean ok = dims.length == n;
+        for (int i = 0; ok && i < n; i++) {
+            ok = dims[i] >= 0 && dims[i] < n && !seen[dims[i]];
+            if (ok) {
+                seen[dims[i]] = true;
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("permute: dims must be a permutation of 0.." + (n - 1) + " (x is "
+                    + Shapes.format(x.shapeView()) + " of rank " + n + "), got dims " + Arrays.toString(dims));
+        }
+        long[] shape = new long[n];
+        for (int j = 0; j < n; j++) {
+            shape[j] = x.dim(dims[j]);
+        }
+        return shape;
+    }
+
+    private static void runPermute(TensorImpl x, int[] dims, TensorImpl out) {
+        if (out.size() == 0) {
+            return;
+        }
+        x.backendDevice().kernels().permute(Kernels.Permute.of(x.dtype(), x.shapeView().clone(), dims.clone(), x.memory(),
+                out.memory()));
+    }
+
     /**
      * The rule of every {@code out} overload: {@code out} is on the device of {@code first} and has
      * exactly {@code shape} and {@code dtype}; it may be {@code first} itself (the same bytes), and

@@ -248,6 +248,23 @@ class ValidationTest {
     }
 
     @Test
+    void permute() {
+        try (Tensor x = f32(2, 3, 4); Tensor out = f32(4, 3, 2); Tensor base = f32(60); Tensor xAgain = x.reshape(4, 3, 2)) {
+            bad(() -> Ops.permute(x, 0, 1), "permute", "[0, 1]", "[2, 3, 4]");
+            bad(() -> Ops.permute(x, 0, 2, 2), "permute", "[0, 2, 2]", "[2, 3, 4]");
+            bad(() -> Ops.permute(x, 0, 1, 3), "permute", "[0, 1, 3]");
+            bad(() -> Ops.permute(x, new int[] {2, 1, 0}, xAgain), "permute", "overlaps");
+            bad(() -> Ops.permute(x, new int[] {0, 1, 2}, out), "permute", "[2, 3, 4]", "[4, 3, 2]");
+            try (Tensor vs = base.slice(0, 24); Tensor v = vs.reshape(2, 3, 4); Tensor ws = base.slice(23, 47);
+                 Tensor w = ws.reshape(4, 3, 2)) {
+                bad(() -> Ops.permute(v, new int[] {2, 1, 0}, w), "permute", "overlaps");
+            }
+            npe(() -> Ops.permute(x, (int[]) null), "permute", "dims");
+            npe(() -> Ops.permute(null, 0), "permute", "x");
+        }
+    }
+
+    @Test
     void deviceFactories() {
         npe(() -> device.zeros(null, 3), "zeros");
         npe(() -> device.zeros(DType.F32, (long[]) null), "zeros");

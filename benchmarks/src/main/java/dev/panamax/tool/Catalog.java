@@ -62,6 +62,7 @@ final class Catalog {
         ops.put("rope", new RopeBench());
         ops.put("writeCache", new CacheBench());
         elementwiseAndNormOps(ops);
+        permuteOps(ops);
         return Collections.unmodifiableMap(ops);
     }
 
@@ -174,7 +175,7 @@ final class Catalog {
             case OPENCL -> OPENCL;
             case GPU -> GPU;
         };
-        return concat(cases, elementwiseAndNormCases(profile));
+        return concat(concat(cases, elementwiseAndNormCases(profile)), permuteCases(profile));
     }
 
     static BenchOp op(Case c) {
@@ -283,5 +284,21 @@ final class Catalog {
         List<Case> out = new ArrayList<>(a);
         out.addAll(b);
         return List.copyOf(out);
+    }
+
+    // ---------------------------------------------------------------- permute
+
+    private static void permuteOps(Map<String, BenchOp> ops) {
+        ops.put("permute", new PermuteBench());
+    }
+
+    /** [B, S, H, D] to [B, H, S, D]: a BERT-base-sized batch on QUICK, 8 x 512 tokens of 32 heads of 128 elsewhere. */
+    private static List<Case> permuteCases(Profile profile) {
+        if (profile == Profile.QUICK) {
+            return List.of(c("permute", F32, F32, "B", 2, "S", 128, "H", 12, "D", 64));
+        }
+        return List.of(
+                c("permute", F32, F32, "B", 8, "S", 512, "H", 32, "D", 128),
+                c("permute", BF16, BF16, "B", 8, "S", 512, "H", 32, "D", 128));
     }
 }

@@ -75,4 +75,11 @@ final class CpuKernels implements Kernels {
     public void writeCache(WriteCache call) {
         CpuGather.writeCache(pool, call);
     }
+
+    // ---------------------------------------------------------------- permute (CpuPermute)
+
+    @Override
+    public void permute(Permute call) {
+        CpuPermute.run(pool, call);
+    }
 }

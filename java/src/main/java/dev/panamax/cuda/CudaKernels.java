@@ -96,4 +96,11 @@ final class CudaKernels implements Kernels {
     public void writeCache(WriteCache call) {
         CudaGather.writeCache(launches, call);
     }
+
+    // ---------------------------------------------------------------- permute (CudaPermute)
+
+    @Override
+    public void permute(Permute call) {
+        CudaPermute.run(launches, call);
+    }
 }

@@ -188,4 +188,70 @@ public interface Kernels {
     void rope(Rope call);
 
     void writeCache(WriteCache call);
+
+    // ---------------------------------------------------------------- permute (family "permute")
+
+    /**
+     * A permutation of the axes, in its merged form: out is contiguous [shape[0], ..., shape[r-1]]
+     * of dtype and {@code out[i_0, ..., i_{r-1}] = x[i_0 * strides[0] + ... + i_{r-1} * strides[r-1]]}
+     * (strides in elements of x, which is contiguous in its own shape). Made by {@link #of}, which
+     * drops dimensions of size 1 and merges the output dimensions that stay adjacent and in order
+     * in x, so that 1 &lt;= r &lt;= 8, every dimension but a lone one is &gt;= 2, and
+     * {@code strides[r-1] == 1} exactly when out's rows of {@code shape[r-1]} elements are
+     * contiguous runs of x too ({@link #run}); otherwise the last dimension moves (a transpose).
+     * out and x never overlap.
+     */
+    record Permute(DType dtype, long[] shape, long[] strides, Memory x, Memory out) {
+
+        /**
+         * The merged form of permuting x of {@code xShape} by {@code dims} (a permutation of its
+         * axes, the result's dimension j being x's dimension dims[j]); sizes all &gt;= 1.
+         */
+        public static Permute of(DType dtype, long[] xShape, int[] dims, Memory x, Memory out) {
+            int n = xShape.length;
+            long[] inStride = new long[n];
+            long s = 1;
+            for (int d = n - 1; d >= 0; d--) {
+                inStride[d] = s;
+                s *= xShape[d];
+            }
+            long[] shape = new long[n];
+            long[] strides = new long[n];
+            int r = 0;
+            for (int d : dims) {
+                long size = xShape[d];
+                if (size == 1) {
+                    continue; // moves nothing: any place is the same
+                }
+                if (r > 0 && strides[r - 1] == size * inStride[d]) {
+                    shape[r - 1] *= size; // x's dimension right before d (past size-1 ones) came right before: one run
+                    strides[r - 1] = inStride[d];
+                } else {
+                    shape[r] = size;
+                    strides[r] = inStride[d];
+                    r++;
+                }
+            }
+            if (r == 0) {
+                return new Permute(dtype, new long[] {1}, new long[] {1}, x, out);
+            }
+            return new Permute(dtype, java.util.Arrays.copyOf(shape, r), java.util.Arrays.copyOf(strides, r), x, out);
+        }
+
+        /** Elements of one contiguous run in both x and out: shape[r-1] when strides[r-1] == 1, else 1. */
+        public long run() {
+            return strides[strides.length - 1] == 1 ? shape[shape.length - 1] : 1;
+        }
+
+        /** Elements moved. */
+        public long size() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    void permute(Permute call);
 }

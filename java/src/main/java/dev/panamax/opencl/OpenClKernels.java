@@ -143,4 +143,11 @@ final class OpenClKernels implements Kernels {
     public void writeCache(WriteCache call) {
         ClGather.writeCache(this, call);
     }
+
+    // ---------------------------------------------------------------- permute (ClPermute)
+
+    @Override
+    public void permute(Permute call) {
+        ClPermute.run(this, call);
+    }
 }

@@ -236,4 +236,14 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    // ---------------------------------------------------------------- permute
+
+    @Nested
+    class Permute extends PermuteCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

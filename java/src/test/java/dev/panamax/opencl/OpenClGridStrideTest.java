@@ -6,6 +6,7 @@ import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Raw;
 import dev.panamax.testing.Tolerances;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +96,31 @@ class OpenClGridStrideTest extends OpenClDeviceTest {
                 Ops.rope(tx, tp, tf, interleaved);
                 double[] ref = Reference64.rope(x, b, h, s, d, positions, true, inv, interleaved);
                 Check.close("rope, items strided", tx.toFloatArray(), ref, Tolerances.rope(DType.F32, 500), data);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- permute
+
+    @Test
+    void permuteStridesOverUnits() {
+        Data data = Data.fresh();
+        // 2 * 33 * 3 * 64 F32 = 12672 units of 16 bytes on the run path, 31 work-groups' worth on 2;
+        // [40, 70] by (1, 0) moves single elements, 11 work-groups' worth
+        long[][] shapes = {{2, 33, 3, 64}, {40, 70}};
+        int[][] dims = {{0, 2, 1, 3}, {1, 0}};
+        for (int c = 0; c < shapes.length; c++) {
+            int n = 1;
+            for (long d : shapes[c]) {
+                n *= (int) d;
+            }
+            int[] bits = new int[n];
+            for (int i = 0; i < n; i++) {
+                bits[i] = data.random().nextInt();
+            }
+            try (Tensor x = Raw.tensor(device, DType.F32, bits, shapes[c]); Tensor out = Ops.permute(x, dims[c])) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Reference64.permute(bits, shapes[c], dims[c]), Raw.bits(out),
+                        "permute, units strided; " + data.describe());
             }
         }
     }

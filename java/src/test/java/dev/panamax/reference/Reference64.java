@@ -543,4 +543,38 @@ public final class Reference64 {
         }
         return out;
     }
+
+    // ---------------------------------------------------------------- permute
+
+    /**
+     * x of {@code shape} (raw element bits, row-major) with its axes reordered by {@code dims}, by
+     * the definition and nothing cleverer: out.shape[j] = shape[dims[j]], and the element at out
+     * index (i_0, ..., i_{n-1}) is x's at the index whose coordinate dims[j] is i_j. Bits, since
+     * permute moves bits.
+     */
+    public static int[] permute(int[] x, long[] shape, int[] dims) {
+        int n = shape.length;
+        long[] outShape = new long[n];
+        for (int j = 0; j < n; j++) {
+            outShape[j] = shape[dims[j]];
+        }
+        int[] out = new int[x.length];
+        long[] outIndex = new long[n], xIndex = new long[n];
+        for (int o = 0; o < out.length; o++) {
+            long rest = o;
+            for (int j = n - 1; j >= 0; j--) {
+                outIndex[j] = rest % outShape[j];
+                rest /= outShape[j];
+            }
+            for (int j = 0; j < n; j++) {
+                xIndex[dims[j]] = outIndex[j];
+            }
+            long flat = 0;
+            for (int d = 0; d < n; d++) {
+                flat = flat * shape[d] + xIndex[d];
+            }
+            out[o] = x[(int) flat];
+        }
+        return out;
+    }
 }
