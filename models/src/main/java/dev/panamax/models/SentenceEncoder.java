@@ -249,7 +249,7 @@ public final class SentenceEncoder implements AutoCloseable {
                 Tensor k = heads(flat, l.key, l.keyBias, b, s, headDim);
                 Tensor v = heads(flat, l.value, l.valueBias, b, s, headDim);
                 Tensor a = Ops.attention(q, k, v, false, scale, kvLengths);   // [B, heads, S, D]
-                Tensor merged = permuteTmp(a, 0, 2, 1, 3);                    // [B, S, heads, D]
+                Tensor merged = Ops.permute(a, 0, 2, 1, 3);                    // [B, S, heads, D]
                 Tensor ctx = merged.reshape((long) b * s, hidden)) {
             h1 = Ops.matmul(ctx, l.output);
             try {
@@ -299,20 +299,9 @@ public final class SentenceEncoder implements AutoCloseable {
         try (Tensor y = Ops.matmul(x, w)) {
             Ops.add(y, bias, y);
             try (Tensor split = y.reshape(b, s, -1, headDim)) {
-                return permuteTmp(split, 0, 2, 1, 3);
+                return Ops.permute(split, 0, 2, 1, 3);
             }
         }
-    }
-
-    // PLACEHOLDER, a host round trip: replaced by Ops.permute (being added on branch main) at the merge
-    private static Tensor permuteTmp(Tensor x, int... dims) {
-        long[] sh = x.shape();
-        float[] d = x.toFloatArray();
-        float[] o = new float[d.length];
-        int n0 = (int) sh[0], n1 = (int) sh[1], n2 = (int) sh[2], n3 = (int) sh[3];
-        for (int a = 0; a < n0; a++) for (int b = 0; b < n1; b++) for (int c = 0; c < n2; c++) for (int e = 0; e < n3; e++)
-            o[((a * n2 + c) * n1 + b) * n3 + e] = d[((a * n1 + b) * n2 + c) * n3 + e];
-        try (Tensor t = x.device().tensor(o, n0, n2, n1, n3)) { return t.to(x.dtype()); }
     }
 
     /** position + tokenType[0]: the embeddings of a single sequence, whose token types are all 0. */
