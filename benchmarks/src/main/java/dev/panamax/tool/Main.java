@@ -16,6 +16,7 @@ public final class Main {
               bench [options]    every op on every available device, checked and timed (bench --help)
               make-model [...]   a seeded random Llama or Mixtral checkpoint in the Hugging Face layout (make-model --help)
               generate [...]     greedy generation with a Hugging Face Llama checkpoint, with tokens/s (generate --help)
+              embed TEXT...      sentence embeddings, all-MiniLM-L6-v2 by default (embed --help)
               jmh [JMH args]     the JMH benchmarks and their peers (dev.panamax.jmh) [launcher]
               test [mvn args]    the whole test suite (mvn verify) [launcher]
               bundle [DIR]       a self-contained folder for a GPU host without a JDK [launcher]
@@ -58,6 +59,7 @@ public final class Main {
                     }
                     yield new GenerateCommand(out).run(rest);
                 }
+                case "embed" -> new EmbedCommand(out, err).run(rest);
                 default -> {
                     err.print("panamax: unknown command '" + args[0] + "'\n" + USAGE);
                     yield 2;

@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The launcher's classpath ({@code benchmarks/target/classpath.txt}, written by the build; the
- * GPU bundle's lib/ is made from it) holds the panamax jars alone, and the command line runs on
- * it: no JMH, JOCL, JCuda or what they pull in.
+ * GPU bundle's lib/ is made from it) holds the panamax jars alone, and protobuf-java (the models
+ * module reads ONNX graphs with it), and the command line runs on it: no JMH, JOCL, JCuda or what
+ * they pull in, and not the models' test references (ONNX Runtime, DJL's tokenizers).
  */
 class CliClasspathTest {
 
@@ -35,12 +36,24 @@ class CliClasspathTest {
             String name = p.getFileName().toString();
             boolean ours = name.startsWith("panamax-") && name.endsWith(".jar")
                     || p.endsWith(Path.of("target", "classes")) || p.endsWith(Path.of("target", "test-classes"));
-            if (!ours) {
+            boolean allowed = name.startsWith("protobuf-java-") && name.endsWith(".jar");
+            if (!ours && !allowed) {
                 others.add(e);
             }
         }
         assertEquals(List.of(), others, "the command line's classpath must hold no third-party jar"
                 + " (exclude it in benchmarks/pom.xml, execution cli-classpath)");
+    }
+
+    @Test
+    void holdsTheModelsButNotTheirTestReferences() throws Exception {
+        List<String> entries = entries();
+        assertTrue(entries.stream().anyMatch(e -> e.contains("panamax-models") || e.endsWith(Path.of("models", "target", "classes").toString())),
+                "the models module (panamax embed) is on the command line's classpath: " + entries);
+        for (String e : entries) {
+            assertTrue(!e.contains("onnxruntime") && !e.contains("tokenizers") && !e.contains("langchain4j"),
+                    "ONNX Runtime, DJL and the model jar are test dependencies of the models, not the CLI's: " + e);
+        }
     }
 
     @Test

@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ToolDependenciesTest {
     static final List<String> FORBIDDEN = List.of(
             "org/openjdk/jmh/", "org/jocl/", "jcuda/",
+            // the models' test references: ONNX Runtime and DJL stay off the command line
+            "ai/onnxruntime/", "ai/djl/",
             "dev/panamax/internal/", "dev/panamax/cpu/", "dev/panamax/opencl/", "dev/panamax/cuda/");
 
     @Test

