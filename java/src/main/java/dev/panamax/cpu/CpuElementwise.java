@@ -10,9 +10,10 @@ import java.lang.foreign.MemorySegment;
  * The elementwise ops (add, mul, gelu, silu, swiglu) over n elements: out[i] = op(a[i],
  * b[i mod bSize]), F32 arithmetic, out may be a.
  *
- * <p>F32 and BF16 add and mul on the Vector API run straight between the segments
- * ({@link ElementwiseBlock#direct}): a buffer would cost them a third of their bandwidth
- * (measured on 2 cores: 22 against 30 GB/s for an F32 add of [8192, 4096]). The others: the
+ * <p>F32 and BF16 on the Vector API go to {@link ElementwiseBlock#direct}: add and mul straight
+ * between the segments (a buffer would cost them a third of their bandwidth, measured on 2 cores:
+ * 22 against 30 GB/s for an F32 add of [8192, 4096]), the activations by chunks of L1 with the
+ * exp fused into their loops ({@link VectorActivations}). The others (F16, scalar Java): the
  * elements are cut into blocks of {@link #BLOCK} (a function of n only) spread over the
  * pool's workers; each block is widened once into a per-thread buffer, computed there by
  * {@link ElementwiseBlock} and rounded once into out: every byte is read once and written once.

@@ -21,9 +21,8 @@ interface ElementwiseBlock {
     void apply(ElementwiseOp op, float[] x, float[] b, int bAt, float[] tmp, int n);
 
     /**
-     * Whether {@link #direct} computes {@code op} on {@code dtype}: add and mul straight between
-     * the segments, no buffer (they move the most bytes per flop, and a buffer costs them a third
-     * of the bandwidth).
+     * Whether {@link #direct} computes {@code op} on {@code dtype} from and into the segments
+     * itself, without the caller's blocks of {@link CpuElementwise#BLOCK}.
      */
     default boolean hasDirect(ElementwiseOp op, DType dtype) {
         return false;

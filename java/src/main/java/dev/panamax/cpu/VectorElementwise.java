@@ -3,22 +3,16 @@ package dev.panamax.cpu;
 import dev.panamax.DType;
 import dev.panamax.internal.Kernels.ElementwiseOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
-import static dev.panamax.cpu.ScalarElementwise.FRAC_1_SQRT_2;
-import static dev.panamax.cpu.ScalarElementwise.GELU_CUBIC;
-import static dev.panamax.cpu.ScalarElementwise.SQRT_2_OVER_PI;
-
 /**
  * {@link ElementwiseBlock} on the Vector API, whole vectors over the padded block. The
- * transcendental ops go through {@link VectorExp} (its own lane-wise exp, so that the bits are
- * the same compiled or interpreted, unlike the library's vector exp): each writes the exp's
- * argument for every lane into tmp, exponentiates tmp in place, and finishes in a third loop.
+ * transcendental ops go through {@link VectorActivations} with {@link VectorExp}'s exp (its own
+ * lane-wise exp, so that the bits are the same compiled or interpreted, unlike the library's
+ * vector exp), in one loop per vector.
  * <ul>
  *   <li>silu and swiglu: x * sigmoid(x), sigmoid(z) = (z &gt;= 0 ? 1 : e) / (1 + e) with
  *       e = exp(-|z|), which neither overflows nor loses the small side's precision;</li>
@@ -51,34 +45,22 @@ final class VectorElementwise implements ElementwiseBlock {
                     FloatVector.fromArray(S, x, i).mul(FloatVector.fromArray(S, b, bAt + i)).intoArray(x, i);
                 }
             }
-            case SILU, SWIGLU -> {
-                for (int i = 0; i < nv; i += L) {
-                    FloatVector.fromArray(S, x, i).abs().neg().intoArray(tmp, i);
-                }
-                VectorExp.expShift(tmp, 0, nv, 0f, 1f, null, 0);
-                sigmoidTimes(x, x, tmp, op == ElementwiseOp.SWIGLU ? b : null, bAt, nv);
-            }
-            case GELU_TANH -> {
-                float twoScale = 2 * SQRT_2_OVER_PI;
-                for (int i = 0; i < nv; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    v.mul(v).fma(GELU_CUBIC, 1f).mul(v).mul(twoScale).abs().neg().intoArray(tmp, i);
-                }
-                VectorExp.expShift(tmp, 0, nv, 0f, 1f, null, 0);
-                sigmoidTimes(x, x, tmp, null, 0, nv); // sign(2y) = sign(x)
-            }
-            case GELU_ERF -> geluErf(x, tmp, nv);
+            case SILU, SWIGLU, GELU_TANH, GELU_ERF -> VectorActivations.apply(op, x, b, bAt, nv);
         }
     }
 
     @Override
     public boolean hasDirect(ElementwiseOp op, DType dtype) {
-        return (op == ElementwiseOp.ADD || op == ElementwiseOp.MUL) && (dtype == DType.F32 || dtype == DType.BF16);
+        return dtype == DType.F32 || dtype == DType.BF16;
     }
 
     @Override
     public void direct(ElementwiseOp op, DType dtype, MemorySegment a, MemorySegment b, long bSize, MemorySegment out,
                        long from, long to) {
+        if (op != ElementwiseOp.ADD && op != ElementwiseOp.MUL) {
+            VectorActivations.run(op, dtype, a, b, out, from, to);
+            return;
+        }
         boolean add = op == ElementwiseOp.ADD;
         boolean f32 = dtype == DType.F32;
         long i = from;
@@ -101,62 +83,6 @@ final class VectorElementwise implements ElementwiseBlock {
                 Elements.set(out, dtype, i + k, add ? x + y : x * y);
             }
             i += run;
-        }
-    }
-
-    /**
-     * x[i] = v[i] * sigmoid(z) * (b[bAt + i] when b is given), where tmp[i] = exp(-|z|) and z has
-     * the sign of v[i].
-     */
-    private static void sigmoidTimes(float[] x, float[] v, float[] tmp, float[] b, int bAt, int nv) {
-        for (int i = 0; i < nv; i += L) {
-            FloatVector xv = FloatVector.fromArray(S, v, i);
-            FloatVector e = FloatVector.fromArray(S, tmp, i);
-            VectorMask<Float> nonNegative = xv.compare(VectorOperators.GE, 0f);
-            FloatVector r = xv.mul(e.blend(1f, nonNegative).div(e.add(1f)));
-            if (b != null) {
-                r = r.mul(FloatVector.fromArray(S, b, bAt + i));
-            }
-            r.intoArray(x, i);
-        }
-    }
-
-    /** 0.5 x erfc(-x / sqrt 2) with {@link Erf}'s two regions on every lane, chosen per lane. */
-    private static void geluErf(float[] x, float[] tmp, int nv) {
-        for (int i = 0; i < nv; i += L) {
-            FloatVector c = FloatVector.fromArray(S, x, i).mul(FRAC_1_SQRT_2).abs().min(Erf.CLAMP);
-            c.mul(c).neg().intoArray(tmp, i); // the far region's exp(-hi)
-        }
-        VectorExp.expShift(tmp, 0, nv, 0f, 1f, null, 0);
-        for (int i = 0; i < nv; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector t = v.mul(-FRAC_1_SQRT_2);
-            FloatVector a = t.abs();
-            FloatVector c = a.min(Erf.CLAMP);
-            FloatVector hi = c.mul(c);
-            FloatVector lo = c.fma(c, hi.neg());
-            FloatVector u = FloatVector.broadcast(S, 1f).div(c);
-            FloatVector w = u.fma(Erf.W_SCALE, Erf.W_SHIFT);
-            FloatVector p = w.fma(Erf.S11, Erf.S10);
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S9));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S8));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S7));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S6));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S5));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S4));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S3));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S2));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S1));
-            p = p.fma(w, FloatVector.broadcast(S, Erf.S0));
-            FloatVector far = FloatVector.fromArray(S, tmp, i).mul(lo.neg().add(1f)).mul(p).mul(u);
-            far = far.neg().add(2f).blend(far, t.compare(VectorOperators.GT, 0f)); // 2 - erfc(|t|) for t < 0; NaN stays
-            FloatVector s = t.mul(t);
-            FloatVector q = s.fma(Erf.P5, Erf.P4).fma(s, FloatVector.broadcast(S, Erf.P3))
-                    .fma(s, FloatVector.broadcast(S, Erf.P2)).fma(s, FloatVector.broadcast(S, Erf.P1))
-                    .fma(s, FloatVector.broadcast(S, Erf.P0));
-            FloatVector near = FloatVector.broadcast(S, 1f).sub(q.fma(t, t));
-            FloatVector erfc = far.blend(near, a.compare(VectorOperators.LT, Erf.SPLIT));
-            v.mul(erfc).mul(0.5f).intoArray(x, i);
         }
     }
 }

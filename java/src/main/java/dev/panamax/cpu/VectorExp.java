@@ -42,27 +42,10 @@ final class VectorExp {
     static void expShift(float[] buf, int from, int to, float shift, float mul, float[] lanes, int lanesAt) {
         int l = S.length();
         FloatVector vShift = FloatVector.broadcast(S, shift);
-        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
-        FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
-        FloatVector p2 = FloatVector.broadcast(S, P2);
-        FloatVector p3 = FloatVector.broadcast(S, P3);
-        FloatVector p4 = FloatVector.broadcast(S, P4);
-        FloatVector p5 = FloatVector.broadcast(S, P5);
         boolean sum = lanes != null;
         FloatVector acc = sum ? FloatVector.fromArray(S, lanes, lanesAt) : FloatVector.zero(S);
         for (int i = from; i < to; i += l) {
-            FloatVector x = FloatVector.fromArray(S, buf, i).sub(vShift);
-            FloatVector n = x.fma(LOG2E, ROUND).sub(ROUND);
-            FloatVector r = n.fma(ln2Hi, x);
-            r = n.fma(ln2Lo, r);
-            FloatVector p = r.fma(P0, P1);
-            p = p.fma(r, p2);
-            p = p.fma(r, p3);
-            p = p.fma(r, p4);
-            p = p.fma(r, p5);
-            p = p.fma(r.mul(r), r).add(1f);
-            IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-            FloatVector y = p.mul(bits.reinterpretAsFloats()).mul(mul).blend(0f, x.compare(VectorOperators.LT, LOWEST));
+            FloatVector y = exp(FloatVector.fromArray(S, buf, i).sub(vShift)).mul(mul);
             y.intoArray(buf, i);
             if (sum) {
                 acc = acc.add(y);
@@ -71,5 +54,23 @@ final class VectorExp {
         if (sum) {
             acc.intoArray(lanes, lanesAt);
         }
+    }
+
+    /**
+     * exp(x) on every lane, x &lt;= 0 (see the class comment). Small enough that C2 inlines it into
+     * the loops that call it, so the vector never leaves registers.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector n = x.fma(LOG2E, ROUND).sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats()).blend(0f, x.compare(VectorOperators.LT, LOWEST));
     }
 }
