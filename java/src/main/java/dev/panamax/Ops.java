@@ -44,7 +44,8 @@ public final class Ops {
                 throw new IllegalArgumentException("gemm: a and b must have the same dtype, got " + ta.dtype() + " and " + tb.dtype());
             }
             if (tc.dtype() != DType.F32 && tc.dtype() != ta.dtype()) {
-                throw new IllegalArgumentException("gemm: c must be F32 or " + ta.dtype() + " (the dtype of a), got " + tc.dtype());
+                throw new IllegalArgumentException("gemm: c must be " + (ta.dtype() == DType.F32 ? "F32"
+                        : "F32 or " + ta.dtype() + " (the dtype of a)") + ", got " + tc.dtype());
             }
             if (tc.overlaps(ta) || tc.overlaps(tb)) {
                 throw new IllegalArgumentException("gemm: c overlaps " + (tc.overlaps(ta) ? "a" : "b")
@@ -302,6 +303,10 @@ public final class Ops {
         try (Leases l = new Leases().add(tx, "topK: x")) {
             floating("topK", "x", tx);
             long n = tx.dim(-1);
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("topK: rows longer than 2^31 - 1 elements are not supported (the indices"
+                        + " are I32), got x " + Shapes.format(tx.shapeView()));
+            }
             if (k < 1 || k > Math.min(n, MAX_TOPK)) {
                 throw new IllegalArgumentException("topK: k must be 1 to min(n, " + MAX_TOPK + ") = " + Math.min(n, MAX_TOPK)
                         + ", got k = " + k + " for x " + Shapes.format(tx.shapeView()));

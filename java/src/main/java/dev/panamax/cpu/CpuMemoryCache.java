@@ -45,7 +45,8 @@ final class CpuMemoryCache {
             return bytes;
         }
         long step = Long.highestOneBit(bytes) / 8;
-        return (bytes + step - 1) / step * step;
+        long rounded = (bytes + step - 1) / step * step;
+        return rounded < bytes ? bytes : rounded; // near 2^63 the rounding overflows: no class
     }
 
     /** A block of at least {@code bytes}: a kept one of the same class, else a fresh one. */
@@ -65,9 +66,10 @@ final class CpuMemoryCache {
         try {
             MemorySegment block = arena.allocate(size, alignment);
             return new CpuMemory(arena, block, block.asSlice(0, bytes));
-        } catch (OutOfMemoryError e) {
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            // the JDK's IllegalArgumentException here: a size its allocator cannot express (near 2^63)
             arena.close();
-            if (release(Long.MAX_VALUE) > 0) {
+            if (e instanceof OutOfMemoryError && release(Long.MAX_VALUE) > 0) {
                 return allocate(bytes); // kept blocks were in the way: try once more without them
             }
             throw new DeviceOutOfMemoryException("cpu: cannot allocate " + bytes + " bytes of native memory", e);

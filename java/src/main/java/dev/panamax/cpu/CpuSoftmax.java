@@ -86,6 +86,7 @@ final class CpuSoftmax {
             }
         }
         rowMax[r] = max;
-        rowInv[r] = (float) (1 / sum);
+        // a chunk whose max is +inf or NaN has a NaN sum (+inf - +inf): the row is NaN
+        rowInv[r] = max == Float.POSITIVE_INFINITY || Float.isNaN(max) ? Float.NaN : (float) (1 / sum);
     }
 }

@@ -102,14 +102,20 @@ final class VectorSoftmax implements SoftmaxRow {
         int nv = pad(buf, n);
         float max = max(buf, 0, nv);
         ms[0] = max;
-        // the exps overwrite buf: callers reload the chunk for the write pass
-        ms[1] = max == Float.NEGATIVE_INFINITY ? 0f : (float) expSum(buf, nv, max);
+        // the exps overwrite buf: callers reload the chunk for the write pass. A max of +inf or NaN
+        // makes the sum NaN, as IEEE arithmetic does (+inf - +inf), whatever the polynomial exp
+        // makes of a NaN argument.
+        ms[1] = max == Float.NEGATIVE_INFINITY ? 0f : nonFinite(max) ? Float.NaN : (float) expSum(buf, nv, max);
     }
 
     @Override
     public void scaleExp(float[] buf, int n, float max, float inv) {
         if (max == Float.NEGATIVE_INFINITY) {
             Arrays.fill(buf, 0, n, 0f);
+            return;
+        }
+        if (nonFinite(max) || Float.isNaN(inv)) {
+            Arrays.fill(buf, 0, n, Float.NaN); // the row's sum is NaN: every probability is
             return;
         }
         int nv = pad(buf, n);
@@ -154,5 +160,10 @@ final class VectorSoftmax implements SoftmaxRow {
             s += v;
         }
         return s;
+    }
+
+    /** +inf or NaN: a max that makes the whole row NaN. */
+    private static boolean nonFinite(float max) {
+        return max == Float.POSITIVE_INFINITY || Float.isNaN(max);
     }
 }

@@ -1,6 +1,7 @@
 package dev.panamax.internal;
 
 import dev.panamax.Backend;
+import dev.panamax.DeviceOutOfMemoryException;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -81,14 +82,84 @@ public final class Allocation implements Runnable {
      * the allocation has no tensor yet: take the first ref with {@link #firstRef}.
      */
     static Allocation allocate(BackendDevice device, long bytes, Set<Allocation> owner) {
-        Memory memory = bytes == 0 ? null : device.allocate(bytes);
+        Memory memory = bytes == 0 ? null : allocateOrCollect(device, bytes);
         Allocation a = new Allocation(device, memory, owner);
         if (memory != null) {
             LIVE_COUNT.get(device.backend()).incrementAndGet();
-            LIVE_BYTES.get(device.backend()).addAndGet(memory.byteSize());
+            collectIfGrown(device.backend(), LIVE_BYTES.get(device.backend()).addAndGet(memory.byteSize()));
         }
         owner.add(a);
         return a;
+    }
+
+    /** Growth of a backend's live bytes that runs the GC: see {@link #collectIfGrown}. */
+    static final long GC_STEP = 1L << 30;
+    private static final Map<Backend, AtomicLong> COLLECT_AT = new EnumMap<>(Backend.class);
+
+    static {
+        for (Backend b : Backend.values()) {
+            COLLECT_AT.put(b, new AtomicLong(GC_STEP));
+        }
+    }
+
+    /**
+     * Tensors dropped without {@code close()} hold device memory until the GC finds them, and the
+     * Java heap they take is tiny, so the GC may not run for gigabytes of them. When a backend's live
+     * bytes pass a mark, run the GC (its Cleaner then frees what was dropped) and set the next
+     * mark at twice the live bytes, at least {@link #GC_STEP} above them: memory stays within about
+     * twice what the callers hold, plus a step, and the GC runs a logarithmic number of times while
+     * what is held grows.
+     */
+    private static void collectIfGrown(Backend backend, long live) {
+        AtomicLong mark = COLLECT_AT.get(backend);
+        long at = mark.get();
+        if (live > at && mark.compareAndSet(at, live + Math.max(GC_STEP, live))) {
+            System.gc();
+        }
+    }
+
+    /** After a free: brings the mark back down when what is live has shrunk well below it. */
+    private static void lowerMark(Backend backend, long live) {
+        AtomicLong mark = COLLECT_AT.get(backend);
+        long at = mark.get();
+        long wanted = live + Math.max(GC_STEP, live);
+        if (wanted < at / 2) {
+            mark.compareAndSet(at, wanted);
+        }
+    }
+
+    /** Collections an allocation that failed waits for before it gives up (about half a second in all). */
+    private static final int RETRIES = 9;
+
+    /**
+     * {@code device.allocate(bytes)}; when the device is out of memory, tensors dropped without
+     * {@code close()} may be holding it until the GC finds them and the Cleaner frees them: run the
+     * GC, give the Cleaner time (1, 2, 4, ... ms), wait for the device's queued work (a driver
+     * frees a released buffer only after the work queued on it) and try again, as the JDK does for
+     * direct buffers, before the {@link DeviceOutOfMemoryException} reaches the caller.
+     */
+    private static Memory allocateOrCollect(BackendDevice device, long bytes) {
+        try {
+            return device.allocate(bytes);
+        } catch (DeviceOutOfMemoryException first) {
+            long sleep = 1;
+            for (int attempt = 0; attempt < RETRIES; attempt++, sleep *= 2) {
+                System.gc();
+                try {
+                    Thread.sleep(sleep);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw first;
+                }
+                try {
+                    device.synchronize(); // frees a driver defers until the queued work is done happen now
+                    return device.allocate(bytes);
+                } catch (DeviceOutOfMemoryException again) {
+                    // still short: collect again, waiting longer
+                }
+            }
+            throw first;
+        }
     }
 
     /**
@@ -201,7 +272,7 @@ public final class Allocation implements Runnable {
             long bytes = memory.byteSize();
             device.free(memory);
             LIVE_COUNT.get(device.backend()).decrementAndGet();
-            LIVE_BYTES.get(device.backend()).addAndGet(-bytes);
+            lowerMark(device.backend(), LIVE_BYTES.get(device.backend()).addAndGet(-bytes));
         }
     }
 

@@ -55,6 +55,7 @@ public final class DeviceHandle implements Device {
     TensorImpl allocateTensor(String op, DType dtype, long[] shape) {
         Objects.requireNonNull(dtype, op + ": dtype is null");
         long size = Shapes.checkedSize(op, shape);
+        Shapes.checkedBytes(op, dtype.byteSize(), shape);
         ensureOpen(op);
         return TensorImpl.allocate(this, dtype, shape, size);
     }
@@ -120,8 +121,8 @@ public final class DeviceHandle implements Device {
     public Tensor tensor(MemorySegment host, DType dtype, long... shape) {
         Objects.requireNonNull(host, "tensor: host is null");
         Objects.requireNonNull(dtype, "tensor: dtype is null");
-        long size = Shapes.checkedSize("tensor", shape);
-        long bytes = size * dtype.byteSize();
+        long bytes = Shapes.checkedBytes("tensor", dtype.byteSize(), shape);
+        Staging.checkAccessible("tensor", host);
         if (host.byteSize() < bytes) {
             throw new IllegalArgumentException("tensor: host segment has " + host.byteSize() + " bytes, shape "
                     + Shapes.format(shape) + " of " + dtype + " needs " + bytes);

@@ -37,6 +37,19 @@ public final class Shapes {
         return size;
     }
 
+    /**
+     * The bytes of a tensor of {@code shape} and {@code elementBytes} per element, after
+     * {@link #checkedSize}; more than 2^63 - 1 bytes is an {@code IllegalArgumentException} naming the op.
+     */
+    public static long checkedBytes(String op, long elementBytes, long... shape) {
+        long size = checkedSize(op, shape);
+        try {
+            return Math.multiplyExact(size, elementBytes);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(op + ": shape " + format(shape) + " needs more than 2^63 - 1 bytes");
+        }
+    }
+
     /** The product of dims [from, to). */
     public static long product(long[] shape, int from, int to) {
         long p = 1;

@@ -11,6 +11,21 @@ public final class Staging {
     private Staging() {
     }
 
+    /**
+     * A host segment this thread may read and write: its scope alive and, when confined, confined
+     * to this thread. Anything else is the caller's mistake, an {@code IllegalArgumentException}
+     * naming the op (not the JDK's {@code WrongThreadException} or {@code IllegalStateException}
+     * from deep inside a copy).
+     */
+    public static void checkAccessible(String op, MemorySegment host) {
+        if (!host.scope().isAlive()) {
+            throw new IllegalArgumentException(op + ": the host segment's arena is closed");
+        }
+        if (!host.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(op + ": the host segment is confined to another thread");
+        }
+    }
+
     public static void copyIn(BackendDevice device, MemorySegment host, Memory dst, long bytes) {
         if (host.isNative() || device.acceptsHeapSegments()) {
             device.copyIn(host, dst, bytes);

@@ -54,7 +54,7 @@ public final class TensorImpl implements Tensor {
 
     /** A new tensor with unspecified contents; {@code shape} already checked. */
     static TensorImpl allocate(DeviceHandle device, DType dtype, long[] shape, long size) {
-        long bytes = Math.multiplyExact(size, (long) dtype.byteSize());
+        long bytes = size * dtype.byteSize(); // no overflow: allocateTensor checked it
         Allocation a = Allocation.allocate(device.backendDevice(), bytes, device.openAllocations());
         Allocation.Ref ref = a.firstRef();
         if (device.isClosed()) {
@@ -256,6 +256,7 @@ public final class TensorImpl implements Tensor {
     }
 
     private void checkHost(String op, MemorySegment host) {
+        Staging.checkAccessible(op, host);
         if (host.byteSize() < byteSize()) {
             throw new IllegalArgumentException(op + ": host segment has " + host.byteSize() + " bytes, the tensor "
                     + Shapes.format(shape) + " of " + dtype + " needs " + byteSize());

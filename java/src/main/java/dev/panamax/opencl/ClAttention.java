@@ -24,8 +24,12 @@ final class ClAttention {
     static final int DECODE_MAX_SQ = 16;
     private static final int COMBINE_THREADS = 64;
     private static final int[] KEY_TILES = {32, 16, 8};
-    /** Work-groups to aim for per compute unit when splitting keys. */
-    private static final int GROUPS_PER_UNIT = 4;
+    /**
+     * Work-groups the decode split aims for, whatever the device: the split (and so the order of
+     * the sums, and the bits) depends on the shapes alone, not on the compute-unit count, which on
+     * PoCL follows the host's threads (POCL_MAX_PTHREAD_COUNT).
+     */
+    static final int DECODE_GROUPS = 256;
 
     /**
      * AttentionParams of kernels/opencl/params.h: every attention.cl kernel's scalars (splits
@@ -110,6 +114,16 @@ final class ClAttention {
         }
     }
 
+    /**
+     * Key splits of the decode path for {@code tiles} key tiles and {@code workGroups} row groups:
+     * about {@link #DECODE_GROUPS} work-groups in all, at most {@code maxSplits} (the grid's third
+     * dimension) and at most one per tile; sized on Skv (the kernel shares out the tiles below L_b).
+     */
+    static long splits(long tiles, long workGroups, long maxSplits) {
+        long wanted = Math.max(1, Math.min(Math.min(tiles, maxSplits), Math.ceilDiv(DECODE_GROUPS, workGroups)));
+        return Math.ceilDiv(tiles, Math.ceilDiv(tiles, wanted));
+    }
+
     private static void decode(OpenClKernels kernels, ClProgram program, Attention call, int bk) {
         OpenClDevice device = kernels.device();
         int group = OpenClDevice.GROUP_SIZE;
@@ -117,11 +131,7 @@ final class ClAttention {
         long groupRows = call.hq() / call.hkv() * call.sq(); // (query head, query) pairs per kv head
         long rowGroups = Math.ceilDiv(groupRows, ROWS);
         long workGroups = call.batch() * call.hkv() * rowGroups;
-        long target = (long) GROUPS_PER_UNIT * device.facts().computeUnits();
-        long tiles = Math.max(1, Math.ceilDiv(call.skv(), bk));
-        long wanted = Math.max(1, Math.min(Math.min(tiles, kernels.groupsYZ()),
-                Math.ceilDiv(target, workGroups)));
-        long splits = Math.ceilDiv(tiles, Math.ceilDiv(tiles, wanted)); // sized on Skv; the kernel shares out the tiles below L_b
+        long splits = splits(Math.max(1, Math.ceilDiv(call.skv(), bk)), workGroups, kernels.groupsYZ());
         long rows = call.batch() * call.hq() * call.sq();
         try (OpenClDevice.Scratch partialO = device.scratch(4L * rows * splits * d);
              OpenClDevice.Scratch partialMl = device.scratch(8L * rows * splits)) {

@@ -5,6 +5,7 @@ import dev.panamax.DeviceOutOfMemoryException;
 import dev.panamax.DeviceUnavailableException;
 import dev.panamax.bindings.opencl.OpenCL;
 import dev.panamax.internal.BackendDevice;
+import dev.panamax.internal.HostMemory;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Memory;
 
@@ -13,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One OpenCL device: a context and one in-order command queue (with profiling) for the life of
@@ -31,6 +33,12 @@ final class OpenClDevice implements BackendDevice {
     private final MemorySegment context;
     private final MemorySegment queue;
     private final ClLive live = new ClLive();
+    /** Bytes allocated or released since the queue was last waited for: see {@link #boundQueue}. */
+    private final AtomicLong sinceFinish = new AtomicLong();
+    /** Bytes allocated or released past which the queue is waited for. */
+    static final long QUEUE_BOUND = 512L << 20;
+    /** Whether the device's memory is the host's (a CPU device: PoCL). */
+    private final boolean hostMemory;
     private final ClPrograms programs;
     private final OpenClKernels kernels;
 
@@ -38,6 +46,7 @@ final class OpenClDevice implements BackendDevice {
         this.spec = spec;
         this.id = id;
         this.facts = facts;
+        this.hostMemory = !id.gpu() && !id.accelerator();
         this.context = context;
         this.queue = queue;
         this.programs = new ClPrograms(this);
@@ -144,6 +153,15 @@ final class OpenClDevice implements BackendDevice {
             throw new DeviceOutOfMemoryException(spec + ": cannot allocate " + bytes + " bytes: the device's largest"
                     + " allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + facts.maxAllocation() + " bytes");
         }
+        if (hostMemory) {
+            // A CPU device's buffers are host memory, and PoCL allocates them lazily: past what the
+            // host can give, its first enqueue fails an assertion and aborts the process.
+            long available = HostMemory.available();
+            if (bytes > available) {
+                throw new DeviceOutOfMemoryException(spec + ": cannot allocate " + bytes + " bytes: the host has "
+                        + available + " bytes available to this process (memory, ulimit -v, cgroup)");
+            }
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment mem = OpenCL.clCreateBuffer(context, OpenCL.CL_MEM_READ_WRITE(), bytes, MemorySegment.NULL, status);
@@ -152,6 +170,7 @@ final class OpenClDevice implements BackendDevice {
                 throw ClErrors.error(created, spec + ": clCreateBuffer(" + bytes + " bytes)");
             }
             live.buffers.incrementAndGet();
+            boundQueue(bytes);
             return new ClMemory(mem, 0, bytes);
         }
     }
@@ -163,6 +182,20 @@ final class OpenClDevice implements BackendDevice {
         int status = OpenCL.clReleaseMemObject(ClMemory.handle(memory));
         if (status != ClErrors.CL_SUCCESS) {
             throw ClErrors.error(status, spec + ": clReleaseMemObject");
+        }
+        boundQueue(memory.byteSize());
+    }
+
+    /**
+     * Nothing else bounds the queue: an op's outputs and a released buffer live on until the
+     * commands queued on them finish, and a caller can enqueue far faster than a device (PoCL on
+     * two cores) works. Past {@link #QUEUE_BOUND} bytes allocated or released since the last wait,
+     * wait for the queue, so that the memory the device holds stays bounded by what the callers hold.
+     */
+    private void boundQueue(long bytes) {
+        if (sinceFinish.addAndGet(bytes) > QUEUE_BOUND) {
+            sinceFinish.set(0);
+            synchronize();
         }
     }
 

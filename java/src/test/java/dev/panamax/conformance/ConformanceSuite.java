@@ -165,6 +165,14 @@ public abstract class ConformanceSuite {
         }
     }
 
+    @Nested
+    class NonFinite extends NonFiniteCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
+
     // ---------------------------------------------------------------- views and copyFrom(Tensor)
 
     @Nested

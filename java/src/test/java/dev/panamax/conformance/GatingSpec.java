@@ -16,8 +16,9 @@ import java.util.Arrays;
 /**
  * One top-K gating case: logits [T, E] of a kind, k, renormalize; checked against the float64
  * reference. Expert indices must match exactly (the order rule is part of the contract); weights
- * within the softmax tolerance. Rows holding NaN or +inf have no defined probabilities: there
- * only the indices' range and distinctness are checked.
+ * within the softmax tolerance. Rows holding NaN or +inf rank their experts on the logits like any
+ * other (NaN first, then +inf, ties to the lower index) and their probabilities are NaN, as IEEE
+ * arithmetic gives them (+inf − +inf): every weight of such a row must be NaN, renormalized or not.
  */
 record GatingSpec(DType dtype, int tokens, int experts, int k, boolean renormalize, Kind kind) {
 
@@ -110,9 +111,8 @@ record GatingSpec(DType dtype, int tokens, int experts, int k, boolean renormali
             weights = r.weights().toFloatArray();
         }
         Reference64.Selection ref = Reference64.topKGating(logits, tokens, this.experts, k, renormalize);
-        // Rows with NaN or +inf: only the range and distinctness of the indices are defined.
+        // Rows with NaN or +inf: ranked on the logits as any row; every weight NaN.
         boolean[] undefined = new boolean[tokens];
-        int[] wantExperts = ref.indices().clone();
         for (int t = 0; t < tokens; t++) {
             for (int e = 0; e < this.experts; e++) {
                 float v = logits[t * this.experts + e];
@@ -120,10 +120,16 @@ record GatingSpec(DType dtype, int tokens, int experts, int k, boolean renormali
             }
             if (undefined[t]) {
                 checkRangeAndDistinct(t, experts, data);
-                System.arraycopy(experts, t * k, wantExperts, t * k, k);
+                for (int s = 0; s < k; s++) {
+                    if (!Float.isNaN(weights[t * k + s])) {
+                        throw new AssertionError(this + ": token " + t + " (NaN or +inf logits) got weights "
+                                + Arrays.toString(Arrays.copyOfRange(weights, t * k, t * k + k))
+                                + ": each must be NaN, as the softmax of such a row is; " + data.describe());
+                    }
+                }
             }
         }
-        Check.indices(this + ": experts", experts, wantExperts, k, data);
+        Check.indices(this + ": experts", experts, ref.indices(), k, data);
         // Weights of defined rows; a row all -inf renormalized divides zero by zero, which is undefined.
         int kept = 0;
         float[] got = new float[weights.length];

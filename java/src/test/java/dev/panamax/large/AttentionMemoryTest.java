@@ -1,15 +1,14 @@
 package dev.panamax.large;
 
+import dev.panamax.testing.ChildJvm;
 import dev.panamax.testing.Data;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,11 +41,8 @@ class AttentionMemoryTest {
         String spec = System.getProperty("panamax.large.device", "cpu");
         Data data = Data.fresh();
         Path log = Files.createTempFile("panamax-attention-memory", ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-cp", classpath(),
-                AttentionMemoryProbe.class.getName(), spec, Integer.toString(S), Integer.toString(D), Long.toString(data.seed())));
+        List<String> command = ChildJvm.command(List.of("-Xmx512m"), AttentionMemoryProbe.class,
+                spec, Integer.toString(S), Integer.toString(D), Long.toString(data.seed()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean done = child.waitFor(60, TimeUnit.MINUTES);
         if (!done) {
@@ -66,22 +62,5 @@ class AttentionMemoryTest {
         assertTrue(peak > 0, "no VmHWM in the probe's output:\n" + output);
         assertTrue(peak < LIMIT_KB, "attention [1, 1, " + S + ", " + D + "] causal on " + spec + " peaked at " + peak / 1024
                 + " MiB resident, over 1 GiB:\n" + output);
-    }
-
-    /**
-     * The child's class path: this module's classes and test classes, and what the test JVM runs
-     * on (module path and class path alike; module descriptors are ignored on a class path).
-     */
-    private static String classpath() {
-        String base = System.getProperty("basedir", System.getProperty("user.dir"));
-        List<String> entries = new ArrayList<>(List.of(Path.of(base, "target", "test-classes").toString(),
-                Path.of(base, "target", "classes").toString()));
-        for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isBlank()) {
-                entries.addAll(List.of(value.split(File.pathSeparator)));
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }
