@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader (RFC 8259) for the files of a Hugging Face checkpoint: config.json, the
- * safetensors header, model.safetensors.index.json. Objects become {@code LinkedHashMap<String,
+ * A small JSON reader (RFC 8259) for the files of models: a Hugging Face checkpoint's config.json,
+ * safetensors header and model.safetensors.index.json, and the tokenizer.json of a sentence encoder. Objects become {@code LinkedHashMap<String,
  * Object>} (keys in file order), arrays {@code List<Object>}, numbers {@code Long} when they are
  * integers that fit, else {@code Double}; strings, booleans and null as themselves. Anything
  * malformed is an {@link IllegalArgumentException} naming the offset.

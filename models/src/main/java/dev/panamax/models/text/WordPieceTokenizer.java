@@ -1,6 +1,7 @@
 package dev.panamax.models.text;
 
 import dev.panamax.models.ModelFormatException;
+import dev.panamax.models.hf.Json;
 
 import java.text.Normalizer;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.panamax.models.text;
+package dev.panamax.models.hf;
 
 import org.junit.jupiter.api.Test;
 
