@@ -3,10 +3,6 @@ package dev.panamax.cuda;
 import dev.panamax.DType;
 import dev.panamax.internal.Memory;
 import dev.panamax.testing.Data;
-import dev.panamax.testing.DeviceUnderTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * dtype is a device copy. The conformance suite therefore never launches it, so this test does. The
  * sizes make the 16-byte steps and the byte tail both run, alone and together.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CudaEmulatedConvertCopyTest {
-    private DeviceUnderTest underTest;
-
-    @BeforeAll
-    void open() {
-        underTest = EmulatedCuda.open();
-    }
-
-    @AfterAll
-    void close() {
-        underTest.close();
-    }
+class CudaEmulatedConvertCopyTest extends EmulatedCudaClass {
 
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {1, 15, 16, 17, 255, 4096, 65_539})
