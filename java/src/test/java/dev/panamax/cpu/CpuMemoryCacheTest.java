@@ -67,11 +67,23 @@ class CpuMemoryCacheTest {
     }
 
     @Test
-    void smallBlocksAreNeverKept() {
+    void blocksUnderAPageAreNeverKept() {
         CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
-        CpuMemory small = cache.allocate(4096);
+        CpuMemory small = cache.allocate(CpuMemoryCache.MIN_BYTES - 1);
         cache.free(small);
         assertEquals(0, cache.keptBytes());
         assertFalse(small.arena().scope().isAlive());
+    }
+
+    @Test
+    void pageSizedBlocksAreKeptAndReused() {
+        CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
+        CpuMemory block = cache.allocate(24 * 1024); // a [16, 384] F32 result
+        cache.free(block);
+        assertEquals(24 * 1024, cache.keptBytes());
+        assertTrue(block.arena().scope().isAlive());
+        CpuMemory again = cache.allocate(24 * 1024);
+        assertEquals(block.block().address(), again.block().address(), "the kept block is handed out again");
+        assertEquals(0, cache.keptBytes());
     }
 }
