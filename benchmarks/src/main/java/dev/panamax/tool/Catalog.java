@@ -129,7 +129,11 @@ final class Catalog {
             c("gemm", F32, F32, "M", 1, "N", 4096, "K", 4096),
             c("gemm", F32, F32, "M", 1, "N", 4096, "K", 4096, "transB", 1),
             c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096),
-            c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096, "transB", 1))),
+            c("gemm", F32, F32, "M", 8, "N", 4096, "K", 4096, "transB", 1),
+            // decoding with BF16 weights stored [N, K] (nn.Linear), square and wide (a llama MLP)
+            c("gemm", BF16, F32, "M", 1, "N", 4096, "K", 4096, "transB", 1),
+            c("gemm", BF16, BF16, "M", 1, "N", 4096, "K", 4096, "transB", 1),
+            c("gemm", BF16, F32, "M", 1, "N", 11264, "K", 2048, "transB", 1))),
             // embedding, rope, writeCache past the caches: a 512 MiB table, a 64 MiB x, a 128 MiB cache
             "writeCache BF16 B=1 H=8 T=512 Smax=2048 D=128", List.of(
             c("embedding", F32, F32, "V", 32000, "H", 4096, "N", 4096),

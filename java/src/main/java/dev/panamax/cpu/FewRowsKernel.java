@@ -1,5 +1,9 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * The arithmetic of a GEMM with few rows of A (M &lt;= {@link CpuGemm#FEW_ROWS}: decoding, GEMV),
  * where packing B would cost more than using it: B streams through once, a few rows at a time.
@@ -22,6 +26,23 @@ interface FewRowsKernel {
      * a multiple of PAD): B stored [n, k], one of its rows against each row of A.
      */
     void dot(int m, int len, float[] a, int aOff, int lda, float[] b, float[] out, int outOff, int outStride);
+
+    /** Whether {@link #dotRows} reads B of this element type straight from memory. */
+    default boolean readsDirect(DType type) {
+        return false;
+    }
+
+    /**
+     * out[outOff + r + i * outStride] += sum_{p &lt; len} a[aOff + i * lda + p] * B(r, p) for
+     * r &lt; rows, i &lt; m, where B(r, p) is element from + r * ldb + p of b, of the given type
+     * (one {@link #readsDirect} accepts), widened in registers: B stored [n, k] read once, never
+     * copied. The rows of a are the caller's scratch: they may come back reordered. Each output's
+     * sum has a fixed order (the implementation's), the same whatever the rows, columns and threads.
+     */
+    default void dotRows(DType type, int m, int len, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb,
+            int rows, float[] out, int outOff, int outStride) {
+        throw new UnsupportedOperationException("gemm: no direct dot for " + type);
+    }
 
     static FewRowsKernel get() {
         return CpuSimd.VECTOR ? VectorFewRows.INSTANCE : ScalarFewRows.INSTANCE;

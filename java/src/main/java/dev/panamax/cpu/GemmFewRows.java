@@ -7,7 +7,8 @@ import java.util.Arrays;
  * chunks of {@link #WIDTH}, with B read once, in order, and never packed. B stored [k, n] is
  * widened {@link #ROWS} rows at a time and added into the m accumulator rows
  * ({@link FewRowsKernel#axpy}); B stored [n, k] is widened a row at a time and dotted with each
- * row of A ({@link FewRowsKernel#dot}). The inner dimension goes in chunks of {@link #DEPTH},
+ * row of A ({@link FewRowsKernel#dot}), or, for the types the kernel reads straight from memory
+ * (BF16 on the Vector API), dotted in place a few rows at a time ({@link FewRowsKernel#dotRows}). The inner dimension goes in chunks of {@link #DEPTH},
  * with A widened once per chunk and column chunk. Every output sums over p in ascending order.
  */
 final class GemmFewRows {
@@ -30,7 +31,8 @@ final class GemmFewRows {
         int width = (int) Math.min(WIDTH, Math.ceilDiv(cols, PAD) * PAD);
         float[] a = new float[m * depth];
         float[] acc = new float[m * width];
-        float[] b = new float[mat.transB ? depth : ROWS * width];
+        boolean direct = mat.transB && kernel.readsDirect(mat.abType);
+        float[] b = direct ? null : new float[mat.transB ? depth : ROWS * width];
         float[] aStep = mat.transA ? new float[m] : null;
         for (long jc = j0; jc < j0 + cols; jc += width) {
             int w = (int) Math.min(width, j0 + cols - jc);
@@ -39,7 +41,9 @@ final class GemmFewRows {
                 int len = (int) Math.min(depth, k - p0);
                 int lenPad = CpuGemm.roundUp(len, PAD);
                 widenA(mat, p0, len, depth, a, aStep);
-                if (mat.transB) {
+                if (direct) {
+                    kernel.dotRows(mat.abType, m, len, a, 0, depth, mat.b, mat.bBase + jc * k + p0, k, w, acc, 0, width);
+                } else if (mat.transB) {
                     Arrays.fill(b, len, lenPad, 0f);
                     for (int j = 0; j < w; j++) {
                         Elements.load(mat.b, mat.abType, mat.bBase + (jc + j) * k + p0, b, 0, len);

@@ -1,12 +1,23 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
+import dev.panamax.internal.Half;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * {@link FewRowsKernel} on the Vector API. axpy broadcasts a row's 8 elements of A once and
  * runs every column vector of the 8 B rows through them into the accumulator; dot runs two accumulators (to overlap the FMA
  * latency) and adds their lanes left to right, not by reduceLanes(ADD), whose order is free.
+ * dotRows does the same for BF16 rows of B read from memory and widened in registers: a 32-bit
+ * lane holds two BF16 elements, the low one shifted into place and the high one masked, against A
+ * deinterleaved to match, two rows of B per pass against one load of A.
  */
 final class VectorFewRows implements FewRowsKernel {
     static final VectorFewRows INSTANCE = new VectorFewRows();
@@ -15,6 +26,8 @@ final class VectorFewRows implements FewRowsKernel {
     private static final int L = S.length();
     /** Rows of B per full axpy step (GemmFewRows hands over 8 at a time). */
     private static final int ROWS = 8;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * L]);
 
     private VectorFewRows() {
@@ -77,13 +90,104 @@ final class VectorFewRows implements FewRowsKernel {
             if (p < len) {
                 s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, p), s0);
             }
-            s0.intoArray(lanes, 0);
-            s1.intoArray(lanes, L);
-            float sum = 0f;
-            for (int x = 0; x < 2 * L; x++) {
-                sum += lanes[x];
-            }
-            out[outOff + i * outStride] += sum;
+            out[outOff + i * outStride] += laneSum(s0, s1, lanes);
         }
+    }
+
+    @Override
+    public boolean readsDirect(DType type) {
+        return type == DType.BF16;
+    }
+
+    @Override
+    public void dotRows(DType type, int m, int len, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb,
+            int rows, float[] out, int outOff, int outStride) {
+        if (type != DType.BF16) {
+            throw new UnsupportedOperationException("gemm: no direct dot for " + type);
+        }
+        int full = len / (2 * L) * (2 * L);
+        float[] lanes = LANES.get();
+        for (int i = 0; i < m; i++) {
+            deinterleave(a, aOff + i * lda, full, lanes);
+        }
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) {
+            for (int i = 0; i < m; i++) {
+                dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride, lanes);
+            }
+        }
+        for (; r < rows; r++) {
+            for (int i = 0; i < m; i++) {
+                int o = outOff + r + i * outStride;
+                out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb, lanes), full, len, a, aOff + i * lda, b,
+                        from + r * ldb);
+            }
+        }
+    }
+
+    /**
+     * Each whole block of 2L elements of a from off on reordered in place: its even elements, then its
+     * odd ones, the order in which a 32-bit lane holds a pair of BF16 elements (pair: 2L floats of scratch).
+     */
+    private static void deinterleave(float[] a, int off, int full, float[] pair) {
+        for (int p = off; p < off + full; p += 2 * L) {
+            for (int t = 0; t < L; t++) {
+                pair[t] = a[p + 2 * t];
+                pair[L + t] = a[p + 2 * t + 1];
+            }
+            System.arraycopy(pair, 0, a, p, 2 * L);
+        }
+    }
+
+    /**
+     * The whole blocks (full elements, a deinterleaved) of one row of B from element from on: 2L
+     * BF16 elements per 32-bit lane load, the even ones (low halves) into s0 and the odd ones (high
+     * halves) into s1; their lanes added left to right.
+     */
+    private static float dotBf16(int full, float[] a, int ai, MemorySegment b, long from, float[] lanes) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        for (int p = 0; p < full; p += 2 * L) {
+            IntVector w = IntVector.fromMemorySegment(I, b, (from + p) * 2, LE);
+            s0 = FloatVector.fromArray(S, a, ai + p).fma(w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), s0);
+            s1 = FloatVector.fromArray(S, a, ai + p + L).fma(w.and(0xFFFF_0000).reinterpretAsFloats(), s1);
+        }
+        return laneSum(s0, s1, lanes);
+    }
+
+    /** dotBf16 for two rows of B (from and from + ldb) into out[o] and out[o + 1], each with its tail. */
+    private static void dotBf16x2(int len, int full, float[] a, int ai, MemorySegment b, long from, long ldb, float[] out,
+            int o, float[] lanes) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
+        long f0 = from * 2, f1 = (from + ldb) * 2;
+        for (int p = 0; p < full; p += 2 * L) {
+            FloatVector ae = FloatVector.fromArray(S, a, ai + p), ao = FloatVector.fromArray(S, a, ai + p + L);
+            IntVector w = IntVector.fromMemorySegment(I, b, f0 + 2L * p, LE);
+            IntVector v = IntVector.fromMemorySegment(I, b, f1 + 2L * p, LE);
+            s0 = ae.fma(w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), s0);
+            s1 = ao.fma(w.and(0xFFFF_0000).reinterpretAsFloats(), s1);
+            t0 = ae.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), t0);
+            t1 = ao.fma(v.and(0xFFFF_0000).reinterpretAsFloats(), t1);
+        }
+        out[o] += tailBf16(laneSum(s0, s1, lanes), full, len, a, ai, b, from);
+        out[o + 1] += tailBf16(laneSum(t0, t1, lanes), full, len, a, ai, b, from + ldb);
+    }
+
+    /** sum + the products past the whole blocks, in ascending order (fewer than 2L). */
+    private static float tailBf16(float sum, int full, int len, float[] a, int ai, MemorySegment b, long from) {
+        for (int p = full; p < len; p++) {
+            sum = Math.fma(a[ai + p], Half.bf16ToFloat(b.getAtIndex(ValueLayout.JAVA_SHORT, from + p)), sum);
+        }
+        return sum;
+    }
+
+    /** The lanes of s0, then of s1, added left to right. */
+    private static float laneSum(FloatVector s0, FloatVector s1, float[] lanes) {
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        float sum = 0f;
+        for (int x = 0; x < 2 * L; x++) {
+            sum += lanes[x];
+        }
+        return sum;
     }
 }

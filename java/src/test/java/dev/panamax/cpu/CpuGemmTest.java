@@ -93,6 +93,33 @@ class CpuGemmTest {
         check(DType.F16, DType.F32, 3, 5, 100, 8193, true, false, false, 1f, 0f);
     }
 
+    /**
+     * BF16 weights stored [n, k] (nn.Linear) with few rows of A are dotted straight from memory:
+     * inner dimensions ending on a pair of vectors, an odd vector, a partial one after either, or
+     * past the chunk of A; column counts off the four-row pass.
+     */
+    @Test
+    void fewRowsSixteenBitTransposedB() {
+        int[] ks = {1, 7, 16, 40, 53, 64, 300, 8200};
+        for (int k : ks) {
+            check(DType.BF16, DType.F32, 1, 1, 4 * 3 + 3, k, false, true, false, 1f, 0f);
+            check(DType.BF16, DType.BF16, 1, 3, 9, k, k % 2 == 0, true, false, 0.5f, -1f);
+        }
+        check(DType.BF16, DType.F32, 2, 2, 70, 129, false, true, true, 1f, 0.5f);
+        check(DType.F16, DType.F32, 1, 1, 33, 53, false, true, false, 1f, 0f);
+    }
+
+    /** The direct BF16 dot of few rows: the same bits on pools of 1 and 2 threads. */
+    @Test
+    void fewRowsBf16SameBitsWhateverTheThreads() {
+        Data data = Data.fresh();
+        int m = 1, n = 1001, k = 777;
+        float[] a = Data.roundTo(DType.BF16, data.normal(m * k, 1)), b = Data.roundTo(DType.BF16, data.normal(k * n, 1));
+        float[] one = KernelRun.gemmTransB16(1, a, b, m, n, k);
+        float[] two = KernelRun.gemmTransB16(2, a, b, m, n, k);
+        assertArrayEquals(one, two, data.describe());
+    }
+
     @Test
     void emptyInnerDimension() {
         check(DType.F32, DType.F32, 1, 5, 7, 0, false, false, false, 1f, 0f);

@@ -1,6 +1,7 @@
 package dev.panamax.cpu;
 
 import dev.panamax.DType;
+import dev.panamax.internal.Half;
 import dev.panamax.internal.Kernels;
 
 import java.lang.foreign.Arena;
@@ -29,6 +30,24 @@ final class KernelRun {
                     memory(arena, a), false, memory(arena, b), false, false, 0f, c));
             return floats(c);
         }
+    }
+
+    /** C [m, n] F32 = A [m, k] B^T for B stored [n, k], both BF16 (rounded from the floats). */
+    static float[] gemmTransB16(int threads, float[] a, float[] b, int m, int n, int k) {
+        try (Arena arena = Arena.ofShared()) {
+            CpuMemory c = memory(arena, new float[m * n]);
+            new CpuKernels(new CpuPool(threads)).gemm(new Kernels.Gemm(DType.BF16, DType.F32, 1, m, n, k, 1f,
+                    bf16(arena, a), false, bf16(arena, b), true, false, 0f, c));
+            return floats(c);
+        }
+    }
+
+    private static CpuMemory bf16(Arena arena, float[] values) {
+        MemorySegment s = arena.allocate((long) values.length * 2, 64);
+        for (int i = 0; i < values.length; i++) {
+            s.setAtIndex(ValueLayout.JAVA_SHORT, i, Half.floatToBf16(values[i]));
+        }
+        return new CpuMemory(arena, s, s);
     }
 
     static float[] attention(int threads, float[] q, float[] k, float[] v, int hq, int hkv, int sq, int skv, int d, boolean causal) {
