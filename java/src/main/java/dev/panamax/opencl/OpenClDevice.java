@@ -37,6 +37,10 @@ final class OpenClDevice implements BackendDevice {
     private final AtomicLong sinceFinish = new AtomicLong();
     /** Bytes allocated or released past which the queue is waited for. */
     static final long QUEUE_BOUND = 512L << 20;
+    /** Bytes known to be free at the last reading of the host's memory, less what was allocated since. */
+    private final AtomicLong hostBudget = new AtomicLong();
+    /** Allocations one reading of the host's memory may cover (within HostMemory's 256 MiB margin). */
+    static final long HOST_BUDGET = 64L << 20;
     /** Whether the device's memory is the host's (a CPU device: PoCL). */
     private final boolean hostMemory;
     private final ClPrograms programs;
@@ -154,13 +158,7 @@ final class OpenClDevice implements BackendDevice {
                     + " allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + facts.maxAllocation() + " bytes");
         }
         if (hostMemory) {
-            // A CPU device's buffers are host memory, and PoCL allocates them lazily: past what the
-            // host can give, its first enqueue fails an assertion and aborts the process.
-            long available = HostMemory.available();
-            if (bytes > available) {
-                throw new DeviceOutOfMemoryException(spec + ": cannot allocate " + bytes + " bytes: the host has "
-                        + available + " bytes available to this process (memory, ulimit -v, cgroup)");
-            }
+            checkHostMemory(bytes);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
@@ -197,6 +195,26 @@ final class OpenClDevice implements BackendDevice {
             sinceFinish.set(0);
             synchronize();
         }
+    }
+
+    /**
+     * A CPU device's buffers are host memory, and PoCL allocates them lazily: past what the host can
+     * give, its first enqueue fails an assertion and aborts the process. So a request past
+     * {@link HostMemory#available()} is a {@link DeviceOutOfMemoryException}. Reading it costs
+     * several /proc files, so a reading is spent down by the allocations after it, at most
+     * {@link #HOST_BUDGET} bytes of them, before the files are read again.
+     */
+    private void checkHostMemory(long bytes) {
+        if (hostBudget.addAndGet(-bytes) >= 0) {
+            return;
+        }
+        long available = HostMemory.available();
+        if (bytes > available) {
+            hostBudget.set(0);
+            throw new DeviceOutOfMemoryException(spec + ": cannot allocate " + bytes + " bytes: the host has "
+                    + available + " bytes available to this process (memory, ulimit -v, cgroup)");
+        }
+        hostBudget.set(Math.min(available, HOST_BUDGET) - bytes);
     }
 
     /** A buffer for one call's intermediate results, released when closed (after its last enqueue). */
