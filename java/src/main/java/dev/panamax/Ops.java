@@ -1055,19 +1055,7 @@ public final class Ops {
                 throw new IllegalArgumentException(op + ": x must be [T, H], got " + Shapes.format(tx.shapeView()));
             }
             long tokens = tx.dim(0), hidden = tx.dim(1);
-            if (tr.dtype() != DType.F32 || ti.dtype() != DType.I32) {
-                throw new IllegalArgumentException(op + ": routing must hold F32 weights and I32 experts, got "
-                        + tr.dtype() + " and " + ti.dtype());
-            }
-            if (tr.rank() != 2 || tr.dim(0) != tokens || tr.dim(1) < 1 || !Arrays.equals(tr.shapeView(), ti.shapeView())) {
-                throw new IllegalArgumentException(op + ": routing weights and experts must both be [T, k] with T = " + tokens
-                        + " (x is " + Shapes.format(tx.shapeView()) + ") and k >= 1, got weights "
-                        + Shapes.format(tr.shapeView()) + " and experts " + Shapes.format(ti.shapeView()));
-            }
-            if (tokens * tr.dim(1) > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": T·k must be below 2^31 (the rows are indexed in 32 bits), got T = "
-                        + tokens + ", k = " + tr.dim(1));
-            }
+            checkRouting(op, tx, tr, ti);
             for (Object[] p : new Object[][] {{"gate", tg}, {"up", tu}, {"down", td}}) {
                 TensorImpl t = (TensorImpl) p[1];
                 if (t.dtype() != tx.dtype()) {
@@ -1103,6 +1091,268 @@ public final class Ops {
                 }
                 return to != null ? null : o.keep(result);
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- INT8 (family "int8")
+
+    /** Largest K of a W8A8 {@link #matmul(Tensor, Quantized, boolean)}: 127 · 127 · K stays below 2^31. */
+    public static final int MAX_W8A8_INNER = 131072;
+
+    /**
+     * Symmetric INT8 per row of the last dimension, bit-identical on every backend: w [..., N, K]
+     * (F32, F16 or BF16, rank &gt;= 2) gives values I8 of w's shape and scales F32 [..., N]. For each
+     * row, s = max|row| / 127 in F32 (IEEE, subnormals kept); when s is 0 (a zero row, an empty one,
+     * or one whose max / 127 underflows) the values are 0; else q = round-half-even(w / s), a true
+     * F32 division (not a multiply by 127 / max), clamped to [-127, 127]. A row holding NaN or ±Inf
+     * gets scale NaN and values 0, so every product with it is NaN.
+     */
+    public static Quantized quantize(Tensor w) {
+        String op = "quantize";
+        TensorImpl tw = TensorImpl.of(w, op + ": w");
+        try (Leases l = new Leases().add(tw, op + ": w")) {
+            floating(op, "w", tw);
+            if (tw.rank() < 2) {
+                throw new IllegalArgumentException(op + ": w must have rank 2 or more ([..., N, K]), got "
+                        + Shapes.format(tw.shapeView()));
+            }
+            long[] shape = tw.shape();
+            long[] scaleShape = Arrays.copyOf(shape, shape.length - 1);
+            try (Outputs o = new Outputs(tw, op)) {
+                TensorImpl values = o.add("values", DType.I8, shape);
+                TensorImpl scales = o.add("scales", DType.F32, scaleShape);
+                long rows = scales.size(), cols = tw.dim(-1);
+                if (rows > 0) {
+                    tw.backendDevice().kernels().quantize(new Kernels.Quantize(tw.dtype(), rows, cols, tw.memory(),
+                            values.memory(), scales.memory()));
+                }
+                return o.keep(new Quantized(values, scales));
+            }
+        }
+    }
+
+    /** values · scales as a new F32 tensor of the values' shape (each element one F32 multiply). */
+    public static Tensor dequantize(Quantized q) {
+        String op = "dequantize";
+        if (q == null) {
+            throw new NullPointerException(op + ": q is null");
+        }
+        TensorImpl tv = TensorImpl.of(q.values(), op + ": values");
+        TensorImpl ts = TensorImpl.of(q.scales(), op + ": scales");
+        try (Leases l = new Leases().add(tv, op + ": values").add(ts, op + ": scales")) {
+            checkQuantized(op, "q", tv, ts, -1);
+            try (Outputs o = new Outputs(tv, op)) {
+                TensorImpl out = o.add("result", DType.F32, tv.shapeView());
+                if (out.size() > 0) {
+                    tv.backendDevice().kernels().dequantize(new Kernels.Dequantize(ts.size(), tv.dim(-1), tv.memory(),
+                            ts.memory(), out.memory()));
+                }
+                return o.keep(out);
+            }
+        }
+    }
+
+    /**
+     * x [..., K] (rank &gt;= 1; F32, F16 or BF16) times a quantized weight in {@code nn.Linear}
+     * layout (values I8 [N, K], scales F32 [N]), transposed: a new tensor [..., N] of x's dtype.
+     * {@code quantizeActivations} false (W8A16): out = x · (values · scales)ᵀ, accumulated in F32;
+     * the weights stay INT8 in memory. True (W8A8, dynamic): each row of x is quantized as
+     * {@link #quantize} does (scale sx), and out[m, n] = (sx[m] · scales[n]) · Σ_k qx[m, k] ·
+     * values[n, k], the sum exact in I32 and the scaling two F32 multiplies, so the result has the
+     * same bits on every backend; K &lt;= {@link #MAX_W8A8_INNER}. A row of x holding NaN or ±Inf
+     * gives a NaN row in W8A8.
+     */
+    public static Tensor matmul(Tensor x, Quantized w, boolean quantizeActivations) {
+        return quantizedMatmul(x, w, quantizeActivations, null, false);
+    }
+
+    /**
+     * {@link #matmul(Tensor, Quantized, boolean)} written to {@code out} ([..., N], x's dtype, on x's
+     * device); out must not overlap x or the weight.
+     */
+    public static void matmul(Tensor x, Quantized w, boolean quantizeActivations, Tensor out) {
+        quantizedMatmul(x, w, quantizeActivations, out, true);
+    }
+
+    private static Tensor quantizedMatmul(Tensor x, Quantized w, boolean quantizeActivations, Tensor out, boolean intoOut) {
+        String op = "matmul";
+        if (w == null) {
+            throw new NullPointerException(op + ": w is null");
+        }
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl tv = TensorImpl.of(w.values(), op + ": w.values");
+        TensorImpl ts = TensorImpl.of(w.scales(), op + ": w.scales");
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x").add(tv, op + ": w.values").add(ts, op + ": w.scales")) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            floating(op, "x", tx);
+            checkQuantized(op, "w", tv, ts, 2);
+            sameDevice(op, "x", tx, "w.values", tv, null, null);
+            long k = tx.dim(-1), n = tv.dim(0);
+            if (tv.dim(1) != k) {
+                throw new IllegalArgumentException(op + ": w.values must be [N, K] with K = " + k + " (x is "
+                        + Shapes.format(tx.shapeView()) + "), got " + Shapes.format(tv.shapeView()));
+            }
+            if (quantizeActivations && k > MAX_W8A8_INNER) {
+                throw new IllegalArgumentException(op + ": W8A8 needs K <= " + MAX_W8A8_INNER
+                        + " (the I32 sums could overflow), got K = " + k);
+            }
+            long[] shape = tx.shape();
+            shape[shape.length - 1] = n;
+            try (Outputs o = new Outputs(tx, op)) {
+                TensorImpl result;
+                if (to != null) {
+                    checkOut(op, to, shape, tx.dtype(), tx, "x", tx, "w.values", tv, "w.scales", ts);
+                    if (to.overlaps(tx)) {
+                        throw new IllegalArgumentException(op + ": out overlaps x; a quantized matmul never works in place");
+                    }
+                    result = to;
+                } else {
+                    result = o.add("result", tx.dtype(), shape);
+                }
+                long rows = Shapes.product(tx.shapeView(), 0, tx.rank() - 1);
+                if (result.size() > 0) {
+                    tx.backendDevice().kernels().quantizedMatmul(new Kernels.QuantizedMatmul(tx.dtype(), rows, n, k,
+                            quantizeActivations, tx.memory(), tv.memory(), ts.memory(), result.memory()));
+                }
+                return to != null ? null : o.keep(result);
+            }
+        }
+    }
+
+    /**
+     * {@link #moe(Tensor, Routing, Tensor, Tensor, Tensor)} with INT8 expert weights: gate and up
+     * values [E, F, H] with scales [E, F], down values [E, H, F] with scales [E, H], as
+     * {@link #quantize} makes them from the float weights. Each expert's products are those of
+     * {@link #matmul(Tensor, Quantized, boolean)} (W8A8 also quantizes each row of the
+     * activations before down); at T = 1 only the chosen experts' INT8 bytes are read.
+     */
+    public static Tensor moe(Tensor x, Routing routing, Quantized gate, Quantized up, Quantized down,
+                             boolean quantizeActivations) {
+        return quantizedMoe(x, routing, gate, up, down, quantizeActivations, null, false);
+    }
+
+    /** {@link #moe(Tensor, Routing, Quantized, Quantized, Quantized, boolean)} written to {@code out} ([T, H], x's dtype; may be x itself). */
+    public static void moe(Tensor x, Routing routing, Quantized gate, Quantized up, Quantized down,
+                           boolean quantizeActivations, Tensor out) {
+        quantizedMoe(x, routing, gate, up, down, quantizeActivations, out, true);
+    }
+
+    private static Tensor quantizedMoe(Tensor x, Routing routing, Quantized gate, Quantized up, Quantized down,
+                                       boolean quantizeActivations, Tensor out, boolean intoOut) {
+        String op = "moe";
+        if (routing == null) {
+            throw new IllegalArgumentException("moe: routing must not be null");
+        }
+        for (Object[] p : new Object[][] {{"gate", gate}, {"up", up}, {"down", down}}) {
+            if (p[1] == null) {
+                throw new NullPointerException(op + ": " + p[0] + " is null");
+            }
+        }
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl tr = TensorImpl.of(routing.weights(), op + ": routing.weights");
+        TensorImpl ti = TensorImpl.of(routing.experts(), op + ": routing.experts");
+        TensorImpl tg = TensorImpl.of(gate.values(), op + ": gate.values");
+        TensorImpl tgs = TensorImpl.of(gate.scales(), op + ": gate.scales");
+        TensorImpl tu = TensorImpl.of(up.values(), op + ": up.values");
+        TensorImpl tus = TensorImpl.of(up.scales(), op + ": up.scales");
+        TensorImpl td = TensorImpl.of(down.values(), op + ": down.values");
+        TensorImpl tds = TensorImpl.of(down.scales(), op + ": down.scales");
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x").add(tr, op + ": routing.weights").add(ti, op + ": routing.experts")
+                .add(tg, op + ": gate.values").add(tgs, op + ": gate.scales").add(tu, op + ": up.values")
+                .add(tus, op + ": up.scales").add(td, op + ": down.values").add(tds, op + ": down.scales")) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            sameDevice(op, "x", tx, "routing.weights", tr, "routing.experts", ti);
+            sameDevice(op, "x", tx, "gate.values", tg, "up.values", tu);
+            sameDevice(op, "x", tx, "down.values", td, null, null);
+            floating(op, "x", tx);
+            checkQuantized(op, "gate", tg, tgs, 3);
+            checkQuantized(op, "up", tu, tus, 3);
+            checkQuantized(op, "down", td, tds, 3);
+            if (tx.rank() != 2) {
+                throw new IllegalArgumentException(op + ": x must be [T, H], got " + Shapes.format(tx.shapeView()));
+            }
+            long tokens = tx.dim(0), hidden = tx.dim(1);
+            checkRouting(op, tx, tr, ti);
+            if (tg.dim(0) < 1 || tg.dim(2) != hidden || !Arrays.equals(tg.shapeView(), tu.shapeView())) {
+                throw new IllegalArgumentException(op + ": gate and up values must both be [E, F, H] with E >= 1 and H = "
+                        + hidden + " (x is " + Shapes.format(tx.shapeView()) + "), got gate " + Shapes.format(tg.shapeView())
+                        + " and up " + Shapes.format(tu.shapeView()));
+            }
+            long experts = tg.dim(0), ffn = tg.dim(1);
+            if (!Arrays.equals(td.shapeView(), new long[] {experts, hidden, ffn})) {
+                throw new IllegalArgumentException(op + ": down values must be [E, H, F] = "
+                        + Shapes.format(new long[] {experts, hidden, ffn}) + " (gate is " + Shapes.format(tg.shapeView())
+                        + "), got " + Shapes.format(td.shapeView()));
+            }
+            if (quantizeActivations && Math.max(hidden, ffn) > MAX_W8A8_INNER) {
+                throw new IllegalArgumentException(op + ": W8A8 needs H and F <= " + MAX_W8A8_INNER + ", got H = " + hidden
+                        + ", F = " + ffn);
+            }
+            long[] shape = {tokens, hidden};
+            try (Outputs o = new Outputs(tx, op)) {
+                TensorImpl result;
+                if (to != null) {
+                    checkOut(op, to, shape, tx.dtype(), tx, "x", tx, "routing.weights", tr, "routing.experts", ti,
+                            "gate.values", tg, "gate.scales", tgs, "up.values", tu, "up.scales", tus, "down.values", td,
+                            "down.scales", tds);
+                    result = to;
+                } else {
+                    result = o.add("result", tx.dtype(), shape);
+                }
+                if (result.size() > 0) {
+                    Kernels.Moe moe = new Kernels.Moe(tx.dtype(), tokens, hidden, ffn, experts, (int) tr.dim(1), tx.memory(),
+                            tr.memory(), ti.memory(), tg.memory(), tu.memory(), td.memory(), result.memory());
+                    tx.backendDevice().kernels().quantizedMoe(new Kernels.QuantizedMoe(moe, quantizeActivations,
+                            tgs.memory(), tus.memory(), tds.memory()));
+                }
+                return to != null ? null : o.keep(result);
+            }
+        }
+    }
+
+    /** routing of a moe: weights F32 and experts I32, both [T, k], k &gt;= 1, T·k below 2^31. */
+    private static void checkRouting(String op, TensorImpl x, TensorImpl weights, TensorImpl experts) {
+        long tokens = x.dim(0);
+        if (weights.dtype() != DType.F32 || experts.dtype() != DType.I32) {
+            throw new IllegalArgumentException(op + ": routing must hold F32 weights and I32 experts, got "
+                    + weights.dtype() + " and " + experts.dtype());
+        }
+        if (weights.rank() != 2 || weights.dim(0) != tokens || weights.dim(1) < 1
+                || !Arrays.equals(weights.shapeView(), experts.shapeView())) {
+            throw new IllegalArgumentException(op + ": routing weights and experts must both be [T, k] with T = " + tokens
+                    + " (x is " + Shapes.format(x.shapeView()) + ") and k >= 1, got weights "
+                    + Shapes.format(weights.shapeView()) + " and experts " + Shapes.format(experts.shapeView()));
+        }
+        if (tokens * weights.dim(1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": T·k must be below 2^31 (the rows are indexed in 32 bits), got T = "
+                    + tokens + ", k = " + weights.dim(1));
+        }
+    }
+
+    /**
+     * A {@link Quantized} as the ops take it: values I8 of rank {@code rank} (or &gt;= 2 when
+     * rank is -1), scales F32 of the values' shape without the last dimension, one device.
+     */
+    private static void checkQuantized(String op, String name, TensorImpl values, TensorImpl scales, int rank) {
+        sameDevice(op, name + ".values", values, name + ".scales", scales, null, null);
+        if (values.dtype() != DType.I8 || scales.dtype() != DType.F32) {
+            throw new IllegalArgumentException(op + ": " + name + " must hold I8 values and F32 scales, got "
+                    + values.dtype() + " and " + scales.dtype());
+        }
+        if (rank == -1 ? values.rank() < 2 : values.rank() != rank) {
+            throw new IllegalArgumentException(op + ": " + name + ".values must have rank " + (rank == -1 ? "2 or more" : rank)
+                    + ", got " + Shapes.format(values.shapeView()));
+        }
+        long[] want = Arrays.copyOf(values.shapeView(), values.rank() - 1);
+        if (!Arrays.equals(scales.shapeView(), want)) {
+            throw new IllegalArgumentException(op + ": " + name + ".scales must be " + Shapes.format(want) + " (values are "
+                    + Shapes.format(values.shapeView()) + "), got " + Shapes.format(scales.shapeView()));
         }
     }
 

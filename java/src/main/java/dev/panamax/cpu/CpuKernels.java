@@ -94,4 +94,26 @@ final class CpuKernels implements Kernels {
     public void moe(Moe call) {
         CpuMoe.moe(pool, call);
     }
+
+    // ---------------------------------------------------------------- INT8 (CpuInt8)
+
+    @Override
+    public void quantize(Quantize call) {
+        CpuInt8.quantize(pool, call);
+    }
+
+    @Override
+    public void dequantize(Dequantize call) {
+        CpuInt8.dequantize(pool, call);
+    }
+
+    @Override
+    public void quantizedMatmul(QuantizedMatmul call) {
+        CpuInt8.matmul(pool, call);
+    }
+
+    @Override
+    public void quantizedMoe(QuantizedMoe call) {
+        CpuMoe.quantizedMoe(pool, call);
+    }
 }

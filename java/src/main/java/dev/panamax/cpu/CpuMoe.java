@@ -47,7 +47,48 @@ final class CpuMoe {
         out.asSlice(covered * cols * es).fill((byte) 0); // zeros are zeros in every float dtype
     }
 
+    /** One expert product: out [n, cols] F32 = rows [n, inner] of rowType times expert e's weight of {@code which}, transposed. */
+    private interface Linear {
+        void apply(Which which, int e, MemorySegment rows, DType rowType, int n, long cols, long inner, MemorySegment out);
+    }
+
+    private enum Which { GATE, UP, DOWN }
+
     static void moe(CpuPool pool, Kernels.Moe call) {
+        DType t = call.dtype();
+        int es = t.byteSize();
+        long weightBytes = call.ffn() * call.hidden() * es;
+        MemorySegment gate = CpuMemory.segment(call.gate()), up = CpuMemory.segment(call.up());
+        MemorySegment down = CpuMemory.segment(call.down());
+        run(pool, call, t, (which, e, rows, rowType, n, cols, inner, out) -> {
+            MemorySegment w = which == Which.GATE ? gate : which == Which.UP ? up : down;
+            CpuGemm.run(pool, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, memory(rows, (long) n * inner * es), false,
+                    slice(w, e * weightBytes, weightBytes), true, false, 0f, memory(out, (long) n * cols * 4)));
+        });
+    }
+
+    /**
+     * The INT8 moe: the same steps, each expert product an INT8 matmul of {@link CpuInt8} (W8A16 or
+     * W8A8) into F32; the activations stay F32 between up and down.
+     */
+    static void quantizedMoe(CpuPool pool, Kernels.QuantizedMoe q) {
+        Kernels.Moe call = q.moe();
+        long weightBytes = call.ffn() * call.hidden();
+        MemorySegment[] values = {CpuMemory.segment(call.gate()), CpuMemory.segment(call.up()), CpuMemory.segment(call.down())};
+        MemorySegment[] scales = {CpuMemory.segment(q.gateScales()), CpuMemory.segment(q.upScales()),
+            CpuMemory.segment(q.downScales())};
+        run(pool, call, DType.F32, (which, e, rows, rowType, n, cols, inner, out) -> {
+            int i = which.ordinal();
+            CpuInt8.matmul(pool, rowType, rows, n, cols, inner, q.quantizeActivations(),
+                    values[i].asSlice(e * weightBytes, weightBytes), scales[i].asSlice(e * cols * 4, cols * 4), DType.F32, out);
+        });
+    }
+
+    /**
+     * The layer around its expert products: align, gather, gate and up, SwiGLU in F32, the
+     * activations in actType (the down product's operand type), down, combine.
+     */
+    private static void run(CpuPool pool, Kernels.Moe call, DType actType, Linear linear) {
         DType t = call.dtype();
         int es = t.byteSize();
         int tokens = Math.toIntExact(call.tokens()), k = call.k();
@@ -90,10 +131,9 @@ final class CpuMoe {
                 MemorySegment xs = arena.allocate(Math.max(es, maxRows * hidden * es), 64);
                 MemorySegment g = arena.allocate(Math.max(4, maxRows * ffn * 4), 64);
                 MemorySegment u = arena.allocate(Math.max(4, maxRows * ffn * 4), 64);
-                MemorySegment act = t == DType.F32 ? g : arena.allocate(Math.max(es, maxRows * ffn * es), 64);
-                MemorySegment gate = CpuMemory.segment(call.gate()), up = CpuMemory.segment(call.up());
-                MemorySegment down = CpuMemory.segment(call.down());
-                long rowBytes = hidden * es, weightBytes = ffn * hidden * es;
+                int as = actType.byteSize();
+                MemorySegment act = actType == DType.F32 ? g : arena.allocate(Math.max(as, maxRows * ffn * as), 64);
+                long rowBytes = hidden * es;
                 for (int e = 0; e < experts; e++) {
                     int first = count[e], n = count[e + 1] - first;
                     if (n == 0) {
@@ -102,23 +142,18 @@ final class CpuMoe {
                     for (int i = 0; i < n; i++) {
                         MemorySegment.copy(x, tokenOf[first + i] * rowBytes, xs, i * rowBytes, rowBytes);
                     }
-                    Memory rowsOfX = memory(xs, n * rowBytes);
-                    Memory gateOut = memory(g, n * ffn * 4), upOut = memory(u, n * ffn * 4);
                     long inner = n * ffn;
                     if (inner > 0) {
-                        CpuGemm.run(pool, new Kernels.Gemm(t, DType.F32, 1, n, ffn, hidden, 1f, rowsOfX, false,
-                                slice(gate, e * weightBytes, weightBytes), true, false, 0f, gateOut));
-                        CpuGemm.run(pool, new Kernels.Gemm(t, DType.F32, 1, n, ffn, hidden, 1f, rowsOfX, false,
-                                slice(up, e * weightBytes, weightBytes), true, false, 0f, upOut));
+                        linear.apply(Which.GATE, e, xs, t, n, ffn, hidden, g);
+                        linear.apply(Which.UP, e, xs, t, n, ffn, hidden, u);
+                        Memory gateOut = memory(g, inner * 4);
                         CpuElementwise.run(pool, new Kernels.Elementwise(Kernels.ElementwiseOp.SWIGLU, DType.F32, inner, inner,
-                                gateOut, upOut, gateOut));
-                        if (t != DType.F32) {
-                            CpuConvert.run(pool, g, DType.F32, act, t, inner);
+                                gateOut, memory(u, inner * 4), gateOut));
+                        if (actType != DType.F32) {
+                            CpuConvert.run(pool, g, DType.F32, act, actType, inner);
                         }
                     }
-                    CpuGemm.run(pool, new Kernels.Gemm(t, DType.F32, 1, n, hidden, ffn, 1f, memory(act, inner * es), false,
-                            slice(down, e * weightBytes, weightBytes), true, false, 0f,
-                            memory(y.asSlice(first * hidden * 4, n * hidden * 4))));
+                    linear.apply(Which.DOWN, e, act, actType, n, hidden, ffn, y.asSlice(first * hidden * 4, n * hidden * 4));
                 }
             }
             combine(pool, t, tokens, k, hidden, weights, slotOf, y, out);

@@ -283,4 +283,50 @@ public interface Kernels {
     void groupedMatmul(GroupedMatmul call);
 
     void moe(Moe call);
+
+    // ---------------------------------------------------------------- INT8 (family "int8")
+
+    /**
+     * Symmetric INT8 per row: w [rows, cols] of dtype (F32, F16 or BF16) to values I8 [rows, cols]
+     * and scales F32 [rows]. s = max|row| / 127 (an F32 division, subnormals kept); s == 0 (also
+     * for cols == 0) gives zeros; a row holding NaN or ±Inf gets scale NaN and zeros; else
+     * q = round-half-even(w / s) (a true F32 division) clamped to [-127, 127]. Bit-identical on
+     * every backend. rows &gt;= 1; cols may be 0 (the scales are then 0).
+     */
+    record Quantize(DType dtype, long rows, long cols, Memory w, Memory values, Memory scales) {
+    }
+
+    /** out F32 [rows, cols] = values[r, c] · scales[r] (one F32 multiply, exact to the bit); rows, cols &gt;= 1. */
+    record Dequantize(long rows, long cols, Memory values, Memory scales, Memory out) {
+    }
+
+    /**
+     * out [rows, cols] of dtype = x [rows, inner] of dtype times the quantized weight values I8
+     * [cols, inner] with scales F32 [cols], transposed. W8A16 ({@code quantizeActivations} false):
+     * F32 accumulation of x·values, the scale applied per element or once per output. W8A8 (true):
+     * each row of x quantized as {@link Quantize} does (scale sx), the products summed exactly
+     * (inner &lt;= 131072, so the I32 sum cannot overflow) and out = (sx · scales[n]) · (float) sum,
+     * two F32 multiplies in that order, then rounded to dtype: the same bits on every backend.
+     * rows, cols &gt;= 1; inner may be 0 (zeros, or NaN where a scale is NaN). out never overlaps x.
+     */
+    record QuantizedMatmul(DType dtype, long rows, long cols, long inner, boolean quantizeActivations, Memory x,
+                           Memory values, Memory scales, Memory out) {
+    }
+
+    /**
+     * {@link Moe} with INT8 experts: {@code moe.gate()}, {@code up()} and {@code down()} are the
+     * I8 values ([experts, ffn, hidden], [experts, ffn, hidden], [experts, hidden, ffn]) and these
+     * their F32 scales ([experts, ffn], [experts, ffn], [experts, hidden]); each expert's products
+     * as {@link QuantizedMatmul} computes them (W8A8 quantizes x's rows and the activations' rows).
+     */
+    record QuantizedMoe(Moe moe, boolean quantizeActivations, Memory gateScales, Memory upScales, Memory downScales) {
+    }
+
+    void quantize(Quantize call);
+
+    void dequantize(Dequantize call);
+
+    void quantizedMatmul(QuantizedMatmul call);
+
+    void quantizedMoe(QuantizedMoe call);
 }

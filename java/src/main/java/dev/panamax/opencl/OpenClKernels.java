@@ -162,4 +162,26 @@ final class OpenClKernels implements Kernels {
     public void moe(Moe call) {
         ClMoe.moe(this, call);
     }
+
+    // ---------------------------------------------------------------- INT8 (not yet on this backend)
+
+    @Override
+    public void quantize(Quantize call) {
+        throw new UnsupportedOperationException("quantize: not yet on this backend");
+    }
+
+    @Override
+    public void dequantize(Dequantize call) {
+        throw new UnsupportedOperationException("dequantize: not yet on this backend");
+    }
+
+    @Override
+    public void quantizedMatmul(QuantizedMatmul call) {
+        throw new UnsupportedOperationException("matmul (INT8): not yet on this backend");
+    }
+
+    @Override
+    public void quantizedMoe(QuantizedMoe call) {
+        throw new UnsupportedOperationException("moe (INT8): not yet on this backend");
+    }
 }

@@ -1,0 +1,131 @@
+package dev.panamax.cpu;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * {@link Int8Kernel} on the Vector API: L bytes of a row of values (L the F32 lanes) loaded as one
+ * byte vector and widened to F32 in registers (sign extension and conversion), then fused
+ * multiply-adds. One row of A runs four accumulators over 4L columns at a time (to cover the FMA
+ * latency); more rows share each widened vector, four rows at a time. Exact mode adds the F32
+ * lanes into 32-bit integers every {@link #EXACT_BLOCK} columns, before any lane has taken more
+ * than 1024 products; otherwise the lanes are added left to right, so the bits never depend on
+ * how the JIT compiled the reduction. The tail past the last whole vector runs in scalar code.
+ */
+final class VectorInt8 implements Int8Kernel {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Columns between two moves of the F32 lanes into integers in exact mode: 1024 products per lane at most. */
+    private static final int EXACT_BLOCK = 1024 * L;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorInt8 INSTANCE = new VectorInt8();
+
+    private VectorInt8() {
+    }
+
+    /** The vector kernel, or the scalar one where a byte vector of L lanes cannot be made. */
+    static Int8Kernel kernel() {
+        return B.length() >= L ? INSTANCE : ScalarInt8.INSTANCE;
+    }
+
+    private static FloatVector widen(MemorySegment values, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, values, at, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    @Override
+    public void dot(int m, int len, float[] a, int lda, MemorySegment values, long from, long ldv, int rows,
+                    boolean exact, double[] out) {
+        for (int r = 0; r < rows; r++) {
+            long row = from + r * ldv;
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                dot4(len, a, i * lda, lda, values, row, exact, out, i * rows + r, rows);
+            }
+            for (; i < m; i++) {
+                out[i * rows + r] = dot1(len, a, i * lda, values, row, exact);
+            }
+        }
+    }
+
+    /** One row of A against one row of values. */
+    private static double dot1(int len, float[] a, int ai, MemorySegment values, long row, boolean exact) {
+        int whole = len - len % (4 * L);
+        double total = 0;
+        for (int p0 = 0; p0 < whole; p0 += EXACT_BLOCK) {
+            int end = Math.min(whole, p0 + EXACT_BLOCK);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = p0; p < end; p += 4 * L) {
+                s0 = widen(values, row + p).fma(FloatVector.fromArray(F, a, ai + p), s0);
+                s1 = widen(values, row + p + L).fma(FloatVector.fromArray(F, a, ai + p + L), s1);
+                s2 = widen(values, row + p + 2 * L).fma(FloatVector.fromArray(F, a, ai + p + 2 * L), s2);
+                s3 = widen(values, row + p + 3 * L).fma(FloatVector.fromArray(F, a, ai + p + 3 * L), s3);
+            }
+            total += exact ? lanes(s0, true) + lanes(s1, true) + lanes(s2, true) + lanes(s3, true)
+                    : lanes(s0.add(s1).add(s2.add(s3)), false);
+        }
+        return total + tail(whole, len, a, ai, values, row, exact);
+    }
+
+    /** Four rows of A (ai, ai + lda, ...) against one row of values: out[o], out[o + step], ... */
+    private static void dot4(int len, float[] a, int ai, int lda, MemorySegment values, long row, boolean exact,
+                             double[] out, int o, int step) {
+        int whole = len - len % L;
+        double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (int p0 = 0; p0 < whole; p0 += EXACT_BLOCK) {
+            int end = Math.min(whole, p0 + EXACT_BLOCK);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = p0; p < end; p += L) {
+                FloatVector w = widen(values, row + p);
+                s0 = w.fma(FloatVector.fromArray(F, a, ai + p), s0);
+                s1 = w.fma(FloatVector.fromArray(F, a, ai + lda + p), s1);
+                s2 = w.fma(FloatVector.fromArray(F, a, ai + 2 * lda + p), s2);
+                s3 = w.fma(FloatVector.fromArray(F, a, ai + 3 * lda + p), s3);
+            }
+            t0 += lanes(s0, exact);
+            t1 += lanes(s1, exact);
+            t2 += lanes(s2, exact);
+            t3 += lanes(s3, exact);
+        }
+        out[o] = t0 + tail(whole, len, a, ai, values, row, exact);
+        out[o + step] = t1 + tail(whole, len, a, ai + lda, values, row, exact);
+        out[o + 2 * step] = t2 + tail(whole, len, a, ai + 2 * lda, values, row, exact);
+        out[o + 3 * step] = t3 + tail(whole, len, a, ai + 3 * lda, values, row, exact);
+    }
+
+    /** The lanes' sum: exact in 32-bit integers (each lane an integer below 2^24), else F32. */
+    private static double lanes(FloatVector s, boolean exact) {
+        if (exact) {
+            return ((IntVector) s.convertShape(VectorOperators.F2I, I, 0)).reduceLanes(VectorOperators.ADD);
+        }
+        float sum = 0; // left to right: reduceLanes(ADD) may add in any order, and the bits must not vary
+        for (int i = 0; i < L; i++) {
+            sum += s.lane(i);
+        }
+        return sum;
+    }
+
+    private static double tail(int from, int len, float[] a, int ai, MemorySegment values, long row, boolean exact) {
+        if (exact) {
+            int sum = 0;
+            for (int p = from; p < len; p++) {
+                sum += (int) a[ai + p] * values.get(ValueLayout.JAVA_BYTE, row + p);
+            }
+            return sum;
+        }
+        float sum = 0;
+        for (int p = from; p < len; p++) {
+            sum = Math.fma(a[ai + p], values.get(ValueLayout.JAVA_BYTE, row + p), sum);
+        }
+        return sum;
+    }
+}
