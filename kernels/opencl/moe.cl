@@ -30,39 +30,7 @@
 // ty + 16 i, columns tx + 16 j), operands converted to float in local memory as gemm.cl does.
 #include "common.h"
 #include "params.h"
-
-#define TILE_M 64
-#define TILE_N 64
-#define TILE_K 16
-#define THREADS 16
-#define BLOCK (TILE_M / THREADS)
-
-// The rows of row tile `tile`: [*row0, min(*row0 + TILE_M, *row_end)), and its group, or -1 for
-// a tile of the rows no group covers, or -2 past the last tile.
-inline long find_tile(const __global int *ends, ulong groups, ulong rows, ulong tile, ulong *row0, ulong *row_end) {
-    ulong start = 0, seen = 0;
-    for (ulong g = 0; g < groups; g++) {
-        const int e = ends[g];
-        const ulong end = e < 0 ? 0 : ((ulong) e > rows ? rows : (ulong) e);
-        if (end > start) {
-            const ulong n = (end - start + TILE_M - 1) / TILE_M;
-            if (tile < seen + n) {
-                *row0 = start + (tile - seen) * TILE_M;
-                *row_end = end;
-                return (long) g;
-            }
-            seen += n;
-            start = end;
-        }
-    }
-    const ulong n = (rows - start + TILE_M - 1) / TILE_M;
-    if (tile < seen + n) {
-        *row0 = start + (tile - seen) * TILE_M;
-        *row_end = rows;
-        return -1;
-    }
-    return -2;
-}
+#include "grouped.h"
 
 // acc0 += A · b0ᵀ and, when b1 is not NULL, acc1 += A · b1ᵀ over the tile's rows [row0, row_end)
 // and columns from col0; A's row r is row rows_of[r] of a (row r when rows_of is NULL); b0 and b1
@@ -74,80 +42,18 @@ inline void tile_product(const __global elem_t *a, const __global int *rows_of, 
     const int tx = get_local_id(0);
     const int ty = get_local_id(1);
     const int tid = ty * THREADS + tx;
+#define LOAD_A(i) load_elem(a, i)
+#define LOAD_B0(i) load_elem(b0, i)
+#define LOAD_B1(i) load_elem(b1, i)
     for (ulong k0 = 0; k0 < inner; k0 += TILE_K) {
-#pragma unroll
-        for (int step = 0; step < TILE_M * TILE_K / (THREADS * THREADS); step++) {
-            const int l = tid + step * THREADS * THREADS;
-            const int mm = l / TILE_K, kk = l % TILE_K; // both operands are contiguous along k
-            const ulong gm = row0 + mm, gn = col0 + mm, gk = k0 + kk;
-            float v = 0.0f;
-            if (gm < row_end && gk < inner) {
-                const ulong src = rows_of ? (ulong) rows_of[gm] : gm;
-                v = load_elem(a, src * inner + gk);
-            }
-            a_tile[kk][mm] = v;
-            float u0 = 0.0f, u1 = 0.0f;
-            if (gn < cols && gk < inner) {
-                u0 = load_elem(b0, gn * inner + gk);
-                if (b1) {
-                    u1 = load_elem(b1, gn * inner + gk);
-                }
-            }
-            b0_tile[kk][mm] = u0;
-            if (b1) {
-                b1_tile[kk][mm] = u1;
-            }
-        }
+        STAGE_TILES(LOAD_A, LOAD_B0, LOAD_B1)
         barrier(CLK_LOCAL_MEM_FENCE);
-        if (b1) {
-#pragma unroll
-            for (int kk = 0; kk < TILE_K; kk++) {
-                float av[BLOCK], bv[BLOCK], cv[BLOCK];
-#pragma unroll
-                for (int i = 0; i < BLOCK; i++) {
-                    av[i] = a_tile[kk][ty + THREADS * i];
-                    bv[i] = b0_tile[kk][tx + THREADS * i];
-                    cv[i] = b1_tile[kk][tx + THREADS * i];
-                }
-#pragma unroll
-                for (int i = 0; i < BLOCK; i++) {
-#pragma unroll
-                    for (int j = 0; j < BLOCK; j++) {
-                        acc0[i][j] = fma(av[i], bv[j], acc0[i][j]);
-                        acc1[i][j] = fma(av[i], cv[j], acc1[i][j]);
-                    }
-                }
-            }
-        } else {
-#pragma unroll
-            for (int kk = 0; kk < TILE_K; kk++) {
-                float av[BLOCK], bv[BLOCK];
-#pragma unroll
-                for (int i = 0; i < BLOCK; i++) {
-                    av[i] = a_tile[kk][ty + THREADS * i];
-                    bv[i] = b0_tile[kk][tx + THREADS * i];
-                }
-#pragma unroll
-                for (int i = 0; i < BLOCK; i++) {
-#pragma unroll
-                    for (int j = 0; j < BLOCK; j++) {
-                        acc0[i][j] = fma(av[i], bv[j], acc0[i][j]);
-                    }
-                }
-            }
-        }
+        TILE_MACS(acc0, acc1)
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-}
-
-inline void clear(float acc[BLOCK][BLOCK]) {
-#pragma unroll
-    for (int i = 0; i < BLOCK; i++) {
-#pragma unroll
-        for (int j = 0; j < BLOCK; j++) {
-            acc[i][j] = 0.0f;
-        }
-    }
+#undef LOAD_A
+#undef LOAD_B0
+#undef LOAD_B1
 }
 
 // The grouped GEMM over every group's row tiles, this work-group's columns from col0: out =
@@ -290,21 +196,6 @@ void moe_gate_up(const __global elem_t *x, const __global elem_t *gate, const __
         s0[to] += s0[from]; \
         s1[to] += s1[from]; \
     }
-
-// The expert of sorted row r: the first e with group_ends[e] > r (the ends never decrease), or
-// experts when r is past every expert's rows.
-inline ulong expert_of_row(const __global int *ends, ulong experts, ulong r) {
-    ulong lo = 0, hi = experts;
-    while (lo < hi) {
-        const ulong mid = (lo + hi) / 2;
-        if ((long) ends[mid] > (long) r) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return lo;
-}
 
 // act[r, f] = silu(gate_e[f] · x_t) * (up_e[f] · x_t), 32 work-items per (r, f), folded by SEGMENT_REDUCE.
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))

@@ -72,13 +72,13 @@ final class ClMoe {
     }
 
     /** The grid of a grouped GEMM: column tiles along dimension 0, every group's row tiles along dimension 1. */
-    private static void tiles(OpenClKernels kernels, ClArgs args, long rows, long cols, long groups) {
+    static void tiles(OpenClKernels kernels, ClArgs args, long rows, long cols, long groups) {
         long rowTiles = Math.min(Math.ceilDiv(rows, TILE) + groups, kernels.groupsYZ());
         args.grid(Math.ceilDiv(cols, TILE) * THREADS, rowTiles * THREADS, THREADS, THREADS);
     }
 
     /** The grid of the decode kernels: work-groups along dimension 1, each 256 / 32 dots at a time. */
-    private static void dots(OpenClKernels kernels, ClArgs args, long items) {
+    static void dots(OpenClKernels kernels, ClArgs args, long items) {
         int group = OpenClDevice.GROUP_SIZE;
         args.grid(group, Math.min(kernels.groupsYZ(), Math.ceilDiv(items, group / ROW_LANES)), group, 1);
     }
@@ -95,13 +95,7 @@ final class ClMoe {
              OpenClDevice.Scratch slots = device.scratch(4 * pairs);
              OpenClDevice.Scratch act = device.scratch(Math.max(4, pairs * ffn * t.byteSize()));
              OpenClDevice.Scratch y = device.scratch(4 * pairs * hidden)) {
-            try (ClArgs args = ClArgs.begin()) {
-                args.buffer(call.indices()).buffer(cursor.memory()).buffer(rows.memory()).buffer(slots.memory())
-                        .buffer(ends.memory());
-                params(args, call, pairs);
-                args.grid(OpenClDevice.GROUP_SIZE, OpenClDevice.GROUP_SIZE);
-                device.launch(program, "moe_align", args);
-            }
+            align(device, program, call, pairs, cursor.memory(), rows.memory(), slots.memory(), ends.memory());
             boolean decode = pairs <= DECODE_PAIRS;
             if (ffn > 0) {
                 try (ClArgs args = ClArgs.begin()) {
@@ -126,13 +120,33 @@ final class ClMoe {
             } else {
                 grouped(kernels, program, act.memory(), call.down(), ends.memory(), y.memory(), pairs, hidden, ffn, experts);
             }
-            try (ClArgs args = ClArgs.begin()) {
-                args.buffer(y.memory()).buffer(call.weights()).buffer(slots.memory()).buffer(call.out());
-                params(args, call, pairs);
-                int group = OpenClDevice.GROUP_SIZE;
-                args.grid(group, Math.min(kernels.groupsYZ(), Math.ceilDiv(call.tokens() * hidden, group)), group, 1);
-                device.launch(program, "moe_combine", args);
-            }
+            combine(kernels, program, call, pairs, y.memory(), slots.memory());
+        }
+    }
+
+    /**
+     * moe_align of {@code program} (moe.cl): the pairs sorted by expert into rows (their tokens),
+     * slots (each pair's sorted row, or -1) and ends (each expert's end in the sorted rows);
+     * cursor is scratch of one int per expert.
+     */
+    static void align(OpenClDevice device, ClProgram program, Moe call, long pairs, Memory cursor, Memory rows,
+                      Memory slots, Memory ends) {
+        try (ClArgs args = ClArgs.begin()) {
+            args.buffer(call.indices()).buffer(cursor).buffer(rows).buffer(slots).buffer(ends);
+            params(args, call, pairs);
+            args.grid(OpenClDevice.GROUP_SIZE, OpenClDevice.GROUP_SIZE);
+            device.launch(program, "moe_align", args);
+        }
+    }
+
+    /** moe_combine of {@code program} (moe.cl): out = the routing's weighted sums of the rows of y [pairs, hidden] F32. */
+    static void combine(OpenClKernels kernels, ClProgram program, Moe call, long pairs, Memory y, Memory slots) {
+        try (ClArgs args = ClArgs.begin()) {
+            args.buffer(y).buffer(call.weights()).buffer(slots).buffer(call.out());
+            params(args, call, pairs);
+            int group = OpenClDevice.GROUP_SIZE;
+            args.grid(group, Math.min(kernels.groupsYZ(), Math.ceilDiv(call.tokens() * call.hidden(), group)), group, 1);
+            kernels.device().launch(program, "moe_combine", args);
         }
     }
 

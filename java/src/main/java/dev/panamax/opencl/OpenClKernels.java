@@ -163,25 +163,25 @@ final class OpenClKernels implements Kernels {
         ClMoe.moe(this, call);
     }
 
-    // ---------------------------------------------------------------- INT8 (not yet on this backend)
+    // ---------------------------------------------------------------- INT8 (ClInt8)
 
     @Override
     public void quantize(Quantize call) {
-        throw new UnsupportedOperationException("quantize: not yet on this backend");
+        ClInt8.quantize(this, call);
     }
 
     @Override
     public void dequantize(Dequantize call) {
-        throw new UnsupportedOperationException("dequantize: not yet on this backend");
+        ClInt8.dequantize(this, call);
     }
 
     @Override
     public void quantizedMatmul(QuantizedMatmul call) {
-        throw new UnsupportedOperationException("matmul (INT8): not yet on this backend");
+        ClInt8.matmul(this, call);
     }
 
     @Override
     public void quantizedMoe(QuantizedMoe call) {
-        throw new UnsupportedOperationException("moe (INT8): not yet on this backend");
+        ClInt8.moe(this, call);
     }
 }
