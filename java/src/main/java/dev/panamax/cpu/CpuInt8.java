@@ -226,7 +226,7 @@ final class CpuInt8 {
                     pool.forRange(nb, Math.max(1, 8192 / kb), (lo, hi) -> {
                         for (long j = lo; j < hi; j++) {
                             long src = (first + j) * k + k0, dst = j * kb;
-                            for (int p = 0; p < kb; p++) {
+                            for (int p = CpuSimd.VECTOR ? VectorInt8.widenRow(values, src, w, dst, kb) : 0; p < kb; p++) {
                                 w.setAtIndex(F32, dst + p, values.get(ValueLayout.JAVA_BYTE, src + p));
                             }
                         }

@@ -133,7 +133,6 @@ final class VectorInt8 implements Int8Kernel {
 
     /** 1.5 · 2^23: x + MAGIC - MAGIC rounds |x| &lt; 2^22 to an integer, half to even (the FPU's rounding). */
     private static final float MAGIC = 12582912f;
-    private static final VectorSpecies<Byte> Q = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
 
     /** max |v| over v[from, from + n): NaN if any is NaN (MAX propagates it as Math.max does), +Inf if any is infinite. */
     static float maxAbs(float[] v, int from, int n) {
@@ -158,10 +157,10 @@ final class VectorInt8 implements Int8Kernel {
     static int quantizeRow(float[] v, int from, int n, float s, byte[] q, int at) {
         FloatVector sv = FloatVector.broadcast(F, s);
         int i = 0;
-        if (Q.length() == L) {
+        if (B.length() == L) {
             for (; i + L <= n; i += L) {
                 IntVector iv = (IntVector) quantized(FloatVector.fromArray(F, v, from + i), sv).convertShape(VectorOperators.F2I, I, 0);
-                ((ByteVector) iv.convertShape(VectorOperators.I2B, Q, 0)).intoArray(q, at + i);
+                ((ByteVector) iv.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, at + i);
             }
         }
         return i;
@@ -175,5 +174,16 @@ final class VectorInt8 implements Int8Kernel {
             quantized(FloatVector.fromArray(F, v, from + i), sv).intoArray(v, from + i);
         }
         return i;
+    }
+
+    /** dst[at + p] = values[from + p] as F32 (F32 elements of dst) for p &lt; n, whole vectors; returns how many it did. */
+    static int widenRow(MemorySegment values, long from, MemorySegment dst, long at, int n) {
+        int p = 0;
+        if (B.length() == L) {
+            for (; p + L <= n; p += L) {
+                widen(values, from + p).intoMemorySegment(dst, (at + p) * 4, LE);
+            }
+        }
+        return p;
     }
 }
