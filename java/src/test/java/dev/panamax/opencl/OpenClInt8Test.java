@@ -6,7 +6,9 @@ import dev.panamax.Ops;
 import dev.panamax.Quantized;
 import dev.panamax.Routing;
 import dev.panamax.Tensor;
+import dev.panamax.internal.KernelStruct;
 import dev.panamax.internal.Leases;
+import dev.panamax.internal.Memory;
 import dev.panamax.internal.TensorImpl;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
@@ -16,6 +18,8 @@ import dev.panamax.testing.Tolerances;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.MemorySegment;
 
 import java.util.SplittableRandom;
 
@@ -279,6 +283,58 @@ class OpenClInt8Test extends OpenClDeviceTest {
         try (Tensor t = Device.cpu().tensor(out, m, n); Tensor rounded = t.to(dtype)) {
             return rounded.toFloatArray();
         }
+    }
+
+    /**
+     * The F16 loads of devices with cl_khr_fp16 (vload_half16 in qmm_rows, vload_half in the tiles),
+     * built here by force so that a device without it checks them too: the same bits as the
+     * software conversion, which widens exactly as well and sums in the same order.
+     */
+    @Test
+    void nativeHalfLoadsGiveTheSameBits() {
+        Data data = Data.fresh();
+        OpenClDevice cl = backend();
+        OpenClKernels kernels = (OpenClKernels) cl.kernels();
+        try (ClProgram program = cl.programs().build("int8.cl (native half)", ClSources.load("int8.cl"),
+                "-DELEM_DTYPE=DT_F16 -DOUT_DTYPE=DT_F16 -DPANAMAX_NATIVE_HALF")) {
+            for (int m : new int[] {3, 20}) {
+                int k = 100, n = 9;
+                try (Tensor x = device.tensor(data.normal(m * k, 1), m, k).to(DType.F16);
+                     Tensor w = device.tensor(data.normal(n * k, 1), n, k); Quantized q = Ops.quantize(w);
+                     Tensor want = Ops.matmul(x, q, false); Tensor out = device.zeros(DType.F16, m, n);
+                     Leases leases = new Leases().add((TensorImpl) x, "x").add((TensorImpl) q.values(), "values")
+                             .add((TensorImpl) q.scales(), "scales").add((TensorImpl) out, "out")) {
+                    try (ClArgs args = ClArgs.begin()) {
+                        args.buffer(memory(x)).buffer(null).buffer(null);
+                        if (m <= ClInt8.FEW_ROWS) {
+                            args.buffer(memory(q.values())).buffer(memory(q.scales())).buffer(memory(out));
+                            params(args, m, n, k);
+                            ClMoe.dots(kernels, args, n);
+                            cl.launch(program, "qmm_rows", args);
+                        } else {
+                            args.buffer(null).buffer(memory(q.values())).buffer(memory(q.scales())).buffer(null).buffer(null)
+                                    .buffer(null).buffer(memory(out)).buffer(null);
+                            params(args, m, n, k);
+                            ClMoe.tiles(kernels, args, m, n, 0);
+                            cl.launch(program, "qmm_tiled", args);
+                        }
+                    }
+                    Check.sameBits("matmul F16 W8A16 " + m + "x" + k + " with native half loads", out.toFloatArray(),
+                            want.toFloatArray(), data);
+                }
+            }
+        }
+    }
+
+    private static Memory memory(Tensor t) {
+        return ((TensorImpl) t).memory();
+    }
+
+    private static void params(ClArgs args, long rows, long cols, long inner) {
+        MemorySegment p = args.struct(ClInt8.PARAMS);
+        KernelStruct.field(ClInt8.PARAMS, "rows").set(p, 0L, rows);
+        KernelStruct.field(ClInt8.PARAMS, "cols").set(p, 0L, cols);
+        KernelStruct.field(ClInt8.PARAMS, "inner").set(p, 0L, inner);
     }
 
     // ---------------------------------------------------------------- moe
