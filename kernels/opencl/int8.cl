@@ -11,23 +11,27 @@
 //   normal and the quotient (at most 127.0001) farther than 2^-14 from a half-integer, while `/`
 //   and the true quotient are within 3 ulp (3 · 2^-17) of each other; otherwise div_rn decides.
 //   W8A8 quantizes the rows of x (and the MoE activations) with this same kernel.
-// dequantize: out = (float) values · scale, one F32 multiply.
-// The matmuls: x [rows, inner] (ELEM_DTYPE; or for W8A8 its quantized rows qx I8 with scales sx)
-//   by values [cols, inner] I8 with scales [cols], out [rows, cols] (OUT_DTYPE). A flag a8 in the
-//   parameters picks W8A16 (x in F32, F32 sums, out = scale · sum) or W8A8 (qx, exact integer sums,
-//   out = (sx · scale) · (float) sum). Both paths multiply in F32: a tile's or a chunk's products
-//   are summed with fma in F32, which for W8A8 is exact (every partial sum is an integer below
-//   16 · 127 · 127 < 2^24), and added into the running sum: an F32 add (W8A16) or an I32 add on
-//   the accumulator's bits (W8A8, as_int: the F32 register holds the I32 sum).
-//   qmm_rows (decoding, rows <= FEW_ROWS): ROW_LANES work-items per weight row, each reading
-//   16-byte chunks of it (vload16, lane-strided, so the row streams once, 512 contiguous bytes a
-//   step) against every row of x, folded by SEGMENT_REDUCE.
-//   qmm_tiled: 64 x 64 tiles as moe.cl's grouped GEMM, both operands widened to F32 in local
-//   memory; grouped when ends is given (the MoE down product), one group otherwise.
-// The MoE layer (ClInt8 queues it with moe.cl's moe_align and moe_combine): qmoe_gate_up_tiled
-//   (the gathered rows of x by gate and up at once, SwiGLU in F32 into act [pairs, ffn] F32), then
-//   qmm_tiled against down into y [pairs, hidden] F32; for a few pairs qmoe_gate_up_rows and
-//   qmoe_down_rows, ROW_LANES work-items per output element as in qmm_rows.
+// dequantize: out = (float) values · scale, one F32 multiply (a device that flushes subnormal
+//   results, which OpenCL allows for F32, flushes the products of subnormal scales here).
+// The products: A [rows, inner] (x in ELEM_DTYPE; for W8A8 its quantized rows qx I8 with scales
+//   sx) by weights [cols, inner] I8 with scales [cols] (or [groups, cols, inner] and [groups, cols]
+//   for the MoE layer's experts). A flag a8 in the parameters picks W8A16 (x in F32, F32 sums,
+//   out = scale · sum) or W8A8 (qx, exact integer sums, out = (sx · scale) · (float) sum). Both
+//   multiply in F32: a tile's or a chunk's products are summed with fma in F32, which for W8A8 is
+//   exact (every such partial sum is an integer below 16 · 127 · 127 < 2^24), and added into the
+//   running sum: an F32 add (W8A16) or an I32 add on the accumulator's bits (W8A8, as_int: the F32
+//   register holds the I32 sum; no float operation ever touches it).
+//   qmm_rows (a matmul's decode step, rows <= FEW_ROWS): ROW_LANES work-items per weight row, each
+//     reading 16-byte chunks of it (vload16, lane-strided, so the row streams once, 512 contiguous
+//     bytes a step) against every row of x, folded by SEGMENT_REDUCE.
+//   qmm_tiled: 64 x 64 tiles staged as moe.cl's grouped GEMM stages them (grouped.h), both
+//     operands widened to F32 in local memory. One weight for a matmul; grouped by ends for the
+//     MoE layer, its rows gathered through rows_of, with a second weight b1 for gate and up
+//     (act [pairs, ffn] F32 = silu(gate) · up, SwiGLU in F32) or one for down (y [pairs, hidden] F32).
+//   qmoe_rows: the MoE layer's products for a few pairs (ClMoe.DECODE_PAIRS), ROW_LANES
+//     work-items per output element as in qmm_rows, the row's expert found in ends.
+// The MoE layer: ClInt8 queues moe.cl's moe_align, (W8A8: quantize_rows of x), gate and up,
+//   (W8A8: quantize_rows of act), down, and moe.cl's moe_combine.
 #include "common.h"
 #include "params.h"
 #include "grouped.h"

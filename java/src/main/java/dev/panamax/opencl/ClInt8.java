@@ -23,14 +23,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * into scratch (I8 values and F32 scales); then, for at most {@link #FEW_ROWS} rows of x
  * (decoding), qmm_rows streams each weight row once (32 work-items per row, 16-byte loads) against
  * every row of x, else qmm_tiled (64 x 64 tiles). moe: moe.cl's moe_align, (W8A8: x's rows
- * quantized), qmoe_gate_up_tiled into act [pairs, ffn] F32, (W8A8: act's rows quantized),
- * qmm_tiled grouped by expert against down into y [pairs, hidden] F32, moe.cl's moe_combine; for
- * at most {@link ClMoe#DECODE_PAIRS} pairs qmoe_gate_up_rows and qmoe_down_rows in place of the
- * two tiled products. All on the device's in-order queue, no host round trip.
+ * quantized), qmm_tiled grouped by expert against gate and up at once into act [pairs, ffn] F32
+ * (SwiGLU in its epilogue), (W8A8: act's rows quantized), qmm_tiled grouped by expert against
+ * down into y [pairs, hidden] F32, moe.cl's moe_combine; for at most {@link ClMoe#DECODE_PAIRS}
+ * pairs qmoe_rows in place of the two tiled products. All on the device's in-order queue, no
+ * host round trip.
  */
 final class ClInt8 {
     /** Rows of x that take qmm_rows (FEW_ROWS in int8.cl). */
     static final long FEW_ROWS = 8;
+
     /** Int8Params of kernels/opencl/params.h. */
     static final StructLayout PARAMS = KernelStruct.of("Int8Params",
             JAVA_LONG.withName("rows"), JAVA_LONG.withName("cols"), JAVA_LONG.withName("inner"),

@@ -1,11 +1,13 @@
 package dev.panamax.opencl;
 
+import dev.panamax.Backend;
 import dev.panamax.DType;
 import dev.panamax.Device;
 import dev.panamax.Ops;
 import dev.panamax.Quantized;
 import dev.panamax.Routing;
 import dev.panamax.Tensor;
+import dev.panamax.internal.Allocation;
 import dev.panamax.internal.KernelStruct;
 import dev.panamax.internal.Leases;
 import dev.panamax.internal.Memory;
@@ -21,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -395,6 +398,42 @@ class OpenClInt8Test extends OpenClDeviceTest {
             d[i] = v[i];
         }
         return d;
+    }
+
+    // ---------------------------------------------------------------- leaks
+
+    /** Repeated INT8 calls (every kernel, scratch, views at odd offsets) leave no OpenCL object or allocation behind. */
+    @Test
+    void callsLeaveNothingBehind() {
+        Data data = Data.fresh();
+        try (Tensor w = device.tensor(data.normal(9 * 33, 1), 9, 33); Quantized q = Ops.quantize(w);
+             Tensor x = device.tensor(data.normal(21 * 33, 1), 21, 33); Tensor few = x.slice(1, 4);
+             Tensor tg = device.tensor(data.normal(3 * 5 * 33, 1), 3, 5, 33); Quantized g = Ops.quantize(tg);
+             Tensor td = device.tensor(data.normal(3 * 33 * 5, 1), 3, 33, 5); Quantized d = Ops.quantize(td);
+             Tensor weights = device.tensor(data.uniform(21 * 2, 0, 1), 21, 2);
+             Tensor chosen = device.tensor(new int[42], 21, 2); Routing routing = new Routing(weights, chosen)) {
+            Runnable round = () -> {
+                try (Quantized again = Ops.quantize(x); Tensor deq = Ops.dequantize(q);
+                     Tensor a = Ops.matmul(few, q, false); Tensor b = Ops.matmul(few, q, true);
+                     Tensor c = Ops.matmul(x, q, false); Tensor e = Ops.matmul(x, q, true);
+                     Tensor m1 = Ops.moe(x, routing, g, g, d, false); Tensor m2 = Ops.moe(x, routing, g, g, d, true);
+                     Tensor one = x.slice(5, 6); Routing r1 = new Routing(weights.slice(5, 6), chosen.slice(5, 6));
+                     Tensor m3 = Ops.moe(one, r1, g, g, d, true)) {
+                    assertEquals(9, a.shape()[1]);
+                }
+            };
+            round.run(); // warm-up: builds the programs, fills the kernel pools
+            long allocations = Allocation.liveCount(Backend.OPENCL);
+            long bytes = Allocation.liveBytes(Backend.OPENCL);
+            Map<String, Long> objects = backend().liveObjects();
+            for (int i = 0; i < 50; i++) {
+                round.run();
+            }
+            device.synchronize();
+            assertEquals(allocations, Allocation.liveCount(Backend.OPENCL), "live OpenCL allocations");
+            assertEquals(bytes, Allocation.liveBytes(Backend.OPENCL), "live OpenCL bytes");
+            assertEquals(objects, backend().liveObjects(), "live OpenCL objects");
+        }
     }
 
     // ---------------------------------------------------------------- the striding loops
