@@ -78,17 +78,34 @@ inline float div_rn(float a, float b) {
     return as_float(e >= -126 ? ((uint) (e + 126) << 23) + (uint) keep : (uint) keep);
 }
 
+// a / s by the device's division, and in *sure whether its rint is that of the correctly rounded
+// quotient (see the header); a >= 0, s > 0 and finite, a / s at most 127.0001.
+inline float quick_quotient(float a, float s, int *sure) {
+#ifdef PANAMAX_TEST_INEXACT_DIVISION
+    // tests only: a division as far off as OpenCL allows it to be (2 ulp, the direction by a's bits)
+    const float toward = (as_uint(a) & 1u) ? INFINITY : 0.0f;
+    const float q = nextafter(nextafter(a / s, toward), toward);
+#else
+    const float q = a / s;
+#endif
+    const float f = q - floor(q);
+    *sure = isnormal(a) && isnormal(s) && fabs(f - 0.5f) > 0x1p-14f;
+    return q;
+}
+
+// clamp(rint(q), -127, 127) with the sign of w (its bits); q >= 0.
+inline char level(float q, uint bits) {
+    const int n = (int) fmin(rint(q), 127.0f);
+    return (char) ((bits >> 31) ? -n : n);
+}
+
 // clamp(rint(w / s), -127, 127) with the correctly rounded quotient; s > 0 and finite.
 inline char quantize_value(float w, float s) {
     const uint bits = as_uint(w);
     const float a = as_float(bits & 0x7fffffffu);
-    float q = a / s;
-    const float f = q - floor(q);
-    if (!(isnormal(a) && isnormal(s) && fabs(f - 0.5f) > 0x1p-14f)) {
-        q = div_rn(a, s);
-    }
-    const int n = (int) fmin(rint(q), 127.0f);
-    return (char) ((bits >> 31) ? -n : n);
+    int sure;
+    const float q = quick_quotient(a, s, &sure);
+    return level(sure ? q : div_rn(a, s), bits);
 }
 
 #define FOLD_MAX(to, from) top[to] = max(top[to], top[from]);
@@ -115,8 +132,20 @@ void quantize_rows(const __global elem_t *w, __global char *values, __global flo
         }
         const int live = largest <= MAX_FINITE_BITS && as_uint(s) != 0u; // else (NaN, or 0) zeros
         __global char *out = values + r * p.cols;
+        // the device's division for all, then (rarely) the work-item's elements again where one
+        // needed the exact quotient: the common loop has no branch
+        int unsure = 0;
         for (ulong c = lid; c < p.cols; c += GROUP_SIZE) {
-            out[c] = live ? quantize_value(load_elem(row, c), s) : (char) 0;
+            const uint bits = as_uint(load_elem(row, c));
+            int sure;
+            const float q = quick_quotient(as_float(bits & 0x7fffffffu), s, &sure);
+            unsure |= !sure;
+            out[c] = live ? level(q, bits) : (char) 0;
+        }
+        if (live && unsure) {
+            for (ulong c = lid; c < p.cols; c += GROUP_SIZE) {
+                out[c] = quantize_value(load_elem(row, c), s);
+            }
         }
     }
 }

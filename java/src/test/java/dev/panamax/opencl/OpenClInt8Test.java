@@ -167,6 +167,36 @@ class OpenClInt8Test extends OpenClDeviceTest {
     }
 
     /**
+     * quantize_rows built with its division made 2 ulp wrong (PANAMAX_TEST_INEXACT_DIVISION), as a
+     * device may have it (OpenCL asks 2.5 ulp): still the CPU's bits, its checks sending every
+     * element whose rounding the error could change to the exact division.
+     */
+    @Test
+    void quantizeKeepsItsBitsUnderAnInexactDivision() {
+        Data data = Data.fresh();
+        OpenClDevice cl = backend();
+        OpenClKernels kernels = (OpenClKernels) cl.kernels();
+        int rows = 40, cols = 1001;
+        int[] bits = hardRows(data, DType.F32, rows, cols);
+        try (ClProgram program = cl.programs().build("int8.cl (inexact division)", ClSources.load("int8.cl"),
+                "-DELEM_DTYPE=DT_F32 -DOUT_DTYPE=DT_F32 -DPANAMAX_TEST_INEXACT_DIVISION");
+             Tensor w = Raw.tensor(device, DType.F32, bits, rows, cols); Tensor values = device.zeros(DType.I8, rows, cols);
+             Tensor scales = device.zeros(DType.F32, rows);
+             Tensor wc = Raw.tensor(Device.cpu(), DType.F32, bits, rows, cols); Quantized want = Ops.quantize(wc);
+             Leases leases = new Leases().add((TensorImpl) w, "w").add((TensorImpl) values, "values")
+                     .add((TensorImpl) scales, "scales")) {
+            try (ClArgs args = ClArgs.begin()) {
+                args.buffer(memory(w)).buffer(memory(values)).buffer(memory(scales));
+                params(args, rows, cols, 0);
+                args.grid(OpenClDevice.GROUP_SIZE, Math.min(kernels.groupsYZ(), rows), OpenClDevice.GROUP_SIZE, 1);
+                cl.launch(program, "quantize_rows", args);
+            }
+            assertArrayEquals(Raw.bits(want.values()), Raw.bits(values), "values; " + data.describe());
+            assertArrayEquals(Raw.bits(want.scales()), Raw.bits(scales), "scales; " + data.describe());
+        }
+    }
+
+    /**
      * Raw bits of rows x cols elements of dtype: normal rows of several magnitudes, and (when there
      * are rows enough) a zero row, a subnormal row, rows with NaN, +Inf and -Inf, a row whose max / 127
      * underflows, and rows of exact half-integer multiples of their scale.
