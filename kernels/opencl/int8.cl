@@ -210,19 +210,26 @@ inline float sum16(float16 v) {
     return c.x + c.y;
 }
 
+// Bytes [16 c, 16 c + 16) of p: one aligned 16-byte load when p is 16-byte aligned, else vload16
+// (which some compilers split into single bytes).
+inline char16 load_bytes(const __global char *p, ulong c, int aligned) {
+    return aligned ? ((const __global char16 *) p)[c] : vload16(c, p);
+}
+
 // acc[m] (m < count) += this lane's share of the dot of w [inner] with row m of the activations:
 // x + at + m · stride (W8A16) or qx + at + m · stride (W8A8). The lane takes the 16-byte chunks
 // lane, lane + ROW_LANES, ... of w, then the tail one element per lane; w's bytes are read once.
 inline void lane_dots(const __global elem_t *x, const __global char *qx, ulong at, ulong stride, uint count,
                       const __global char *w, ulong inner, uint lane, uint a8, float acc[FEW_ROWS]) {
     const ulong chunks = inner / 16;
+    const int aligned = (inner & 15) == 0; // every row then starts 16-byte aligned, as the buffers do
     for (ulong c = lane; c < chunks; c += ROW_LANES) {
-        const float16 wv = convert_float16(vload16(c, w));
+        const float16 wv = convert_float16(load_bytes(w, c, aligned));
 #pragma unroll
         for (uint m = 0; m < FEW_ROWS; m++) {
             if (m < count) {
                 const ulong row = at + m * stride;
-                const float16 xv = a8 ? convert_float16(vload16(c, qx + row)) : load16(x + row, c);
+                const float16 xv = a8 ? convert_float16(load_bytes(qx + row, c, aligned)) : load16(x + row, c);
                 acc[m] = add_partial(acc[m], sum16(wv * xv), a8);
             }
         }
