@@ -1,7 +1,8 @@
 // The INT8 family: symmetric per-row quantization, and matmuls and MoE layers whose weights are
 // INT8 values [.., cols, inner] with one F32 scale per row.
 //
-// quantize_rows: one work-group per row (striding over the rows). s = max|row| / 127 and each
+// quantize_rows: a segment of work-items per row (about one per 4 elements, up to a work-group),
+//   striding over the rows. s = max|row| / 127 and each
 //   q = clamp(rint(w / s), -127, 127) must have the same bits as on every other backend, so no
 //   step may depend on the device's float division (OpenCL only asks 2.5 ulp of `/`) or on its
 //   subnormal support: the largest magnitude is found on the bits (as_uint & 0x7fffffff orders
@@ -110,24 +111,28 @@ inline char quantize_value(float w, float s) {
 
 #define FOLD_MAX(to, from) top[to] = max(top[to], top[from]);
 
-// values [rows, cols] I8 and scales [rows] F32 from w [rows, cols]; one work-group per row.
+// values [rows, cols] I8 and scales [rows] F32 from w [rows, cols]: a segment of
+// p.threads_per_row work-items per row, GROUP_SIZE / p.threads_per_row rows per work-group.
 __kernel __attribute__((reqd_work_group_size(GROUP_SIZE, 1, 1)))
 void quantize_rows(const __global elem_t *w, __global char *values, __global float *scales, const Int8Params p) {
     __local uint top[GROUP_SIZE];
-    const uint lid = get_local_id(0);
-    for (ulong r = get_group_id(1); r < p.rows; r += get_num_groups(1)) {
+    const uint lid = get_local_id(0), width = p.threads_per_row, lane = lid & (width - 1);
+    const ulong per_group = GROUP_SIZE / width;
+    for (ulong r0 = (ulong) get_group_id(1) * per_group; r0 < p.rows; r0 += (ulong) get_num_groups(1) * per_group) {
+        const ulong r = r0 + lid / width;
+        const ulong cols = r < p.rows ? p.cols : 0; // a segment past the last row takes no elements
         const __global elem_t *row = w + r * p.cols;
         uint m = 0u;
-        for (ulong c = lid; c < p.cols; c += GROUP_SIZE) {
+        for (ulong c = lane; c < cols; c += width) {
             m = max(m, as_uint(load_elem(row, c)) & 0x7fffffffu);
         }
         top[lid] = m;
         barrier(CLK_LOCAL_MEM_FENCE);
-        SEGMENT_REDUCE(lid, lid, GROUP_SIZE, FOLD_MAX)
-        const uint largest = top[0];
-        barrier(CLK_LOCAL_MEM_FENCE); // every work-item read top[0] before the next row writes it
+        SEGMENT_REDUCE(lid, lane, width, FOLD_MAX)
+        const uint largest = top[lid - lane];
+        barrier(CLK_LOCAL_MEM_FENCE); // every work-item read its head before the next rows write
         const float s = largest > MAX_FINITE_BITS ? QUIET_NAN : div_rn(as_float(largest), 127.0f);
-        if (lid == 0) {
+        if (lane == 0 && r < p.rows) {
             scales[r] = s;
         }
         const int live = largest <= MAX_FINITE_BITS && as_uint(s) != 0u; // else (NaN, or 0) zeros
@@ -135,7 +140,7 @@ void quantize_rows(const __global elem_t *w, __global char *values, __global flo
         // the device's division for all, then (rarely) the work-item's elements again where one
         // needed the exact quotient: the common loop has no branch
         int unsure = 0;
-        for (ulong c = lid; c < p.cols; c += GROUP_SIZE) {
+        for (ulong c = lane; c < cols; c += width) {
             const uint bits = as_uint(load_elem(row, c));
             int sure;
             const float q = quick_quotient(as_float(bits & 0x7fffffffu), s, &sure);
@@ -143,7 +148,7 @@ void quantize_rows(const __global elem_t *w, __global char *values, __global flo
             out[c] = live ? level(q, bits) : (char) 0;
         }
         if (live && unsure) {
-            for (ulong c = lid; c < p.cols; c += GROUP_SIZE) {
+            for (ulong c = lane; c < cols; c += width) {
                 out[c] = quantize_value(load_elem(row, c), s);
             }
         }

@@ -285,21 +285,24 @@ PX_OFFSET(MoeParams, k, 40);
 PX_SIZE(MoeParams, 48);
 PX_ALIGN(MoeParams, 8);
 
-// The INT8 family (int8.cl). quantize_rows and dequantize: rows x cols; the matmul kernels: x
-// [rows, inner] by values [groups, cols, inner] (groups 0 for a plain matmul, one weight), a8 1
-// for W8A8 (the integer products), 0 for W8A16.
+// The INT8 family (int8.cl). quantize_rows and dequantize: rows x cols, quantize_rows with
+// threads_per_row work-items per row (a power of two, 1 to 256); the products: x [rows, inner]
+// by values [groups, cols, inner] (groups 0 for a plain matmul, one weight), a8 1 for W8A8 (the
+// integer products), 0 for W8A16.
 typedef struct Int8Params {
     ulong rows;
     ulong cols;
     ulong inner;
     ulong groups;
     uint a8;
+    uint threads_per_row;
 } Int8Params;
 PX_OFFSET(Int8Params, rows, 0);
 PX_OFFSET(Int8Params, cols, 8);
 PX_OFFSET(Int8Params, inner, 16);
 PX_OFFSET(Int8Params, groups, 24);
 PX_OFFSET(Int8Params, a8, 32);
+PX_OFFSET(Int8Params, threads_per_row, 36);
 PX_SIZE(Int8Params, 40);
 PX_ALIGN(Int8Params, 8);
 

@@ -17,8 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The INT8 family on OpenCL (int8.cl). quantize: quantize_rows, one work-group per row, its
- * divisions correctly rounded in integer arithmetic so that the bits match every backend.
+ * The INT8 family on OpenCL (int8.cl). quantize: quantize_rows, a segment of work-items per row
+ * as softmax takes ({@link OpenClKernels#rowThreads}), its divisions correctly rounded in integer
+ * arithmetic where the device's could change a result, so that the bits match every backend.
  * dequantize: one multiply per element. matmul: W8A8 first quantizes x's rows with quantize_rows
  * into scratch (I8 values and F32 scales); then, for at most {@link #FEW_ROWS} rows of x
  * (decoding), qmm_rows streams each weight row once (32 work-items per row, 16-byte loads) against
@@ -36,12 +37,13 @@ final class ClInt8 {
     /** Int8Params of kernels/opencl/params.h. */
     static final StructLayout PARAMS = KernelStruct.of("Int8Params",
             JAVA_LONG.withName("rows"), JAVA_LONG.withName("cols"), JAVA_LONG.withName("inner"),
-            JAVA_LONG.withName("groups"), JAVA_INT.withName("a8"));
+            JAVA_LONG.withName("groups"), JAVA_INT.withName("a8"), JAVA_INT.withName("threads_per_row"));
     private static final VarHandle ROWS = KernelStruct.field(PARAMS, "rows");
     private static final VarHandle COLS = KernelStruct.field(PARAMS, "cols");
     private static final VarHandle INNER = KernelStruct.field(PARAMS, "inner");
     private static final VarHandle GROUPS = KernelStruct.field(PARAMS, "groups");
     private static final VarHandle A8 = KernelStruct.field(PARAMS, "a8");
+    private static final VarHandle THREADS_PER_ROW = KernelStruct.field(PARAMS, "threads_per_row");
 
     private ClInt8() {
     }
@@ -54,11 +56,12 @@ final class ClInt8 {
     /** values [rows, cols] I8 and scales [rows] F32 from w [rows, cols] of program's ELEM_DTYPE. */
     private static void quantizeRows(OpenClKernels kernels, ClProgram program, Memory w, Memory values, Memory scales,
                                      long rows, long cols) {
+        int group = OpenClDevice.GROUP_SIZE;
+        int threadsPerRow = OpenClKernels.rowThreads(cols);
         try (ClArgs args = ClArgs.begin()) {
             args.buffer(w).buffer(values).buffer(scales);
-            params(args, rows, cols, 0, 0, false);
-            int group = OpenClDevice.GROUP_SIZE;
-            args.grid(group, Math.min(kernels.groupsYZ(), rows), group, 1);
+            THREADS_PER_ROW.set(params(args, rows, cols, 0, 0, false), 0L, threadsPerRow);
+            args.grid(group, Math.min(kernels.groupsYZ(), Math.ceilDiv(rows, group / threadsPerRow)), group, 1);
             kernels.device().launch(program, "quantize_rows", args);
         }
     }
@@ -169,12 +172,15 @@ final class ClInt8 {
         }
     }
 
-    private static void params(ClArgs args, long rows, long cols, long inner, long groups, boolean a8) {
+    /** Writes the launch's Int8Params (threads_per_row 1) and returns them for the caller to adjust. */
+    private static MemorySegment params(ClArgs args, long rows, long cols, long inner, long groups, boolean a8) {
         MemorySegment p = args.struct(PARAMS);
         ROWS.set(p, 0L, rows);
         COLS.set(p, 0L, cols);
         INNER.set(p, 0L, inner);
         GROUPS.set(p, 0L, groups);
         A8.set(p, 0L, a8 ? 1 : 0);
+        THREADS_PER_ROW.set(p, 0L, 1);
+        return p;
     }
 }

@@ -187,8 +187,9 @@ class OpenClInt8Test extends OpenClDeviceTest {
                      .add((TensorImpl) scales, "scales")) {
             try (ClArgs args = ClArgs.begin()) {
                 args.buffer(memory(w)).buffer(memory(values)).buffer(memory(scales));
-                params(args, rows, cols, 0);
-                args.grid(OpenClDevice.GROUP_SIZE, Math.min(kernels.groupsYZ(), rows), OpenClDevice.GROUP_SIZE, 1);
+                int threads = OpenClKernels.rowThreads(cols);
+                KernelStruct.field(ClInt8.PARAMS, "threads_per_row").set(params(args, rows, cols, 0), 0L, threads);
+                args.grid(OpenClDevice.GROUP_SIZE, Math.ceilDiv(rows, OpenClDevice.GROUP_SIZE / threads), OpenClDevice.GROUP_SIZE, 1);
                 cl.launch(program, "quantize_rows", args);
             }
             assertArrayEquals(Raw.bits(want.values()), Raw.bits(values), "values; " + data.describe());
@@ -363,11 +364,12 @@ class OpenClInt8Test extends OpenClDeviceTest {
         return ((TensorImpl) t).memory();
     }
 
-    private static void params(ClArgs args, long rows, long cols, long inner) {
+    private static MemorySegment params(ClArgs args, long rows, long cols, long inner) {
         MemorySegment p = args.struct(ClInt8.PARAMS);
         KernelStruct.field(ClInt8.PARAMS, "rows").set(p, 0L, rows);
         KernelStruct.field(ClInt8.PARAMS, "cols").set(p, 0L, cols);
         KernelStruct.field(ClInt8.PARAMS, "inner").set(p, 0L, inner);
+        return p;
     }
 
     // ---------------------------------------------------------------- moe
@@ -474,7 +476,7 @@ class OpenClInt8Test extends OpenClDeviceTest {
         kernels.capGroupsYZ(2);
         try {
             Data data = Data.fresh();
-            try (Tensor w = device.tensor(data.normal(50 * 9, 1), 50, 9); Quantized q = Ops.quantize(w);
+            try (Tensor w = device.tensor(data.normal(300 * 9, 1), 300, 9); Quantized q = Ops.quantize(w); // 64 rows a group
                  Tensor wc = w.to(Device.cpu()); Quantized want = Ops.quantize(wc); Tensor deq = Ops.dequantize(q);
                  Tensor deqWant = Ops.dequantize(want)) {
                 assertArrayEquals(Raw.bits(want.values()), Raw.bits(q.values()), "quantize, rows strided");
