@@ -97,6 +97,13 @@ abstract class Int8ModelChecks {
             // cpu: 0.992 against ONNX Runtime's 0.981)
             assertTrue(ours >= theirs - 0.002, "ours " + ours + " vs ONNX Runtime's " + theirs);
             assertTrue(agreement >= 0.97, "cosine with ONNX Runtime on the same graph " + agreement);
+            // the INT8 projections with BF16 for the rest
+            try (SentenceEncoder bf16 = SentenceEncoder.load(MiniLm.quantizedJar(), d, DType.BF16)) {
+                assertTrue(bf16.int8());
+                List<String> few = texts.subList(0, 4);
+                double worst = worstCosine(bf16.encode(few), q.encode(few), few, spec() + " -q artifact in BF16");
+                assertTrue(worst >= 0.999, spec() + " -q artifact, BF16 activations against F32 ones: " + worst);
+            }
         }
     }
 
