@@ -1,0 +1,237 @@
+package dev.panamax.cuda;
+
+import dev.panamax.DType;
+import dev.panamax.internal.KernelStruct;
+import dev.panamax.internal.Kernels.Dequantize;
+import dev.panamax.internal.Kernels.Moe;
+import dev.panamax.internal.Kernels.QuantizedMatmul;
+import dev.panamax.internal.Kernels.QuantizedMoe;
+import dev.panamax.internal.Kernels.Quantize;
+import dev.panamax.internal.Memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The INT8 family on CUDA (int8.cu). quantize: int8_quantize_*, a block per row. dequantize:
+ * int8_dequantize. The quantized matmul: for at most {@link #FEW_ROWS} rows of x (decoding)
+ * int8_w8a16_rows_* or int8_w8a8_rows_*, a warp per weight row that streams its bytes once;
+ * more rows, 64 x 64 tiles: int8_w8a16_tiled_f32 (CUDA cores), int8_w8a16_mma_f16/bf16 (F16/BF16
+ * tensor cores, the weight widened in shared memory) and int8_w8a8_mma_* (INT8 tensor cores,
+ * m16n8k32). W8A8 first quantizes x's rows (int8_quantize_*) into scratch, each row padded with
+ * zeros to a multiple of 16 bytes, with their scales. The INT8 moe: moe_align of moe.cu, then
+ * (W8A8: x's rows quantized) int8_moe_gate_up_rows_* (act F32), (W8A8: act's rows quantized)
+ * int8_moe_down_rows[_a8] (y F32), and moe_combine_* of moe.cu: at most six launches, one scratch
+ * allocation freed stream-ordered after them. Stateless: the launch context is passed in.
+ */
+final class CudaInt8 {
+    private static final int THREADS = 256;
+    private static final int WARPS = THREADS / 32;
+    /** Threads of a tensor-core tile: four warps. */
+    private static final int MMA_THREADS = 128;
+    private static final int TILE = 64;
+    /** At most this many rows of x take the warp-per-weight-row kernels (int8.cu's kMaxRows). */
+    static final long FEW_ROWS = 8;
+
+    /** Int8Params of kernels/cuda/params.cuh. */
+    static final StructLayout PARAMS = KernelStruct.of("Int8Params",
+            JAVA_LONG.withName("x"), JAVA_LONG.withName("values"), JAVA_LONG.withName("scales"), JAVA_LONG.withName("out"),
+            JAVA_LONG.withName("qx"), JAVA_LONG.withName("sx"), JAVA_LONG.withName("rows"), JAVA_LONG.withName("cols"),
+            JAVA_LONG.withName("inner"), JAVA_LONG.withName("ldq"));
+    private static final VarHandle X = KernelStruct.field(PARAMS, "x");
+    private static final VarHandle VALUES = KernelStruct.field(PARAMS, "values");
+    private static final VarHandle SCALES = KernelStruct.field(PARAMS, "scales");
+    private static final VarHandle OUT = KernelStruct.field(PARAMS, "out");
+    private static final VarHandle QX = KernelStruct.field(PARAMS, "qx");
+    private static final VarHandle SX = KernelStruct.field(PARAMS, "sx");
+    private static final VarHandle ROWS = KernelStruct.field(PARAMS, "rows");
+    private static final VarHandle COLS = KernelStruct.field(PARAMS, "cols");
+    private static final VarHandle INNER = KernelStruct.field(PARAMS, "inner");
+    private static final VarHandle LDQ = KernelStruct.field(PARAMS, "ldq");
+
+    /** Int8MoeParams of kernels/cuda/params.cuh. */
+    static final StructLayout MOE_PARAMS = KernelStruct.of("Int8MoeParams",
+            JAVA_LONG.withName("x"), JAVA_LONG.withName("gate"), JAVA_LONG.withName("up"), JAVA_LONG.withName("down"),
+            JAVA_LONG.withName("gate_scales"), JAVA_LONG.withName("up_scales"), JAVA_LONG.withName("down_scales"),
+            JAVA_LONG.withName("group_ends"), JAVA_LONG.withName("sorted_rows"), JAVA_LONG.withName("act"),
+            JAVA_LONG.withName("y"), JAVA_LONG.withName("qx"), JAVA_LONG.withName("sx"), JAVA_LONG.withName("qa"),
+            JAVA_LONG.withName("sa"), JAVA_LONG.withName("tokens"), JAVA_LONG.withName("hidden"), JAVA_LONG.withName("ffn"),
+            JAVA_LONG.withName("experts"), JAVA_LONG.withName("pairs"), JAVA_LONG.withName("ldx"), JAVA_LONG.withName("lda"));
+    private static final String[] MOE_FIELDS = {"x", "gate", "up", "down", "gate_scales", "up_scales", "down_scales",
+        "group_ends", "sorted_rows", "act", "y", "qx", "sx", "qa", "sa", "tokens", "hidden", "ffn", "experts", "pairs",
+        "ldx", "lda"};
+    private static final VarHandle[] M_FIELDS = new VarHandle[MOE_FIELDS.length];
+
+    static {
+        for (int i = 0; i < MOE_FIELDS.length; i++) {
+            M_FIELDS[i] = KernelStruct.field(MOE_PARAMS, MOE_FIELDS[i]);
+        }
+    }
+
+    private CudaInt8() {
+    }
+
+    static void quantize(CudaLaunchContext launches, Quantize call) {
+        launchQuantize(launches, call.dtype(), launches.address(call.w()), call.rows(), call.cols(),
+                launches.address(call.values()), call.cols(), launches.address(call.scales()));
+    }
+
+    /** int8_quantize_* of rows [rows, inner] of dtype at x into q (rows ldq apart, zeros past inner) and s. */
+    private static void launchQuantize(CudaLaunchContext launches, DType dtype, long x, long rows, long inner, long q,
+                                       long ldq, long s) {
+        MemorySegment p = launches.params(PARAMS);
+        X.set(p, 0L, x);
+        QX.set(p, 0L, q);
+        SX.set(p, 0L, s);
+        ROWS.set(p, 0L, rows);
+        INNER.set(p, 0L, inner);
+        LDQ.set(p, 0L, ldq);
+        launches.launch("int8_quantize_" + CudaLaunchContext.suffix(dtype), rows, THREADS, 0, p);
+    }
+
+    static void dequantize(CudaLaunchContext launches, Dequantize call) {
+        MemorySegment p = launches.params(PARAMS);
+        VALUES.set(p, 0L, launches.address(call.values()));
+        SCALES.set(p, 0L, launches.address(call.scales()));
+        OUT.set(p, 0L, launches.address(call.out()));
+        ROWS.set(p, 0L, call.rows());
+        INNER.set(p, 0L, call.cols());
+        launches.launch("int8_dequantize", Math.ceilDiv(call.rows() * call.cols(), THREADS), THREADS, 0, p);
+    }
+
+    /** Row stride of quantized activations: a multiple of 16 bytes (16-byte loads), at least 16. */
+    static long paddedRow(long inner) {
+        return Math.max(16, Math.ceilDiv(inner, 16) * 16);
+    }
+
+    static void matmul(CudaLaunchContext launches, QuantizedMatmul call) {
+        DType t = call.dtype();
+        long rows = call.rows(), cols = call.cols(), inner = call.inner();
+        boolean a8 = call.quantizeActivations();
+        long ldq = paddedRow(inner);
+        long qBytes = align256(rows * ldq);
+        Memory scratch = a8 ? launches.launcher().allocateScratch(qBytes + 4 * rows) : null;
+        try {
+            long x = launches.address(call.x()), qx = 0, sx = 0;
+            if (a8) {
+                qx = launches.address(scratch);
+                sx = qx + qBytes;
+                launchQuantize(launches, t, x, rows, inner, qx, ldq, sx);
+            }
+            MemorySegment p = launches.params(PARAMS);
+            X.set(p, 0L, x);
+            VALUES.set(p, 0L, launches.address(call.values()));
+            SCALES.set(p, 0L, launches.address(call.scales()));
+            OUT.set(p, 0L, launches.address(call.out()));
+            QX.set(p, 0L, qx);
+            SX.set(p, 0L, sx);
+            ROWS.set(p, 0L, rows);
+            COLS.set(p, 0L, cols);
+            INNER.set(p, 0L, inner);
+            LDQ.set(p, 0L, ldq);
+            String kernel = matmulKernel(t, rows, a8);
+            if (rows <= FEW_ROWS) {
+                launches.launch(kernel, Math.ceilDiv(cols, WARPS), THREADS, 0, p);
+            } else {
+                long tiles = Math.multiplyExact(Math.ceilDiv(rows, TILE), Math.ceilDiv(cols, TILE));
+                launches.launch(kernel, tiles, kernel.endsWith("_tiled_f32") ? THREADS : MMA_THREADS, 0, p);
+            }
+        } finally {
+            if (scratch != null) {
+                launches.launcher().freeScratch(scratch);  // stream-ordered: after the launches that use it
+            }
+        }
+    }
+
+    /** The matmul kernel for x of dtype t with {@code rows} rows, W8A8 when a8. */
+    static String matmulKernel(DType t, long rows, boolean a8) {
+        String s = CudaLaunchContext.suffix(t);
+        if (rows <= FEW_ROWS) {
+            return (a8 ? "int8_w8a8_rows_" : "int8_w8a16_rows_") + s;
+        }
+        if (a8) {
+            return "int8_w8a8_mma_" + s;
+        }
+        return t == DType.F32 ? "int8_w8a16_tiled_f32" : "int8_w8a16_mma_" + s;
+    }
+
+    static void moe(CudaLaunchContext launches, QuantizedMoe q) {
+        Moe call = q.moe();
+        DType t = call.dtype();
+        boolean a8 = q.quantizeActivations();
+        long tokens = call.tokens(), pairs = tokens * call.k(), experts = call.experts();
+        long hidden = call.hidden(), ffn = call.ffn();
+        long ldx = paddedRow(hidden), lda = paddedRow(ffn);
+        // moe_align's ints (cursor, group_ends [experts]; sorted_rows, slot_of [pairs]), act and
+        // y F32, and for W8A8 the quantized rows of x and act with their scales
+        long ints = align256(4 * (2 * experts + 2 * pairs));
+        long actBytes = align256(4 * pairs * ffn), yBytes = align256(4 * pairs * hidden);
+        long qxBytes = a8 ? align256(tokens * ldx) + align256(4 * tokens) : 0;
+        long qaBytes = a8 ? align256(pairs * lda) + align256(4 * pairs) : 0;
+        Memory scratch = launches.launcher().allocateScratch(ints + actBytes + yBytes + qxBytes + qaBytes);
+        try {
+            long base = launches.address(scratch);
+            long cursor = base, ends = base + 4 * experts, sorted = base + 8 * experts, slotOf = sorted + 4 * pairs;
+            long act = base + ints, y = act + actBytes;
+            long qx = y + yBytes, sx = qx + align256(tokens * ldx);
+            long qa = qx + qxBytes, sa = qa + align256(pairs * lda);
+            long x = launches.address(call.x());
+
+            MemorySegment m = launches.params(CudaMoe.MOE_PARAMS);
+            CudaMoe.fill(m, launches, call, cursor, ends, sorted, slotOf, act, y);
+            launches.launch("moe_align", 1, THREADS, 0, m);
+            if (a8) {
+                launchQuantize(launches, t, x, tokens, hidden, qx, ldx, sx);
+            }
+            long[] values = {x, launches.address(call.gate()), launches.address(call.up()), launches.address(call.down()),
+                launches.address(q.gateScales()), launches.address(q.upScales()), launches.address(q.downScales()),
+                ends, sorted, act, y, qx, sx, qa, sa, tokens, hidden, ffn, experts, pairs, ldx, lda};
+            MemorySegment p = launches.params(MOE_PARAMS);
+            for (int i = 0; i < values.length; i++) {
+                M_FIELDS[i].set(p, 0L, values[i]);
+            }
+            launches.launch(a8 ? "int8_moe_gate_up_rows_a8" : "int8_moe_gate_up_rows_" + CudaLaunchContext.suffix(t),
+                    Math.ceilDiv(pairs * ffn, WARPS), THREADS, 0, p);
+            if (a8) {
+                launchQuantize(launches, DType.F32, act, pairs, ffn, qa, lda, sa);
+                p = launches.params(MOE_PARAMS);
+                for (int i = 0; i < values.length; i++) {
+                    M_FIELDS[i].set(p, 0L, values[i]);
+                }
+            }
+            launches.launch(a8 ? "int8_moe_down_rows_a8" : "int8_moe_down_rows", Math.ceilDiv(pairs * hidden, WARPS),
+                    THREADS, 0, p);
+            m = launches.params(CudaMoe.MOE_PARAMS);
+            CudaMoe.fill(m, launches, call, cursor, ends, sorted, slotOf, act, y);
+            launches.launch("moe_combine_" + CudaLaunchContext.suffix(t), Math.ceilDiv(tokens * hidden, THREADS), THREADS,
+                    0, m);
+        } finally {
+            launches.launcher().freeScratch(scratch);  // stream-ordered: after the launches that use it
+        }
+    }
+
+    private static long align256(long bytes) {
+        return Math.ceilDiv(bytes, 256) * 256;
+    }
+
+    /** Every kernel this family may launch (moe_align and moe_combine_* are CudaMoe's). */
+    static List<String> kernelNames() {
+        List<String> names = new ArrayList<>(List.of("int8_dequantize", "int8_w8a16_tiled_f32", "int8_moe_gate_up_rows_a8",
+                "int8_moe_down_rows", "int8_moe_down_rows_a8"));
+        for (DType t : CudaLaunchContext.FLOATS) {
+            String s = CudaLaunchContext.suffix(t);
+            names.add("int8_quantize_" + s);
+            names.add(matmulKernel(t, FEW_ROWS, false));
+            names.add(matmulKernel(t, FEW_ROWS, true));
+            names.add(matmulKernel(t, FEW_ROWS + 1, false));
+            names.add(matmulKernel(t, FEW_ROWS + 1, true));
+            names.add("int8_moe_gate_up_rows_" + s);
+        }
+        return names;
+    }
+}
