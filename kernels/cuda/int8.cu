@@ -14,23 +14,27 @@
 //                   else lane-strided bytes) against every row of x; W8A16 sums x · q in F32 (fma)
 //                   and scales once, W8A8 sums qx · q with dp4a in 32-bit integers. Warp sums by xor
 //                   butterfly; lane 0 writes the output.
-// int8_w8a16_tiled_f32: 64 x 64 tiles on CUDA cores (256 threads, 4 x 4 each, 16 deep), the weight
-//                   tile widened to F32 in shared memory, F32 accumulation, the scale once per output.
-// int8_w8a16_mma_f16/bf16: 64 x 64 tiles on tensor cores (four warps of 32 x 32, mma.sync
-//                   m16n8k16 F32 accumulators, k stages of 32): the weight tile widened to the dtype
-//                   of x in shared memory (every integer of [-127, 127] is exact in F16 and BF16).
-// int8_w8a8_mma_*:  64 x 64 tiles on INT8 tensor cores: qx (16-byte padded rows) and the weight as
-//                   bytes in shared memory, k stages of 64, mma.sync m16n8k32 s8 x s8 -> s32; out =
-//                   (sx · sw) · (float) sum with __fmul_rn, the CPU's bits.
-// int8_moe_gate_up_rows_* / _a8, int8_moe_down_rows / _a8: the INT8 moe's expert products after
-//                   moe_align (moe.cu), a warp per output element (row, column), the row's expert
-//                   by a binary search of group_ends: gate and up of the row of x (W8A8: its
-//                   quantized row) against expert e's rows, silu(sg · g) · (su · u) into act F32;
-//                   then act (W8A8: its quantized rows) against down[e] into y F32, which
-//                   moe_combine_* of moe.cu combines.
+// Tiles, 64 x 64, the grid 1-D over them: *_tiled_* on CUDA cores for F32 operands (256 threads,
+//   4 x 4 each, 16 deep, the weight tile widened to F32 in shared memory); *_mma_f16/bf16 on
+//   tensor cores (four warps of 32 x 32, mma.sync m16n8k16 with F32 accumulators, k stages of
+//   32, the weight tile widened to x's dtype: every integer of [-127, 127] is exact in F16 and
+//   BF16); *_mma_a8 and int8_w8a8_mma_* on INT8 tensor cores (mma.sync m16n8k32 s8 x s8 -> s32,
+//   k stages of 64 bytes; the quantized rows come 16-byte aligned and zero-padded, the weight
+//   with 16-byte loads where its rows allow). W8A16 scales once per output; W8A8 writes
+//   (sx · sw) · (float) sum with __fmul_rn, the CPU's bits. Element loads into the stages, no
+//   cp.async pipeline or ldmatrix (as moe.cu's tiles; gemm.cu's pipeline is the next step).
+// The INT8 moe's expert products, after moe_align (moe.cu) sorted the (token, slot) pairs by
+// expert: gate and up of the rows of x (through sorted_rows; W8A8: their quantized rows) into act
+// F32 = silu(sg · g) · (su · u), then act (W8A8: its quantized rows) by down into y F32, which
+// moe_combine_* of moe.cu combines. For a few pairs int8_moe_*_rows_*: a warp per output element,
+// the row's expert by a binary search of group_ends, so only the chosen experts' rows are read;
+// else int8_moe_*_tiled_* / *_mma_*: tiles of sorted rows, a tile that spans experts summed
+// expert by expert with the other experts' rows zero (exact zeros added: the weights are finite).
 // Every kernel grid-strides, so any grid covers any size.
 #include "common.cuh"
 #include "params.cuh"
+
+#include <type_traits>
 
 namespace {
 
@@ -221,6 +225,34 @@ __device__ void w8a8_rows_body(const Int8Params& p) {
 
 constexpr int kTile = 64;
 
+// The group of sorted row r: the first g with ends[g] > r (ends never decrease); groups when none.
+__device__ __forceinline__ i64 group_of(const int* ends, i64 groups, i64 r) {
+    i64 lo = 0, hi = groups;
+    while (lo < hi) {
+        const i64 mid = (lo + hi) / 2;
+        if (ends[mid] > r) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
+// A tiled product out[r, c] = Σ_k A[r, k] · w_g[c, k] (and with w1_g), g the group of row r: A's
+// row r is row rows_of[r] (row r when rows_of is null) of a, lda elements apart; w0, w1 are
+// [groups][cols, inner] I8; ends the groups' row ends (null: one group, every row).
+template <typename TA>
+struct Operands {
+    const TA* a;
+    const int* rows_of;
+    i64 lda;
+    const int8_t* w0;
+    const int8_t* w1;
+    const int* ends;
+    i64 groups, rows, cols, inner;
+};
+
 // The 1-D grid's tiles: tile t is rows [64 (t / colTiles), +64) and columns [64 (t % colTiles), +64).
 struct Tiles {
     i64 col_tiles, total;
@@ -233,55 +265,100 @@ struct Tiles {
     }
 };
 
-// W8A16 on CUDA cores (F32 x): 256 threads, each a 4 x 4 block (rows ty + 16 i, columns tx + 16 j).
+// The groups holding rows of [row0, row_end): [first, last] (first > last: none). A tile of sorted
+// rows that spans groups is summed group by group, the A rows of the other groups zero: their
+// products add exact zeros (the weights are finite). The same for the whole block.
+template <typename TA>
+__device__ __forceinline__ void group_span(const Operands<TA>& o, i64 row0, i64 row_end, i64& first, i64& last) {
+    first = 0;
+    last = 0;
+    if (o.ends != nullptr) {
+        first = group_of(o.ends, o.groups, row0);
+        last = group_of(o.ends, o.groups, row_end - 1);
+        if (last >= o.groups) last = o.groups - 1;
+    }
+}
+
+// The rows [lo, hi) of group g within [row0, row_end) (every row without groups).
+template <typename TA>
+__device__ __forceinline__ void group_rows(const Operands<TA>& o, i64 g, i64 row0, i64 row_end, i64& lo, i64& hi) {
+    lo = row0;
+    hi = row_end;
+    if (o.ends != nullptr) {
+        const i64 start = g == 0 ? 0 : (i64)o.ends[g - 1], end = o.ends[g];
+        if (start > lo) lo = start;
+        if (end < hi) hi = end;
+    }
+}
+
+// The group of an output row (0 without groups; groups for a row of none).
+template <typename TA>
+__device__ __forceinline__ i64 row_group(const Operands<TA>& o, i64 row) {
+    return o.ends == nullptr ? 0 : group_of(o.ends, o.groups, row);
+}
+
+// F32 A on CUDA cores: 256 threads, each a 4 x 4 block (rows ty + 16 i, columns tx + 16 j).
 namespace cc {
 constexpr int kSide = 16;
 constexpr int kBlock = kTile / kSide;
 constexpr int kK = 16;
 constexpr int kLd = kTile + 1;
 
-__device__ void w8a16_tiled_body(const Int8Params& p, float* as, float* bs) {
-    const float* x = reinterpret_cast<const float*>(p.x);
-    const int8_t* values = reinterpret_cast<const int8_t*>(p.values);
-    const float* scales = reinterpret_cast<const float*>(p.scales);
-    float* out = reinterpret_cast<float*>(p.out);
+// Every tile of o: acc0 (acc1 with kTwo) over the k stages, then out[row, col] = value(acc0, acc1, row, col, g).
+template <bool kTwo, typename F>
+__device__ void tiled_body(const Operands<float>& o, float* as, float* bs0, float* bs1, F value) {
     const int tid = threadIdx.x, tx = tid % kSide, ty = tid / kSide;
-    const i64 k = p.inner;
-    const Tiles tiles(p.rows, p.cols);
+    const i64 k = o.inner;
+    const Tiles tiles(o.rows, o.cols);
     for (i64 t = blockIdx.x; t < tiles.total; t += gridDim.x) {
         i64 row0, col0;
         tiles.at(t, row0, col0);
-        float acc[kBlock][kBlock];
+        const i64 row_end = row0 + kTile < o.rows ? row0 + kTile : o.rows;
+        float acc0[kBlock][kBlock] = {}, acc1[kBlock][kBlock] = {};
+        i64 first, last;
+        group_span(o, row0, row_end, first, last);
+        for (i64 g = first; g <= last; g++) {
+            i64 lo, hi;
+            group_rows(o, g, row0, row_end, lo, hi);
+            if (hi <= lo) continue;  // an empty group: the same for the whole block
+            const int8_t* w0 = o.w0 + g * o.cols * k;
+            const int8_t* w1 = kTwo ? o.w1 + g * o.cols * k : nullptr;
+            for (i64 k0 = 0; k0 < k; k0 += kK) {
 #pragma unroll
-        for (int i = 0; i < kBlock; i++) {
-#pragma unroll
-            for (int j = 0; j < kBlock; j++) acc[i][j] = 0.0f;
-        }
-        for (i64 k0 = 0; k0 < k; k0 += kK) {
-#pragma unroll
-            for (int step = 0; step < kTile * kK / kThreads; step++) {
-                const int l = tid + step * kThreads;
-                const int mm = l / kK, kk = l % kK;
-                const i64 gm = row0 + mm, gn = col0 + mm, gk = k0 + kk;
-                as[kk * kLd + mm] = gm < p.rows && gk < k ? x[gm * k + gk] : 0.0f;
-                bs[kk * kLd + mm] = gn < p.cols && gk < k ? (float)values[gn * k + gk] : 0.0f;
-            }
-            __syncthreads();
-#pragma unroll
-            for (int kk = 0; kk < kK; kk++) {
-                float av[kBlock], bv[kBlock];
-#pragma unroll
-                for (int i = 0; i < kBlock; i++) {
-                    av[i] = as[kk * kLd + ty + kSide * i];
-                    bv[i] = bs[kk * kLd + tx + kSide * i];
+                for (int step = 0; step < kTile * kK / kThreads; step++) {
+                    const int l = tid + step * kThreads;
+                    const int mm = l / kK, kk = l % kK;
+                    const i64 gm = row0 + mm, gn = col0 + mm, gk = k0 + kk;
+                    const bool in_k = gk < k, in_n = gn < o.cols && in_k;
+                    float v = 0.0f;
+                    if (gm >= lo && gm < hi && in_k) {
+                        v = o.a[(o.rows_of != nullptr ? (i64)o.rows_of[gm] : gm) * o.lda + gk];
+                    }
+                    as[kk * kLd + mm] = v;
+                    bs0[kk * kLd + mm] = in_n ? (float)w0[gn * k + gk] : 0.0f;
+                    if (kTwo) bs1[kk * kLd + mm] = in_n ? (float)w1[gn * k + gk] : 0.0f;
                 }
+                __syncthreads();
 #pragma unroll
-                for (int i = 0; i < kBlock; i++) {
+                for (int kk = 0; kk < kK; kk++) {
+                    float av[kBlock], bv[kBlock], cv[kBlock];
 #pragma unroll
-                    for (int j = 0; j < kBlock; j++) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
+                    for (int i = 0; i < kBlock; i++) {
+                        av[i] = as[kk * kLd + ty + kSide * i];
+                        bv[i] = bs0[kk * kLd + tx + kSide * i];
+                        if (kTwo) cv[i] = bs1[kk * kLd + tx + kSide * i];
+                    }
+#pragma unroll
+                    for (int i = 0; i < kBlock; i++) {
+#pragma unroll
+                        for (int j = 0; j < kBlock; j++) {
+                            acc0[i][j] = fmaf(av[i], bv[j], acc0[i][j]);
+                            if (kTwo) acc1[i][j] = fmaf(av[i], cv[j], acc1[i][j]);
+                        }
+                    }
                 }
+                __syncthreads();
             }
-            __syncthreads();
         }
 #pragma unroll
         for (int i = 0; i < kBlock; i++) {
@@ -289,7 +366,7 @@ __device__ void w8a16_tiled_body(const Int8Params& p, float* as, float* bs) {
 #pragma unroll
             for (int j = 0; j < kBlock; j++) {
                 const i64 col = col0 + tx + kSide * j;
-                if (row < p.rows && col < p.cols) out[row * p.cols + col] = __fmul_rn(scales[col], acc[i][j]);
+                if (row < row_end && col < o.cols) value(acc0[i][j], acc1[i][j], row, col, row_group(o, row));
             }
         }
     }
@@ -300,10 +377,10 @@ __device__ void w8a16_tiled_body(const Int8Params& p, float* as, float* bs) {
 // acc[mi][ni][q] is row wm + 16 mi + g (+ 8 for q >= 2), column wn + 8 ni + 2 t + (q & 1).
 namespace tc {
 constexpr int kWarpThreads = 128;
-constexpr int kK = 32;          // W8A16: k per shared stage (16-bit elements)
-constexpr int kLdh = kK + 8;    // 16-bit elements per shared row: 80 bytes
-constexpr int kKb = 64;         // W8A8: k per shared stage (bytes)
+constexpr int kK = 32;          // 16-bit A: k per shared stage (elements)
+constexpr int kKb = 64;         // INT8 A: k per shared stage (bytes)
 constexpr int kLdb = kKb + 16;  // bytes per shared row: 80, rows 16-byte aligned
+constexpr int kStage = kTile * 80;  // bytes of one shared operand tile, either way (80-byte rows)
 
 #ifndef PANAMAX_EMU
 #define PX_MMA_16832_S8(d, a, b0, b1)                                                                          \
@@ -315,97 +392,16 @@ constexpr int kLdb = kKb + 16;  // bytes per shared row: 80, rows 16-byte aligne
 #define PX_MMA_16832_S8(d, a, b0, b1) px_emu_mma_m16n8k32_s8(d, a, b0, b1, __FILE__, __LINE__)
 #endif
 
-__device__ __forceinline__ uint32_t word(const uint8_t* s, int ld, int row, int byte) {
-    return *reinterpret_cast<const uint32_t*>(s + row * ld + byte);
+__device__ __forceinline__ uint32_t word(const uint8_t* s, int row, int byte) {
+    return *reinterpret_cast<const uint32_t*>(s + row * 80 + byte);
 }
 
-// The output of the quarter: v(acc, row, col) rounded to T at out[row, col] inside [rows, cols).
-template <typename T, typename A, typename F>
-__device__ __forceinline__ void store_quarter(const A (&acc)[2][4][4], i64 row0, i64 col0, i64 rows, i64 cols, T* out,
-                                              F value) {
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
-#pragma unroll
-    for (int mi = 0; mi < 2; mi++) {
-#pragma unroll
-        for (int ni = 0; ni < 4; ni++) {
-#pragma unroll
-            for (int q = 0; q < 4; q++) {
-                const i64 row = row0 + wm + mi * 16 + g + (q >= 2 ? 8 : 0);
-                const i64 col = col0 + wn + ni * 8 + 2 * t + (q & 1);
-                if (row < rows && col < cols) out[row * cols + col] = px::from_f32<T>(value(acc[mi][ni][q], row, col));
-            }
-        }
-    }
-}
-
-// W8A16, x F16 or BF16: the x tile's raw bits and the weight tile widened to T, k-contiguous.
-template <typename T>
-__device__ void w8a16_mma_body(const Int8Params& p, uint16_t* as, uint16_t* bs) {
-    const T* x = reinterpret_cast<const T*>(p.x);
-    const int8_t* values = reinterpret_cast<const int8_t*>(p.values);
-    const float* scales = reinterpret_cast<const float*>(p.scales);
-    T* out = reinterpret_cast<T*>(p.out);
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
-    const i64 k = p.inner;
-    const Tiles tiles(p.rows, p.cols);
-    for (i64 tile = blockIdx.x; tile < tiles.total; tile += gridDim.x) {
-        i64 row0, col0;
-        tiles.at(tile, row0, col0);
-        float acc[2][4][4] = {};
-        for (i64 k0 = 0; k0 < k; k0 += kK) {
-            for (int i = threadIdx.x; i < kTile * kK; i += kWarpThreads) {
-                const int r = i / kK, kk = i % kK;
-                const i64 gr = row0 + r, gc = col0 + r, gk = k0 + kk;
-                uint16_t a = 0, b = 0;
-                if (gk < k) {
-                    if (gr < p.rows) a = *reinterpret_cast<const uint16_t*>(x + gr * k + gk);
-                    if (gc < p.cols) {
-                        const T v = px::from_f32<T>((float)values[gc * k + gk]);
-                        b = *reinterpret_cast<const uint16_t*>(&v);
-                    }
-                }
-                as[r * kLdh + kk] = a;
-                bs[r * kLdh + kk] = b;
-            }
-            __syncthreads();
-#pragma unroll
-            for (int ks = 0; ks < kK; ks += 16) {
-                uint32_t af[2][4];
-#pragma unroll
-                for (int mi = 0; mi < 2; mi++) {
-                    const int r = wm + mi * 16 + g;
-                    const uint8_t* a8 = reinterpret_cast<const uint8_t*>(as);
-                    af[mi][0] = word(a8, 2 * kLdh, r, 2 * (ks + 2 * t));
-                    af[mi][1] = word(a8, 2 * kLdh, r + 8, 2 * (ks + 2 * t));
-                    af[mi][2] = word(a8, 2 * kLdh, r, 2 * (ks + 2 * t + 8));
-                    af[mi][3] = word(a8, 2 * kLdh, r + 8, 2 * (ks + 2 * t + 8));
-                }
-#pragma unroll
-                for (int ni = 0; ni < 4; ni++) {
-                    const int n = wn + ni * 8 + g;
-                    const uint8_t* b8 = reinterpret_cast<const uint8_t*>(bs);
-                    const uint32_t b0 = word(b8, 2 * kLdh, n, 2 * (ks + 2 * t));
-                    const uint32_t b1 = word(b8, 2 * kLdh, n, 2 * (ks + 2 * t + 8));
-#pragma unroll
-                    for (int mi = 0; mi < 2; mi++) px::Mma<T>::run(acc[mi][ni], af[mi], b0, b1);
-                }
-            }
-            __syncthreads();
-        }
-        store_quarter<T>(acc, row0, col0, p.rows, p.cols, out,
-                         [&](float v, i64, i64 col) { return __fmul_rn(scales[col], v); });
-    }
-}
-
-// 16 bytes of a k-contiguous int8 matrix (row gr, k from gk) into shared memory at dst, zeros past
-// the rows or k: one 16-byte load when vec (the row and gk 16-byte aligned, k a multiple of 16).
-__device__ __forceinline__ void stage16(uint8_t* dst, const int8_t* base, i64 gr, i64 rows, i64 gk, i64 k, i64 ld,
-                                        bool vec) {
+// 16 bytes of a k-contiguous int8 row (src: element gk of it, null for none) into shared memory
+// at dst, zeros past k: one 16-byte load when vec (src 16-byte aligned and k - gk >= 16 or the
+// row padded), else bytes.
+__device__ __forceinline__ void stage16(uint8_t* dst, const int8_t* src, i64 gk, i64 k, bool vec) {
     uint4 v = {0u, 0u, 0u, 0u};
-    if (gr < rows && gk < k) {
-        const int8_t* src = base + gr * ld + gk;
+    if (src != nullptr && gk < k) {
         if (vec) {
             v = *reinterpret_cast<const uint4*>(src);
         } else {
@@ -416,73 +412,176 @@ __device__ __forceinline__ void stage16(uint8_t* dst, const int8_t* base, i64 gr
     *reinterpret_cast<uint4*>(dst) = v;
 }
 
-// W8A8: qx (rows ldq apart, 16-byte aligned and zero-padded) and the weight as bytes, k stages of
-// 64, two m16n8k32 steps each; every sum exact in 32-bit integers.
+// The A stage of 16-bit elements: rows [lo, hi) of the tile from row0, k [k0, k0 + 32).
 template <typename T>
-__device__ void w8a8_mma_body(const Int8Params& p, uint8_t* as, uint8_t* bs) {
-    const int8_t* qx = reinterpret_cast<const int8_t*>(p.qx);
-    const float* sx = reinterpret_cast<const float*>(p.sx);
-    const int8_t* values = reinterpret_cast<const int8_t*>(p.values);
-    const float* scales = reinterpret_cast<const float*>(p.scales);
-    T* out = reinterpret_cast<T*>(p.out);
+__device__ __forceinline__ void stage_a16(uint8_t* s, const Operands<T>& o, i64 row0, i64 lo, i64 hi, i64 k0) {
+    for (int i = threadIdx.x; i < kTile * kK; i += kWarpThreads) {
+        const int r = i / kK, kk = i % kK;
+        const i64 gr = row0 + r, gk = k0 + kk;
+        uint16_t v = 0;
+        if (gr >= lo && gr < hi && gk < o.inner) {
+            const i64 src = o.rows_of != nullptr ? (i64)o.rows_of[gr] : gr;
+            v = *reinterpret_cast<const uint16_t*>(o.a + src * o.lda + gk);
+        }
+        reinterpret_cast<uint16_t*>(s + r * 80)[kk] = v;
+    }
+}
+
+// The weight stage widened to T: rows [col0, col0 + 64) of w, k [k0, k0 + 32).
+template <typename T>
+__device__ __forceinline__ void stage_w16(uint8_t* s, const int8_t* w, i64 col0, i64 cols, i64 k0, i64 k) {
+    for (int i = threadIdx.x; i < kTile * kK; i += kWarpThreads) {
+        const int r = i / kK, kk = i % kK;
+        const i64 gc = col0 + r, gk = k0 + kk;
+        const T v = px::from_f32<T>(gc < cols && gk < k ? (float)w[gc * k + gk] : 0.0f);
+        reinterpret_cast<uint16_t*>(s + r * 80)[kk] = *reinterpret_cast<const uint16_t*>(&v);
+    }
+}
+
+// The A stage of bytes (rows 16-byte aligned and zero-padded to lda): rows [lo, hi), k [k0, k0 + 64).
+__device__ __forceinline__ void stage_a8(uint8_t* s, const Operands<int8_t>& o, i64 row0, i64 lo, i64 hi, i64 k0) {
+    for (int i = threadIdx.x; i < kTile * (kKb / 16); i += kWarpThreads) {
+        const int r = i / (kKb / 16), c = (i % (kKb / 16)) * 16;
+        const i64 gr = row0 + r;
+        const int8_t* src = nullptr;
+        if (gr >= lo && gr < hi) src = o.a + (o.rows_of != nullptr ? (i64)o.rows_of[gr] : gr) * o.lda + k0 + c;
+        stage16(s + r * kLdb + c, src, k0 + c, o.lda, true);
+    }
+}
+
+// The weight stage of bytes: rows [col0, col0 + 64) of w, k [k0, k0 + 64).
+__device__ __forceinline__ void stage_w8(uint8_t* s, const int8_t* w, i64 col0, i64 cols, i64 k0, i64 k, bool vec) {
+    for (int i = threadIdx.x; i < kTile * (kKb / 16); i += kWarpThreads) {
+        const int r = i / (kKb / 16), c = (i % (kKb / 16)) * 16;
+        const i64 gc = col0 + r;
+        stage16(s + r * kLdb + c, gc < cols ? w + gc * k + k0 + c : nullptr, k0 + c, k, vec);
+    }
+}
+
+// One k stage of the warp's quarter: 16-bit operands (mma m16n8k16, F32 accumulators).
+template <typename T, bool kTwo>
+__device__ __forceinline__ void mma_stage(const uint8_t* as, const uint8_t* bs0, const uint8_t* bs1,
+                                          float (&acc0)[2][4][4], float (&acc1)[2][4][4]) {
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
-    const i64 k = p.inner;
-    const bool wvec = px::aligned16(values) && k % 16 == 0;
-    const Tiles tiles(p.rows, p.cols);
+#pragma unroll
+    for (int ks = 0; ks < kK; ks += 16) {
+        uint32_t af[2][4];
+#pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+            const int r = wm + mi * 16 + g;
+            af[mi][0] = word(as, r, 2 * (ks + 2 * t));
+            af[mi][1] = word(as, r + 8, 2 * (ks + 2 * t));
+            af[mi][2] = word(as, r, 2 * (ks + 2 * t + 8));
+            af[mi][3] = word(as, r + 8, 2 * (ks + 2 * t + 8));
+        }
+#pragma unroll
+        for (int ni = 0; ni < 4; ni++) {
+            const int n = wn + ni * 8 + g;
+            const uint32_t b0 = word(bs0, n, 2 * (ks + 2 * t)), b1 = word(bs0, n, 2 * (ks + 2 * t + 8));
+#pragma unroll
+            for (int mi = 0; mi < 2; mi++) px::Mma<T>::run(acc0[mi][ni], af[mi], b0, b1);
+            if (kTwo) {
+                const uint32_t c0 = word(bs1, n, 2 * (ks + 2 * t)), c1 = word(bs1, n, 2 * (ks + 2 * t + 8));
+#pragma unroll
+                for (int mi = 0; mi < 2; mi++) px::Mma<T>::run(acc1[mi][ni], af[mi], c0, c1);
+            }
+        }
+    }
+}
+
+// One k stage of the warp's quarter: INT8 operands (mma m16n8k32 s8, exact s32 accumulators).
+template <bool kTwo>
+__device__ __forceinline__ void mma_stage(const uint8_t* as, const uint8_t* bs0, const uint8_t* bs1,
+                                          int (&acc0)[2][4][4], int (&acc1)[2][4][4]) {
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
+#pragma unroll
+    for (int ks = 0; ks < kKb; ks += 32) {
+        uint32_t af[2][4];
+#pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+            const int r = wm + mi * 16 + g;
+            af[mi][0] = word(as, r, ks + 4 * t);
+            af[mi][1] = word(as, r + 8, ks + 4 * t);
+            af[mi][2] = word(as, r, ks + 16 + 4 * t);
+            af[mi][3] = word(as, r + 8, ks + 16 + 4 * t);
+        }
+#pragma unroll
+        for (int ni = 0; ni < 4; ni++) {
+            const int n = wn + ni * 8 + g;
+            const uint32_t b0 = word(bs0, n, ks + 4 * t), b1 = word(bs0, n, ks + 16 + 4 * t);
+#pragma unroll
+            for (int mi = 0; mi < 2; mi++) PX_MMA_16832_S8(acc0[mi][ni], af[mi], b0, b1);
+            if (kTwo) {
+                const uint32_t c0 = word(bs1, n, ks + 4 * t), c1 = word(bs1, n, ks + 16 + 4 * t);
+#pragma unroll
+                for (int mi = 0; mi < 2; mi++) PX_MMA_16832_S8(acc1[mi][ni], af[mi], c0, c1);
+            }
+        }
+    }
+}
+
+// Every tile of o on tensor cores, A of TA (F16, BF16: widened weights; int8_t: quantized rows),
+// then value(acc0, acc1, row, col, g) for each output of the tile. as, bs0, bs1: kStage bytes each.
+template <typename TA, bool kTwo, typename F>
+__device__ void tiled_body(const Operands<TA>& o, uint8_t* as, uint8_t* bs0, uint8_t* bs1, F value) {
+    constexpr bool kInt8 = sizeof(TA) == 1;
+    using Acc = typename std::conditional<kInt8, int, float>::type;
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
+    const i64 k = o.inner;
+    const Tiles tiles(o.rows, o.cols);
     for (i64 tile = blockIdx.x; tile < tiles.total; tile += gridDim.x) {
         i64 row0, col0;
         tiles.at(tile, row0, col0);
-        int acc[2][4][4] = {};
-        for (i64 k0 = 0; k0 < k; k0 += kKb) {
-            for (int i = threadIdx.x; i < kTile * (kKb / 16); i += kWarpThreads) {
-                const int r = i / (kKb / 16), c = (i % (kKb / 16)) * 16;
-                stage16(as + r * kLdb + c, qx, row0 + r, p.rows, k0 + c, p.ldq, p.ldq, true);
-                stage16(bs + r * kLdb + c, values, col0 + r, p.cols, k0 + c, k, k, wvec);
-            }
-            __syncthreads();
-#pragma unroll
-            for (int ks = 0; ks < kKb; ks += 32) {
-                uint32_t af[2][4];
-#pragma unroll
-                for (int mi = 0; mi < 2; mi++) {
-                    const int r = wm + mi * 16 + g;
-                    af[mi][0] = word(as, kLdb, r, ks + 4 * t);
-                    af[mi][1] = word(as, kLdb, r + 8, ks + 4 * t);
-                    af[mi][2] = word(as, kLdb, r, ks + 16 + 4 * t);
-                    af[mi][3] = word(as, kLdb, r + 8, ks + 16 + 4 * t);
+        const i64 row_end = row0 + kTile < o.rows ? row0 + kTile : o.rows;
+        Acc acc0[2][4][4] = {}, acc1[2][4][4] = {};
+        i64 first, last;
+        group_span(o, row0, row_end, first, last);
+        for (i64 grp = first; grp <= last; grp++) {
+            i64 lo, hi;
+            group_rows(o, grp, row0, row_end, lo, hi);
+            if (hi <= lo) continue;  // an empty group: the same for the whole block
+            const int8_t* w0 = o.w0 + grp * o.cols * k;
+            const int8_t* w1 = kTwo ? o.w1 + grp * o.cols * k : nullptr;
+            const bool vec = px::aligned16(w0) && (!kTwo || px::aligned16(w1)) && k % 16 == 0;
+            for (i64 k0 = 0; k0 < k; k0 += (kInt8 ? kKb : kK)) {
+                if constexpr (kInt8) {
+                    stage_a8(as, o, row0, lo, hi, k0);
+                    stage_w8(bs0, w0, col0, o.cols, k0, k, vec);
+                    if (kTwo) stage_w8(bs1, w1, col0, o.cols, k0, k, vec);
+                } else {
+                    stage_a16<TA>(as, o, row0, lo, hi, k0);
+                    stage_w16<TA>(bs0, w0, col0, o.cols, k0, k);
+                    if (kTwo) stage_w16<TA>(bs1, w1, col0, o.cols, k0, k);
                 }
-#pragma unroll
-                for (int ni = 0; ni < 4; ni++) {
-                    const int n = wn + ni * 8 + g;
-                    const uint32_t b0 = word(bs, kLdb, n, ks + 4 * t), b1 = word(bs, kLdb, n, ks + 16 + 4 * t);
-#pragma unroll
-                    for (int mi = 0; mi < 2; mi++) PX_MMA_16832_S8(acc[mi][ni], af[mi], b0, b1);
+                __syncthreads();
+                if constexpr (kInt8) {
+                    mma_stage<kTwo>(as, bs0, bs1, acc0, acc1);
+                } else {
+                    mma_stage<TA, kTwo>(as, bs0, bs1, acc0, acc1);
                 }
+                __syncthreads();
             }
-            __syncthreads();
         }
-        store_quarter<T>(acc, row0, col0, p.rows, p.cols, out,
-                         [&](int v, i64 row, i64 col) { return a8_output(sx[row], scales[col], v); });
+#pragma unroll
+        for (int mi = 0; mi < 2; mi++) {
+#pragma unroll
+            for (int ni = 0; ni < 4; ni++) {
+#pragma unroll
+                for (int q = 0; q < 4; q++) {
+                    const i64 row = row0 + wm + mi * 16 + g + (q >= 2 ? 8 : 0);
+                    const i64 col = col0 + wn + ni * 8 + 2 * t + (q & 1);
+                    if (row < row_end && col < o.cols) value(acc0[mi][ni][q], acc1[mi][ni][q], row, col, row_group(o, row));
+                }
+            }
+        }
     }
 }
 }  // namespace tc
 
 // ---------------------------------------------------------------- the INT8 moe's expert products
-
-// The expert of sorted row r: the first e with group_ends[e] > r; experts when there is none.
-__device__ __forceinline__ i64 expert_of(const int* ends, i64 experts, i64 r) {
-    i64 lo = 0, hi = experts;
-    while (lo < hi) {
-        const i64 mid = (lo + hi) / 2;
-        if (ends[mid] > r) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return lo;
-}
 
 // Σ a[i] · w0[i] (and · w1[i] when w1 is not null) over n, F32 fma, summed over the warp.
 template <typename T>
@@ -550,7 +649,7 @@ __device__ void gate_up_rows_body(const Int8MoeParams& p) {
     const i64 warps = (i64)gridDim.x * kWarps, items = p.pairs * p.ffn;
     for (i64 item = (i64)blockIdx.x * kWarps + threadIdx.x / 32; item < items; item += warps) {
         const i64 r = item / p.ffn, c = item - r * p.ffn;
-        const i64 e = expert_of(ends, p.experts, r);
+        const i64 e = group_of(ends, p.experts, r);
         if (e >= p.experts) continue;  // the same for the whole warp
         const i64 token = rows_of[r], at = (e * p.ffn + c) * p.hidden, s = e * p.ffn + c;
         float g, u;
@@ -580,7 +679,7 @@ __device__ void down_rows_body(const Int8MoeParams& p) {
     const i64 warps = (i64)gridDim.x * kWarps, items = p.pairs * p.hidden;
     for (i64 item = (i64)blockIdx.x * kWarps + threadIdx.x / 32; item < items; item += warps) {
         const i64 r = item / p.hidden, h = item - r * p.hidden;
-        const i64 e = expert_of(ends, p.experts, r);
+        const i64 e = group_of(ends, p.experts, r);
         if (e >= p.experts) continue;  // the same for the whole warp
         const i64 at = (e * p.hidden + h) * p.ffn;
         float v;
@@ -597,6 +696,38 @@ __device__ void down_rows_body(const Int8MoeParams& p) {
     }
 }
 
+// ---------------------------------------------------------------- the tiled kernels' operands
+
+template <typename TA>
+__device__ __forceinline__ Operands<TA> matmul_operands(const TA* a, i64 lda, const Int8Params& p) {
+    return Operands<TA>{a, nullptr, lda, reinterpret_cast<const int8_t*>(p.values), nullptr, nullptr, 1, p.rows, p.cols,
+                        p.inner};
+}
+
+// gate and up of the moe: A the rows of a through sorted_rows, lda apart.
+template <typename TA>
+__device__ __forceinline__ Operands<TA> gate_up_operands(const TA* a, i64 lda, const Int8MoeParams& p) {
+    return Operands<TA>{a, reinterpret_cast<const int*>(p.sorted_rows), lda, reinterpret_cast<const int8_t*>(p.gate),
+                        reinterpret_cast<const int8_t*>(p.up), reinterpret_cast<const int*>(p.group_ends), p.experts,
+                        p.pairs, p.ffn, p.hidden};
+}
+
+template <typename TA>
+__device__ __forceinline__ Operands<TA> down_operands(const TA* a, i64 lda, const Int8MoeParams& p) {
+    return Operands<TA>{a, nullptr, lda, reinterpret_cast<const int8_t*>(p.down), nullptr,
+                        reinterpret_cast<const int*>(p.group_ends), p.experts, p.pairs, p.hidden, p.ffn};
+}
+
+// act[row, col] = silu(sg · g) · (su · u) for a row of expert e (nothing for a row of none).
+__device__ __forceinline__ void store_act(const Int8MoeParams& p, i64 row, i64 col, i64 e, float g, float u) {
+    if (e < p.experts) {
+        const i64 s = e * p.ffn + col;
+        reinterpret_cast<float*>(p.act)[row * p.ffn + col] =
+            silu_mul(__fmul_rn(reinterpret_cast<const float*>(p.gate_scales)[s], g),
+                     __fmul_rn(reinterpret_cast<const float*>(p.up_scales)[s], u));
+    }
+}
+
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(kThreads) int8_dequantize(const Int8Params p) { dequantize_body(p); }
@@ -604,7 +735,61 @@ extern "C" __global__ void __launch_bounds__(kThreads) int8_dequantize(const Int
 extern "C" __global__ void __launch_bounds__(kThreads) int8_w8a16_tiled_f32(const Int8Params p) {
     __shared__ float as[cc::kK * cc::kLd];
     __shared__ float bs[cc::kK * cc::kLd];
-    cc::w8a16_tiled_body(p, as, bs);
+    const float* scales = reinterpret_cast<const float*>(p.scales);
+    float* out = reinterpret_cast<float*>(p.out);
+    cc::tiled_body<false>(matmul_operands(reinterpret_cast<const float*>(p.x), p.inner, p), as, bs, bs,
+                          [&](float a, float, i64 row, i64 col, i64) { out[row * p.cols + col] = __fmul_rn(scales[col], a); });
+}
+
+extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_gate_up_tiled_f32(const Int8MoeParams p) {
+    __shared__ float as[cc::kK * cc::kLd];
+    __shared__ float bs0[cc::kK * cc::kLd];
+    __shared__ float bs1[cc::kK * cc::kLd];
+    cc::tiled_body<true>(gate_up_operands(reinterpret_cast<const float*>(p.x), p.hidden, p), as, bs0, bs1,
+                         [&](float g, float u, i64 row, i64 col, i64 e) { store_act(p, row, col, e, g, u); });
+}
+
+extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_tiled(const Int8MoeParams p) {
+    __shared__ float as[cc::kK * cc::kLd];
+    __shared__ float bs[cc::kK * cc::kLd];
+    const float* ds = reinterpret_cast<const float*>(p.down_scales);
+    float* y = reinterpret_cast<float*>(p.y);
+    const i64 hidden = p.hidden, experts = p.experts;
+    cc::tiled_body<false>(down_operands(reinterpret_cast<const float*>(p.act), p.ffn, p), as, bs, bs,
+                          [=](float a, float, i64 row, i64 col, i64 e) {
+                              if (e < experts) y[row * hidden + col] = __fmul_rn(ds[e * hidden + col], a);
+                          });
+}
+
+extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_moe_gate_up_mma_a8(const Int8MoeParams p) {
+    __shared__ __align__(16) uint8_t as[tc::kStage];
+    __shared__ __align__(16) uint8_t bs0[tc::kStage];
+    __shared__ __align__(16) uint8_t bs1[tc::kStage];
+    const float* sx = reinterpret_cast<const float*>(p.sx);
+    const int* rows_of = reinterpret_cast<const int*>(p.sorted_rows);
+    tc::tiled_body<int8_t, true>(gate_up_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldx, p), as, bs0, bs1,
+                                 [&](int g, int u, i64 row, i64 col, i64 e) {
+                                     if (e >= p.experts) return;
+                                     const float s = sx[rows_of[row]];
+                                     const i64 at = e * p.ffn + col;
+                                     reinterpret_cast<float*>(p.act)[row * p.ffn + col] = silu_mul(
+                                         a8_output(s, reinterpret_cast<const float*>(p.gate_scales)[at], g),
+                                         a8_output(s, reinterpret_cast<const float*>(p.up_scales)[at], u));
+                                 });
+}
+
+// (At least one block per SM said outright: left to itself, ptxas holds sm_80 to 64 registers here and spills.)
+extern "C" __global__ void __launch_bounds__(tc::kWarpThreads, 1) int8_moe_down_mma_a8(const Int8MoeParams p) {
+    __shared__ __align__(16) uint8_t as[tc::kStage];
+    __shared__ __align__(16) uint8_t bs[tc::kStage];
+    const float* sa = reinterpret_cast<const float*>(p.sa);
+    const float* ds = reinterpret_cast<const float*>(p.down_scales);
+    float* y = reinterpret_cast<float*>(p.y);
+    const i64 hidden = p.hidden, experts = p.experts;
+    tc::tiled_body<int8_t, false>(down_operands(reinterpret_cast<const int8_t*>(p.qa), p.lda, p), as, bs, bs,
+                                  [=](int a, int, i64 row, i64 col, i64 e) {
+                                      if (e < experts) y[row * hidden + col] = a8_output(sa[row], ds[e * hidden + col], a);
+                                  });
 }
 
 extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_gate_up_rows_a8(const Int8MoeParams p) {
@@ -626,9 +811,15 @@ extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_rows_a8(con
         w8a8_rows_body<T>(p);                                                                                       \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_w8a8_mma_##suffix(const Int8Params p) {     \
-        __shared__ __align__(16) uint8_t as[kTile * tc::kLdb];                                                      \
-        __shared__ __align__(16) uint8_t bs[kTile * tc::kLdb];                                                      \
-        tc::w8a8_mma_body<T>(p, as, bs);                                                                            \
+        __shared__ __align__(16) uint8_t as[tc::kStage];                                                            \
+        __shared__ __align__(16) uint8_t bs[tc::kStage];                                                            \
+        const float* sx = reinterpret_cast<const float*>(p.sx);                                                     \
+        const float* scales = reinterpret_cast<const float*>(p.scales);                                             \
+        T* out = reinterpret_cast<T*>(p.out);                                                                       \
+        tc::tiled_body<int8_t, false>(matmul_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldq, p), as, bs, bs, \
+                                      [&](int a, int, i64 row, i64 col, i64) {                                      \
+                                          out[row * p.cols + col] = px::from_f32<T>(a8_output(sx[row], scales[col], a)); \
+                                      });                                                                           \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_gate_up_rows_##suffix(const Int8MoeParams p) {  \
         gate_up_rows_body<T, false>(p);                                                                             \
@@ -638,11 +829,24 @@ PX_INT8(f32, float)
 PX_INT8(f16, __half)
 PX_INT8(bf16, __nv_bfloat16)
 
+// The 16-bit dtypes' W8A16 tiles on tensor cores, the weight widened to x's dtype in shared memory.
 #define PX_INT8_MMA(suffix, T)                                                                                      \
     extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_w8a16_mma_##suffix(const Int8Params p) {    \
-        __shared__ __align__(16) uint16_t as[kTile * tc::kLdh];                                                     \
-        __shared__ __align__(16) uint16_t bs[kTile * tc::kLdh];                                                     \
-        tc::w8a16_mma_body<T>(p, as, bs);                                                                           \
+        __shared__ __align__(16) uint8_t as[tc::kStage];                                                            \
+        __shared__ __align__(16) uint8_t bs[tc::kStage];                                                            \
+        const float* scales = reinterpret_cast<const float*>(p.scales);                                             \
+        T* out = reinterpret_cast<T*>(p.out);                                                                       \
+        tc::tiled_body<T, false>(matmul_operands(reinterpret_cast<const T*>(p.x), p.inner, p), as, bs, bs,          \
+                                 [&](float a, float, i64 row, i64 col, i64) {                                       \
+                                     out[row * p.cols + col] = px::from_f32<T>(__fmul_rn(scales[col], a));          \
+                                 });                                                                                \
+    }                                                                                                               \
+    extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_moe_gate_up_mma_##suffix(const Int8MoeParams p) { \
+        __shared__ __align__(16) uint8_t as[tc::kStage];                                                            \
+        __shared__ __align__(16) uint8_t bs0[tc::kStage];                                                           \
+        __shared__ __align__(16) uint8_t bs1[tc::kStage];                                                           \
+        tc::tiled_body<T, true>(gate_up_operands(reinterpret_cast<const T*>(p.x), p.hidden, p), as, bs0, bs1,       \
+                                [&](float g, float u, i64 row, i64 col, i64 e) { store_act(p, row, col, e, g, u); }); \
     }
 
 PX_INT8_MMA(f16, __half)

@@ -25,9 +25,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * tensor cores, the weight widened in shared memory) and int8_w8a8_mma_* (INT8 tensor cores,
  * m16n8k32). W8A8 first quantizes x's rows (int8_quantize_*) into scratch, each row padded with
  * zeros to a multiple of 16 bytes, with their scales. The INT8 moe: moe_align of moe.cu, then
- * (W8A8: x's rows quantized) int8_moe_gate_up_rows_* (act F32), (W8A8: act's rows quantized)
- * int8_moe_down_rows[_a8] (y F32), and moe_combine_* of moe.cu: at most six launches, one scratch
- * allocation freed stream-ordered after them. Stateless: the launch context is passed in.
+ * (W8A8: x's rows quantized) gate and up (act F32), (W8A8: act's rows quantized) down (y F32),
+ * and moe_combine_* of moe.cu: at most six launches, one scratch allocation freed stream-ordered
+ * after them. Gate-up and down are a warp per output element for at most
+ * {@link CudaMoe#DECODE_PAIRS} (token, expert) pairs (only the chosen experts' rows are read), else
+ * 64 x 64 tiles of the sorted rows, a tile that spans experts summed expert by expert
+ * ({@link #gateUpKernel}, {@link #downKernel}). Stateless: the launch context is passed in.
  */
 final class CudaInt8 {
     private static final int THREADS = 256;
@@ -135,12 +138,7 @@ final class CudaInt8 {
             INNER.set(p, 0L, inner);
             LDQ.set(p, 0L, ldq);
             String kernel = matmulKernel(t, rows, a8);
-            if (rows <= FEW_ROWS) {
-                launches.launch(kernel, Math.ceilDiv(cols, WARPS), THREADS, 0, p);
-            } else {
-                long tiles = Math.multiplyExact(Math.ceilDiv(rows, TILE), Math.ceilDiv(cols, TILE));
-                launches.launch(kernel, tiles, kernel.endsWith("_tiled_f32") ? THREADS : MMA_THREADS, 0, p);
-            }
+            launches.launch(kernel, rows <= FEW_ROWS ? Math.ceilDiv(cols, WARPS) : tiles(rows, cols), threads(kernel), 0, p);
         } finally {
             if (scratch != null) {
                 launches.launcher().freeScratch(scratch);  // stream-ordered: after the launches that use it
@@ -195,8 +193,9 @@ final class CudaInt8 {
             for (int i = 0; i < values.length; i++) {
                 M_FIELDS[i].set(p, 0L, values[i]);
             }
-            launches.launch(a8 ? "int8_moe_gate_up_rows_a8" : "int8_moe_gate_up_rows_" + CudaLaunchContext.suffix(t),
-                    Math.ceilDiv(pairs * ffn, WARPS), THREADS, 0, p);
+            boolean rows = pairs <= CudaMoe.DECODE_PAIRS;
+            String gateUp = gateUpKernel(t, a8, rows);
+            launches.launch(gateUp, rows ? Math.ceilDiv(pairs * ffn, WARPS) : tiles(pairs, ffn), threads(gateUp), 0, p);
             if (a8) {
                 launchQuantize(launches, DType.F32, act, pairs, ffn, qa, lda, sa);
                 p = launches.params(MOE_PARAMS);
@@ -204,8 +203,8 @@ final class CudaInt8 {
                     M_FIELDS[i].set(p, 0L, values[i]);
                 }
             }
-            launches.launch(a8 ? "int8_moe_down_rows_a8" : "int8_moe_down_rows", Math.ceilDiv(pairs * hidden, WARPS),
-                    THREADS, 0, p);
+            String down = downKernel(a8, rows);
+            launches.launch(down, rows ? Math.ceilDiv(pairs * hidden, WARPS) : tiles(pairs, hidden), threads(down), 0, p);
             m = launches.params(CudaMoe.MOE_PARAMS);
             CudaMoe.fill(m, launches, call, cursor, ends, sorted, slotOf, act, y);
             launches.launch("moe_combine_" + CudaLaunchContext.suffix(t), Math.ceilDiv(tokens * hidden, THREADS), THREADS,
@@ -215,23 +214,54 @@ final class CudaInt8 {
         }
     }
 
+    /**
+     * The gate-and-up kernel of the INT8 moe: a warp per output for a few pairs (rows), else
+     * tiles (F32 x on CUDA cores, F16/BF16 on tensor cores, W8A8 on INT8 tensor cores).
+     */
+    static String gateUpKernel(DType t, boolean a8, boolean rows) {
+        if (rows) {
+            return "int8_moe_gate_up_rows_" + (a8 ? "a8" : CudaLaunchContext.suffix(t));
+        }
+        if (a8) {
+            return "int8_moe_gate_up_mma_a8";
+        }
+        return t == DType.F32 ? "int8_moe_gate_up_tiled_f32" : "int8_moe_gate_up_mma_" + CudaLaunchContext.suffix(t);
+    }
+
+    /** The down kernel of the INT8 moe (the activations are F32). */
+    static String downKernel(boolean a8, boolean rows) {
+        return rows ? (a8 ? "int8_moe_down_rows_a8" : "int8_moe_down_rows") : (a8 ? "int8_moe_down_mma_a8" : "int8_moe_down_tiled");
+    }
+
+    /** Block size of a kernel: 128 for tensor-core tiles (four warps), else 256. */
+    private static int threads(String kernel) {
+        return kernel.contains("_mma_") ? MMA_THREADS : THREADS;
+    }
+
+    /** 64 x 64 tiles covering [rows, cols]. */
+    private static long tiles(long rows, long cols) {
+        return Math.multiplyExact(Math.ceilDiv(rows, TILE), Math.ceilDiv(cols, TILE));
+    }
+
     private static long align256(long bytes) {
         return Math.ceilDiv(bytes, 256) * 256;
     }
 
     /** Every kernel this family may launch (moe_align and moe_combine_* are CudaMoe's). */
     static List<String> kernelNames() {
-        List<String> names = new ArrayList<>(List.of("int8_dequantize", "int8_w8a16_tiled_f32", "int8_moe_gate_up_rows_a8",
-                "int8_moe_down_rows", "int8_moe_down_rows_a8"));
-        for (DType t : CudaLaunchContext.FLOATS) {
-            String s = CudaLaunchContext.suffix(t);
-            names.add("int8_quantize_" + s);
-            names.add(matmulKernel(t, FEW_ROWS, false));
-            names.add(matmulKernel(t, FEW_ROWS, true));
-            names.add(matmulKernel(t, FEW_ROWS + 1, false));
-            names.add(matmulKernel(t, FEW_ROWS + 1, true));
-            names.add("int8_moe_gate_up_rows_" + s);
+        List<String> names = new ArrayList<>(List.of("int8_dequantize"));
+        for (boolean a8 : new boolean[] {false, true}) {
+            for (boolean rows : new boolean[] {false, true}) {
+                names.add(downKernel(a8, rows));
+                for (DType t : CudaLaunchContext.FLOATS) {
+                    names.add(gateUpKernel(t, a8, rows));
+                    names.add(matmulKernel(t, rows ? FEW_ROWS : FEW_ROWS + 1, a8));
+                }
+            }
         }
-        return names;
+        for (DType t : CudaLaunchContext.FLOATS) {
+            names.add("int8_quantize_" + CudaLaunchContext.suffix(t));
+        }
+        return names.stream().distinct().toList();
     }
 }
