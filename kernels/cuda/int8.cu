@@ -33,6 +33,7 @@
 // Every kernel grid-strides, so any grid covers any size.
 #include "common.cuh"
 #include "params.cuh"
+#include "tiles.cuh"
 
 #include <type_traits>
 
@@ -123,99 +124,71 @@ __device__ __forceinline__ int warp_sum_int(int v) {
     return v;
 }
 
-// W8A16 with rows <= 8: out[m, n] = sw[n] · Σ_k x[m, k] · q[n, k].
-template <typename T>
-__device__ void w8a16_rows_body(const Int8Params& p) {
-    const T* x = reinterpret_cast<const T*>(p.x);
-    const int8_t* values = reinterpret_cast<const int8_t*>(p.values);
-    const float* scales = reinterpret_cast<const float*>(p.scales);
-    T* out = reinterpret_cast<T*>(p.out);
-    const int lane = threadIdx.x % 32;
-    const i64 k = p.inner, warps = (i64)gridDim.x * kWarps;
-    // 16 bytes of every row at once: the weight rows and x's rows all 16-byte aligned
-    const bool xvec = px::aligned16(x) && k % 16 == 0;
-    for (i64 n = (i64)blockIdx.x * kWarps + threadIdx.x / 32; n < p.cols; n += warps) {
-        const int8_t* w = values + n * k;
-        float acc[kMaxRows];
-#pragma unroll
-        for (int m = 0; m < kMaxRows; m++) acc[m] = 0.0f;
-        i64 done = 0;
-        if (xvec && px::aligned16(w)) {
-            const i64 chunks = k / 16;
-            for (i64 c = lane; c < chunks; c += 32) {
-                float wf[16];
-                widen16(*reinterpret_cast<const uint4*>(w + c * 16), wf);
-#pragma unroll
-                for (int m = 0; m < kMaxRows; m++) {
-                    if (m < p.rows) acc[m] = dot16<T>(x + m * k + c * 16, wf, acc[m]);
-                }
-            }
-            done = chunks * 16;
-        }
-        for (i64 i = done + lane; i < k; i += 32) {
-            const float wf = (float)w[i];
-#pragma unroll
-            for (int m = 0; m < kMaxRows; m++) {
-                if (m < p.rows) acc[m] = fmaf(px::to_f32(x[m * k + i]), wf, acc[m]);
-            }
-        }
-        const float sw = scales[n];
-#pragma unroll
-        for (int m = 0; m < kMaxRows; m++) {
-            if (m < p.rows) {
-                const float s = px::warp_sum(acc[m]);
-                if (lane == 0) out[m * p.cols + n] = px::from_f32<T>(__fmul_rn(sw, s));
-            }
-        }
-    }
-}
-
 // (sx · sw) · (float) sum, two F32 multiplies in that order, nothing fused.
 __device__ __forceinline__ float a8_output(float sx, float sw, int sum) { return __fmul_rn(__fmul_rn(sx, sw), (float)sum); }
 
-// W8A8 with rows <= 8, x quantized into qx (rows ldq apart, 16-byte aligned, zero past k):
-// out[m, n] = (sx[m] · sw[n]) · Σ_k qx[m, k] · q[n, k], the sum exact (dp4a).
-template <typename T>
-__device__ void w8a8_rows_body(const Int8Params& p) {
-    const int8_t* qx = reinterpret_cast<const int8_t*>(p.qx);
-    const float* sx = reinterpret_cast<const float*>(p.sx);
+// 16 weights as a row of A of type TA multiplies them: widened to F32 once (F32 fma against x),
+// or kept as bytes (dp4a against quantized rows, exact).
+template <typename TA>
+struct Chunk16 {
+    float w[16];
+    __device__ void load(const int8_t* p) { widen16(*reinterpret_cast<const uint4*>(p), w); }
+    __device__ float dot(const TA* a, float acc) const { return dot16<TA>(a, w, acc); }
+    static __device__ float one(TA a, int8_t w, float acc) { return fmaf(px::to_f32(a), (float)w, acc); }
+    static __device__ float total(float v) { return px::warp_sum(v); }
+};
+template <>
+struct Chunk16<int8_t> {
+    uint4 w;
+    __device__ void load(const int8_t* p) { w = *reinterpret_cast<const uint4*>(p); }
+    __device__ int dot(const int8_t* a, int acc) const { return dp16(*reinterpret_cast<const uint4*>(a), w, acc); }
+    static __device__ int one(int8_t a, int8_t w, int acc) { return acc + (int)a * (int)w; }
+    static __device__ int total(int v) { return warp_sum_int(v); }
+};
+
+// The matmul for rows <= 8 (decoding): a warp per weight row n, its bytes read once, against every
+// row of A (x [rows, k] for W8A16; its quantized rows, ldq apart, 16-byte aligned and zero-padded,
+// for W8A8): value(Σ_k A[m, k] · q[n, k], m, n) in F32 or exact integers.
+template <typename TA, typename F>
+__device__ void few_rows_body(const Int8Params& p, const TA* a, i64 lda, F value) {
+    using Acc = typename std::conditional<sizeof(TA) == 1, int, float>::type;
     const int8_t* values = reinterpret_cast<const int8_t*>(p.values);
-    const float* scales = reinterpret_cast<const float*>(p.scales);
-    T* out = reinterpret_cast<T*>(p.out);
     const int lane = threadIdx.x % 32, rows = (int)p.rows;
-    const i64 k = p.inner, ldq = p.ldq, warps = (i64)gridDim.x * kWarps;
+    const i64 k = p.inner, warps = (i64)gridDim.x * kWarps;
+    // 16 bytes of every row at once: A's rows all 16-byte aligned, and the weight row
+    const bool avec = px::aligned16(a) && (lda * (i64)sizeof(TA)) % 16 == 0;
     for (i64 n = (i64)blockIdx.x * kWarps + threadIdx.x / 32; n < p.cols; n += warps) {
         const int8_t* w = values + n * k;
-        int acc[kMaxRows];
+        Acc acc[kMaxRows];
 #pragma unroll
         for (int m = 0; m < kMaxRows; m++) acc[m] = 0;
         i64 done = 0;
-        if (px::aligned16(w)) {
+        if (avec && px::aligned16(w)) {
             const i64 chunks = k / 16;
             for (i64 c = lane; c < chunks; c += 32) {
-                const uint4 wv = *reinterpret_cast<const uint4*>(w + c * 16);
-                const int8_t* xc = qx + c * 16;
+                Chunk16<TA> wc;
+                wc.load(w + c * 16);
+                const TA* ac = a + c * 16;
 #pragma unroll
                 for (int m = 0; m < kMaxRows; m++) {
-                    if (m < rows) acc[m] = dp16(*reinterpret_cast<const uint4*>(xc), wv, acc[m]);
-                    xc += ldq;
+                    if (m < rows) acc[m] = wc.dot(ac, acc[m]);
+                    ac += lda;
                 }
             }
             done = chunks * 16;
         }
         for (i64 i = done + lane; i < k; i += 32) {
-            const int wi = w[i];
+            const int8_t wi = w[i];
 #pragma unroll
             for (int m = 0; m < kMaxRows; m++) {
-                if (m < rows) acc[m] += (int)qx[m * ldq + i] * wi;
+                if (m < rows) acc[m] = Chunk16<TA>::one(a[m * lda + i], wi, acc[m]);
             }
         }
-        const float sw = scales[n];
 #pragma unroll
         for (int m = 0; m < kMaxRows; m++) {
             if (m < rows) {
-                const int s = warp_sum_int(acc[m]);
-                if (lane == 0) out[m * p.cols + n] = px::from_f32<T>(a8_output(sx[m], sw, s));
+                const Acc sum = Chunk16<TA>::total(acc[m]);
+                if (lane == 0) value(sum, sum, (i64)m, n, (i64)0);
             }
         }
     }
@@ -224,20 +197,6 @@ __device__ void w8a8_rows_body(const Int8Params& p) {
 // ---------------------------------------------------------------- tiles
 
 constexpr int kTile = 64;
-
-// The group of sorted row r: the first g with ends[g] > r (ends never decrease); groups when none.
-__device__ __forceinline__ i64 group_of(const int* ends, i64 groups, i64 r) {
-    i64 lo = 0, hi = groups;
-    while (lo < hi) {
-        const i64 mid = (lo + hi) / 2;
-        if (ends[mid] > r) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return lo;
-}
 
 // A tiled product out[r, c] = Σ_k A[r, k] · w_g[c, k] (and with w1_g), g the group of row r: A's
 // row r is row rows_of[r] (row r when rows_of is null) of a, lda elements apart; w0, w1 are
@@ -273,8 +232,8 @@ __device__ __forceinline__ void group_span(const Operands<TA>& o, i64 row0, i64 
     first = 0;
     last = 0;
     if (o.ends != nullptr) {
-        first = group_of(o.ends, o.groups, row0);
-        last = group_of(o.ends, o.groups, row_end - 1);
+        first = px::group_of(o.ends, o.groups, row0);
+        last = px::group_of(o.ends, o.groups, row_end - 1);
         if (last >= o.groups) last = o.groups - 1;
     }
 }
@@ -294,7 +253,30 @@ __device__ __forceinline__ void group_rows(const Operands<TA>& o, i64 g, i64 row
 // The group of an output row (0 without groups; groups for a row of none).
 template <typename TA>
 __device__ __forceinline__ i64 row_group(const Operands<TA>& o, i64 row) {
-    return o.ends == nullptr ? 0 : group_of(o.ends, o.groups, row);
+    return o.ends == nullptr ? 0 : px::group_of(o.ends, o.groups, row);
+}
+
+// Every tile of o in turn (grid-strided): a Tile on the shared stages as, bs0 and bs1 (bs1 for gate
+// and up only), its accumulators zero, its product summed group by group (Tile::product over the
+// k stages), then Tile::store calls value(acc0, acc1, row, col, g) for each output in the tile,
+// g the row's group.
+template <typename Tile, typename TA, typename S, typename F>
+__device__ void tiled_body(const Operands<TA>& o, S* as, S* bs0, S* bs1, F value) {
+    const Tiles tiles(o.rows, o.cols);
+    for (i64 t = blockIdx.x; t < tiles.total; t += gridDim.x) {
+        i64 row0, col0;
+        tiles.at(t, row0, col0);
+        const i64 row_end = row0 + kTile < o.rows ? row0 + kTile : o.rows;
+        Tile tile{as, bs0, bs1};  // the accumulators value-initialized: zeros
+        i64 first, last;
+        group_span(o, row0, row_end, first, last);
+        for (i64 g = first; g <= last; g++) {
+            i64 lo, hi;
+            group_rows(o, g, row0, row_end, lo, hi);
+            if (hi > lo) tile.product(o, g, row0, lo, hi, col0);  // (an empty group: the same for the whole block)
+        }
+        tile.store(o, row0, row_end, col0, value);
+    }
 }
 
 // F32 A on CUDA cores: 256 threads, each a 4 x 4 block (rows ty + 16 i, columns tx + 16 j).
@@ -304,62 +286,44 @@ constexpr int kBlock = kTile / kSide;
 constexpr int kK = 16;
 constexpr int kLd = kTile + 1;
 
-// Every tile of o: acc0 (acc1 with kTwo) over the k stages, then out[row, col] = value(acc0, acc1, row, col, g).
-template <bool kTwo, typename F>
-__device__ void tiled_body(const Operands<float>& o, float* as, float* bs0, float* bs1, F value) {
-    const int tid = threadIdx.x, tx = tid % kSide, ty = tid / kSide;
-    const i64 k = o.inner;
-    const Tiles tiles(o.rows, o.cols);
-    for (i64 t = blockIdx.x; t < tiles.total; t += gridDim.x) {
-        i64 row0, col0;
-        tiles.at(t, row0, col0);
-        const i64 row_end = row0 + kTile < o.rows ? row0 + kTile : o.rows;
-        float acc0[kBlock][kBlock] = {}, acc1[kBlock][kBlock] = {};
-        i64 first, last;
-        group_span(o, row0, row_end, first, last);
-        for (i64 g = first; g <= last; g++) {
-            i64 lo, hi;
-            group_rows(o, g, row0, row_end, lo, hi);
-            if (hi <= lo) continue;  // an empty group: the same for the whole block
-            const int8_t* w0 = o.w0 + g * o.cols * k;
-            const int8_t* w1 = kTwo ? o.w1 + g * o.cols * k : nullptr;
-            for (i64 k0 = 0; k0 < k; k0 += kK) {
+// The tile: k stages of 16 through shared memory (as, bs0, bs1: kK * kLd floats each), the
+// weight widened to F32 there, fma in F32 (px::cc_stage).
+template <bool kTwo>
+struct Tile {
+    float* as;
+    float* bs0;
+    float* bs1;
+    float acc0[kBlock][kBlock], acc1[kBlock][kBlock];
+
+
+    // acc += rows [lo, hi) of A (the tile's other rows zero) times group g's weights, columns from col0.
+    __device__ void product(const Operands<float>& o, i64 g, i64 row0, i64 lo, i64 hi, i64 col0) {
+        const int tid = threadIdx.x;
+        const i64 k = o.inner;
+        const int8_t* w0 = o.w0 + g * o.cols * k;
+        const int8_t* w1 = kTwo ? o.w1 + g * o.cols * k : nullptr;
+        for (i64 k0 = 0; k0 < k; k0 += kK) {
 #pragma unroll
-                for (int step = 0; step < kTile * kK / kThreads; step++) {
-                    const int l = tid + step * kThreads;
-                    const int mm = l / kK, kk = l % kK;
-                    const i64 gm = row0 + mm, gn = col0 + mm, gk = k0 + kk;
-                    const bool in_k = gk < k, in_n = gn < o.cols && in_k;
-                    float v = 0.0f;
-                    if (gm >= lo && gm < hi && in_k) {
-                        v = o.a[(o.rows_of != nullptr ? (i64)o.rows_of[gm] : gm) * o.lda + gk];
-                    }
-                    as[kk * kLd + mm] = v;
-                    bs0[kk * kLd + mm] = in_n ? (float)w0[gn * k + gk] : 0.0f;
-                    if (kTwo) bs1[kk * kLd + mm] = in_n ? (float)w1[gn * k + gk] : 0.0f;
-                }
-                __syncthreads();
-#pragma unroll
-                for (int kk = 0; kk < kK; kk++) {
-                    float av[kBlock], bv[kBlock], cv[kBlock];
-#pragma unroll
-                    for (int i = 0; i < kBlock; i++) {
-                        av[i] = as[kk * kLd + ty + kSide * i];
-                        bv[i] = bs0[kk * kLd + tx + kSide * i];
-                        if (kTwo) cv[i] = bs1[kk * kLd + tx + kSide * i];
-                    }
-#pragma unroll
-                    for (int i = 0; i < kBlock; i++) {
-#pragma unroll
-                        for (int j = 0; j < kBlock; j++) {
-                            acc0[i][j] = fmaf(av[i], bv[j], acc0[i][j]);
-                            if (kTwo) acc1[i][j] = fmaf(av[i], cv[j], acc1[i][j]);
-                        }
-                    }
-                }
-                __syncthreads();
+            for (int step = 0; step < kTile * kK / kThreads; step++) {
+                const int l = tid + step * kThreads;
+                const int mm = l / kK, kk = l % kK;
+                const i64 gm = row0 + mm, gn = col0 + mm, gk = k0 + kk;
+                const bool in_k = gk < k, in_n = gn < o.cols && in_k;
+                float v = 0.0f;
+                if (gm >= lo && gm < hi && in_k) v = o.a[(o.rows_of != nullptr ? (i64)o.rows_of[gm] : gm) * o.lda + gk];
+                as[kk * kLd + mm] = v;
+                bs0[kk * kLd + mm] = in_n ? (float)w0[gn * k + gk] : 0.0f;
+                if (kTwo) bs1[kk * kLd + mm] = in_n ? (float)w1[gn * k + gk] : 0.0f;
             }
+            __syncthreads();
+            px::cc_stage<kK, kLd, kTwo>(as, bs0, bs1, tid % kSide, tid / kSide, acc0, acc1);
+            __syncthreads();
         }
+    }
+
+    template <typename F>
+    __device__ void store(const Operands<float>& o, i64 row0, i64 row_end, i64 col0, F value) const {
+        const int tx = threadIdx.x % kSide, ty = threadIdx.x / kSide;
 #pragma unroll
         for (int i = 0; i < kBlock; i++) {
             const i64 row = row0 + ty + kSide * i;
@@ -370,7 +334,7 @@ __device__ void tiled_body(const Operands<float>& o, float* as, float* bs0, floa
             }
         }
     }
-}
+};
 }  // namespace cc
 
 // Tensor cores: 128 threads, four warps each a 32 x 32 quarter (wm, wn) of the 64 x 64 tile;
@@ -458,127 +422,90 @@ __device__ __forceinline__ void stage_w8(uint8_t* s, const int8_t* w, i64 col0, 
     }
 }
 
-// One k stage of the warp's quarter: 16-bit operands (mma m16n8k16, F32 accumulators).
-template <typename T, bool kTwo>
+// The INT8 tensor-core step (mma.sync m16n8k32 s8 x s8 -> s32), as px::Mma<T> for 16-bit types.
+struct MmaS8 {
+    static __device__ __forceinline__ void run(int* d, const uint32_t* a, uint32_t b0, uint32_t b1) {
+        PX_MMA_16832_S8(d, a, b0, b1);
+    }
+};
+
+// One 64-byte k stage of the warp's quarter, two mma steps of 32 bytes of k each (m16n8k16 of
+// 16-bit elements or m16n8k32 of bytes: either way a0 and a2 hold row g at bytes 4t and 16 + 4t
+// of the step, a1 and a3 row g + 8, b0 and b1 column g at the same bytes).
+template <typename Op, typename Acc, bool kTwo>
 __device__ __forceinline__ void mma_stage(const uint8_t* as, const uint8_t* bs0, const uint8_t* bs1,
-                                          float (&acc0)[2][4][4], float (&acc1)[2][4][4]) {
+                                          Acc (&acc0)[2][4][4], Acc (&acc1)[2][4][4]) {
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
 #pragma unroll
-    for (int ks = 0; ks < kK; ks += 16) {
+    for (int kb = 0; kb < 64; kb += 32) {
         uint32_t af[2][4];
 #pragma unroll
         for (int mi = 0; mi < 2; mi++) {
             const int r = wm + mi * 16 + g;
-            af[mi][0] = word(as, r, 2 * (ks + 2 * t));
-            af[mi][1] = word(as, r + 8, 2 * (ks + 2 * t));
-            af[mi][2] = word(as, r, 2 * (ks + 2 * t + 8));
-            af[mi][3] = word(as, r + 8, 2 * (ks + 2 * t + 8));
+            af[mi][0] = word(as, r, kb + 4 * t);
+            af[mi][1] = word(as, r + 8, kb + 4 * t);
+            af[mi][2] = word(as, r, kb + 16 + 4 * t);
+            af[mi][3] = word(as, r + 8, kb + 16 + 4 * t);
         }
 #pragma unroll
         for (int ni = 0; ni < 4; ni++) {
             const int n = wn + ni * 8 + g;
-            const uint32_t b0 = word(bs0, n, 2 * (ks + 2 * t)), b1 = word(bs0, n, 2 * (ks + 2 * t + 8));
+            const uint32_t b0 = word(bs0, n, kb + 4 * t), b1 = word(bs0, n, kb + 16 + 4 * t);
 #pragma unroll
-            for (int mi = 0; mi < 2; mi++) px::Mma<T>::run(acc0[mi][ni], af[mi], b0, b1);
+            for (int mi = 0; mi < 2; mi++) Op::run(acc0[mi][ni], af[mi], b0, b1);
             if (kTwo) {
-                const uint32_t c0 = word(bs1, n, 2 * (ks + 2 * t)), c1 = word(bs1, n, 2 * (ks + 2 * t + 8));
+                const uint32_t c0 = word(bs1, n, kb + 4 * t), c1 = word(bs1, n, kb + 16 + 4 * t);
 #pragma unroll
-                for (int mi = 0; mi < 2; mi++) px::Mma<T>::run(acc1[mi][ni], af[mi], c0, c1);
+                for (int mi = 0; mi < 2; mi++) Op::run(acc1[mi][ni], af[mi], c0, c1);
             }
         }
     }
 }
 
-// One k stage of the warp's quarter: INT8 operands (mma m16n8k32 s8, exact s32 accumulators).
-template <bool kTwo>
-__device__ __forceinline__ void mma_stage(const uint8_t* as, const uint8_t* bs0, const uint8_t* bs1,
-                                          int (&acc0)[2][4][4], int (&acc1)[2][4][4]) {
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
-#pragma unroll
-    for (int ks = 0; ks < kKb; ks += 32) {
-        uint32_t af[2][4];
-#pragma unroll
-        for (int mi = 0; mi < 2; mi++) {
-            const int r = wm + mi * 16 + g;
-            af[mi][0] = word(as, r, ks + 4 * t);
-            af[mi][1] = word(as, r + 8, ks + 4 * t);
-            af[mi][2] = word(as, r, ks + 16 + 4 * t);
-            af[mi][3] = word(as, r + 8, ks + 16 + 4 * t);
-        }
-#pragma unroll
-        for (int ni = 0; ni < 4; ni++) {
-            const int n = wn + ni * 8 + g;
-            const uint32_t b0 = word(bs0, n, ks + 4 * t), b1 = word(bs0, n, ks + 16 + 4 * t);
-#pragma unroll
-            for (int mi = 0; mi < 2; mi++) PX_MMA_16832_S8(acc0[mi][ni], af[mi], b0, b1);
-            if (kTwo) {
-                const uint32_t c0 = word(bs1, n, ks + 4 * t), c1 = word(bs1, n, ks + 16 + 4 * t);
-#pragma unroll
-                for (int mi = 0; mi < 2; mi++) PX_MMA_16832_S8(acc1[mi][ni], af[mi], c0, c1);
-            }
-        }
-    }
-}
-
-// Every tile of o on tensor cores, A of TA (F16, BF16: widened weights; int8_t: quantized rows),
-// then value(acc0, acc1, row, col, g) for each output of the tile. as, bs0, bs1: kStage bytes each.
-template <typename TA, bool kTwo, typename F>
-__device__ void tiled_body(const Operands<TA>& o, uint8_t* as, uint8_t* bs0, uint8_t* bs1, F value) {
-    constexpr bool kInt8 = sizeof(TA) == 1;
+// The tile: 64-byte k stages through shared memory (as, bs0, bs1: kStage bytes each), A of TA
+// (F16, BF16 with the weight widened to it: mma m16n8k16, F32 accumulators; int8_t, quantized
+// rows: mma m16n8k32 s8, exact s32 accumulators).
+template <typename TA, bool kTwo>
+struct Tile {
+    static constexpr bool kInt8 = sizeof(TA) == 1;
     using Acc = typename std::conditional<kInt8, int, float>::type;
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
-    const i64 k = o.inner;
-    const Tiles tiles(o.rows, o.cols);
-    for (i64 tile = blockIdx.x; tile < tiles.total; tile += gridDim.x) {
-        i64 row0, col0;
-        tiles.at(tile, row0, col0);
-        const i64 row_end = row0 + kTile < o.rows ? row0 + kTile : o.rows;
-        Acc acc0[2][4][4] = {}, acc1[2][4][4] = {};
-        i64 first, last;
-        group_span(o, row0, row_end, first, last);
-        for (i64 grp = first; grp <= last; grp++) {
-            i64 lo, hi;
-            group_rows(o, grp, row0, row_end, lo, hi);
-            if (hi <= lo) continue;  // an empty group: the same for the whole block
-            const int8_t* w0 = o.w0 + grp * o.cols * k;
-            const int8_t* w1 = kTwo ? o.w1 + grp * o.cols * k : nullptr;
-            const bool vec = px::aligned16(w0) && (!kTwo || px::aligned16(w1)) && k % 16 == 0;
-            for (i64 k0 = 0; k0 < k; k0 += (kInt8 ? kKb : kK)) {
-                if constexpr (kInt8) {
-                    stage_a8(as, o, row0, lo, hi, k0);
-                    stage_w8(bs0, w0, col0, o.cols, k0, k, vec);
-                    if (kTwo) stage_w8(bs1, w1, col0, o.cols, k0, k, vec);
-                } else {
-                    stage_a16<TA>(as, o, row0, lo, hi, k0);
-                    stage_w16<TA>(bs0, w0, col0, o.cols, k0, k);
-                    if (kTwo) stage_w16<TA>(bs1, w1, col0, o.cols, k0, k);
-                }
-                __syncthreads();
-                if constexpr (kInt8) {
-                    mma_stage<kTwo>(as, bs0, bs1, acc0, acc1);
-                } else {
-                    mma_stage<TA, kTwo>(as, bs0, bs1, acc0, acc1);
-                }
-                __syncthreads();
+    using Op = typename std::conditional<kInt8, MmaS8, px::Mma<TA>>::type;
+    uint8_t* as;
+    uint8_t* bs0;
+    uint8_t* bs1;
+    Acc acc0[2][4][4], acc1[2][4][4];
+
+
+    // acc += rows [lo, hi) of A (the tile's other rows zero) times group g's weights, columns from col0.
+    __device__ void product(const Operands<TA>& o, i64 g, i64 row0, i64 lo, i64 hi, i64 col0) {
+        const i64 k = o.inner;
+        const int8_t* w0 = o.w0 + g * o.cols * k;
+        const int8_t* w1 = kTwo ? o.w1 + g * o.cols * k : nullptr;
+        const bool vec = px::aligned16(w0) && (!kTwo || px::aligned16(w1)) && k % 16 == 0;
+        for (i64 k0 = 0; k0 < k; k0 += (kInt8 ? kKb : kK)) {
+            if constexpr (kInt8) {
+                stage_a8(as, o, row0, lo, hi, k0);
+                stage_w8(bs0, w0, col0, o.cols, k0, k, vec);
+                if (kTwo) stage_w8(bs1, w1, col0, o.cols, k0, k, vec);
+            } else {
+                stage_a16<TA>(as, o, row0, lo, hi, k0);
+                stage_w16<TA>(bs0, w0, col0, o.cols, k0, k);
+                if (kTwo) stage_w16<TA>(bs1, w1, col0, o.cols, k0, k);
             }
-        }
-#pragma unroll
-        for (int mi = 0; mi < 2; mi++) {
-#pragma unroll
-            for (int ni = 0; ni < 4; ni++) {
-#pragma unroll
-                for (int q = 0; q < 4; q++) {
-                    const i64 row = row0 + wm + mi * 16 + g + (q >= 2 ? 8 : 0);
-                    const i64 col = col0 + wn + ni * 8 + 2 * t + (q & 1);
-                    if (row < row_end && col < o.cols) value(acc0[mi][ni][q], acc1[mi][ni][q], row, col, row_group(o, row));
-                }
-            }
+            __syncthreads();
+            mma_stage<Op, Acc, kTwo>(as, bs0, bs1, acc0, acc1);
+            __syncthreads();
         }
     }
-}
+
+    template <typename F>
+    __device__ void store(const Operands<TA>& o, i64 row0, i64 row_end, i64 col0, F value) const {
+        px::for_mma_cells(row0, row_end, col0, o.cols, [&](int mi, int ni, int q, i64 row, i64 col) {
+            value(acc0[mi][ni][q], acc1[mi][ni][q], row, col, row_group(o, row));
+        });
+    }
+};
 }  // namespace tc
 
 // ---------------------------------------------------------------- the INT8 moe's expert products
@@ -612,7 +539,7 @@ __device__ __forceinline__ void warp_dots(const T* a, const int8_t* w0, const in
 
 // Σ a[i] · w0[i] (and · w1[i]) over n in 32-bit integers (dp4a), summed over the warp; a is
 // 16-byte aligned and zero-padded to a multiple of 16.
-__device__ __forceinline__ void warp_dots_a8(const int8_t* a, const int8_t* w0, const int8_t* w1, i64 n, int& d0, int& d1) {
+__device__ __forceinline__ void warp_dots(const int8_t* a, const int8_t* w0, const int8_t* w1, i64 n, int& d0, int& d1) {
     const int lane = threadIdx.x % 32;
     int s0 = 0, s1 = 0;
     i64 done = 0;
@@ -635,74 +562,27 @@ __device__ __forceinline__ void warp_dots_a8(const int8_t* a, const int8_t* w0, 
 
 __device__ __forceinline__ float silu_mul(float g, float u) { return g / (1.0f + expf(-g)) * u; }
 
-// act[r, c] = silu(g) · u for row r (token sorted_rows[r], expert e) and column c < ffn, g and u
-// the products of the token's row of x with gate[e][c] and up[e][c] as the INT8 matmul computes them.
-template <typename T, bool kA8>
-__device__ void gate_up_rows_body(const Int8MoeParams& p) {
-    const int* ends = reinterpret_cast<const int*>(p.group_ends);
-    const int* rows_of = reinterpret_cast<const int*>(p.sorted_rows);
-    const int8_t* gate = reinterpret_cast<const int8_t*>(p.gate);
-    const int8_t* up = reinterpret_cast<const int8_t*>(p.up);
-    const float* gs = reinterpret_cast<const float*>(p.gate_scales);
-    const float* us = reinterpret_cast<const float*>(p.up_scales);
-    float* act = reinterpret_cast<float*>(p.act);
-    const i64 warps = (i64)gridDim.x * kWarps, items = p.pairs * p.ffn;
+// The moe's rows for a few pairs: a warp per output element (row, column) of o, g the row's
+// group (expert): value(d0, d1, row, col, g) with d0 (d1 with kTwo) the dot of A's row with
+// w0_g's (w1_g's) row col, F32 for 16-bit or F32 A, exact 32-bit integers for INT8 A (which is
+// 16-byte aligned and zero-padded). Only the chosen experts' rows are read.
+template <typename TA, bool kTwo, typename F>
+__device__ void rows_body(const Operands<TA>& o, F value) {
+    using Acc = typename std::conditional<sizeof(TA) == 1, int, float>::type;
+    const i64 warps = (i64)gridDim.x * kWarps, items = o.rows * o.cols;
     for (i64 item = (i64)blockIdx.x * kWarps + threadIdx.x / 32; item < items; item += warps) {
-        const i64 r = item / p.ffn, c = item - r * p.ffn;
-        const i64 e = group_of(ends, p.experts, r);
-        if (e >= p.experts) continue;  // the same for the whole warp
-        const i64 token = rows_of[r], at = (e * p.ffn + c) * p.hidden, s = e * p.ffn + c;
-        float g, u;
-        if (kA8) {
-            int dg, du;
-            warp_dots_a8(reinterpret_cast<const int8_t*>(p.qx) + token * p.ldx, gate + at, up + at, p.hidden, dg, du);
-            const float sx = reinterpret_cast<const float*>(p.sx)[token];
-            g = a8_output(sx, gs[s], dg);
-            u = a8_output(sx, us[s], du);
-        } else {
-            float dg, du;
-            warp_dots<T>(reinterpret_cast<const T*>(p.x) + token * p.hidden, gate + at, up + at, p.hidden, dg, du);
-            g = __fmul_rn(gs[s], dg);
-            u = __fmul_rn(us[s], du);
-        }
-        if (threadIdx.x % 32 == 0) act[r * p.ffn + c] = silu_mul(g, u);
+        const i64 r = item / o.cols, c = item - r * o.cols;
+        const i64 g = px::group_of(o.ends, o.groups, r);
+        if (g >= o.groups) continue;  // the same for the whole warp
+        const i64 at = (g * o.cols + c) * o.inner;
+        Acc d0, d1;
+        warp_dots(o.a + (o.rows_of != nullptr ? (i64)o.rows_of[r] : r) * o.lda, o.w0 + at,
+                  kTwo ? o.w1 + at : static_cast<const int8_t*>(nullptr), o.inner, d0, d1);
+        if (threadIdx.x % 32 == 0) value(d0, d1, r, c, g);
     }
 }
 
-// y[r, h] = row r of act (W8A8: its quantized row) times down[e][h], e the row's expert.
-template <bool kA8>
-__device__ void down_rows_body(const Int8MoeParams& p) {
-    const int* ends = reinterpret_cast<const int*>(p.group_ends);
-    const int8_t* down = reinterpret_cast<const int8_t*>(p.down);
-    const float* ds = reinterpret_cast<const float*>(p.down_scales);
-    float* y = reinterpret_cast<float*>(p.y);
-    const i64 warps = (i64)gridDim.x * kWarps, items = p.pairs * p.hidden;
-    for (i64 item = (i64)blockIdx.x * kWarps + threadIdx.x / 32; item < items; item += warps) {
-        const i64 r = item / p.hidden, h = item - r * p.hidden;
-        const i64 e = group_of(ends, p.experts, r);
-        if (e >= p.experts) continue;  // the same for the whole warp
-        const i64 at = (e * p.hidden + h) * p.ffn;
-        float v;
-        if (kA8) {
-            int d, unused;
-            warp_dots_a8(reinterpret_cast<const int8_t*>(p.qa) + r * p.lda, down + at, nullptr, p.ffn, d, unused);
-            v = a8_output(reinterpret_cast<const float*>(p.sa)[r], ds[e * p.hidden + h], d);
-        } else {
-            float d, unused;
-            warp_dots<float>(reinterpret_cast<const float*>(p.act) + r * p.ffn, down + at, nullptr, p.ffn, d, unused);
-            v = __fmul_rn(ds[e * p.hidden + h], d);
-        }
-        if (threadIdx.x % 32 == 0) y[r * p.hidden + h] = v;
-    }
-}
-
-// ---------------------------------------------------------------- the tiled kernels' operands
-
-template <typename TA>
-__device__ __forceinline__ Operands<TA> matmul_operands(const TA* a, i64 lda, const Int8Params& p) {
-    return Operands<TA>{a, nullptr, lda, reinterpret_cast<const int8_t*>(p.values), nullptr, nullptr, 1, p.rows, p.cols,
-                        p.inner};
-}
+// ---------------------------------------------------------------- the moe's operands and epilogues
 
 // gate and up of the moe: A the rows of a through sorted_rows, lda apart.
 template <typename TA>
@@ -718,111 +598,151 @@ __device__ __forceinline__ Operands<TA> down_operands(const TA* a, i64 lda, cons
                         reinterpret_cast<const int*>(p.group_ends), p.experts, p.pairs, p.hidden, p.ffn};
 }
 
-// act[row, col] = silu(sg · g) · (su · u) for a row of expert e (nothing for a row of none).
-__device__ __forceinline__ void store_act(const Int8MoeParams& p, i64 row, i64 col, i64 e, float g, float u) {
-    if (e < p.experts) {
-        const i64 s = e * p.ffn + col;
-        reinterpret_cast<float*>(p.act)[row * p.ffn + col] =
-            silu_mul(__fmul_rn(reinterpret_cast<const float*>(p.gate_scales)[s], g),
-                     __fmul_rn(reinterpret_cast<const float*>(p.up_scales)[s], u));
+// act[row, col] = silu(g) · u for a row of expert e < experts (nothing for a row of none), g and u
+// as the INT8 matmul makes them: W8A16 sg · sum, W8A8 (sx · sg) · (float) sum, sx the row's token's.
+struct StoreAct {
+    float* act;
+    const float* gs;
+    const float* us;
+    const float* sx;     // W8A8: x's row scales
+    const int* rows_of;  // W8A8: the token of each row
+    i64 ffn, experts;
+    __device__ StoreAct(const Int8MoeParams& p)
+        : act(reinterpret_cast<float*>(p.act)), gs(reinterpret_cast<const float*>(p.gate_scales)),
+          us(reinterpret_cast<const float*>(p.up_scales)), sx(reinterpret_cast<const float*>(p.sx)),
+          rows_of(reinterpret_cast<const int*>(p.sorted_rows)), ffn(p.ffn), experts(p.experts) {}
+    __device__ void operator()(float g, float u, i64 row, i64 col, i64 e) const {
+        if (e < experts) act[row * ffn + col] = silu_mul(__fmul_rn(gs[e * ffn + col], g), __fmul_rn(us[e * ffn + col], u));
     }
+    __device__ void operator()(int g, int u, i64 row, i64 col, i64 e) const {
+        if (e >= experts) return;
+        const float s = sx[rows_of[row]];
+        act[row * ffn + col] = silu_mul(a8_output(s, gs[e * ffn + col], g), a8_output(s, us[e * ffn + col], u));
+    }
+};
+
+// y[row, col] = sd · sum (W8A16) or (sa · sd) · (float) sum (W8A8), sd down's scale of the row's expert.
+struct StoreY {
+    float* y;
+    const float* ds;
+    const float* sa;  // W8A8: act's row scales
+    i64 hidden, experts;
+    __device__ StoreY(const Int8MoeParams& p)
+        : y(reinterpret_cast<float*>(p.y)), ds(reinterpret_cast<const float*>(p.down_scales)),
+          sa(reinterpret_cast<const float*>(p.sa)), hidden(p.hidden), experts(p.experts) {}
+    __device__ void operator()(float a, float, i64 row, i64 col, i64 e) const {
+        if (e < experts) y[row * hidden + col] = __fmul_rn(ds[e * hidden + col], a);
+    }
+    __device__ void operator()(int a, int, i64 row, i64 col, i64 e) const {
+        if (e < experts) y[row * hidden + col] = a8_output(sa[row], ds[e * hidden + col], a);
+    }
+};
+
+// The quantized matmul's operands: one group, every row; A x (W8A16) or its quantized rows (W8A8).
+template <typename TA>
+__device__ __forceinline__ Operands<TA> matmul_operands(const TA* a, i64 lda, const Int8Params& p) {
+    return Operands<TA>{a, nullptr, lda, reinterpret_cast<const int8_t*>(p.values), nullptr, nullptr, 1, p.rows, p.cols,
+                        p.inner};
 }
+
+// out[row, col] = sw · sum (W8A16) or (sx · sw) · (float) sum (W8A8), rounded to T.
+template <typename T>
+struct StoreOut {
+    T* out;
+    const float* scales;
+    const float* sx;
+    i64 cols;
+    __device__ StoreOut(const Int8Params& p)
+        : out(reinterpret_cast<T*>(p.out)), scales(reinterpret_cast<const float*>(p.scales)),
+          sx(reinterpret_cast<const float*>(p.sx)), cols(p.cols) {}
+    __device__ void operator()(float a, float, i64 row, i64 col, i64) const {
+        out[row * cols + col] = px::from_f32<T>(__fmul_rn(scales[col], a));
+    }
+    __device__ void operator()(int a, int, i64 row, i64 col, i64) const {
+        out[row * cols + col] = px::from_f32<T>(a8_output(sx[row], scales[col], a));
+    }
+};
 
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(kThreads) int8_dequantize(const Int8Params p) { dequantize_body(p); }
 
+// ---------------------------------------------------------------- tiles on CUDA cores (F32 operands)
+
 extern "C" __global__ void __launch_bounds__(kThreads) int8_w8a16_tiled_f32(const Int8Params p) {
     __shared__ float as[cc::kK * cc::kLd];
     __shared__ float bs[cc::kK * cc::kLd];
-    const float* scales = reinterpret_cast<const float*>(p.scales);
-    float* out = reinterpret_cast<float*>(p.out);
-    cc::tiled_body<false>(matmul_operands(reinterpret_cast<const float*>(p.x), p.inner, p), as, bs, bs,
-                          [&](float a, float, i64 row, i64 col, i64) { out[row * p.cols + col] = __fmul_rn(scales[col], a); });
+    tiled_body<cc::Tile<false>>(matmul_operands(reinterpret_cast<const float*>(p.x), p.inner, p), as, bs, bs,
+                                StoreOut<float>(p));
 }
 
 extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_gate_up_tiled_f32(const Int8MoeParams p) {
     __shared__ float as[cc::kK * cc::kLd];
     __shared__ float bs0[cc::kK * cc::kLd];
     __shared__ float bs1[cc::kK * cc::kLd];
-    cc::tiled_body<true>(gate_up_operands(reinterpret_cast<const float*>(p.x), p.hidden, p), as, bs0, bs1,
-                         [&](float g, float u, i64 row, i64 col, i64 e) { store_act(p, row, col, e, g, u); });
+    tiled_body<cc::Tile<true>>(gate_up_operands(reinterpret_cast<const float*>(p.x), p.hidden, p), as, bs0, bs1,
+                               StoreAct(p));
 }
 
 extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_tiled(const Int8MoeParams p) {
     __shared__ float as[cc::kK * cc::kLd];
     __shared__ float bs[cc::kK * cc::kLd];
-    const float* ds = reinterpret_cast<const float*>(p.down_scales);
-    float* y = reinterpret_cast<float*>(p.y);
-    const i64 hidden = p.hidden, experts = p.experts;
-    cc::tiled_body<false>(down_operands(reinterpret_cast<const float*>(p.act), p.ffn, p), as, bs, bs,
-                          [=](float a, float, i64 row, i64 col, i64 e) {
-                              if (e < experts) y[row * hidden + col] = __fmul_rn(ds[e * hidden + col], a);
-                          });
+    tiled_body<cc::Tile<false>>(down_operands(reinterpret_cast<const float*>(p.act), p.ffn, p), as, bs, bs,
+                                StoreY(p));
 }
+
+// ---------------------------------------------------------------- tiles on INT8 tensor cores (W8A8)
 
 extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_moe_gate_up_mma_a8(const Int8MoeParams p) {
     __shared__ __align__(16) uint8_t as[tc::kStage];
     __shared__ __align__(16) uint8_t bs0[tc::kStage];
     __shared__ __align__(16) uint8_t bs1[tc::kStage];
-    const float* sx = reinterpret_cast<const float*>(p.sx);
-    const int* rows_of = reinterpret_cast<const int*>(p.sorted_rows);
-    tc::tiled_body<int8_t, true>(gate_up_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldx, p), as, bs0, bs1,
-                                 [&](int g, int u, i64 row, i64 col, i64 e) {
-                                     if (e >= p.experts) return;
-                                     const float s = sx[rows_of[row]];
-                                     const i64 at = e * p.ffn + col;
-                                     reinterpret_cast<float*>(p.act)[row * p.ffn + col] = silu_mul(
-                                         a8_output(s, reinterpret_cast<const float*>(p.gate_scales)[at], g),
-                                         a8_output(s, reinterpret_cast<const float*>(p.up_scales)[at], u));
-                                 });
+    tiled_body<tc::Tile<int8_t, true>>(gate_up_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldx, p), as, bs0, bs1,
+                                       StoreAct(p));
 }
 
 // (At least one block per SM said outright: left to itself, ptxas holds sm_80 to 64 registers here and spills.)
 extern "C" __global__ void __launch_bounds__(tc::kWarpThreads, 1) int8_moe_down_mma_a8(const Int8MoeParams p) {
     __shared__ __align__(16) uint8_t as[tc::kStage];
     __shared__ __align__(16) uint8_t bs[tc::kStage];
-    const float* sa = reinterpret_cast<const float*>(p.sa);
-    const float* ds = reinterpret_cast<const float*>(p.down_scales);
-    float* y = reinterpret_cast<float*>(p.y);
-    const i64 hidden = p.hidden, experts = p.experts;
-    tc::tiled_body<int8_t, false>(down_operands(reinterpret_cast<const int8_t*>(p.qa), p.lda, p), as, bs, bs,
-                                  [=](int a, int, i64 row, i64 col, i64 e) {
-                                      if (e < experts) y[row * hidden + col] = a8_output(sa[row], ds[e * hidden + col], a);
-                                  });
+    tiled_body<tc::Tile<int8_t, false>>(down_operands(reinterpret_cast<const int8_t*>(p.qa), p.lda, p), as, bs, bs,
+                                        StoreY(p));
 }
+
+// ---------------------------------------------------------------- the moe's rows (a few pairs)
 
 extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_gate_up_rows_a8(const Int8MoeParams p) {
-    gate_up_rows_body<float, true>(p);
+    rows_body<int8_t, true>(gate_up_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldx, p), StoreAct(p));
 }
 
-extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_rows(const Int8MoeParams p) { down_rows_body<false>(p); }
+extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_rows(const Int8MoeParams p) {
+    rows_body<float, false>(down_operands(reinterpret_cast<const float*>(p.act), p.ffn, p), StoreY(p));
+}
 
-extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_rows_a8(const Int8MoeParams p) { down_rows_body<true>(p); }
+extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_down_rows_a8(const Int8MoeParams p) {
+    rows_body<int8_t, false>(down_operands(reinterpret_cast<const int8_t*>(p.qa), p.lda, p), StoreY(p));
+}
+
+// ---------------------------------------------------------------- by dtype
 
 #define PX_INT8(suffix, T)                                                                                          \
     extern "C" __global__ void __launch_bounds__(kThreads) int8_quantize_##suffix(const Int8Params p) {             \
         quantize_body<T>(p);                                                                                        \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(kThreads) int8_w8a16_rows_##suffix(const Int8Params p) {           \
-        w8a16_rows_body<T>(p);                                                                                      \
+        few_rows_body(p, reinterpret_cast<const T*>(p.x), p.inner, StoreOut<T>(p));                                \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(kThreads) int8_w8a8_rows_##suffix(const Int8Params p) {            \
-        w8a8_rows_body<T>(p);                                                                                       \
+        few_rows_body(p, reinterpret_cast<const int8_t*>(p.qx), p.ldq, StoreOut<T>(p));                            \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_w8a8_mma_##suffix(const Int8Params p) {     \
         __shared__ __align__(16) uint8_t as[tc::kStage];                                                            \
         __shared__ __align__(16) uint8_t bs[tc::kStage];                                                            \
-        const float* sx = reinterpret_cast<const float*>(p.sx);                                                     \
-        const float* scales = reinterpret_cast<const float*>(p.scales);                                             \
-        T* out = reinterpret_cast<T*>(p.out);                                                                       \
-        tc::tiled_body<int8_t, false>(matmul_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldq, p), as, bs, bs, \
-                                      [&](int a, int, i64 row, i64 col, i64) {                                      \
-                                          out[row * p.cols + col] = px::from_f32<T>(a8_output(sx[row], scales[col], a)); \
-                                      });                                                                           \
+        tiled_body<tc::Tile<int8_t, false>>(matmul_operands(reinterpret_cast<const int8_t*>(p.qx), p.ldq, p), as, bs, \
+                                            bs, StoreOut<T>(p));                                                    \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(kThreads) int8_moe_gate_up_rows_##suffix(const Int8MoeParams p) {  \
-        gate_up_rows_body<T, false>(p);                                                                             \
+        rows_body<T, true>(gate_up_operands(reinterpret_cast<const T*>(p.x), p.hidden, p), StoreAct(p));            \
     }
 
 PX_INT8(f32, float)
@@ -834,19 +754,15 @@ PX_INT8(bf16, __nv_bfloat16)
     extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_w8a16_mma_##suffix(const Int8Params p) {    \
         __shared__ __align__(16) uint8_t as[tc::kStage];                                                            \
         __shared__ __align__(16) uint8_t bs[tc::kStage];                                                            \
-        const float* scales = reinterpret_cast<const float*>(p.scales);                                             \
-        T* out = reinterpret_cast<T*>(p.out);                                                                       \
-        tc::tiled_body<T, false>(matmul_operands(reinterpret_cast<const T*>(p.x), p.inner, p), as, bs, bs,          \
-                                 [&](float a, float, i64 row, i64 col, i64) {                                       \
-                                     out[row * p.cols + col] = px::from_f32<T>(__fmul_rn(scales[col], a));          \
-                                 });                                                                                \
+        tiled_body<tc::Tile<T, false>>(matmul_operands(reinterpret_cast<const T*>(p.x), p.inner, p), as, bs, bs,    \
+                                       StoreOut<T>(p));                                                             \
     }                                                                                                               \
     extern "C" __global__ void __launch_bounds__(tc::kWarpThreads) int8_moe_gate_up_mma_##suffix(const Int8MoeParams p) { \
         __shared__ __align__(16) uint8_t as[tc::kStage];                                                            \
         __shared__ __align__(16) uint8_t bs0[tc::kStage];                                                           \
         __shared__ __align__(16) uint8_t bs1[tc::kStage];                                                           \
-        tc::tiled_body<T, true>(gate_up_operands(reinterpret_cast<const T*>(p.x), p.hidden, p), as, bs0, bs1,       \
-                                [&](float g, float u, i64 row, i64 col, i64 e) { store_act(p, row, col, e, g, u); }); \
+        tiled_body<tc::Tile<T, true>>(gate_up_operands(reinterpret_cast<const T*>(p.x), p.hidden, p), as, bs0, bs1, \
+                                      StoreAct(p));                                                                 \
     }
 
 PX_INT8_MMA(f16, __half)

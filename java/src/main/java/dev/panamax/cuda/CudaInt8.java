@@ -9,6 +9,7 @@ import dev.panamax.internal.Kernels.QuantizedMoe;
 import dev.panamax.internal.Kernels.Quantize;
 import dev.panamax.internal.Memory;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
@@ -41,39 +42,42 @@ final class CudaInt8 {
     /** At most this many rows of x take the warp-per-weight-row kernels (int8.cu's kMaxRows). */
     static final long FEW_ROWS = 8;
 
-    /** Int8Params of kernels/cuda/params.cuh. */
-    static final StructLayout PARAMS = KernelStruct.of("Int8Params",
-            JAVA_LONG.withName("x"), JAVA_LONG.withName("values"), JAVA_LONG.withName("scales"), JAVA_LONG.withName("out"),
-            JAVA_LONG.withName("qx"), JAVA_LONG.withName("sx"), JAVA_LONG.withName("rows"), JAVA_LONG.withName("cols"),
-            JAVA_LONG.withName("inner"), JAVA_LONG.withName("ldq"));
-    private static final VarHandle X = KernelStruct.field(PARAMS, "x");
-    private static final VarHandle VALUES = KernelStruct.field(PARAMS, "values");
-    private static final VarHandle SCALES = KernelStruct.field(PARAMS, "scales");
-    private static final VarHandle OUT = KernelStruct.field(PARAMS, "out");
-    private static final VarHandle QX = KernelStruct.field(PARAMS, "qx");
-    private static final VarHandle SX = KernelStruct.field(PARAMS, "sx");
-    private static final VarHandle ROWS = KernelStruct.field(PARAMS, "rows");
-    private static final VarHandle COLS = KernelStruct.field(PARAMS, "cols");
-    private static final VarHandle INNER = KernelStruct.field(PARAMS, "inner");
-    private static final VarHandle LDQ = KernelStruct.field(PARAMS, "ldq");
+    /** Int8Params of kernels/cuda/params.cuh, its fields in order (all 64-bit). */
+    private static final String[] FIELDS = {"x", "values", "scales", "out", "qx", "sx", "rows", "cols", "inner", "ldq"};
+    static final StructLayout PARAMS = layout("Int8Params", FIELDS);
+    private static final VarHandle[] HANDLES = handles(PARAMS, FIELDS);
 
-    /** Int8MoeParams of kernels/cuda/params.cuh. */
-    static final StructLayout MOE_PARAMS = KernelStruct.of("Int8MoeParams",
-            JAVA_LONG.withName("x"), JAVA_LONG.withName("gate"), JAVA_LONG.withName("up"), JAVA_LONG.withName("down"),
-            JAVA_LONG.withName("gate_scales"), JAVA_LONG.withName("up_scales"), JAVA_LONG.withName("down_scales"),
-            JAVA_LONG.withName("group_ends"), JAVA_LONG.withName("sorted_rows"), JAVA_LONG.withName("act"),
-            JAVA_LONG.withName("y"), JAVA_LONG.withName("qx"), JAVA_LONG.withName("sx"), JAVA_LONG.withName("qa"),
-            JAVA_LONG.withName("sa"), JAVA_LONG.withName("tokens"), JAVA_LONG.withName("hidden"), JAVA_LONG.withName("ffn"),
-            JAVA_LONG.withName("experts"), JAVA_LONG.withName("pairs"), JAVA_LONG.withName("ldx"), JAVA_LONG.withName("lda"));
+    /** Int8MoeParams of kernels/cuda/params.cuh, its fields in order (all 64-bit). */
     private static final String[] MOE_FIELDS = {"x", "gate", "up", "down", "gate_scales", "up_scales", "down_scales",
         "group_ends", "sorted_rows", "act", "y", "qx", "sx", "qa", "sa", "tokens", "hidden", "ffn", "experts", "pairs",
         "ldx", "lda"};
-    private static final VarHandle[] M_FIELDS = new VarHandle[MOE_FIELDS.length];
+    static final StructLayout MOE_PARAMS = layout("Int8MoeParams", MOE_FIELDS);
+    private static final VarHandle[] MOE_HANDLES = handles(MOE_PARAMS, MOE_FIELDS);
 
-    static {
-        for (int i = 0; i < MOE_FIELDS.length; i++) {
-            M_FIELDS[i] = KernelStruct.field(MOE_PARAMS, MOE_FIELDS[i]);
+    private static StructLayout layout(String name, String[] fields) {
+        MemoryLayout[] members = new MemoryLayout[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            members[i] = JAVA_LONG.withName(fields[i]);
         }
+        return KernelStruct.of(name, members);
+    }
+
+    private static VarHandle[] handles(StructLayout layout, String[] fields) {
+        VarHandle[] h = new VarHandle[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            h[i] = KernelStruct.field(layout, fields[i]);
+        }
+        return h;
+    }
+
+    /** This thread's parameter struct of {@code layout} with every field set, in the order of its fields. */
+    private static MemorySegment params(CudaLaunchContext launches, StructLayout layout, VarHandle[] handles,
+                                        long... values) {
+        MemorySegment p = launches.params(layout);
+        for (int i = 0; i < handles.length; i++) {
+            handles[i].set(p, 0L, values[i]);
+        }
+        return p;
     }
 
     private CudaInt8() {
@@ -87,23 +91,13 @@ final class CudaInt8 {
     /** int8_quantize_* of rows [rows, inner] of dtype at x into q (rows ldq apart, zeros past inner) and s. */
     private static void launchQuantize(CudaLaunchContext launches, DType dtype, long x, long rows, long inner, long q,
                                        long ldq, long s) {
-        MemorySegment p = launches.params(PARAMS);
-        X.set(p, 0L, x);
-        QX.set(p, 0L, q);
-        SX.set(p, 0L, s);
-        ROWS.set(p, 0L, rows);
-        INNER.set(p, 0L, inner);
-        LDQ.set(p, 0L, ldq);
+        MemorySegment p = params(launches, PARAMS, HANDLES, x, 0, 0, 0, q, s, rows, 0, inner, ldq);
         launches.launch("int8_quantize_" + CudaLaunchContext.suffix(dtype), rows, THREADS, 0, p);
     }
 
     static void dequantize(CudaLaunchContext launches, Dequantize call) {
-        MemorySegment p = launches.params(PARAMS);
-        VALUES.set(p, 0L, launches.address(call.values()));
-        SCALES.set(p, 0L, launches.address(call.scales()));
-        OUT.set(p, 0L, launches.address(call.out()));
-        ROWS.set(p, 0L, call.rows());
-        INNER.set(p, 0L, call.cols());
+        MemorySegment p = params(launches, PARAMS, HANDLES, 0, launches.address(call.values()),
+                launches.address(call.scales()), launches.address(call.out()), 0, 0, call.rows(), 0, call.cols(), 0);
         launches.launch("int8_dequantize", Math.ceilDiv(call.rows() * call.cols(), THREADS), THREADS, 0, p);
     }
 
@@ -126,17 +120,8 @@ final class CudaInt8 {
                 sx = qx + qBytes;
                 launchQuantize(launches, t, x, rows, inner, qx, ldq, sx);
             }
-            MemorySegment p = launches.params(PARAMS);
-            X.set(p, 0L, x);
-            VALUES.set(p, 0L, launches.address(call.values()));
-            SCALES.set(p, 0L, launches.address(call.scales()));
-            OUT.set(p, 0L, launches.address(call.out()));
-            QX.set(p, 0L, qx);
-            SX.set(p, 0L, sx);
-            ROWS.set(p, 0L, rows);
-            COLS.set(p, 0L, cols);
-            INNER.set(p, 0L, inner);
-            LDQ.set(p, 0L, ldq);
+            MemorySegment p = params(launches, PARAMS, HANDLES, x, launches.address(call.values()),
+                    launches.address(call.scales()), launches.address(call.out()), qx, sx, rows, cols, inner, ldq);
             String kernel = matmulKernel(t, rows, a8);
             launches.launch(kernel, rows <= FEW_ROWS ? Math.ceilDiv(cols, WARPS) : tiles(rows, cols), threads(kernel), 0, p);
         } finally {
@@ -189,19 +174,13 @@ final class CudaInt8 {
             long[] values = {x, launches.address(call.gate()), launches.address(call.up()), launches.address(call.down()),
                 launches.address(q.gateScales()), launches.address(q.upScales()), launches.address(q.downScales()),
                 ends, sorted, act, y, qx, sx, qa, sa, tokens, hidden, ffn, experts, pairs, ldx, lda};
-            MemorySegment p = launches.params(MOE_PARAMS);
-            for (int i = 0; i < values.length; i++) {
-                M_FIELDS[i].set(p, 0L, values[i]);
-            }
+            MemorySegment p = params(launches, MOE_PARAMS, MOE_HANDLES, values);
             boolean rows = pairs <= CudaMoe.DECODE_PAIRS;
             String gateUp = gateUpKernel(t, a8, rows);
             launches.launch(gateUp, rows ? Math.ceilDiv(pairs * ffn, WARPS) : tiles(pairs, ffn), threads(gateUp), 0, p);
             if (a8) {
                 launchQuantize(launches, DType.F32, act, pairs, ffn, qa, lda, sa);
-                p = launches.params(MOE_PARAMS);
-                for (int i = 0; i < values.length; i++) {
-                    M_FIELDS[i].set(p, 0L, values[i]);
-                }
+                p = params(launches, MOE_PARAMS, MOE_HANDLES, values);
             }
             String down = downKernel(a8, rows);
             launches.launch(down, rows ? Math.ceilDiv(pairs * hidden, WARPS) : tiles(pairs, hidden), threads(down), 0, p);
