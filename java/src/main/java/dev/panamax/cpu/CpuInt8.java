@@ -75,6 +75,9 @@ final class CpuInt8 {
 
     /** max |v| over v[from, from + n); NaN if any is NaN, +Inf if any is infinite. */
     static float maxAbs(float[] v, int from, int n) {
+        if (CpuSimd.VECTOR) {
+            return VectorInt8.maxAbs(v, from, n);
+        }
         float max = 0;
         for (int i = from; i < from + n; i++) {
             max = Math.max(max, Math.abs(v[i]));
@@ -89,7 +92,8 @@ final class CpuInt8 {
 
     /** q[at + i] = clamp(round-half-even(v[from + i] / s), -127, 127) for i &lt; n; s &gt; 0 and finite. */
     static void quantizeRow(float[] v, int from, int n, float s, byte[] q, int at) {
-        for (int i = 0; i < n; i++) {
+        int done = CpuSimd.VECTOR ? VectorInt8.quantizeRow(v, from, n, s, q, at) : 0;
+        for (int i = done; i < n; i++) {
             float r = (float) Math.rint(v[from + i] / s);
             q[at + i] = (byte) Math.max(-127f, Math.min(127f, r));
         }
@@ -101,7 +105,8 @@ final class CpuInt8 {
             java.util.Arrays.fill(v, from, from + n, 0f);
             return;
         }
-        for (int i = from; i < from + n; i++) {
+        int done = CpuSimd.VECTOR ? VectorInt8.quantizeInPlace(v, from, n, s) : 0;
+        for (int i = from + done; i < from + n; i++) {
             v[i] = Math.max(-127f, Math.min(127f, (float) Math.rint(v[i] / s)));
         }
     }
@@ -221,7 +226,7 @@ final class CpuInt8 {
                     pool.forRange(nb, Math.max(1, 8192 / kb), (lo, hi) -> {
                         for (long j = lo; j < hi; j++) {
                             long src = (first + j) * k + k0, dst = j * kb;
-                            for (int p = 0; p < kb; p++) {
+                            for (int p = CpuSimd.VECTOR ? VectorInt8.widenRow(values, src, w, dst, kb) : 0; p < kb; p++) {
                                 w.setAtIndex(F32, dst + p, values.get(ValueLayout.JAVA_BYTE, src + p));
                             }
                         }

@@ -128,4 +128,62 @@ final class VectorInt8 implements Int8Kernel {
         }
         return sum;
     }
+
+    // ------------------------------------------------------------------ quantization of rows
+
+    /** 1.5 · 2^23: x + MAGIC - MAGIC rounds |x| &lt; 2^22 to an integer, half to even (the FPU's rounding). */
+    private static final float MAGIC = 12582912f;
+
+    /** max |v| over v[from, from + n): NaN if any is NaN (MAX propagates it as Math.max does), +Inf if any is infinite. */
+    static float maxAbs(float[] v, int from, int n) {
+        FloatVector m = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            m = m.max(FloatVector.fromArray(F, v, from + i).abs());
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, Math.abs(v[from + i]));
+        }
+        return max;
+    }
+
+    /** The integers clamp(round-half-even(v / s), -127, 127) of one vector, s &gt; 0 and finite, |v| &lt;= 127 · s (1 + ulp). */
+    private static FloatVector quantized(FloatVector v, FloatVector s) {
+        return v.div(s).add(MAGIC).sub(MAGIC).max(-127f).min(127f);
+    }
+
+    /** As CpuInt8.quantizeRow: q[at + i] = clamp(round-half-even(v[from + i] / s)), s &gt; 0 and finite. */
+    static int quantizeRow(float[] v, int from, int n, float s, byte[] q, int at) {
+        FloatVector sv = FloatVector.broadcast(F, s);
+        int i = 0;
+        if (B.length() == L) {
+            for (; i + L <= n; i += L) {
+                IntVector iv = (IntVector) quantized(FloatVector.fromArray(F, v, from + i), sv).convertShape(VectorOperators.F2I, I, 0);
+                ((ByteVector) iv.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, at + i);
+            }
+        }
+        return i;
+    }
+
+    /** As CpuInt8.quantizeInPlace for s &gt; 0: the integers kept in F32; returns how many elements it did (whole vectors). */
+    static int quantizeInPlace(float[] v, int from, int n, float s) {
+        FloatVector sv = FloatVector.broadcast(F, s);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            quantized(FloatVector.fromArray(F, v, from + i), sv).intoArray(v, from + i);
+        }
+        return i;
+    }
+
+    /** dst[at + p] = values[from + p] as F32 (F32 elements of dst) for p &lt; n, whole vectors; returns how many it did. */
+    static int widenRow(MemorySegment values, long from, MemorySegment dst, long at, int n) {
+        int p = 0;
+        if (B.length() == L) {
+            for (; p + L <= n; p += L) {
+                widen(values, from + p).intoMemorySegment(dst, (at + p) * 4, LE);
+            }
+        }
+        return p;
+    }
 }

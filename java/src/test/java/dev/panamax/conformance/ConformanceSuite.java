@@ -262,4 +262,12 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    @Nested
+    class Quant extends QuantCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }
