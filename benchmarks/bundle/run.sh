@@ -7,7 +7,9 @@
 #   3. runs the CUDA conformance suite and the API tests with -Dpanamax.require=cuda, so that a
 #      missing GPU or driver fails instead of skipping;
 #   4. runs `panamax bench --device cuda:0`, with PyTorch timed on the same shapes in the same run
-#      when `python3 -c "import torch"` works, and prints that one table last;
+#      when `python3 -c "import torch"` works, and prints that one table last; then makes a small
+#      Llama and a small Mixtral checkpoint (BF16, generated) and runs `panamax generate` on cuda:0
+#      (with --roofline) and on the cpu, comparing the greedy tokens (PANAMAX_MODEL_TIMEOUT a run);
 #   5. before that table, tries the opt-in sm_90a wgmma GEMM (-Dpanamax.cuda.gemm=wgmma) in JVMs
 #      of its own, so that a fault there cannot touch steps 3 and 4: its GPU test
 #      (CudaWgmmaGemmTest, skipped on anything but an H100/H200 running the sm_90a cubin), then
@@ -153,6 +155,43 @@ case $BENCH in
 *) BENCH_SUMMARY="FAILED (exit $BENCH)" ;;
 esac
 
+# -- 4b. whole models on cuda:0: generated Llama and Mixtral checkpoints, greedy tokens against the cpu -----
+MODEL_TIMEOUT=${PANAMAX_MODEL_TIMEOUT:-45}
+MODELS_SUMMARY="not run"
+if [ $(($(date +%s) - START)) -lt $((TOTAL_LIMIT - 4 * MODEL_TIMEOUT)) ]; then
+    MODEL_DIR=$(mktemp -d)
+    say "models: make-model llama and mixtral, generate on cuda:0 (--roofline) and on the cpu (limit ${MODEL_TIMEOUT}s a run)"
+    panamax make-model --arch llama --layers 4 --hidden 1024 --heads 16 --kv-heads 4 --intermediate 2816 --vocab 32000 \
+        "$MODEL_DIR/llama" >"$OUT/models.log" 2>&1
+    panamax make-model --arch mixtral --layers 2 --hidden 1024 --heads 16 --kv-heads 4 --intermediate 1792 --experts 8 \
+        --top-k 2 --vocab 32000 "$MODEL_DIR/mixtral" >>"$OUT/models.log" 2>&1
+    MODELS_SUMMARY=""
+    for arch in llama mixtral; do
+        for dev in cuda:0 cpu; do
+            extra=()
+            [ "$dev" = "cuda:0" ] && extra=(--roofline)
+            timeout "$MODEL_TIMEOUT" "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.panamax.tool.Main generate --model "$MODEL_DIR/$arch" \
+                --device "$dev" --prompt-length 128 --tokens 32 "${extra[@]}" >"$OUT/model-$arch-${dev%%:*}.txt" 2>&1
+            echo "$arch on $dev: exit $?" >>"$OUT/models.log"
+        done
+        gpu=$(grep '^generated:' "$OUT/model-$arch-cuda.txt" 2>/dev/null)
+        cpu=$(grep '^generated:' "$OUT/model-$arch-cpu.txt" 2>/dev/null)
+        if [ -n "$gpu" ] && [ "$gpu" = "$cpu" ]; then
+            verdict="same greedy tokens as the cpu"
+        elif [ -z "$gpu" ]; then
+            verdict="FAILED on cuda:0 (see $OUT/model-$arch-cuda.txt)"
+        else
+            verdict="tokens DIFFER from the cpu's"
+        fi
+        MODELS_SUMMARY="$MODELS_SUMMARY${MODELS_SUMMARY:+; }$arch: $verdict"
+        say "models: $arch: $verdict"
+        grep -E '^(prefill|decode|roofline)' "$OUT/model-$arch-cuda.txt" 2>/dev/null | sed 's/^/    /'
+    done
+    rm -rf "$MODEL_DIR"
+else
+    say "models: skipped (not enough of ${TOTAL_LIMIT}s left)"
+fi
+
 # -- 5. the opt-in wgmma GEMM, in its own JVMs ---------------------------------------------------------
 WGMMA_SUMMARY="skipped"
 budget=$((TOTAL_LIMIT - ($(date +%s) - START)))
@@ -197,7 +236,7 @@ else
     fi
 fi
 
-say "done in $(($(date +%s) - START))s: tests $TESTS_SUMMARY; bench: $BENCH_SUMMARY; wgmma GEMM (opt-in): $WGMMA_SUMMARY"
+say "done in $(($(date +%s) - START))s: tests $TESTS_SUMMARY; bench: $BENCH_SUMMARY; models: $MODELS_SUMMARY; wgmma GEMM (opt-in): $WGMMA_SUMMARY"
 if [ -s "$OUT/bench-wgmma.txt" ]; then
     echo
     echo "GEMM with -Dpanamax.cuda.gemm=wgmma: bf16 rows ran gemm_bf16_wgmma unless $OUT/bench-wgmma-progress.log"

@@ -27,6 +27,14 @@ times the same shapes through PyTorch, and writes the figures for
                        (index_select after a stable sort by expert), matmuls against gate, up and
                        down, index_add_ back weighted; routing as the bench's (t*k+j) mod E
     groupedMatmul      one torch.matmul per group over its rows (the loop of GEMMs it replaces)
+    quantize           symmetric INT8 per row in PyTorch ops: amax / 127, round, clamp, to int8
+    dequantize         values.float() * scales[:, None]
+    matmul-i8          a8=1: the activations quantized per row as above, then torch._int_mm
+                       (cuBLASLt INT8, I32 sums) scaled by both scales; a8=0: what PyTorch offers
+                       without a weight-only INT8 kernel: the weight dequantized to x's dtype in
+                       every call, then torch.matmul (said in the note)
+    moe-i8             the moe peer above with the experts dequantized to x's dtype once (the
+                       float layer: PyTorch has no INT8 grouped GEMM; said in the note)
 
 Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
 and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
@@ -213,7 +221,44 @@ def make_call(torch, device, case):
         return (lambda: x.permute(0, 2, 1, 3).contiguous()), None
     if op in ("moe", "groupedMatmul"):
         return mixture(torch, device, op, d, dtype)
+    if op == "moe-i8":
+        call, note = mixture(torch, device, "moe", d, dtype)
+        return call, "the float layer (PyTorch has no INT8 grouped GEMM): " + note
+    if op in ("quantize", "dequantize", "matmul-i8"):
+        return int8(torch, device, op, d, dtype)
     raise ValueError(f"no PyTorch counterpart for op {op}")
+
+
+def quantize_rows(torch, w):
+    """Symmetric INT8 per row as Panamax defines it (scale amax / 127; values round(w / scale))."""
+    scales = w.float().abs().amax(dim=-1) / 127.0
+    q = torch.where(scales[:, None] > 0, w.float() / scales[:, None], torch.zeros_like(w, dtype=torch.float32))
+    return torch.round(q).clamp_(-127, 127).to(torch.int8), scales
+
+
+def int8(torch, device, op, d, dtype):
+    n, k = d["N"], d["K"]
+    w = uniform(torch, device, (n, k), dtype)
+    if op == "quantize":
+        return (lambda: quantize_rows(torch, w)), None
+    values, scales = quantize_rows(torch, w)
+    if op == "dequantize":
+        return (lambda: values.float() * scales[:, None]), None
+    x = uniform(torch, device, (d["M"], k), dtype)
+    if d.get("a8", 0):
+        def w8a8():
+            qx, sx = quantize_rows(torch, x)
+            if qx.shape[0] <= 16:  # torch._int_mm needs more than 16 rows: pad them
+                qx = torch.cat([qx, torch.zeros((17 - qx.shape[0], k), device=device, dtype=torch.int8)])
+            acc = torch._int_mm(qx, values.t())[: x.shape[0]]
+            return (acc.float() * (sx[:, None] * scales[None, :])).to(dtype)
+
+        return w8a8, "x quantized per row, torch._int_mm (I32 sums), scaled"
+
+    def w8a16():
+        return torch.matmul(x, (values.to(dtype) * scales[:, None].to(dtype)).t())
+
+    return w8a16, "no weight-only INT8 kernel in PyTorch: the weight dequantized to x's dtype in every call, then torch.matmul"
 
 
 def attention(torch, device, d, dtype, causal):

@@ -33,6 +33,7 @@
 // and the blocks grid-stride, so any grid covers any size.
 #include "common.cuh"
 #include "params.cuh"
+#include "tiles.cuh"
 
 namespace {
 
@@ -114,24 +115,7 @@ __device__ void tile_product(const T* a, const int* rows_of, const T* b0, const 
             if (kTwo) bs1[kk * kLd + mm] = u1;
         }
         __syncthreads();
-#pragma unroll
-        for (int kk = 0; kk < kTileK; kk++) {
-            float av[kBlock], bv[kBlock], cv[kBlock];
-#pragma unroll
-            for (int i = 0; i < kBlock; i++) {
-                av[i] = as[kk * kLd + ty + kSide * i];
-                bv[i] = bs0[kk * kLd + tx + kSide * i];
-                if (kTwo) cv[i] = bs1[kk * kLd + tx + kSide * i];
-            }
-#pragma unroll
-            for (int i = 0; i < kBlock; i++) {
-#pragma unroll
-                for (int j = 0; j < kBlock; j++) {
-                    acc0[i][j] = fmaf(av[i], bv[j], acc0[i][j]);
-                    if (kTwo) acc1[i][j] = fmaf(av[i], cv[j], acc1[i][j]);
-                }
-            }
-        }
+        px::cc_stage<kTileK, kLd, kTwo>(as, bs0, bs1, tx, ty, acc0, acc1);
         __syncthreads();
     }
 }
@@ -262,21 +246,6 @@ __device__ void combine_body(const MoeParams& p) {
 
 // ---------------------------------------------------------------- decode: few rows, one warp per dot
 
-// The expert of sorted row r: the first e with group_ends[e] > r (ends never decrease); experts
-// when r is past every expert's rows (a pair whose expert is outside [0, E)).
-__device__ __forceinline__ i64 expert_of_row(const int* ends, i64 experts, i64 r) {
-    i64 lo = 0, hi = experts;
-    while (lo < hi) {
-        const i64 mid = (lo + hi) / 2;
-        if (ends[mid] > r) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return lo;
-}
-
 // The dots of a (n elements) with b0 and, when b1 is not null, with b1, summed over the warp
 // (every lane gets the sums); 16-byte loads when both rows allow them, else lane-strided elements.
 template <typename T>
@@ -319,7 +288,7 @@ __device__ void rows_body(const T* a, const int* rows_of, const T* b0, const T* 
     const i64 warps = (i64)gridDim.x * (kThreads / 32), items = pairs * cols;
     for (i64 item = (i64)blockIdx.x * (kThreads / 32) + threadIdx.x / 32; item < items; item += warps) {
         const i64 r = item / cols, c = item - r * cols;
-        const i64 e = expert_of_row(ends, experts, r);
+        const i64 e = px::group_of(ends, experts, r);
         if (e >= experts) continue;  // the same for the whole warp
         const i64 w = (e * cols + c) * inner, src = rows_of != nullptr ? (i64)rows_of[r] : r;
         float d0, d1;
@@ -414,8 +383,6 @@ __device__ void tile_mma(const T* a, const int* rows_of, const T* b0, const T* b
 template <typename T, typename O, bool kTwo>
 __device__ void grouped_body(const T* x, const int* rows_of, const T* w, const T* b1, const int* ends, O* out, i64 rows,
                              i64 cols, i64 inner, i64 groups, uint16_t* as, uint16_t* bs0, uint16_t* bs1) {
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    const int g = lane / 4, t = lane % 4, wm = (warp / 2) * 32, wn = (warp % 2) * 32;
     const TileWalk walk(rows, cols, groups);
     for (i64 tile = blockIdx.x; tile < walk.total; tile += gridDim.x) {
         i64 row0, row_end, col0;
@@ -427,22 +394,11 @@ __device__ void grouped_body(const T* x, const int* rows_of, const T* w, const T
             tile_mma<T, kTwo>(x, rows_of, w + at, kTwo ? b1 + at : b1, row0, row_end, col0, cols, inner, as, bs0, bs1, acc0,
                               acc1);
         }
-#pragma unroll
-        for (int mi = 0; mi < 2; mi++) {
-#pragma unroll
-            for (int ni = 0; ni < 4; ni++) {
-#pragma unroll
-                for (int q = 0; q < 4; q++) {
-                    const i64 row = row0 + wm + mi * 16 + g + (q >= 2 ? 8 : 0);
-                    const i64 col = col0 + wn + ni * 8 + 2 * t + (q & 1);
-                    if (row < row_end && col < cols) {
-                        float v = acc0[mi][ni][q];
-                        if (kTwo) v = v / (1.0f + expf(-v)) * acc1[mi][ni][q];
-                        out[row * cols + col] = px::from_f32<O>(v);
-                    }
-                }
-            }
-        }
+        px::for_mma_cells(row0, row_end, col0, cols, [&](int mi, int ni, int q, i64 row, i64 col) {
+            float v = acc0[mi][ni][q];
+            if (kTwo) v = v / (1.0f + expf(-v)) * acc1[mi][ni][q];
+            out[row * cols + col] = px::from_f32<O>(v);
+        });
     }
 }
 }  // namespace tc

@@ -404,3 +404,81 @@ PX_OFFSET(MoeParams, pairs, 136);
 PX_OFFSET(MoeParams, k, 144);
 PX_SIZE(MoeParams, 152);
 PX_ALIGN(MoeParams, 8);
+
+// ---------------------------------------------------------------- int8.cu (CudaInt8)
+
+// One struct for quantize, dequantize and the quantized matmul (each reads the fields it needs).
+typedef struct Int8Params {
+    u64 x;       // const T* [rows, inner]: quantize's w, the matmul's x
+    u64 values;  // const int8_t* [rows or cols, inner]: dequantize's and the matmul's weight
+    u64 scales;  // const float* [rows or cols]: the weight's scales
+    u64 out;     // float* or T*: dequantize's [rows, inner], the matmul's [rows, cols]
+    u64 qx;      // int8_t* [rows, ldq]: quantize's values, the matmul's quantized x (W8A8)
+    u64 sx;      // float* [rows]: quantize's scales, the matmul's x scales (W8A8)
+    i64 rows;
+    i64 cols;
+    i64 inner;
+    i64 ldq;     // bytes from one row of qx to the next (inner, or a multiple of 16 >= inner)
+} Int8Params;
+PX_OFFSET(Int8Params, x, 0);
+PX_OFFSET(Int8Params, values, 8);
+PX_OFFSET(Int8Params, scales, 16);
+PX_OFFSET(Int8Params, out, 24);
+PX_OFFSET(Int8Params, qx, 32);
+PX_OFFSET(Int8Params, sx, 40);
+PX_OFFSET(Int8Params, rows, 48);
+PX_OFFSET(Int8Params, cols, 56);
+PX_OFFSET(Int8Params, inner, 64);
+PX_OFFSET(Int8Params, ldq, 72);
+PX_SIZE(Int8Params, 80);
+PX_ALIGN(Int8Params, 8);
+
+// The expert products of the INT8 moe (moe_align and moe_combine_* of moe.cu take MoeParams).
+typedef struct Int8MoeParams {
+    u64 x;            // const T* [tokens, hidden]
+    u64 gate;         // const int8_t* [experts, ffn, hidden]
+    u64 up;           // const int8_t* [experts, ffn, hidden]
+    u64 down;         // const int8_t* [experts, hidden, ffn]
+    u64 gate_scales;  // const float* [experts, ffn]
+    u64 up_scales;    // const float* [experts, ffn]
+    u64 down_scales;  // const float* [experts, hidden]
+    u64 group_ends;   // const int* [experts], moe_align's
+    u64 sorted_rows;  // const int* [pairs], moe_align's: the token of each row
+    u64 act;          // float* [pairs, ffn], scratch
+    u64 y;            // float* [pairs, hidden], scratch (moe_combine_* reads it)
+    u64 qx;           // const int8_t* [tokens, ldx]: x's rows quantized (W8A8)
+    u64 sx;           // const float* [tokens]
+    u64 qa;           // const int8_t* [pairs, lda]: act's rows quantized (W8A8)
+    u64 sa;           // const float* [pairs]
+    i64 tokens;
+    i64 hidden;
+    i64 ffn;
+    i64 experts;
+    i64 pairs;
+    i64 ldx;
+    i64 lda;
+} Int8MoeParams;
+PX_OFFSET(Int8MoeParams, x, 0);
+PX_OFFSET(Int8MoeParams, gate, 8);
+PX_OFFSET(Int8MoeParams, up, 16);
+PX_OFFSET(Int8MoeParams, down, 24);
+PX_OFFSET(Int8MoeParams, gate_scales, 32);
+PX_OFFSET(Int8MoeParams, up_scales, 40);
+PX_OFFSET(Int8MoeParams, down_scales, 48);
+PX_OFFSET(Int8MoeParams, group_ends, 56);
+PX_OFFSET(Int8MoeParams, sorted_rows, 64);
+PX_OFFSET(Int8MoeParams, act, 72);
+PX_OFFSET(Int8MoeParams, y, 80);
+PX_OFFSET(Int8MoeParams, qx, 88);
+PX_OFFSET(Int8MoeParams, sx, 96);
+PX_OFFSET(Int8MoeParams, qa, 104);
+PX_OFFSET(Int8MoeParams, sa, 112);
+PX_OFFSET(Int8MoeParams, tokens, 120);
+PX_OFFSET(Int8MoeParams, hidden, 128);
+PX_OFFSET(Int8MoeParams, ffn, 136);
+PX_OFFSET(Int8MoeParams, experts, 144);
+PX_OFFSET(Int8MoeParams, pairs, 152);
+PX_OFFSET(Int8MoeParams, ldx, 160);
+PX_OFFSET(Int8MoeParams, lda, 168);
+PX_SIZE(Int8MoeParams, 176);
+PX_ALIGN(Int8MoeParams, 8);

@@ -77,6 +77,16 @@ static inline float max(float a, float b) { return fmaxf(a, b); }
 static inline float __fdividef(float a, float b) { return a / b; }
 static inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 
+// The IEEE round-to-nearest intrinsics (the host's operations: no fused multiply-add, no flush of
+// subnormals), F32 to int rounding half to even (rintf in the default rounding mode) and dp4a.
+static inline float __fdiv_rn(float a, float b) { return a / b; }
+static inline float __fmul_rn(float a, float b) { return a * b; }
+static inline int __float2int_rn(float f) { return (int)rintf(f); }
+static inline int __dp4a(int a, int b, int c) {
+    for (int i = 0; i < 4; i++) c += (int)(int8_t)(a >> (8 * i)) * (int)(int8_t)(b >> (8 * i));
+    return c;
+}
+
 
 // ---------------------------------------------------------------- 16-bit floats
 

@@ -66,6 +66,9 @@ void px_emu_ldmatrix_x4(uint32_t addr, int trans, uint32_t out[4], const char* f
 void px_emu_mma_m16n8k16(int kind, float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1, const char* file,
                          int line);
 
+// mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32, d += a b exactly in 32-bit integers.
+void px_emu_mma_m16n8k32_s8(int d[4], const uint32_t a[4], uint32_t b0, uint32_t b1, const char* file, int line);
+
 // wgmma.mma_async.sync.aligned.m64n256k16.f32.{bf16,f16}, scale-d 1, operands in shared memory
 // by matrix descriptor (128-byte swizzle only), aMN/bMN the imm-trans flags (1: MN-major), and
 // wgmma.commit_group / wait_group N. Deferred like the hardware's: a batch reads shared memory and

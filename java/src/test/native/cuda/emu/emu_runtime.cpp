@@ -559,6 +559,42 @@ uint32_t shfl_source(const Lane& l, int lane) {
     return (uint32_t)(s >= seg + width ? lane : s);
 }
 
+// m16n8k32 with s8 operands and s32 accumulators (PTX ISA, "Matrix Fragments for mma.m16n8k32"):
+// g = lane / 4, t = lane % 4; register byte i (lowest first) is element i. A row-major [16][32]:
+// a0 (g, 4t..4t+3), a1 (g+8, 4t..), a2 (g, 16+4t..), a3 (g+8, 16+4t..); B column-major [32][8]:
+// b0 (k 4t..4t+3, n g), b1 (k 16+4t.., n g); C/D as m16n8k16's, 32-bit integers in the float
+// slots. The sums are exact (what the hardware gives without .satfinite, as long as no sum
+// leaves the 32-bit range, which the kernels guarantee).
+void run_mma_s8(const Lane* L, Lane* M) {
+    auto elem = [](uint32_t reg, int i) { return (int)(int8_t)(reg >> (8 * i)); };
+    int A[16][32], B[32][8], C[16][8];
+    for (int l = 0; l < 32; l++) {
+        const int g = l / 4, t = l % 4;
+        for (int e = 0; e < 4; e++) {
+            A[g][4 * t + e] = elem(L[l].a[0], e);
+            A[g + 8][4 * t + e] = elem(L[l].a[1], e);
+            A[g][16 + 4 * t + e] = elem(L[l].a[2], e);
+            A[g + 8][16 + 4 * t + e] = elem(L[l].a[3], e);
+            B[4 * t + e][g] = elem(L[l].b[0], e);
+            B[16 + 4 * t + e][g] = elem(L[l].b[1], e);
+        }
+        for (int e = 0; e < 2; e++) {
+            memcpy(&C[g][2 * t + e], &L[l].c[e], 4);
+            memcpy(&C[g + 8][2 * t + e], &L[l].c[2 + e], 4);
+        }
+    }
+    for (int l = 0; l < 32; l++) {
+        const int g = l / 4, t = l % 4;
+        for (int q = 0; q < 4; q++) {
+            const int r = g + (q >= 2 ? 8 : 0), c = 2 * t + (q & 1);
+            int64_t s = C[r][c];
+            for (int k = 0; k < 32; k++) s += (int64_t)A[r][k] * B[k][c];
+            const int32_t v = (int32_t)(uint32_t)(uint64_t)s;
+            memcpy(&M[l].d[q], &v, 4);
+        }
+    }
+}
+
 void complete_collective(Worker& w, Warp& warp, int wi) {
     const uint32_t in = warp.arrived;
     const Lane* L = warp.lanes;
@@ -629,6 +665,10 @@ void complete_collective(Worker& w, Warp& warp, int wi) {
             const int kind = L[0].kind;
             for (int l = 1; l < 32; l++)
                 if (L[l].kind != kind) fail_now(719, "mma.sync: lanes disagree on the element type");
+            if (kind == 2) {  // m16n8k32 s8: the same places, four 8-bit elements to a register
+                run_mma_s8(L, M);
+                break;
+            }
             auto elem = [kind](uint32_t reg, int half) {
                 const uint16_t h = (uint16_t)(half ? reg >> 16 : reg & 0xffffu);
                 return kind == 0 ? px_emu_bf16_to_f32(h) : px_emu_f16_to_f32(h);
@@ -862,6 +902,18 @@ void px_emu_ldmatrix_x4(uint32_t addr, int trans, uint32_t out[4], const char* f
     me.trans = trans;
     arrive(Op::Ldmatrix, 0xffffffffu, file, line);
     memcpy(out, me.out, 16);
+}
+
+void px_emu_mma_m16n8k32_s8(int d[4], const uint32_t a[4], uint32_t b0, uint32_t b1, const char* file, int line) {
+    Fiber& f = self();
+    Lane& me = worker().warps[f.tid / 32].lanes[f.tid % 32];
+    me.kind = 2;
+    memcpy(me.a, a, 16);
+    me.b[0] = b0;
+    me.b[1] = b1;
+    memcpy(me.c, d, 16);  // the 32-bit integers travel in the float slots, bit for bit
+    arrive(Op::Mma, 0xffffffffu, file, line);
+    memcpy(d, me.d, 16);
 }
 
 void px_emu_mma_m16n8k16(int kind, float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1, const char* file,

@@ -364,6 +364,7 @@ final class Catalog {
         ops.put("quantize", new Int8Bench(Int8Bench.Kind.QUANTIZE));
         ops.put("dequantize", new Int8Bench(Int8Bench.Kind.DEQUANTIZE));
         ops.put("matmul-i8", new Int8Bench(Int8Bench.Kind.MATMUL));
+        ops.put("moe-i8", new MoeBench(false, true));
     }
 
     /** An INT8 matmul: x [M, K] of dtype times an INT8 weight [N, K]; a8 1 for W8A8, 0 for W8A16. */
@@ -371,13 +372,20 @@ final class Catalog {
         return c("matmul-i8", dtype, dtype, "M", m, "N", n, "K", k, "a8", a8);
     }
 
+    /** moe with INT8 experts (a8 1 for W8A8, 0 for W8A16). */
+    private static Case moeI8(DType dtype, long tokens, long hidden, long ffn, long experts, long k, int a8) {
+        return c("moe-i8", dtype, dtype, "T", tokens, "H", hidden, "F", ffn, "E", experts, "k", k, "a8", a8);
+    }
+
     private static final List<Case> INT8_QUICK = List.of(
             c("quantize", F32, F32, "N", 256, "K", 512), c("dequantize", F32, F32, "N", 256, "K", 512),
-            i8(F32, 1, 512, 512, 0), i8(BF16, 1, 512, 512, 1), i8(F32, 64, 256, 512, 1));
+            i8(F32, 1, 512, 512, 0), i8(BF16, 1, 512, 512, 1), i8(F32, 64, 256, 512, 1),
+            moeI8(F32, 1, 512, 1024, 8, 2, 0), moeI8(BF16, 64, 512, 1024, 8, 2, 1));
 
     private static final List<Case> INT8_OPENCL = List.of(
             c("quantize", F32, F32, "N", 1024, "K", 1024), c("dequantize", F32, F32, "N", 1024, "K", 1024),
-            i8(F32, 1, 2048, 2048, 0), i8(F32, 1, 2048, 2048, 1), i8(F32, 256, 1024, 1024, 0), i8(F32, 256, 1024, 1024, 1));
+            i8(F32, 1, 2048, 2048, 0), i8(F32, 1, 2048, 2048, 1), i8(F32, 256, 1024, 1024, 0), i8(F32, 256, 1024, 1024, 1),
+            moeI8(F32, 1, 1024, 1024, 8, 2, 0), moeI8(F32, 64, 1024, 1024, 8, 2, 1));
 
     /**
      * The host: quantize and dequantize of a [4096, 4096] weight; decode products (M = 1 and 8)
@@ -390,13 +398,15 @@ final class Catalog {
             i8(F32, 1, 4096, 4096, 0), i8(F32, 1, 4096, 4096, 1), i8(BF16, 1, 4096, 4096, 0), i8(BF16, 1, 11264, 2048, 0),
             i8(F32, 8, 4096, 4096, 0), i8(F32, 8, 4096, 4096, 1),
             i8(F32, 512, 4096, 4096, 0), i8(F32, 512, 4096, 4096, 1),
-            c("gemm", F32, F32, "M", 512, "N", 4096, "K", 4096, "transB", 1));
+            c("gemm", F32, F32, "M", 512, "N", 4096, "K", 4096, "transB", 1),
+            moeI8(F32, 1, 4096, 3584, 8, 2, 0), moeI8(F32, 1, 4096, 3584, 8, 2, 1), moeI8(F32, 512, 4096, 3584, 8, 2, 1));
 
     /** H200: decode GEMVs of a 70B-class layer and a square W8A8 GEMM (the torch._int_mm shape). */
     private static final List<Case> INT8_GPU = List.of(
             c("quantize", BF16, BF16, "N", 8192, "K", 8192), c("dequantize", F32, F32, "N", 8192, "K", 8192),
             i8(BF16, 1, 8192, 8192, 0), i8(BF16, 1, 28672, 8192, 0), i8(BF16, 8, 8192, 8192, 0),
-            i8(BF16, 4096, 4096, 4096, 0), i8(BF16, 4096, 4096, 4096, 1), i8(BF16, 8192, 8192, 8192, 1));
+            i8(BF16, 4096, 4096, 4096, 0), i8(BF16, 4096, 4096, 4096, 1), i8(BF16, 8192, 8192, 8192, 1),
+            moeI8(BF16, 1, 4096, 14336, 8, 2, 0), moeI8(BF16, 512, 4096, 14336, 8, 2, 1));
 
     private static List<Case> int8Cases(Profile profile) {
         return switch (profile) {

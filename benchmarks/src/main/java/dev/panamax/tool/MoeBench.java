@@ -2,6 +2,7 @@ package dev.panamax.tool;
 
 import dev.panamax.Device;
 import dev.panamax.Ops;
+import dev.panamax.Quantized;
 import dev.panamax.Routing;
 import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
@@ -28,9 +29,16 @@ final class MoeBench implements BenchOp {
     static final int FEW_ROWS = 8;
     private static final int SAMPLE_TOKENS = 4;
     private final boolean grouped;
+    /** moe-i8: the experts quantized on the device ({@code Ops.quantize}), dim a8 = 1 for W8A8. */
+    private final boolean int8;
 
     MoeBench(boolean grouped) {
+        this(grouped, false);
+    }
+
+    MoeBench(boolean grouped, boolean int8) {
         this.grouped = grouped;
+        this.int8 = int8;
     }
 
     @Override
@@ -53,6 +61,9 @@ final class MoeBench implements BenchOp {
         int es = c.dtype().byteSize();
         if (grouped) {
             return (double) chosen(c) * f * h * es + (double) t * k * (h + f) * es;
+        }
+        if (int8) { // one byte a weight and one F32 scale a row of each
+            return (double) chosen(c) * (3 * f * h + 4 * (2 * f + h)) + 2.0 * t * h * es + 8.0 * t * k;
         }
         return (double) chosen(c) * 3 * f * h * es + 2.0 * t * h * es + 8.0 * t * k;
     }
@@ -92,24 +103,41 @@ final class MoeBench implements BenchOp {
             in[5] = device.tensor(experts, t, k);
             Tensor out = Data.tensor(device, c.dtype(), Samples.poison((long) t * h), t, h);
             Routing routing = new Routing(in[4], in[5]);
+            Quantized[] q = int8 ? quantized(in, out) : null;
+            boolean a8 = int8 && c.dim("a8") != 0;
+            // W8A16 against the float64 layer of the dequantized experts. W8A8 also rounds x and the
+            // activations to 255 levels a row; the activations' rows are heavy-tailed (silu(g)·u), so
+            // their step is large next to a typical element: a few percent of the output (2.1e-2 seen
+            // at T = 64 BF16), against O(1) for a wrong expert, row or scale.
+            double tolerance = a8 ? 5e-2 : 2 * Tolerances.accumulate(c.dtype());
             return new Prepared() {
                 @Override
                 public void run() {
-                    Ops.moe(in[0], routing, in[1], in[2], in[3], out);
+                    if (int8) {
+                        Ops.moe(in[0], routing, q[0], q[1], q[2], a8, out);
+                    } else {
+                        Ops.moe(in[0], routing, in[1], in[2], in[3], out);
+                    }
                 }
 
                 @Override
                 public Verdict check() {
                     long[] picked = Samples.indices(data, t, SAMPLE_TOKENS);
                     double[] ref = Reference64.moe(Samples.gatherRows(x, picked, h), Samples.gatherRows(w, picked, k),
-                            Samples.gatherRows(experts, picked, k), gate, up, down, picked.length, h, f, e, k);
+                            Samples.gatherRows(experts, picked, k), int8 ? dequantized(q[0]) : gate,
+                            int8 ? dequantized(q[1]) : up, int8 ? dequantized(q[2]) : down, picked.length, h, f, e, k);
                     float[] got = Samples.gatherRows(out.toFloatArray(), picked, h);
-                    return Verdict.of(Reference64.relativeError(got, ref), 2 * Tolerances.accumulate(c.dtype()));
+                    return Verdict.of(Reference64.relativeError(got, ref), tolerance);
                 }
 
                 @Override
                 public void close() {
                     Tensors.closeAll(out, in[0], in[1], in[2], in[3], in[4], in[5]);
+                    if (q != null) {
+                        for (Quantized one : q) {
+                            one.close();
+                        }
+                    }
                 }
             };
         } catch (RuntimeException | Error ex) {
@@ -164,6 +192,36 @@ final class MoeBench implements BenchOp {
         } catch (RuntimeException | Error ex) {
             Tensors.closeAll(in);
             throw ex;
+        }
+    }
+
+    /**
+     * The float experts in[1..3] quantized on the device; the float tensors are closed (replaced
+     * by empty ones) so that only the INT8 bytes stay resident. Closes everything on failure.
+     */
+    private static Quantized[] quantized(Tensor[] in, Tensor out) {
+        Quantized[] q = new Quantized[3];
+        try {
+            for (int i = 0; i < 3; i++) {
+                q[i] = Ops.quantize(in[i + 1]);
+                in[i + 1].close();
+            }
+            return q;
+        } catch (RuntimeException | Error ex) {
+            for (Quantized one : q) {
+                if (one != null) {
+                    one.close();
+                }
+            }
+            Tensors.closeAll(out);
+            throw ex;
+        }
+    }
+
+    /** values · scales read back, as the host's float64 reference takes them. */
+    private static float[] dequantized(Quantized q) {
+        try (Tensor d = Ops.dequantize(q)) {
+            return d.toFloatArray();
         }
     }
 }

@@ -34,9 +34,9 @@ class EmbedCommandTest {
         Result unknown = run("embed", "--frobnicate", "x");
         assertEquals(2, unknown.status);
         assertTrue(unknown.err.contains("unknown option --frobnicate"), unknown.err);
-        Result dtype = run("embed", "--dtype", "I8", "x");
+        Result dtype = run("embed", "--dtype", "I32", "x");
         assertEquals(2, dtype.status);
-        assertTrue(dtype.err.contains("F32, F16 or BF16"), dtype.err);
+        assertTrue(dtype.err.contains("F32, F16, BF16 or I8"), dtype.err);
         Result help = run("embed", "--help");
         assertEquals(0, help.status);
         assertTrue(help.out.startsWith("usage: panamax embed"), help.out);
@@ -70,5 +70,15 @@ class EmbedCommandTest {
         assertEquals(-0.0345, ((Number) v.get(0)).doubleValue(), 5e-4);
         assertEquals(0.0310, ((Number) v.get(1)).doubleValue(), 5e-4);
         assertTrue(r.err.contains("embed: loading"), r.err);
+        // INT8 projections quantized at load: close to the same embedding
+        Result i8 = run("embed", "--device", "cpu", "--model", jar.toString(), "--dtype", "I8", "--json", "Hello world");
+        assertEquals(0, i8.status, i8.err);
+        var q = (java.util.List<?>) ((Map<?, ?>) ((java.util.List<?>) ((Map<?, ?>) Json.parse(i8.out)).get("embeddings"))
+                .get(0)).get("embedding");
+        double dot = 0;
+        for (int i = 0; i < 384; i++) {
+            dot += ((Number) q.get(i)).doubleValue() * ((Number) v.get(i)).doubleValue();
+        }
+        assertTrue(dot > 0.99, "cosine of the I8 and F32 embeddings of Hello world: " + dot);
     }
 }

@@ -49,6 +49,10 @@ class ModelCommandsTest {
                 "--tokens", "4", "--roofline"), out() + err);
         assertTrue(out().contains("prefill: 40 tokens") && out().contains("x the roofline")
                 && out().contains("prefill rate: "), out());
+        // INT8 linear weights, and the roofline of their bytes
+        assertEquals(0, run("generate", "--model", model.toString(), "--device", "cpu", "--dtype", "i8",
+                "--prompt-length", "20", "--tokens", "4", "--roofline"), out() + err);
+        assertTrue(out().contains("I8") && out().contains("x the roofline") && out().contains("W8A8 matmul"), out());
         // the seed decides the weights: the same command makes the same file
         Path again = dir.resolve("again");
         assertEquals(0, run("make-model", "--arch", "llama", "--layers", "2", "--hidden", "64", "--heads", "4", "--kv-heads", "2",

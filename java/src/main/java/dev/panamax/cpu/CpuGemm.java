@@ -42,13 +42,23 @@ final class CpuGemm {
     }
 
     static void run(CpuPool pool, Kernels.Gemm call) {
+        run(pool, call, call.abType(), call.transB() ? call.k() : call.n());
+    }
+
+    /**
+     * The GEMM with B of its own element type {@code bType} (I8 for the INT8 weights of a
+     * quantized matmul, widened to F32 as B is packed: exact integers) and row stride {@code ldb}
+     * in elements (k for a transposed B stored [n, k] on its own, more for a block of K's columns
+     * of a wider matrix); A and C as the call says. Not batched when ldb differs from the default.
+     */
+    static void run(CpuPool pool, Kernels.Gemm call, DType bType, long ldb) {
         GemmKernel kernel = GemmKernel.get();
         long work = call.m() * call.n() * Math.max(1, call.k());
         if (call.batch() > 1 && work < PARALLEL_WORK) {
             long grain = Math.max(1, PARALLEL_WORK / work);
             pool.forRange(call.batch(), grain, (lo, hi) -> {
                 for (long bi = lo; bi < hi; bi++) {
-                    Matrix mat = new Matrix(kernel, call, bi, 1);
+                    Matrix mat = new Matrix(kernel, call, bi, 1, bType, ldb);
                     for (long t = 0; t < mat.tasks(); t++) {
                         mat.task(t);
                     }
@@ -58,7 +68,7 @@ final class CpuGemm {
         }
         int threads = work < PARALLEL_WORK ? 1 : pool.threads();
         for (long bi = 0; bi < call.batch(); bi++) {
-            Matrix mat = new Matrix(kernel, call, bi, threads);
+            Matrix mat = new Matrix(kernel, call, bi, threads, bType, ldb);
             pool.forRange(mat.tasks(), 1, (lo, hi) -> {
                 for (long t = lo; t < hi; t++) {
                     mat.task(t);
@@ -72,6 +82,10 @@ final class CpuGemm {
         private final GemmKernel kernel;
         private final GemmKernel.Blocking sizes;
         final DType abType;
+        /** B's element type: abType, or I8 (widened while packed). */
+        final DType bType;
+        /** B's row stride in elements: k when transposed, n otherwise, unless a caller says more. */
+        final long ldb;
         final DType cType;
         final long m;
         final long n;
@@ -92,10 +106,12 @@ final class CpuGemm {
         private final long gridRows;
         private final long gridCols;
 
-        Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads) {
+        Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb) {
             this.kernel = kernel;
             this.sizes = kernel.blocking();
             this.abType = call.abType();
+            this.bType = bType;
+            this.ldb = ldb;
             this.cType = call.cType();
             this.m = call.m();
             this.n = call.n();
@@ -177,7 +193,7 @@ final class CpuGemm {
                 int nc = (int) Math.min(ncMax, j0 + cols - jc);
                 for (long pc = 0; pc < k; pc += kcMax) {
                     int kc = (int) Math.min(kcMax, k - pc);
-                    GemmPacking.packB(b, abType, bBase, transB, n, k, jc, nc, pc, kc, nr, bp, scratch);
+                    GemmPacking.packB(b, bType, bBase, transB, transB ? n : ldb, transB ? ldb : k, jc, nc, pc, kc, nr, bp, scratch);
                     boolean first = pc == 0;
                     for (long ic = i0; ic < i0 + rows; ic += mcMax) {
                         int mc = (int) Math.min(mcMax, i0 + rows - ic);

@@ -18,8 +18,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>matmul, few rows of x (at most {@link #FEW_ROWS}: decoding): each weight row's bytes are read
  * once, straight from memory, and widened in registers by {@link Int8Kernel} against every row of
- * x, the columns split over the threads. More rows: the weight in panels of {@link #PANEL} rows,
- * each widened to F32 (integers) and multiplied by the F32 GEMM of {@link CpuGemm}. W8A16 sums
+ * x, the columns split over the threads. More rows: the F32 GEMM of {@link CpuGemm} with the INT8
+ * weight as its B, widened to F32 (integers) as the GEMM packs it. W8A16 sums
  * x · values in F32 and scales once per output; W8A8 multiplies quantized x (integers held in F32)
  * in blocks of at most 1024 columns of K, where every F32 partial sum is an integer below 2^24
  * and so exact, and adds the blocks in 32-bit integers. Either way the F32 FMA units do the work:
@@ -28,8 +28,6 @@ import java.lang.foreign.ValueLayout;
 final class CpuInt8 {
     /** Rows of x that take the direct path. */
     static final int FEW_ROWS = 8;
-    /** Weight rows per panel of the many-rows path. */
-    private static final int PANEL = 512;
     /** Columns of K per exact block of the W8A8 panels: 1024 · 127 · 127 &lt; 2^24. */
     private static final int EXACT_K = 1024;
     /** Elements a quantize task reads at a time. */
@@ -143,6 +141,10 @@ final class CpuInt8 {
     static void matmul(CpuPool pool, DType xType, MemorySegment x, long rows, long cols, long inner, boolean a8,
                        MemorySegment values, MemorySegment scales, DType outType, MemorySegment out) {
         int m = Math.toIntExact(rows), k = Math.toIntExact(inner);
+        if (!a8 && m > FEW_ROWS) { // W8A16, many rows: x goes to the GEMM as it is (packed, widened)
+            panels(pool, m, k, cols, x, xType, null, values, scales, outType, out);
+            return;
+        }
         // x as F32 rows (W8A8: quantized, integers) with their scales
         float[] a = new float[Math.multiplyExact(m, k)];
         float[] sx = a8 ? new float[m] : null;
@@ -158,8 +160,18 @@ final class CpuInt8 {
         });
         if (m <= FEW_ROWS) {
             fewRows(pool, m, k, cols, a, sx, values, scales, outType, out);
-        } else {
-            panels(pool, m, k, cols, a, sx, values, scales, outType, out);
+            return;
+        }
+        try (Arena arena = Arena.ofShared()) { // the pool's threads read it
+            // W8A8: the quantized rows by K block (block b: the rows of a[:, b·EXACT_K .. +kb], contiguous)
+            MemorySegment blocks = arena.allocate(Math.max(4, (long) m * k * 4), 64);
+            for (int k0 = 0; k0 < k; k0 += EXACT_K) {
+                int kb = Math.min(EXACT_K, k - k0);
+                for (int i = 0; i < m; i++) {
+                    MemorySegment.copy(a, i * k + k0, blocks, F32, ((long) m * k0 + (long) i * kb) * 4, kb);
+                }
+            }
+            panels(pool, m, k, cols, blocks, DType.F32, sx, values, scales, outType, out);
         }
     }
 
@@ -193,71 +205,54 @@ final class CpuInt8 {
         return sw * (float) sum;
     }
 
-    /** The many-rows path: panels of weight rows widened to F32 and multiplied by the F32 GEMM. */
-    private static void panels(CpuPool pool, int m, int k, long cols, float[] a, float[] sx, MemorySegment values,
-                               MemorySegment scales, DType outType, MemorySegment out) {
+    /**
+     * The many-rows path: the F32 GEMM with the INT8 weight as its B, widened as B is packed, and
+     * A of aType: x itself for W8A16, its quantized rows in F32 for W8A8, stored by blocks of at
+     * most {@link #EXACT_K} columns of K (each block's rows contiguous). W8A8 multiplies block by
+     * block (B's rows of stride K), each block's F32 products exact integers, added in 32-bit
+     * integers.
+     */
+    private static void panels(CpuPool pool, int m, int k, long cols, MemorySegment aBlocks, DType aType, float[] sx,
+                               MemorySegment values, MemorySegment scales, DType outType, MemorySegment out) {
         boolean a8 = sx != null;
         int kBlock = a8 ? Math.min(k, EXACT_K) : Math.max(1, k);
         int blocks = k == 0 ? 0 : Math.ceilDiv(k, kBlock);
-        int panel = (int) Math.min(PANEL, cols);
+        int n = Math.toIntExact(cols);
+        int es = aType.byteSize();
         try (Arena arena = Arena.ofShared()) {
-            // A by K block: block b holds rows of a[:, b·kBlock .. +kb] contiguous
-            MemorySegment aBlocks = arena.allocate(Math.max(4, (long) m * k * 4), 64);
+            MemorySegment prod = arena.allocate(Math.max(4, (long) m * n * 4), 64);
+            int[] acc = a8 && blocks > 1 ? new int[Math.multiplyExact(m, n)] : null;
+            if (blocks == 0) {
+                prod.fill((byte) 0);
+            }
             for (int b = 0; b < blocks; b++) {
                 int k0 = b * kBlock, kb = Math.min(kBlock, k - k0);
-                for (int i = 0; i < m; i++) {
-                    MemorySegment.copy(a, i * k + k0, aBlocks, F32, ((long) m * k0 + (long) i * kb) * 4, kb);
-                }
-            }
-            MemorySegment w = arena.allocate(Math.max(4, (long) panel * kBlock * 4), 64);
-            MemorySegment prod = arena.allocate(Math.max(4, (long) m * panel * 4), 64);
-            int[] acc = a8 ? new int[m * panel] : null;
-            for (long n0 = 0; n0 < cols; n0 += panel) {
-                int nb = (int) Math.min(panel, cols - n0);
-                if (a8) {
-                    java.util.Arrays.fill(acc, 0);
-                }
-                if (blocks == 0) {
-                    prod.asSlice(0, (long) m * nb * 4).fill((byte) 0);
-                }
-                for (int b = 0; b < blocks; b++) {
-                    int k0 = b * kBlock, kb = Math.min(kBlock, k - k0);
-                    long first = n0;
-                    pool.forRange(nb, Math.max(1, 8192 / kb), (lo, hi) -> {
-                        for (long j = lo; j < hi; j++) {
-                            long src = (first + j) * k + k0, dst = j * kb;
-                            for (int p = CpuSimd.VECTOR ? VectorInt8.widenRow(values, src, w, dst, kb) : 0; p < kb; p++) {
-                                w.setAtIndex(F32, dst + p, values.get(ValueLayout.JAVA_BYTE, src + p));
+                CpuGemm.run(pool, new Kernels.Gemm(aType, DType.F32, 1, m, n, kb, 1f,
+                        memory(aBlocks.asSlice((long) m * k0 * es, (long) m * kb * es)), false,
+                        memory(values.asSlice(k0, (long) (n - 1) * k + kb)), true, false, 0f,
+                        memory(prod.asSlice(0, (long) m * n * 4))), DType.I8, k);
+                if (acc != null) {
+                    pool.forRange(m, Math.max(1, 4096 / n), (lo, hi) -> {
+                        for (long i = lo; i < hi; i++) {
+                            for (int j = 0; j < n; j++) {
+                                acc[(int) i * n + j] += (int) prod.getAtIndex(F32, i * n + j);
                             }
                         }
                     });
-                    CpuGemm.run(pool, new Kernels.Gemm(DType.F32, DType.F32, 1, m, nb, kb, 1f,
-                            memory(aBlocks.asSlice((long) m * k0 * 4, (long) m * kb * 4)), false,
-                            memory(w.asSlice(0, (long) nb * kb * 4)), true, false, 0f,
-                            memory(prod.asSlice(0, (long) m * nb * 4))));
-                    if (a8) {
-                        pool.forRange(m, Math.max(1, 4096 / nb), (lo, hi) -> {
-                            for (long i = lo; i < hi; i++) {
-                                for (int j = 0; j < nb; j++) {
-                                    acc[(int) i * nb + j] += (int) prod.getAtIndex(F32, i * nb + j);
-                                }
-                            }
-                        });
-                    }
                 }
-                long first = n0;
-                pool.forRange(m, Math.max(1, 4096 / nb), (lo, hi) -> {
-                    float[] row = new float[nb];
-                    for (long i = lo; i < hi; i++) {
-                        for (int j = 0; j < nb; j++) {
-                            float sw = scales.getAtIndex(F32, first + j);
-                            row[j] = a8 ? (sx[(int) i] * sw) * (float) acc[(int) i * nb + j]
-                                    : sw * prod.getAtIndex(F32, i * nb + j);
-                        }
-                        Elements.store(row, 0, out, outType, i * cols + first, nb);
-                    }
-                });
             }
+            float[] sw = scales.asSlice(0, (long) n * 4).toArray(F32);
+            pool.forRange(m, Math.max(1, 4096 / n), (lo, hi) -> {
+                float[] row = new float[n];
+                for (long i = lo; i < hi; i++) {
+                    MemorySegment.copy(prod, F32, i * n * 4, row, 0, n);
+                    for (int j = 0; j < n; j++) {
+                        row[j] = a8 ? (sx[(int) i] * sw[j]) * (float) (acc != null ? acc[(int) i * n + j] : (int) row[j])
+                                : sw[j] * row[j];
+                    }
+                    Elements.store(row, 0, out, outType, i * cols, n);
+                }
+            });
         }
     }
 

@@ -48,6 +48,16 @@ final class Elements {
      * a row of B into panels in one call).
      */
     static void load(MemorySegment s, DType t, long from, float[] dst, int at, int n, int seg, int stride) {
+        if (t == DType.I8) { // the INT8 weights of a quantized matmul, widened exactly (integers)
+            for (int s0 = 0, d = at; s0 < n; s0 += seg, d += stride) {
+                int len = Math.min(seg, n - s0);
+                int done = CpuSimd.VECTOR ? VectorInt8.widenRow(s, from + s0, dst, d, len) : 0;
+                for (int i = done; i < len; i++) {
+                    dst[d + i] = s.get(ValueLayout.JAVA_BYTE, from + s0 + i);
+                }
+            }
+            return;
+        }
         if (CpuSimd.VECTOR) {
             switch (t) {
                 case F32 -> VectorElements.loadF32(s, from, dst, at, n, seg, stride);

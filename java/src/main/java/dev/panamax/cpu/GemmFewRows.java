@@ -31,7 +31,7 @@ final class GemmFewRows {
         int width = (int) Math.min(WIDTH, Math.ceilDiv(cols, PAD) * PAD);
         float[] a = new float[m * depth];
         float[] acc = new float[m * width];
-        boolean direct = mat.transB && kernel.readsDirect(mat.abType);
+        boolean direct = mat.transB && kernel.readsDirect(mat.bType);
         float[] b = direct ? null : new float[mat.transB ? depth : ROWS * width];
         float[] aStep = mat.transA ? new float[m] : null;
         for (long jc = j0; jc < j0 + cols; jc += width) {
@@ -42,11 +42,11 @@ final class GemmFewRows {
                 int lenPad = CpuGemm.roundUp(len, PAD);
                 widenA(mat, p0, len, depth, a, aStep);
                 if (direct) {
-                    kernel.dotRows(mat.abType, m, len, a, 0, depth, mat.b, mat.bBase + jc * k + p0, k, w, acc, 0, width);
+                    kernel.dotRows(mat.bType, m, len, a, 0, depth, mat.b, mat.bBase + jc * mat.ldb + p0, mat.ldb, w, acc, 0, width);
                 } else if (mat.transB) {
                     Arrays.fill(b, len, lenPad, 0f);
                     for (int j = 0; j < w; j++) {
-                        Elements.load(mat.b, mat.abType, mat.bBase + (jc + j) * k + p0, b, 0, len);
+                        Elements.load(mat.b, mat.bType, mat.bBase + (jc + j) * mat.ldb + p0, b, 0, len);
                         kernel.dot(m, lenPad, a, 0, depth, b, acc, j, width);
                     }
                 } else {
@@ -54,7 +54,7 @@ final class GemmFewRows {
                     for (int p = 0; p < len; p += ROWS) {
                         int rows = Math.min(ROWS, len - p);
                         for (int r = 0; r < rows; r++) {
-                            Elements.load(mat.b, mat.abType, mat.bBase + (p0 + p + r) * mat.n + jc, b, r * wPad, w);
+                            Elements.load(mat.b, mat.bType, mat.bBase + (p0 + p + r) * mat.ldb + jc, b, r * wPad, w);
                             Arrays.fill(b, r * wPad + w, (r + 1) * wPad, 0f);
                         }
                         kernel.axpy(m, rows, a, p, depth, b, wPad, wPad, acc, width);

@@ -186,4 +186,15 @@ final class VectorInt8 implements Int8Kernel {
         }
         return p;
     }
+
+    /** dst[at + p] = values[from + p] as F32 for p &lt; n, whole vectors; returns how many it did. */
+    static int widenRow(MemorySegment values, long from, float[] dst, int at, int n) {
+        int p = 0;
+        if (B.length() == L) {
+            for (; p + L <= n; p += L) {
+                widen(values, from + p).intoArray(dst, at + p);
+            }
+        }
+        return p;
+    }
 }

@@ -116,25 +116,25 @@ final class CudaKernels implements Kernels {
         CudaMoe.moe(launches, call);
     }
 
-    // ---------------------------------------------------------------- INT8 (not yet on this backend)
+    // ---------------------------------------------------------------- INT8 (CudaInt8)
 
     @Override
     public void quantize(Quantize call) {
-        throw new UnsupportedOperationException("quantize: not yet on this backend");
+        CudaInt8.quantize(launches, call);
     }
 
     @Override
     public void dequantize(Dequantize call) {
-        throw new UnsupportedOperationException("dequantize: not yet on this backend");
+        CudaInt8.dequantize(launches, call);
     }
 
     @Override
     public void quantizedMatmul(QuantizedMatmul call) {
-        throw new UnsupportedOperationException("matmul (INT8): not yet on this backend");
+        CudaInt8.matmul(launches, call);
     }
 
     @Override
     public void quantizedMoe(QuantizedMoe call) {
-        throw new UnsupportedOperationException("moe (INT8): not yet on this backend");
+        CudaInt8.moe(launches, call);
     }
 }

@@ -102,20 +102,9 @@ final class CudaMoe {
         Memory scratch = launches.launcher().allocateScratch(ints + actBytes + 4 * pairs * hidden);
         try {
             long base = launches.address(scratch);
-            long[] addresses = {launches.address(call.x()), launches.address(call.weights()), launches.address(call.indices()),
-                launches.address(call.gate()), launches.address(call.up()), launches.address(call.down()),
-                launches.address(call.out()), base, base + 4 * experts, base + 8 * experts, base + 8 * experts + 4 * pairs,
-                base + ints, base + ints + actBytes};
             MemorySegment p = launches.params(MOE_PARAMS);
-            for (int i = 0; i < addresses.length; i++) {
-                M_POINTERS[i].set(p, 0L, addresses[i]);
-            }
-            M_TOKENS.set(p, 0L, call.tokens());
-            M_HIDDEN.set(p, 0L, hidden);
-            M_FFN.set(p, 0L, ffn);
-            M_EXPERTS.set(p, 0L, experts);
-            M_PAIRS.set(p, 0L, pairs);
-            M_K.set(p, 0L, call.k());
+            fill(p, launches, call, base, base + 4 * experts, base + 8 * experts, base + 8 * experts + 4 * pairs,
+                    base + ints, base + ints + actBytes);
             launches.launch("moe_align", 1, THREADS, 0, p);
             if (pairs <= DECODE_PAIRS) {
                 // a warp per output element: no rows of zeros staged, each expert's weights streamed
@@ -131,6 +120,27 @@ final class CudaMoe {
         } finally {
             launches.launcher().freeScratch(scratch);  // stream-ordered: after the launches that use it
         }
+    }
+
+    /**
+     * Fills the MoeParams p of a moe call with the scratch of the launches: cursor and group_ends
+     * [experts], sorted_rows and slot_of [pairs] I32, act, y [pairs, hidden] F32. The INT8 moe
+     * (CudaInt8) launches moe_align and moe_combine_* with it too.
+     */
+    static void fill(MemorySegment p, CudaLaunchContext launches, Moe call, long cursor, long groupEnds, long sortedRows,
+                     long slotOf, long act, long y) {
+        long[] addresses = {launches.address(call.x()), launches.address(call.weights()), launches.address(call.indices()),
+            launches.address(call.gate()), launches.address(call.up()), launches.address(call.down()),
+            launches.address(call.out()), cursor, groupEnds, sortedRows, slotOf, act, y};
+        for (int i = 0; i < addresses.length; i++) {
+            M_POINTERS[i].set(p, 0L, addresses[i]);
+        }
+        M_TOKENS.set(p, 0L, call.tokens());
+        M_HIDDEN.set(p, 0L, call.hidden());
+        M_FFN.set(p, 0L, call.ffn());
+        M_EXPERTS.set(p, 0L, call.experts());
+        M_PAIRS.set(p, 0L, call.tokens() * call.k());
+        M_K.set(p, 0L, call.k());
     }
 
     /** The tiled grouped GEMM kernel of a dtype: on tensor cores (mma_) for F16 and BF16, CUDA cores for F32. */

@@ -131,6 +131,15 @@ class CudaKernelsLayoutTest {
         assertEquals("attention_f16_mma_d128", CudaAttention.kernel(DType.F16, 65));
         assertEquals("attention_f32_tiled_d256", CudaAttention.kernel(DType.F32, 129));
         assertEquals("topk_gating_warp_e128_f32", CudaTopK.gatingKernel(DType.F32, 128));
+        // INT8: a warp per weight row up to 8 rows of x, then tiles (tensor cores but for W8A16 of F32 x)
+        assertEquals("int8_w8a16_rows_bf16", CudaInt8.matmulKernel(DType.BF16, 8, false));
+        assertEquals("int8_w8a8_rows_f32", CudaInt8.matmulKernel(DType.F32, 1, true));
+        assertEquals("int8_w8a16_mma_f16", CudaInt8.matmulKernel(DType.F16, 9, false));
+        assertEquals("int8_w8a16_tiled_f32", CudaInt8.matmulKernel(DType.F32, 9, false));
+        assertEquals("int8_w8a8_mma_bf16", CudaInt8.matmulKernel(DType.BF16, 4096, true));
+        assertEquals("int8_moe_gate_up_rows_a8", CudaInt8.gateUpKernel(DType.F16, true, true));
+        assertEquals("int8_moe_gate_up_mma_bf16", CudaInt8.gateUpKernel(DType.BF16, false, false));
+        assertEquals("int8_moe_down_mma_a8", CudaInt8.downKernel(true, false));
         assertEquals("topk_gating_warp_e1024_bf16", CudaTopK.gatingKernel(DType.BF16, 257));
         assertEquals("topk_gating_block_e4096_f16", CudaTopK.gatingKernel(DType.F16, 1025));
         // the wgmma GEMM: asked for, 16-bit, compute capability 9.0 and the sm_90a cubin loaded, or the default

@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
  * tied or separate output head), and MixtralForCausalLM (its sparse MoE block through
  * {@code Ops.topKGating} and {@code Ops.moe}).
  *
- * <p>The weights live on the device in the chosen dtype; a forward pass runs there from the token
+ * <p>The weights live on the device in the chosen dtype (I8: INT8 linear weights, see
+ * {@link #load(Path, Device, DType)}); a forward pass runs there from the token
  * ids to the logits, with one KV cache per layer: the prompt in one pass (prefill), then one token
  * per step. Each call has a KV cache and work buffers of its own, so calls from several threads may
  * run at once (the weights are only read).
@@ -31,7 +32,14 @@ public final class CausalLM implements AutoCloseable {
         this.model = model;
     }
 
-    /** Loads dir onto device with its weights in dtype (F32, F16 or BF16). */
+    /**
+     * Loads dir onto device with its weights in dtype: F32, F16 or BF16 (weights and activations),
+     * or I8: every linear weight of the layers (attention, MLP, experts) quantized at load to
+     * symmetric INT8 with one F32 scale per output row ({@code Ops.quantize}), the embeddings,
+     * norms, output head, MoE router, KV cache and activations in BF16; a decode step runs W8A16,
+     * a prompt pass W8A8 (each activation row quantized too), except the dense MLP's down
+     * projection, which stays W8A16 (its input's heavy tails cost too much accuracy in 8 bits).
+     */
     public static CausalLM load(Path dir, Device device, DType dtype) {
         return load(dir, device, dtype, null);
     }
@@ -44,12 +52,8 @@ public final class CausalLM implements AutoCloseable {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(dtype, "dtype");
-        if (dtype == DType.I8) {
-            throw new IllegalArgumentException("CausalLM.load: INT8 weights (DType.I8) are not supported yet;"
-                    + " load with F32, F16 or BF16");
-        }
         if (dtype == DType.I32) {
-            throw new IllegalArgumentException("CausalLM.load: weights must be F32, F16 or BF16, got I32");
+            throw new IllegalArgumentException("CausalLM.load: weights must be F32, F16, BF16 or I8, got I32");
         }
         try {
             return new CausalLM(LlamaModel.load(dir, device, dtype, progress));

@@ -68,6 +68,38 @@ final class Reference {
         }
     }
 
+    /**
+     * Replaces every linear weight of the layers (q, k, v, o, gate, up, down, the experts' w1, w2,
+     * w3; not the embeddings, norms, router or head) by its symmetric per-row INT8 approximation,
+     * computed here as Ops.quantize specifies it: s = max|row| / 127 in F32, q = round-half-even of
+     * the F32 quotient w / s clamped to [-127, 127], the weight then q · s (in double). Returns this.
+     */
+    Reference quantizeLinearWeights() {
+        for (var e : w.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("model.layers.") || name.contains("layernorm") || name.endsWith("moe.gate.weight")) {
+                continue;
+            }
+            int cols = name.contains("o_proj") ? heads * headDim
+                    : name.contains("down_proj") || name.endsWith(".w2.weight") ? inter : hidden;
+            double[] v = e.getValue().clone();
+            for (int r = 0; r < v.length / cols; r++) {
+                float max = 0;
+                for (int c = 0; c < cols; c++) {
+                    max = Math.max(max, Math.abs((float) v[r * cols + c]));
+                }
+                float scale = max / 127f;
+                for (int c = 0; c < cols; c++) {
+                    int i = r * cols + c;
+                    double q = scale == 0 ? 0 : Math.max(-127, Math.min(127, Math.rint((float) v[i] / scale)));
+                    v[i] = q * scale;
+                }
+            }
+            e.setValue(v);
+        }
+        return this;
+    }
+
     private static int num(Map<?, ?> c, String key) {
         return ((Number) c.get(key)).intValue();
     }

@@ -44,10 +44,10 @@ class SentenceEncoderTest {
     }
 
     @Test
-    void refusesInt8AndUseAfterClose() {
+    void refusesI32AndUseAfterClose() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> SentenceEncoder.load(MiniLm.jar(), Device.cpu(), DType.I8));
-        assertTrue(e.getMessage().contains("INT8"), e.getMessage());
+                () -> SentenceEncoder.load(MiniLm.jar(), Device.cpu(), DType.I32));
+        assertTrue(e.getMessage().contains("I32"), e.getMessage());
         SentenceEncoder enc = SentenceEncoder.load(MiniLm.jar(), Device.cpu());
         assertArrayEquals(new int[] {101, 7592, 2088, 102}, enc.tokenize("Hello world"));
         enc.close();

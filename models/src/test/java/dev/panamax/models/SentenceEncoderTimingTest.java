@@ -3,11 +3,13 @@ package dev.panamax.models;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.panamax.DType;
 import dev.panamax.Device;
 import dev.panamax.models.bert.EncoderFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,11 +26,30 @@ import java.util.Random;
 class SentenceEncoderTimingTest {
     @Test
     void cpuAgainstOnnxRuntime() throws Exception {
+        try (SentenceEncoder enc = SentenceEncoder.load(MiniLm.jar(), Device.cpu())) {
+            compare(enc, MiniLm.jar(), "F32");
+        }
+    }
+
+    /**
+     * INT8: the F32 model quantized at load, and the -q artifact with its own INT8 weights, each
+     * against ONNX Runtime running the -q artifact (its MatMulInteger INT8 kernels).
+     */
+    @Test
+    void cpuInt8AgainstOnnxRuntimeInt8() throws Exception {
+        try (SentenceEncoder enc = SentenceEncoder.load(MiniLm.jar(), Device.cpu(), DType.I8)) {
+            compare(enc, MiniLm.quantizedJar(), "I8 (quantized at load) vs ort INT8");
+        }
+        try (SentenceEncoder enc = SentenceEncoder.load(MiniLm.quantizedJar(), Device.cpu())) {
+            compare(enc, MiniLm.quantizedJar(), "-q artifact vs ort INT8");
+        }
+    }
+
+    private static void compare(SentenceEncoder enc, Path ortModel, String what) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        EncoderFiles files = EncoderFiles.open(MiniLm.jar());
+        EncoderFiles files = EncoderFiles.open(ortModel);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (SentenceEncoder enc = SentenceEncoder.load(MiniLm.jar(), Device.cpu());
-                OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(cores);
             try (OrtSession ort = env.createSession(OnnxRuntimeReference.bytes(files.onnx()), options)) {
                 for (int[] shape : new int[][] {{32, 128}, {1, 16}}) {
@@ -64,8 +85,8 @@ class SentenceEncoderTimingTest {
                             }
                         });
                     }
-                    System.out.printf("bert all-MiniLM-L6-v2 cpu F32 B=%d S=%d: panamax %.1f ms, onnxruntime %.1f ms"
-                            + " (%d threads): panamax/ort time %.2f%n", b, s, ours, theirs, cores, ours / theirs);
+                    System.out.printf("bert all-MiniLM-L6-v2 cpu %s B=%d S=%d: panamax %.1f ms, onnxruntime %.1f ms"
+                            + " (%d threads): panamax/ort time %.2f%n", what, b, s, ours, theirs, cores, ours / theirs);
                 }
             }
         }

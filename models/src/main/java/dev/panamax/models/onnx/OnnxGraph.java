@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * An ONNX graph read with protobuf, indexed for walking it: which node produces a value, which
- * nodes consume it, the initializers and {@code Constant} nodes by name. Tensors come out as F32
- * or int64 arrays; data stored outside the file (external data) is refused.
+ * nodes consume it, the initializers and {@code Constant} nodes by name. Tensors come out as F32,
+ * int64 or (INT8, UINT8) int arrays; data stored outside the file (external data) is refused.
  */
 public final class OnnxGraph {
     private final String source;
@@ -243,6 +243,43 @@ public final class OnnxGraph {
                     + typeName(type) + "; an integer type was expected");
         }
         return out;
+    }
+
+    /**
+     * The elements of an INT8 or UINT8 tensor as ints (signed for INT8, 0 .. 255 for UINT8), from
+     * raw_data or from int32_data (one element per entry), as ONNX stores them.
+     */
+    public int[] bytes(Onnx.Tensor t) {
+        refuseExternal(t);
+        int n = Math.toIntExact(elementCount(t));
+        int type = t.getDataType();
+        boolean signed = type == Onnx.Tensor.DataType.INT8_VALUE;
+        if (!signed && type != Onnx.Tensor.DataType.UINT8_VALUE) {
+            throw new ModelFormatException(source + ": tensor " + t.getName() + " has element type "
+                    + typeName(type) + "; INT8 or UINT8 was expected");
+        }
+        int[] out = new int[n];
+        if (t.hasRawData()) {
+            ByteString raw = t.getRawData();
+            checkBytes(t, raw, n);
+            for (int i = 0; i < n; i++) {
+                byte b = raw.byteAt(i);
+                out[i] = signed ? b : b & 0xFF;
+            }
+        } else {
+            checkCount(t, t.getInt32DataCount(), n);
+            for (int i = 0; i < n; i++) {
+                int v = t.getInt32Data(i);
+                out[i] = signed ? (byte) v : v & 0xFF;
+            }
+        }
+        return out;
+    }
+
+    /** Whether a tensor holds INT8 or UINT8 elements. */
+    public static boolean isByteType(Onnx.Tensor t) {
+        int type = t.getDataType();
+        return type == Onnx.Tensor.DataType.INT8_VALUE || type == Onnx.Tensor.DataType.UINT8_VALUE;
     }
 
     /** The name of a TensorProto.DataType code ("INT8", ...). */

@@ -26,12 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BertGraphTest {
     private static Onnx.Model model;
     private static BertWeights weights;
+    private static Onnx.Model quantized;
+    private static BertWeights quantizedWeights;
 
     @BeforeAll
     static void load() throws Exception {
         ByteBuffer b = EncoderFiles.open(MiniLm.jar()).onnx();
         model = Onnx.Model.parseFrom(b.duplicate());
         weights = BertGraph.map(OnnxGraph.parse(b, "all-minilm-l6-v2.onnx"));
+        ByteBuffer q = EncoderFiles.open(MiniLm.quantizedJar()).onnx();
+        quantized = Onnx.Model.parseFrom(q.duplicate());
+        quantizedWeights = BertGraph.map(OnnxGraph.parse(q, "all-minilm-l6-v2-q.onnx"));
     }
 
     @Test
@@ -96,16 +101,86 @@ class BertGraphTest {
     }
 
     @Test
-    void refusesInt8Graphs() {
+    void refusesQuantizedGraphsOfOtherForms() {
+        // static (QDQ) quantization and fused INT8 ops: only ONNX Runtime's dynamic form is read
         Onnx.Graph.Builder g = model.getGraph().toBuilder();
         for (Onnx.Node.Builder n : g.getNodeBuilderList()) {
             if (n.getOpType().equals("MatMul")) {
-                n.setOpType("MatMulInteger");
+                n.setOpType("QLinearMatMul");
                 break;
             }
         }
-        g.addNode(Onnx.Node.newBuilder().setOpType("DynamicQuantizeLinear").setName("q").addInput("x").addOutput("y"));
-        assertMessage(g, "INT8 models are not supported yet");
+        assertMessage(g, "QLinearMatMul");
+        assertMessage(g, "quantized graph is not supported");
+        // a MatMulInteger whose result is not scaled back: the walk stops and says where
+        Onnx.Graph.Builder broken = quantized.getGraph().toBuilder();
+        for (Onnx.Node.Builder n : broken.getNodeBuilderList()) {
+            if (n.getOpType().equals("Cast") && n.getInput(0).contains("MatMul")) {
+                n.setOpType("Identity");
+                break;
+            }
+        }
+        var e = assertThrows(ModelFormatException.class, () -> BertGraph.map(OnnxGraph.parse(
+                quantized.toBuilder().setGraph(broken).build().toByteArray(), "test.onnx")));
+        assertTrue(e.getMessage().contains("MatMulInteger"), e.getMessage());
+    }
+
+    @Test
+    void mapsTheInt8ArtifactExactly() {
+        // the -q graph: INT8 [in, out] weights with one scale and a zero point of 0 per output
+        // column: kept bit for bit, transposed to [out, in]; UINT8 embedding tables dequantized
+        assertTrue(quantizedWeights.int8Graph());
+        assertFalse(weights.int8Graph());
+        assertEquals(6, quantizedWeights.layers().size());
+        assertEquals(12, quantizedWeights.heads());
+        assertEquals(weights.eps(), quantizedWeights.eps());
+        for (BertWeights.Layer l : quantizedWeights.layers()) {
+            for (BertWeights.Matrix m : List.of(l.query(), l.key(), l.value(), l.output(), l.up(), l.down())) {
+                assertTrue(m.int8() != null && m.data() == null);
+                assertEquals((long) m.rows() * m.cols(), m.int8().values().length);
+                assertEquals(m.cols(), m.int8().scales().length);
+            }
+        }
+        // the first layer's query weight against the initializer it comes from, element by element,
+        // and against the F32 model's weight: within half a quantization step of each column
+        BertWeights.Matrix q = quantizedWeights.layers().get(0).query();
+        BertWeights.Matrix f = weights.layers().get(0).query();
+        Onnx.Tensor values = null;
+        Onnx.Tensor scales = null;
+        String name = null;
+        for (Onnx.Node n : quantized.getGraph().getNodeList()) {
+            if (n.getOpType().equals("MatMulInteger") && n.getName().contains("layer.0/attention/self/query")) {
+                name = n.getInput(1);
+            }
+        }
+        for (Onnx.Tensor t : quantized.getGraph().getInitializerList()) {
+            if (t.getName().equals(name)) {
+                values = t;
+            }
+            if (t.getName().equals(name.replace("_quantized", "_scale"))) {
+                scales = t;
+            }
+        }
+        OnnxGraph graph = OnnxGraph.parse(quantized.toByteArray(), "all-minilm-l6-v2-q.onnx");
+        int[] raw = graph.bytes(values);
+        float[] s = graph.floats(scales);
+        assertArrayEquals(s, q.int8().scales());
+        for (int k = 0; k < q.rows(); k++) {
+            for (int n = 0; n < q.cols(); n++) {
+                byte v = q.int8().values()[n * q.rows() + k];
+                assertEquals(raw[k * q.cols() + n], v, "value (" + k + ", " + n + ")");
+                float w = v * s[n];
+                assertEquals(f.data()[k * f.cols() + n], w, 0.51f * s[n], "weight (" + k + ", " + n + ")");
+            }
+        }
+        // the embeddings: 8-bit per table, so within a step of the F32 model's
+        float[] word = quantizedWeights.word().data();
+        float[] wordF32 = weights.word().data();
+        double worst = 0;
+        for (int i = 0; i < word.length; i++) {
+            worst = Math.max(worst, Math.abs(word[i] - wordF32[i]));
+        }
+        assertTrue(worst > 0 && worst < 0.01, "word embeddings off the F32 model's by up to " + worst);
     }
 
     @Test
