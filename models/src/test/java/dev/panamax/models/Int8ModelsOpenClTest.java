@@ -1,9 +1,6 @@
 package dev.panamax.models;
 
-/**
- * The INT8 model checks on opencl:0: skipped with the reason where OpenCL is missing, and, until
- * the OpenCL INT8 kernels land, because the INT8 ops throw UnsupportedOperationException there.
- */
+/** The INT8 model checks on opencl:0 (skipped with the reason where OpenCL is missing). */
 class Int8ModelsOpenClTest extends Int8ModelChecks {
     @Override
     String spec() {
