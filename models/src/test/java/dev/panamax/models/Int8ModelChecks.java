@@ -2,6 +2,7 @@ package dev.panamax.models;
 
 import dev.panamax.DType;
 import dev.panamax.Device;
+import dev.panamax.Tensor;
 import dev.panamax.models.bert.EncoderFiles;
 import dev.panamax.models.hf.LlamaModel;
 import dev.panamax.models.hf.ModelMaker;
