@@ -47,10 +47,19 @@ final class CpuMoe {
         out.asSlice(covered * cols * es).fill((byte) 0); // zeros are zeros in every float dtype
     }
 
-    /** One expert product: out [n, cols] F32 = rows [n, inner] of rowType times expert e's weight of {@code which}, transposed. */
+    /**
+     * One expert product on {@code pool}: out [n, cols] F32 = rows [n, inner] of rowType times the
+     * rows [col0, col0 + cols) of expert e's weight of {@code which} ([outputs, inner]), transposed.
+     */
     private interface Linear {
-        void apply(Which which, int e, MemorySegment rows, DType rowType, int n, long cols, long inner, MemorySegment out);
+        void apply(CpuPool pool, Which which, int e, long col0, long cols, MemorySegment rows, DType rowType, int n, long inner,
+                   MemorySegment out);
     }
+
+    /** Runs a product on the calling thread: the decode path's tasks each run one. */
+    private static final CpuPool SERIAL = new CpuPool(1);
+    /** Output columns per task of the decode path. */
+    private static final int DECODE_COLUMNS = 256;
 
     private enum Which { GATE, UP, DOWN }
 
@@ -60,10 +69,11 @@ final class CpuMoe {
         long weightBytes = call.ffn() * call.hidden() * es;
         MemorySegment gate = CpuMemory.segment(call.gate()), up = CpuMemory.segment(call.up());
         MemorySegment down = CpuMemory.segment(call.down());
-        run(pool, call, t, (which, e, rows, rowType, n, cols, inner, out) -> {
+        run(pool, call, t, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
             MemorySegment w = which == Which.GATE ? gate : which == Which.UP ? up : down;
-            CpuGemm.run(pool, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, memory(rows, (long) n * inner * es), false,
-                    slice(w, e * weightBytes, weightBytes), true, false, 0f, memory(out, (long) n * cols * 4)));
+            CpuGemm.run(on, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, memory(rows, (long) n * inner * es), false,
+                    slice(w, e * weightBytes + col0 * inner * es, cols * inner * es), true, false, 0f,
+                    memory(out, (long) n * cols * 4)));
         });
     }
 
@@ -77,10 +87,12 @@ final class CpuMoe {
         MemorySegment[] values = {CpuMemory.segment(call.gate()), CpuMemory.segment(call.up()), CpuMemory.segment(call.down())};
         MemorySegment[] scales = {CpuMemory.segment(q.gateScales()), CpuMemory.segment(q.upScales()),
             CpuMemory.segment(q.downScales())};
-        run(pool, call, DType.F32, (which, e, rows, rowType, n, cols, inner, out) -> {
+        run(pool, call, DType.F32, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
             int i = which.ordinal();
-            CpuInt8.matmul(pool, rowType, rows, n, cols, inner, q.quantizeActivations(),
-                    values[i].asSlice(e * weightBytes, weightBytes), scales[i].asSlice(e * cols * 4, cols * 4), DType.F32, out);
+            long outputs = which == Which.DOWN ? call.hidden() : call.ffn();
+            CpuInt8.matmul(on, rowType, rows, n, cols, inner, q.quantizeActivations(),
+                    values[i].asSlice(e * weightBytes + col0 * inner, cols * inner),
+                    scales[i].asSlice((e * outputs + col0) * 4, cols * 4), DType.F32, out);
         });
     }
 
@@ -127,7 +139,9 @@ final class CpuMoe {
 
         try (Arena arena = Arena.ofShared()) {
             MemorySegment y = arena.allocate(Math.max(4, (long) valid * hidden * 4), 64); // [valid, H] F32
-            if (valid > 0) {
+            if (valid > 0 && maxRows <= CpuGemm.FEW_ROWS) {
+                decode(pool, call, actType, linear, arena, count, tokenOf, y);
+            } else if (valid > 0) {
                 MemorySegment xs = arena.allocate(Math.max(es, maxRows * hidden * es), 64);
                 MemorySegment g = arena.allocate(Math.max(4, maxRows * ffn * 4), 64);
                 MemorySegment u = arena.allocate(Math.max(4, maxRows * ffn * 4), 64);
@@ -144,8 +158,8 @@ final class CpuMoe {
                     }
                     long inner = n * ffn;
                     if (inner > 0) {
-                        linear.apply(Which.GATE, e, xs, t, n, ffn, hidden, g);
-                        linear.apply(Which.UP, e, xs, t, n, ffn, hidden, u);
+                        linear.apply(pool, Which.GATE, e, 0, ffn, xs, t, n, hidden, g);
+                        linear.apply(pool, Which.UP, e, 0, ffn, xs, t, n, hidden, u);
                         Memory gateOut = memory(g, inner * 4);
                         CpuElementwise.run(pool, new Kernels.Elementwise(Kernels.ElementwiseOp.SWIGLU, DType.F32, inner, inner,
                                 gateOut, memory(u, inner * 4), gateOut));
@@ -153,11 +167,75 @@ final class CpuMoe {
                             CpuConvert.run(pool, g, DType.F32, act, actType, inner);
                         }
                     }
-                    linear.apply(Which.DOWN, e, act, actType, n, hidden, ffn, y.asSlice(first * hidden * 4, n * hidden * 4));
+                    linear.apply(pool, Which.DOWN, e, 0, hidden, act, actType, n, ffn, y.asSlice(first * hidden * 4, n * hidden * 4));
                 }
             }
             combine(pool, t, tokens, k, hidden, weights, slotOf, y, out);
         }
+    }
+
+    /**
+     * Few rows per expert (decoding): every chosen expert's products in two passes over the pool
+     * instead of three per expert. Pass one: tasks of {@link #DECODE_COLUMNS} columns of F, each
+     * multiplying its expert's rows by those rows of gate and of up (each weight byte read once)
+     * and turning them into silu(gate) ⊙ up; pass two: tasks of columns of H for down. The tasks
+     * of all the experts share the threads, so two experts' weights stream at once and no thread
+     * waits at the end of each product. Each product sums as the parallel path does (its own
+     * columns, the same order), so the bits do not depend on the split.
+     */
+    private static void decode(CpuPool pool, Kernels.Moe call, DType actType, Linear linear, Arena arena, int[] count,
+                               int[] tokenOf, MemorySegment y) {
+        DType t = call.dtype();
+        int es = t.byteSize(), as = actType.byteSize();
+        long hidden = call.hidden(), ffn = call.ffn();
+        int experts = (int) call.experts(), valid = count[experts];
+        MemorySegment x = CpuMemory.segment(call.x());
+        MemorySegment xs = arena.allocate((long) valid * hidden * es, 64); // x's rows in expert order
+        for (int i = 0; i < valid; i++) {
+            MemorySegment.copy(x, tokenOf[i] * hidden * es, xs, i * hidden * es, hidden * es);
+        }
+        MemorySegment act = arena.allocate(Math.max(as, (long) valid * ffn * as), 64); // [valid, F] of actType
+        int[] chosen = java.util.stream.IntStream.range(0, experts).filter(e -> count[e + 1] > count[e]).toArray();
+        long fChunks = Math.ceilDiv(ffn, DECODE_COLUMNS), hChunks = Math.ceilDiv(hidden, DECODE_COLUMNS);
+        if (ffn > 0) {
+            pool.forRange(chosen.length * fChunks, 1, (lo, hi) -> {
+                try (Arena local = Arena.ofConfined()) {
+                    MemorySegment g = local.allocate((long) CpuGemm.FEW_ROWS * DECODE_COLUMNS * 4, 64);
+                    MemorySegment u = local.allocate((long) CpuGemm.FEW_ROWS * DECODE_COLUMNS * 4, 64);
+                    float[] row = new float[DECODE_COLUMNS];
+                    for (long task = lo; task < hi; task++) {
+                        int e = chosen[(int) (task / fChunks)], first = count[e], n = count[e + 1] - first;
+                        long c0 = (task % fChunks) * DECODE_COLUMNS;
+                        int w = (int) Math.min(DECODE_COLUMNS, ffn - c0);
+                        MemorySegment rows = xs.asSlice(first * hidden * es, n * hidden * es);
+                        linear.apply(SERIAL, Which.GATE, e, c0, w, rows, t, n, hidden, g);
+                        linear.apply(SERIAL, Which.UP, e, c0, w, rows, t, n, hidden, u);
+                        Memory gm = memory(g, (long) n * w * 4);
+                        CpuElementwise.run(SERIAL, new Kernels.Elementwise(Kernels.ElementwiseOp.SWIGLU, DType.F32, (long) n * w,
+                                (long) n * w, gm, memory(u, (long) n * w * 4), gm));
+                        for (int r = 0; r < n; r++) {
+                            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, (long) r * w * 4, row, 0, w);
+                            Elements.store(row, 0, act, actType, (first + r) * ffn + c0, w);
+                        }
+                    }
+                }
+            });
+        }
+        pool.forRange(chosen.length * hChunks, 1, (lo, hi) -> {
+            try (Arena local = Arena.ofConfined()) {
+                MemorySegment d = local.allocate((long) CpuGemm.FEW_ROWS * DECODE_COLUMNS * 4, 64);
+                for (long task = lo; task < hi; task++) {
+                    int e = chosen[(int) (task / hChunks)], first = count[e], n = count[e + 1] - first;
+                    long c0 = (task % hChunks) * DECODE_COLUMNS;
+                    int w = (int) Math.min(DECODE_COLUMNS, hidden - c0);
+                    linear.apply(SERIAL, Which.DOWN, e, c0, w, act.asSlice(first * ffn * as, Math.max(0, n * ffn * as)), actType,
+                            n, ffn, d);
+                    for (int r = 0; r < n; r++) {
+                        MemorySegment.copy(d, (long) r * w * 4, y, ((first + r) * hidden + c0) * 4, (long) w * 4);
+                    }
+                }
+            }
+        });
     }
 
     /** out[t] = sum over j in order of weights[t, j] * y[slot of (t, j)], F32, rounded once to t. */

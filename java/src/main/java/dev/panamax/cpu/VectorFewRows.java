@@ -96,12 +96,16 @@ final class VectorFewRows implements FewRowsKernel {
 
     @Override
     public boolean readsDirect(DType type) {
-        return type == DType.BF16;
+        return type == DType.BF16 || type == DType.F32;
     }
 
     @Override
     public void dotRows(DType type, int m, int len, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb,
             int rows, float[] out, int outOff, int outStride) {
+        if (type == DType.F32) {
+            dotRowsF32(m, len, a, aOff, lda, b, from, ldb, rows, out, outOff, outStride);
+            return;
+        }
         if (type != DType.BF16) {
             throw new UnsupportedOperationException("gemm: no direct dot for " + type);
         }
@@ -123,6 +127,54 @@ final class VectorFewRows implements FewRowsKernel {
                         from + r * ldb);
             }
         }
+    }
+
+    /**
+     * F32 rows of B read straight from memory: two rows per pass against one load of A, each with
+     * two accumulators (the even and the odd vectors of a block of 2L), lanes added left to right,
+     * then the tail in ascending order.
+     */
+    private static void dotRowsF32(int m, int len, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb,
+            int rows, float[] out, int outOff, int outStride) {
+        int full = len / (2 * L) * (2 * L);
+        float[] lanes = LANES.get();
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) {
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * lda, o = outOff + r + i * outStride;
+                long f0 = (from + r * ldb) * 4, f1 = (from + (r + 1) * ldb) * 4;
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
+                for (int p = 0; p < full; p += 2 * L) {
+                    FloatVector a0 = FloatVector.fromArray(S, a, ai + p), a1 = FloatVector.fromArray(S, a, ai + p + L);
+                    s0 = FloatVector.fromMemorySegment(S, b, f0 + 4L * p, LE).fma(a0, s0);
+                    s1 = FloatVector.fromMemorySegment(S, b, f0 + 4L * (p + L), LE).fma(a1, s1);
+                    t0 = FloatVector.fromMemorySegment(S, b, f1 + 4L * p, LE).fma(a0, t0);
+                    t1 = FloatVector.fromMemorySegment(S, b, f1 + 4L * (p + L), LE).fma(a1, t1);
+                }
+                out[o] += tailF32(laneSum(s0, s1, lanes), full, len, a, ai, b, from + r * ldb);
+                out[o + 1] += tailF32(laneSum(t0, t1, lanes), full, len, a, ai, b, from + (r + 1) * ldb);
+            }
+        }
+        for (; r < rows; r++) {
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * lda;
+                long f0 = (from + r * ldb) * 4;
+                FloatVector s0 = FloatVector.zero(S), s1 = s0;
+                for (int p = 0; p < full; p += 2 * L) {
+                    s0 = FloatVector.fromMemorySegment(S, b, f0 + 4L * p, LE).fma(FloatVector.fromArray(S, a, ai + p), s0);
+                    s1 = FloatVector.fromMemorySegment(S, b, f0 + 4L * (p + L), LE).fma(FloatVector.fromArray(S, a, ai + p + L), s1);
+                }
+                out[outOff + r + i * outStride] += tailF32(laneSum(s0, s1, lanes), full, len, a, ai, b, from + r * ldb);
+            }
+        }
+    }
+
+    /** sum + the F32 products past the whole blocks, in ascending order (fewer than 2L). */
+    private static float tailF32(float sum, int full, int len, float[] a, int ai, MemorySegment b, long from) {
+        for (int p = full; p < len; p++) {
+            sum = Math.fma(a[ai + p], b.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, from + p), sum);
+        }
+        return sum;
     }
 
     /**
