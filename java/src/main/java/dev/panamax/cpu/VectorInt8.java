@@ -70,8 +70,9 @@ final class VectorInt8 implements Int8Kernel {
                 s2 = widen(values, row + p + 2 * L).fma(FloatVector.fromArray(F, a, ai + p + 2 * L), s2);
                 s3 = widen(values, row + p + 3 * L).fma(FloatVector.fromArray(F, a, ai + p + 3 * L), s3);
             }
-            total += exact ? lanes(s0, true) + lanes(s1, true) + lanes(s2, true) + lanes(s3, true)
-                    : lanes(s0.add(s1).add(s2.add(s3)), false);
+            // exact: each lane of the four holds at most 256 products, so their sum (at most 1024
+            // products, below 2^24) is still an exact integer
+            total += lanes(s0.add(s1).add(s2.add(s3)), exact);
         }
         return total + tail(whole, len, a, ai, values, row, exact);
     }
