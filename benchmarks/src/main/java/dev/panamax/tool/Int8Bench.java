@@ -65,19 +65,6 @@ final class Int8Bench implements BenchOp {
         return kind == Kind.MATMUL && c.dim("M") > MoeBench.FEW_ROWS ? Bound.COMPUTE : Bound.MEMORY;
     }
 
-    /** The definition's scale of a row: max|v| / 127 in F32, NaN for a non-finite row. */
-    static float scale(float[] v, int from, int n) {
-        float max = 0;
-        for (int i = from; i < from + n; i++) {
-            max = Math.max(max, Math.abs(v[i]));
-        }
-        return Float.isFinite(max) ? max / 127f : Float.NaN;
-    }
-
-    static int quantized(float v, float s) {
-        return s > 0 ? (int) Math.max(-127, Math.min(127, Math.rint(v / s))) : 0;
-    }
-
     /** The I8 values of a quantized tensor, read back. */
     static byte[] bytes(Tensor values) {
         try (Arena arena = Arena.ofConfined()) {
@@ -115,12 +102,12 @@ final class Int8Bench implements BenchOp {
                     float[] scales = last.scales().toFloatArray();
                     for (long r : Samples.indices(data, n, SAMPLE_ROWS)) {
                         int row = (int) r;
-                        float s = scale(w, row * k, k);
+                        float s = Reference64.int8Scale(w, row * k, k);
                         if (Float.floatToIntBits(s) != Float.floatToIntBits(scales[row])) {
                             return Verdict.of(Double.NaN, 0).with("row " + row + " scale " + scales[row] + ", want " + s);
                         }
                         for (int i = 0; i < k; i++) {
-                            if (got[row * k + i] != quantized(w[row * k + i], s)) {
+                            if (got[row * k + i] != Reference64.int8Value(w[row * k + i], s)) {
                                 return Verdict.of(Double.NaN, 0).with("row " + row + " value " + i);
                             }
                         }
@@ -192,13 +179,13 @@ final class Int8Bench implements BenchOp {
                 float[] exact = new float[rows.length * n];
                 for (int r = 0; r < rows.length; r++) {
                     int row = (int) rows[r];
-                    float sx = scale(x, row * k, k);
+                    float sx = Reference64.int8Scale(x, row * k, k);
                     for (int j = 0; j < n; j++) {
                         double sum = 0;
                         long isum = 0;
                         for (int p = 0; p < k; p++) {
                             sum += (double) x[row * k + p] * (v[j * k + p] * s[j]);
-                            isum += (long) quantized(x[row * k + p], sx) * v[j * k + p];
+                            isum += (long) Reference64.int8Value(x[row * k + p], sx) * v[j * k + p];
                         }
                         ref[r * n + j] = sum;
                         exact[r * n + j] = (sx * s[j]) * (float) isum;

@@ -28,7 +28,7 @@ import java.lang.foreign.ValueLayout;
 final class CpuInt8 {
     /** Rows of x that take the direct path. */
     static final int FEW_ROWS = 8;
-    /** Columns of K per exact block of the W8A8 panels: 1024 · 127 · 127 &lt; 2^24. */
+    /** Columns of K per exact block of the W8A8 many-rows path: 1024 · 127 · 127 &lt; 2^24. */
     private static final int EXACT_K = 1024;
     /** Elements a quantize task reads at a time. */
     private static final int CHUNK = 4096;
@@ -142,7 +142,7 @@ final class CpuInt8 {
                        MemorySegment values, MemorySegment scales, DType outType, MemorySegment out) {
         int m = Math.toIntExact(rows), k = Math.toIntExact(inner);
         if (!a8 && m > FEW_ROWS) { // W8A16, many rows: x goes to the GEMM as it is (packed, widened)
-            panels(pool, m, k, cols, x, xType, null, values, scales, outType, out);
+            manyRows(pool, m, k, cols, x, xType, null, values, scales, outType, out);
             return;
         }
         // x as F32 rows (W8A8: quantized, integers) with their scales
@@ -171,7 +171,7 @@ final class CpuInt8 {
                     MemorySegment.copy(a, i * k + k0, blocks, F32, ((long) m * k0 + (long) i * kb) * 4, kb);
                 }
             }
-            panels(pool, m, k, cols, blocks, DType.F32, sx, values, scales, outType, out);
+            manyRows(pool, m, k, cols, blocks, DType.F32, sx, values, scales, outType, out);
         }
     }
 
@@ -212,7 +212,7 @@ final class CpuInt8 {
      * block (B's rows of stride K), each block's F32 products exact integers, added in 32-bit
      * integers.
      */
-    private static void panels(CpuPool pool, int m, int k, long cols, MemorySegment aBlocks, DType aType, float[] sx,
+    private static void manyRows(CpuPool pool, int m, int k, long cols, MemorySegment aBlocks, DType aType, float[] sx,
                                MemorySegment values, MemorySegment scales, DType outType, MemorySegment out) {
         boolean a8 = sx != null;
         int kBlock = a8 ? Math.min(k, EXACT_K) : Math.max(1, k);

@@ -42,36 +42,14 @@ abstract class QuantCases extends DeviceCases {
 
     // ------------------------------------------------------------------ the host's exact definition
 
-    /** The scale of a row: max|v| / 127 in F32, NaN when a value is NaN or infinite. */
-    static float scale(float[] v, int from, int n) {
-        float max = 0;
-        for (int i = from; i < from + n; i++) {
-            float a = Math.abs(v[i]);
-            if (Float.isNaN(a)) {
-                return Float.NaN;
-            }
-            max = a > max ? a : max;
-        }
-        return Float.isInfinite(max) ? Float.NaN : max / 127f;
-    }
-
-    /** The quantized value of v under scale s: 0 unless s &gt; 0, else clamp(rint(v / s)). */
-    static int quantized(float v, float s) {
-        if (!(s > 0)) {
-            return 0;
-        }
-        double r = Math.rint(v / s); // v / s: an F32 division, then rint of that float exactly
-        return (int) Math.max(-127, Math.min(127, r));
-    }
-
     /** Values and scales of rows [rows, cols] as quantize defines them. */
     static int[] quantizeHost(float[] w, int rows, int cols, float[] scalesOut) {
         int[] q = new int[rows * cols];
         for (int r = 0; r < rows; r++) {
-            float s = scale(w, r * cols, cols);
+            float s = Reference64.int8Scale(w, r * cols, cols);
             scalesOut[r] = s;
             for (int c = 0; c < cols; c++) {
-                q[r * cols + c] = quantized(w[r * cols + c], s);
+                q[r * cols + c] = Reference64.int8Value(w[r * cols + c], s);
             }
         }
         return q;

@@ -639,4 +639,29 @@ public final class Reference64 {
         }
         return out;
     }
+
+    /**
+     * The scale quantize gives a row v[from, from + n): max|v| / 127 in F32 (a true division), NaN
+     * when a value is NaN or infinite, 0 for an empty or zero row.
+     */
+    public static float int8Scale(float[] v, int from, int n) {
+        float max = 0;
+        for (int i = from; i < from + n; i++) {
+            float a = Math.abs(v[i]);
+            if (Float.isNaN(a)) {
+                return Float.NaN;
+            }
+            max = a > max ? a : max;
+        }
+        return Float.isInfinite(max) ? Float.NaN : max / 127f;
+    }
+
+    /** The INT8 value quantize gives v under scale s: 0 unless s &gt; 0, else clamp(round-half-even(v / s), -127, 127). */
+    public static int int8Value(float v, float s) {
+        if (!(s > 0)) {
+            return 0;
+        }
+        double r = Math.rint(v / s); // v / s: an F32 division, then rint of that float exactly
+        return (int) Math.max(-127, Math.min(127, r));
+    }
 }
