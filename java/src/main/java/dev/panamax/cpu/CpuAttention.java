@@ -64,7 +64,7 @@ final class CpuAttention {
         }
         // Items are (unit, part), batch by batch: batch b's units have parts[b] parts each.
         int stride = BQ * (plan.dPad + 2);
-        float[] parts = new float[Math.toIntExact(plan.itemStart[(int) call.batch()] * stride)];
+        float[] parts = Scratch.get(Scratch.CALL_0, Math.toIntExact(plan.itemStart[(int) call.batch()] * stride));
         pool.forRange(plan.itemStart[(int) call.batch()], 1, (lo, hi) -> {
             Worker w = new Worker(plan);
             for (long item = lo; item < hi; item++) {
@@ -188,6 +188,8 @@ final class CpuAttention {
         /** Accumulators [blocksPerUnit * BQ, dPad]. */
         private final float[] acc;
         private final float[] row;
+        /** Rows of qb, m, l, f and acc in use (the buffers may be longer). */
+        private final int slotRows;
         /** The unit's first block and block count, and each block's row count and key end. */
         private long firstBlock;
         private int blockCount;
@@ -207,17 +209,19 @@ final class CpuAttention {
             this.mr = plan.mr;
             this.nr = plan.nr;
             int slots = plan.blocksPerUnit;
-            this.qb = new float[slots * BQ * d];
-            this.kRows = new float[BK * d];
-            this.kt = new float[d * BK];
-            this.vt = new float[BK * dPad];
-            this.s = new float[BQ * BK];
-            this.tile = new float[mr * nr];
-            this.m = new float[slots * BQ];
-            this.l = new float[slots * BQ];
-            this.f = new float[slots * BQ];
-            this.acc = new float[slots * BQ * dPad];
+            // this thread's buffers, kept between calls: fresh arrays cost more than a small call's math
+            this.qb = Scratch.get(Scratch.ATTENTION, slots * BQ * d);
+            this.kRows = Scratch.get(Scratch.ATTENTION + 1, BK * d);
+            this.kt = Scratch.get(Scratch.ATTENTION + 2, d * BK);
+            this.vt = Scratch.get(Scratch.ATTENTION + 3, BK * dPad);
+            this.s = Scratch.get(Scratch.ATTENTION + 4, BQ * BK);
+            this.tile = Scratch.get(Scratch.ATTENTION + 5, mr * nr);
+            this.m = Scratch.get(Scratch.ATTENTION + 6, slots * BQ);
+            this.l = Scratch.get(Scratch.ATTENTION + 7, slots * BQ);
+            this.f = Scratch.get(Scratch.ATTENTION + 8, slots * BQ);
+            this.acc = Scratch.get(Scratch.ATTENTION + 9, slots * BQ * dPad);
             this.row = new float[dPad];
+            this.slotRows = slots * BQ;
             this.rows = new int[slots];
             this.keyEnd = new long[slots];
         }
@@ -235,9 +239,9 @@ final class CpuAttention {
             long b = kvIndex / call.hkv(), kvHead = kvIndex % call.hkv();
             long unitKeyEnd = locate(u);
             long shift = plan.lengths[(int) b] - call.sq();
-            Arrays.fill(m, Float.NEGATIVE_INFINITY);
-            Arrays.fill(l, 0f);
-            Arrays.fill(acc, 0f);
+            Arrays.fill(m, 0, slotRows, Float.NEGATIVE_INFINITY);
+            Arrays.fill(l, 0, slotRows, 0f);
+            Arrays.fill(acc, 0, slotRows * dPad, 0f);
             long tileCount = Math.ceilDiv(unitKeyEnd, BK);
             long t0 = tileCount * part / parts, t1 = tileCount * (part + 1) / parts;
             if (t0 == t1) {
@@ -273,7 +277,7 @@ final class CpuAttention {
         }
 
         private void loadQueries(long b, long kvHead) {
-            Arrays.fill(qb, 0f);
+            Arrays.fill(qb, 0, slotRows * d, 0f);
             float scale = call.scale();
             for (int slot = 0; slot < blockCount; slot++) {
                 long r0 = (firstBlock + slot) * BQ;

@@ -185,10 +185,10 @@ final class CpuGemm {
             int mcMax = (int) Math.min(sizes.mc(), Math.ceilDiv(rows, mr) * mr);
             int ncMax = (int) Math.min(sizes.nc(), Math.ceilDiv(cols, nr) * nr);
             boolean direct = cType == DType.F32;
-            float[] bp = new float[ncMax * kcMax];
-            float[] ap = new float[mcMax * kcMax];
-            float[] scratch = transA || transB ? new float[Math.max(mcMax, nr) * kcMax] : null;
-            float[] acc = direct ? null : new float[(int) (rows * ncMax)];
+            float[] bp = Scratch.get(Scratch.GEMM_B, ncMax * kcMax);
+            float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax);
+            float[] scratch = transA || transB ? Scratch.get(Scratch.GEMM_T, Math.max(mcMax, nr) * kcMax) : null;
+            float[] acc = direct ? null : Scratch.get(Scratch.GEMM_ACC, (int) (rows * ncMax));
             for (long jc = j0; jc < j0 + cols; jc += ncMax) {
                 int nc = (int) Math.min(ncMax, j0 + cols - jc);
                 for (long pc = 0; pc < k; pc += kcMax) {
@@ -218,8 +218,8 @@ final class CpuGemm {
 
         /** c = alpha * acc + beta * c over rows x width from (i0, jc), acc rows of stride ldacc. */
         void epilogue(float[] acc, int ldacc, long i0, long rows, long jc, int nc) {
-            float[] old = new float[nc];
-            float[] out = new float[nc];
+            float[] old = Scratch.get(Scratch.GEMM_OLD, nc);
+            float[] out = Scratch.get(Scratch.GEMM_OUT, nc);
             for (long r = 0; r < rows; r++) {
                 long at = cBase + (i0 + r) * n + jc;
                 int from = (int) (r * ldacc);
@@ -240,7 +240,7 @@ final class CpuGemm {
         /** k == 0: c = beta * c, or zeros when beta == 0, over the task's block. */
         private void scaleC(long i0, long rows, long j0, long cols) {
             int width = (int) Math.min(cols, 1 << 16);
-            float[] buf = new float[width];
+            float[] buf = Scratch.get(Scratch.GEMM_OUT, width);
             for (long r = i0; r < i0 + rows; r++) {
                 for (long j = j0; j < j0 + cols; j += width) {
                     int len = (int) Math.min(width, j0 + cols - j);

@@ -4,7 +4,6 @@ import dev.panamax.DType;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Memory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -146,7 +145,7 @@ final class CpuInt8 {
             return;
         }
         // x as F32 rows (W8A8: quantized, integers) with their scales
-        float[] a = new float[Math.multiplyExact(m, k)];
+        float[] a = Scratch.get(Scratch.CALL_1, Math.multiplyExact(m, k));
         float[] sx = a8 ? new float[m] : null;
         long grain = Math.max(1, (1 << 15) / Math.max(1, k));
         pool.forRange(m, grain, (lo, hi) -> {
@@ -162,17 +161,15 @@ final class CpuInt8 {
             fewRows(pool, m, k, cols, a, sx, values, scales, outType, out);
             return;
         }
-        try (Arena arena = Arena.ofShared()) { // the pool's threads read it
-            // W8A8: the quantized rows by K block (block b: the rows of a[:, b·EXACT_K .. +kb], contiguous)
-            MemorySegment blocks = arena.allocate(Math.max(4, (long) m * k * 4), 64);
-            for (int k0 = 0; k0 < k; k0 += EXACT_K) {
-                int kb = Math.min(EXACT_K, k - k0);
-                for (int i = 0; i < m; i++) {
-                    MemorySegment.copy(a, i * k + k0, blocks, F32, ((long) m * k0 + (long) i * kb) * 4, kb);
-                }
+        // W8A8: the quantized rows by K block (block b: the rows of a[:, b·EXACT_K .. +kb], contiguous)
+        MemorySegment blocks = Scratch.segment(Scratch.NATIVE_1, Math.max(4, (long) m * k * 4));
+        for (int k0 = 0; k0 < k; k0 += EXACT_K) {
+            int kb = Math.min(EXACT_K, k - k0);
+            for (int i = 0; i < m; i++) {
+                MemorySegment.copy(a, i * k + k0, blocks, F32, ((long) m * k0 + (long) i * kb) * 4, kb);
             }
-            manyRows(pool, m, k, cols, blocks, DType.F32, sx, values, scales, outType, out);
         }
+        manyRows(pool, m, k, cols, blocks, DType.F32, sx, values, scales, outType, out);
     }
 
     /** The direct path: every weight row read once from memory against the m rows of a. */
@@ -219,41 +216,39 @@ final class CpuInt8 {
         int blocks = k == 0 ? 0 : Math.ceilDiv(k, kBlock);
         int n = Math.toIntExact(cols);
         int es = aType.byteSize();
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment prod = arena.allocate(Math.max(4, (long) m * n * 4), 64);
-            int[] acc = a8 && blocks > 1 ? new int[Math.multiplyExact(m, n)] : null;
-            if (blocks == 0) {
-                prod.fill((byte) 0);
-            }
-            for (int b = 0; b < blocks; b++) {
-                int k0 = b * kBlock, kb = Math.min(kBlock, k - k0);
-                CpuGemm.run(pool, new Kernels.Gemm(aType, DType.F32, 1, m, n, kb, 1f,
-                        memory(aBlocks.asSlice((long) m * k0 * es, (long) m * kb * es)), false,
-                        memory(values.asSlice(k0, (long) (n - 1) * k + kb)), true, false, 0f,
-                        memory(prod.asSlice(0, (long) m * n * 4))), DType.I8, k);
-                if (acc != null) {
-                    pool.forRange(m, Math.max(1, 4096 / n), (lo, hi) -> {
-                        for (long i = lo; i < hi; i++) {
-                            for (int j = 0; j < n; j++) {
-                                acc[(int) i * n + j] += (int) prod.getAtIndex(F32, i * n + j);
-                            }
-                        }
-                    });
-                }
-            }
-            float[] sw = scales.asSlice(0, (long) n * 4).toArray(F32);
-            pool.forRange(m, Math.max(1, 4096 / n), (lo, hi) -> {
-                float[] row = new float[n];
-                for (long i = lo; i < hi; i++) {
-                    MemorySegment.copy(prod, F32, i * n * 4, row, 0, n);
-                    for (int j = 0; j < n; j++) {
-                        row[j] = a8 ? (sx[(int) i] * sw[j]) * (float) (acc != null ? acc[(int) i * n + j] : (int) row[j])
-                                : sw[j] * row[j];
-                    }
-                    Elements.store(row, 0, out, outType, i * cols, n);
-                }
-            });
+        MemorySegment prod = Scratch.segment(Scratch.NATIVE_0, Math.max(4, (long) m * n * 4));
+        int[] acc = a8 && blocks > 1 ? new int[Math.multiplyExact(m, n)] : null;
+        if (blocks == 0) {
+            prod.fill((byte) 0);
         }
+        for (int b = 0; b < blocks; b++) {
+            int k0 = b * kBlock, kb = Math.min(kBlock, k - k0);
+            CpuGemm.run(pool, new Kernels.Gemm(aType, DType.F32, 1, m, n, kb, 1f,
+                    memory(aBlocks.asSlice((long) m * k0 * es, (long) m * kb * es)), false,
+                    memory(values.asSlice(k0, (long) (n - 1) * k + kb)), true, false, 0f,
+                    memory(prod.asSlice(0, (long) m * n * 4))), DType.I8, k);
+            if (acc != null) {
+                pool.forRange(m, Math.max(1, 4096 / n), (lo, hi) -> {
+                    for (long i = lo; i < hi; i++) {
+                        for (int j = 0; j < n; j++) {
+                            acc[(int) i * n + j] += (int) prod.getAtIndex(F32, i * n + j);
+                        }
+                    }
+                });
+            }
+        }
+        float[] sw = scales.asSlice(0, (long) n * 4).toArray(F32);
+        pool.forRange(m, Math.max(1, 4096 / n), (lo, hi) -> {
+            float[] row = Scratch.get(Scratch.ROW_0, n);
+            for (long i = lo; i < hi; i++) {
+                MemorySegment.copy(prod, F32, i * n * 4, row, 0, n);
+                for (int j = 0; j < n; j++) {
+                    row[j] = a8 ? (sx[(int) i] * sw[j]) * (float) (acc != null ? acc[(int) i * n + j] : (int) row[j])
+                            : sw[j] * row[j];
+                }
+                Elements.store(row, 0, out, outType, i * cols, n);
+            }
+        });
     }
 
     private static Memory memory(MemorySegment s) {

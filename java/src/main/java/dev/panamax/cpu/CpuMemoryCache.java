@@ -20,15 +20,20 @@ import java.util.Map;
  * an op on [16, 384] computes for (measured: add 50 us a call without the cache for blocks under
  * 1 MiB, 14 us with it; layerNorm 26 and 6 us; embedding of 16 ids 42 and 3 us).
  *
- * <p>Blocks of at least {@link #MIN_BYTES} (a page) are rounded up to a size class (eighths of a
- * power of two: at most 12.5% slack) and, when freed, kept while the cache holds at most
- * {@code capacity} bytes; beyond that the oldest kept blocks are released first. Smaller blocks go
- * straight to the allocator. Reused memory is not zeroed (the backend
- * contract leaves fresh contents unspecified; {@code Device.zeros} zeroes explicitly).
+ * <p>A request of at least {@link #PAGE} bytes is rounded up to a size class (eighths of a power
+ * of two: at most 12.5% slack), a smaller one to a multiple of {@link #SMALL_STEP} (64 bytes, a
+ * cache line); when freed, a block is kept while the cache holds at most {@code capacity} bytes,
+ * and beyond that the oldest kept blocks are released first. Blocks under a page were once left
+ * to the allocator; that cost a result of [1, 8] 10 us (an add into a new tensor, closed) and a
+ * {@code zeros} 42 us, against 0.2 us for the add itself. Reused memory is not zeroed (the backend
+ * contract leaves fresh contents unspecified; {@code Device.zeros} zeroes explicitly). Empty
+ * blocks are never kept.
  */
 final class CpuMemoryCache {
-    /** Blocks below this size are never cached. */
-    static final long MIN_BYTES = 4096;
+    /** From this size on, size classes are eighths of a power of two. */
+    static final long PAGE = 4096;
+    /** Below a page, sizes are rounded up to a multiple of this. */
+    static final long SMALL_STEP = 64;
 
     private final long capacity;
     private final long alignment;
@@ -44,10 +49,13 @@ final class CpuMemoryCache {
         this.alignment = alignment;
     }
 
-    /** The size class of a request: {@code bytes} itself when small, else rounded up to an eighth of its power of two. */
+    /** The size class of a request: under a page, a multiple of 64; from a page on, rounded up to an eighth of its power of two. */
     static long sizeClass(long bytes) {
-        if (bytes < MIN_BYTES) {
+        if (bytes <= 0) {
             return bytes;
+        }
+        if (bytes < PAGE) {
+            return (bytes + SMALL_STEP - 1) / SMALL_STEP * SMALL_STEP;
         }
         long step = Long.highestOneBit(bytes) / 8;
         long rounded = (bytes + step - 1) / step * step;
@@ -57,7 +65,7 @@ final class CpuMemoryCache {
     /** A block of at least {@code bytes}: a kept one of the same class, else a fresh one. */
     CpuMemory allocate(long bytes) {
         long size = sizeClass(bytes);
-        if (size >= MIN_BYTES) {
+        if (size > 0) {
             synchronized (this) {
                 ArrayDeque<Kept> kept = free.get(size);
                 Kept k = kept == null ? null : kept.pollLast();
@@ -87,7 +95,7 @@ final class CpuMemoryCache {
     /** Keeps {@code memory}'s block for reuse, or releases it. */
     void free(CpuMemory memory) {
         long size = memory.block().byteSize();
-        if (size >= MIN_BYTES && size <= capacity) {
+        if (size > 0 && size <= capacity) {
             synchronized (this) {
                 evictOldestUntil(capacity - size);
                 free.computeIfAbsent(size, s -> new ArrayDeque<>()).addLast(new Kept(memory, sequence++));

@@ -29,14 +29,14 @@ final class GemmFewRows {
         long k = mat.k;
         int depth = (int) Math.min(DEPTH, Math.ceilDiv(k, PAD) * PAD);
         int width = (int) Math.min(WIDTH, Math.ceilDiv(cols, PAD) * PAD);
-        float[] a = new float[m * depth];
-        float[] acc = new float[m * width];
+        float[] a = Scratch.get(Scratch.GEMM_A, m * depth);
+        float[] acc = Scratch.get(Scratch.GEMM_ACC, m * width);
         boolean direct = mat.transB && kernel.readsDirect(mat.bType);
-        float[] b = direct ? null : new float[mat.transB ? depth : ROWS * width];
-        float[] aStep = mat.transA ? new float[m] : null;
+        float[] b = direct ? null : Scratch.get(Scratch.GEMM_B, mat.transB ? depth : ROWS * width);
+        float[] aStep = mat.transA ? Scratch.get(Scratch.GEMM_T, m) : null;
         for (long jc = j0; jc < j0 + cols; jc += width) {
             int w = (int) Math.min(width, j0 + cols - jc);
-            Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0, m * width, 0f);
             for (long p0 = 0; p0 < k; p0 += depth) {
                 int len = (int) Math.min(depth, k - p0);
                 int lenPad = CpuGemm.roundUp(len, PAD);

@@ -38,7 +38,7 @@ interface GemmKernel {
                        MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {
         Blocking sizes = blocking();
         int mr = sizes.mr(), nr = sizes.nr();
-        float[] t = new float[mr * nr];
+        float[] t = Scratch.get(Scratch.GEMM_TILE, mr * nr);
         for (int jr = 0; jr < nc; jr += nr) {
             int bBase = bOff + jr * kc;
             int cols = Math.min(nr, nc - jr);

@@ -1,5 +1,8 @@
 package dev.panamax.cpu;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Per-thread float buffers that grow on demand and are kept, so that a kernel's scratch costs no
  * allocation per call once its thread has seen the size. A buffer is named by its slot; a call
@@ -13,9 +16,23 @@ final class Scratch {
     static final int CALL_0 = 0, CALL_1 = 1;
     /** Body-level slots. */
     static final int ROW_0 = 2, ROW_1 = 3, ROW_2 = 4;
-    private static final int SLOTS = 5;
+    /**
+     * A GEMM task's packed A and B, its transposition scratch, its F32 accumulator, the register
+     * tile and the two rows of its epilogue (also the few-rows path's widened A, B and
+     * accumulator). A GEMM runs inside the body of another kernel (the MoE layer's experts), so
+     * it has slots of its own; it calls no kernel while it holds them.
+     */
+    static final int GEMM_A = 5, GEMM_B = 6, GEMM_T = 7, GEMM_ACC = 8, GEMM_TILE = 9, GEMM_OLD = 10, GEMM_OUT = 11;
+    /** The first of the ten slots of an attention worker's tiles and running state ({@code ATTENTION + i}). */
+    static final int ATTENTION = 12;
+    private static final int SLOTS = ATTENTION + 10;
 
     private static final ThreadLocal<float[][]> MINE = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+
+    /** Native slots (call level): the INT8 matmul's product and its blocked activations. */
+    static final int NATIVE_0 = 0, NATIVE_1 = 1;
+    private static final ThreadLocal<MemorySegment[]> NATIVE = ThreadLocal.withInitial(
+            () -> new MemorySegment[] {MemorySegment.NULL, MemorySegment.NULL});
 
     private Scratch() {
     }
@@ -27,5 +44,18 @@ final class Scratch {
             mine[slot] = new float[n];
         }
         return mine[slot];
+    }
+
+    /**
+     * This thread's native buffer {@code slot}, exactly {@code bytes} long (64-byte aligned), in an
+     * automatic arena: every thread may read and write it, and an outgrown one is freed by the
+     * garbage collector. Contents unspecified.
+     */
+    static MemorySegment segment(int slot, long bytes) {
+        MemorySegment[] mine = NATIVE.get();
+        if (mine[slot].byteSize() < bytes) {
+            mine[slot] = Arena.ofAuto().allocate(Math.max(bytes, 2 * mine[slot].byteSize()), 64);
+        }
+        return mine[slot].asSlice(0, bytes);
     }
 }

@@ -16,18 +16,27 @@ public final class Config {
 
     /** A positive integer setting, or {@code dflt}; a malformed value is an IllegalArgumentException naming it. */
     public static int positiveInt(String name, String env, int dflt) {
+        return atLeast(name, env, dflt, 1, "a positive integer");
+    }
+
+    /** A non-negative integer setting, or {@code dflt}; a malformed value is an IllegalArgumentException naming it. */
+    public static int nonNegativeInt(String name, String env, int dflt) {
+        return atLeast(name, env, dflt, 0, "a non-negative integer");
+    }
+
+    private static int atLeast(String name, String env, int dflt, int min, String what) {
         String v = string(name, env);
         if (v == null) {
             return dflt;
         }
         try {
             int n = Integer.parseInt(v.trim());
-            if (n >= 1) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException(name + " must be a positive integer, got '" + v + "'");
+        throw new IllegalArgumentException(name + " must be " + what + ", got '" + v + "'");
     }
 }

@@ -16,7 +16,11 @@ class CpuMemoryCacheTest {
 
     @Test
     void sizeClassesAreEighthsOfAPowerOfTwo() {
-        assertEquals(100, CpuMemoryCache.sizeClass(100));
+        assertEquals(0, CpuMemoryCache.sizeClass(0));
+        assertEquals(64, CpuMemoryCache.sizeClass(1));
+        assertEquals(128, CpuMemoryCache.sizeClass(100));
+        assertEquals(4032, CpuMemoryCache.sizeClass(4031));
+        assertEquals(4096, CpuMemoryCache.sizeClass(4095));
         assertEquals(MIB, CpuMemoryCache.sizeClass(MIB));
         assertEquals(MIB + MIB / 8, CpuMemoryCache.sizeClass(MIB + 1));
         assertEquals(64 * MIB, CpuMemoryCache.sizeClass(64 * MIB));
@@ -67,12 +71,31 @@ class CpuMemoryCacheTest {
     }
 
     @Test
-    void blocksUnderAPageAreNeverKept() {
+    void blocksUnderAPageAreKeptByMultiplesOfALine() {
         CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
-        CpuMemory small = cache.allocate(CpuMemoryCache.MIN_BYTES - 1);
+        CpuMemory small = cache.allocate(32); // a [1, 8] F32 result
+        assertEquals(32, small.byteSize());
         cache.free(small);
-        assertEquals(0, cache.keptBytes());
+        assertEquals(64, cache.keptBytes());
+        assertTrue(small.arena().scope().isAlive());
+        CpuMemory again = cache.allocate(50);
+        assertSame(small.block(), again.block());
+        assertEquals(50, again.byteSize());
+        CpuMemory other = cache.allocate(65); // another class: a block of its own
+        assertNotSame(small.block(), other.block());
+        cache.free(again);
+        cache.free(other);
+        assertEquals(64 + 128, cache.release(0));
         assertFalse(small.arena().scope().isAlive());
+    }
+
+    @Test
+    void emptyBlocksAreNeverKept() {
+        CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
+        CpuMemory empty = cache.allocate(0);
+        cache.free(empty);
+        assertEquals(0, cache.keptBytes());
+        assertFalse(empty.arena().scope().isAlive());
     }
 
     @Test
