@@ -53,6 +53,9 @@ final class GemmPacking {
                 }
                 Elements.transpose(scratch, 0, kc, cols, kc, bp, q * kc * nr, nr);
             }
+        } else if (t == DType.F32 && CpuSimd.VECTOR) {
+            VectorElements.packPanelsF32(b, base + p0 * n + j0, n, kc, nc, nr, bp);
+            return; // the last panel's missing columns are zeros already
         } else {
             for (int p = 0; p < kc; p++) {
                 Elements.load(b, t, base + (p0 + p) * n + j0, bp, p * nr, nc, nr, kc * nr);
