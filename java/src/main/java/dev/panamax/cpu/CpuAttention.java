@@ -173,7 +173,7 @@ final class CpuAttention {
         private final int dPad;
         private final int mr;
         private final int nr;
-        /** Q rows of each block, scaled, [blocksPerUnit * BQ, d]; padding rows zero. */
+        /** Q rows of each block, scaled, as GEMM A panels of mr rows (see GemmKernel); padding rows zero. */
         private final float[] qb;
         /** A K tile as loaded [BK, d], its transpose [d, BK], a V tile [BK, dPad]. */
         private final float[] kRows;
@@ -188,6 +188,8 @@ final class CpuAttention {
         /** Accumulators [blocksPerUnit * BQ, dPad]. */
         private final float[] acc;
         private final float[] row;
+        /** One panel of probabilities [BK, mr], the A operand of P V. */
+        private final float[] panel;
         /** Rows of qb, m, l, f and acc in use (the buffers may be longer). */
         private final int slotRows;
         /** The unit's first block and block count, and each block's row count and key end. */
@@ -221,6 +223,7 @@ final class CpuAttention {
             this.f = Scratch.get(Scratch.ATTENTION + 8, slots * BQ);
             this.acc = Scratch.get(Scratch.ATTENTION + 9, slots * BQ * dPad);
             this.row = new float[dPad];
+            this.panel = Scratch.get(Scratch.ATTENTION + 10, BK * mr);
             this.slotRows = slots * BQ;
             this.rows = new int[slots];
             this.keyEnd = new long[slots];
@@ -281,12 +284,15 @@ final class CpuAttention {
             float scale = call.scale();
             for (int slot = 0; slot < blockCount; slot++) {
                 long r0 = (firstBlock + slot) * BQ;
-                int at = slot * BQ * d;
-                for (int i = 0; i < rows[slot]; i++) {
-                    Elements.load(q, t, rowOffset(b, kvHead, r0 + i), qb, at + i * d, d);
+                int at = slot * BQ * d, valid = rows[slot];
+                for (int i = 0; i < valid; i++) { // row-major into kRows, free until the first key tile
+                    Elements.load(q, t, rowOffset(b, kvHead, r0 + i), kRows, i * d, d);
                 }
-                for (int i = at; i < at + rows[slot] * d; i++) {
-                    qb[i] *= scale;
+                for (int i = 0; i < valid * d; i++) {
+                    kRows[i] *= scale;
+                }
+                for (int ir = 0; ir < valid; ir += mr) {
+                    Elements.transpose(kRows, ir * d, d, Math.min(mr, valid - ir), d, qb, at + ir * d, mr);
                 }
             }
         }
@@ -334,8 +340,12 @@ final class CpuAttention {
             tiles.rescale(acc, at * dPad, valid, dPad, f, at);
             for (int ir = 0; ir < valid; ir += mr) {
                 int tileRows = Math.min(mr, valid - ir);
+                Elements.transpose(s, ir * BK, BK, tileRows, BK, panel, 0, mr);
+                if (tileRows < mr) {
+                    GemmPacking.zeroRows(panel, 0, tileRows, mr, BK);
+                }
                 for (int dc = 0; dc < dPad; dc += nr) {
-                    kernel.tile(tileRows, BK, s, ir * BK, vt, dc, dPad, tile);
+                    kernel.tile(tileRows, BK, panel, 0, vt, dc, dPad, tile);
                     kernel.store(tile, tileRows, nr, acc, (at + ir) * dPad + dc, dPad, 1f, 1f);
                 }
             }

@@ -187,7 +187,8 @@ final class CpuGemm {
             boolean direct = cType == DType.F32;
             float[] bp = Scratch.get(Scratch.GEMM_B, ncMax * kcMax);
             float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax);
-            float[] scratch = transA || transB ? Scratch.get(Scratch.GEMM_T, Math.max(mcMax, nr) * kcMax) : null;
+            float[] scratch = Scratch.get(Scratch.GEMM_T, Math.max(mcMax + GemmPacking.PANEL_SLACK, nr) * kcMax);
+            float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 256);
             float[] acc = direct ? null : Scratch.get(Scratch.GEMM_ACC, (int) (rows * ncMax));
             for (long jc = j0; jc < j0 + cols; jc += ncMax) {
                 int nc = (int) Math.min(ncMax, j0 + cols - jc);
@@ -197,7 +198,7 @@ final class CpuGemm {
                     boolean first = pc == 0;
                     for (long ic = i0; ic < i0 + rows; ic += mcMax) {
                         int mc = (int) Math.min(mcMax, i0 + rows - ic);
-                        GemmPacking.packA(a, abType, aBase, transA, m, k, ic, mc, pc, kc, mr, ap, scratch);
+                        GemmPacking.packA(a, abType, aBase, transA, m, k, ic, mc, pc, kc, mr, ap, scratch, panelTile);
                         if (direct) {
                             kernel.block(mc, nc, kc, ap, bp, 0, c, null, cBase + ic * n + jc, n, alpha, first ? beta : 1f);
                         } else {

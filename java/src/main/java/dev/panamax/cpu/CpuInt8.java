@@ -104,7 +104,7 @@ final class CpuInt8 {
         }
         int done = CpuSimd.VECTOR ? VectorInt8.quantizeInPlace(v, from, n, s) : 0;
         for (int i = from + done; i < from + n; i++) {
-            v[i] = Math.max(-127f, Math.min(127f, (float) Math.rint(v[i] / s)));
+            v[i] = Math.max(-127f, Math.min(127f, (float) Math.rint(v[i] / s) + 0f)); // + 0: -0 becomes the integer 0
         }
     }
 

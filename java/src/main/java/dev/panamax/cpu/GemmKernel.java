@@ -7,11 +7,13 @@ import java.lang.foreign.MemorySegment;
  * and packed B panels, for one slice of kc steps of the inner dimension. The driver
  * ({@link CpuGemm}) owns blocking, packing and threads; a kernel owns registers.
  *
- * <p>Packed layouts (see {@link GemmPacking}): A is the row-major block [roundUp(mc, mr), kc]
- * (element (i, p) at {@code i * kc + p}), so that its panel of rows [ir, ir + mr) starts at
- * {@code ir * kc}; B is ceil(nc / nr) panels, each [kc, nr] (element (p, j) of panel q at
- * {@code q * kc * nr + p * nr + j}). Both are zero-padded to whole tiles, so a kernel may compute
- * whole tiles and store only the valid part.
+ * <p>Packed layouts (see {@link GemmPacking}): A is ceil(mc / mr) panels, each [kc, mr] (element
+ * (i, p) at {@code (i / mr) * mr * kc + p * mr + i % mr}), so that its panel of rows [ir, ir + mr)
+ * starts at {@code ir * kc} and the mr values a step p broadcasts are adjacent: the kernel reads
+ * them at constant offsets from one index (with rows kc apart, C2 kept the twelve row offsets of
+ * a 12-row tile in stack slots and reloaded them every step). B is ceil(nc / nr) panels, each
+ * [kc, nr] (element (p, j) of panel q at {@code q * kc * nr + p * nr + j}). Both are zero-padded
+ * to whole tiles, so a kernel may compute whole tiles and store only the valid part.
  *
  * <p>Every element of C is the sum over p in ascending order of one chain of multiply-adds,
  * whatever the tile shape or position, so results do not depend on how the driver splits work.
@@ -56,7 +58,7 @@ interface GemmKernel {
     }
 
     /**
-     * t [mr, nr] = the A rows [mr, kc] at aOff (row stride kc) times the B rows [kc, nr] at bOff
+     * t [mr, nr] = the A panel [kc, mr] at aOff (mr rows, step p's values at aOff + p * mr) times the B rows [kc, nr] at bOff
      * (row stride ldb: nr for a packed panel, wider for a slice of a row-major matrix). Only the
      * first {@code rows} (&lt;= mr) rows of t are needed: a kernel may leave the others unwritten
      * (a short tile for a few rows of A). All mr rows of A must be readable.

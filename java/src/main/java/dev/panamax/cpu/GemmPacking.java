@@ -13,27 +13,51 @@ import java.util.Arrays;
  * 16 x 16 register blocks.
  */
 final class GemmPacking {
+    /** Rows past mc that packA's scratch must hold: a panel is transposed 16 rows at a time. */
+    static final int PANEL_SLACK = 16;
+
     private GemmPacking() {
     }
 
     /**
-     * Packs A rows [i0, i0 + mc), inner steps [p0, p0 + kc) into {@code ap} as the row-major
-     * block [roundUp(mc, mr), kc] (padding rows zero). {@code scratch}: kc * mc floats when transA.
+     * Packs A rows [i0, i0 + mc), inner steps [p0, p0 + kc) into {@code ap} as ceil(mc / mr)
+     * panels [kc, mr] (element (i, p) at {@code (i / mr) * mr * kc + p * mr + i % mr}; the
+     * padding rows of the last panel zero). A stored [k, m] (transA) is copied a stored row at a
+     * time, each spread over the panels in one call; a row-major A goes through {@code scratch}
+     * ((mc + {@link #PANEL_SLACK}) * kc floats) and is transposed panel by panel ({@code tile}:
+     * 256 floats).
      */
     static void packA(MemorySegment a, DType t, long base, boolean transA, long m, long k,
-                      long i0, int mc, long p0, int kc, int mr, float[] ap, float[] scratch) {
+                      long i0, int mc, long p0, int kc, int mr, float[] ap, float[] scratch, float[] tile) {
+        int panels = Math.ceilDiv(mc, mr);
+        int last = mc - (panels - 1) * mr;
         if (transA) {
             for (int p = 0; p < kc; p++) {
-                Elements.load(a, t, base + (p0 + p) * m + i0, scratch, p * mc, mc);
+                Elements.load(a, t, base + (p0 + p) * m + i0, ap, p * mr, mc, mr, mr * kc);
             }
-            Elements.transpose(scratch, 0, mc, kc, mc, ap, 0, kc);
         } else {
             for (int i = 0; i < mc; i++) {
-                Elements.load(a, t, base + (i0 + i) * k + p0, ap, i * kc, kc);
+                Elements.load(a, t, base + (i0 + i) * k + p0, scratch, i * kc, kc);
+            }
+            boolean wide = CpuSimd.VECTOR && VectorInfo.lanes() == 16;
+            for (int q = 0; q < panels; q++) {
+                if (wide) { // reads 16 rows from q * mr: scratch holds PANEL_SLACK rows past mc
+                    VectorElements.transposeToPanel(scratch, q * mr * kc, kc, mr, kc, ap, q * mr * kc, tile);
+                } else {
+                    Elements.transpose(scratch, q * mr * kc, kc, Math.min(mr, mc - q * mr), kc, ap, q * mr * kc, mr);
+                }
             }
         }
-        int padded = CpuGemm.roundUp(mc, mr);
-        Arrays.fill(ap, mc * kc, padded * kc, 0f);
+        if (last < mr) {
+            zeroRows(ap, (panels - 1) * mr * kc, last, mr, kc);
+        }
+    }
+
+    /** Zeroes rows [from, mr) of the panel [kc, mr] at {@code at}. */
+    static void zeroRows(float[] panel, int at, int from, int mr, int kc) {
+        for (int p = 0; p < kc; p++) {
+            Arrays.fill(panel, at + p * mr + from, at + (p + 1) * mr, 0f);
+        }
     }
 
     /**

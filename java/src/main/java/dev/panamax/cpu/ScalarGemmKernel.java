@@ -29,7 +29,7 @@ final class ScalarGemmKernel implements GemmKernel {
         for (int p = 0; p < kc; p++) {
             int b = bBase + p * ldb;
             for (int i = 0; i < rows; i++) {
-                float av = ap[aBase + i * kc + p];
+                float av = ap[aBase + p * MR + i];
                 int row = i * NR;
                 for (int j = 0; j < NR; j++) {
                     acc[row + j] = Math.fma(av, bp[b + j], acc[row + j]);

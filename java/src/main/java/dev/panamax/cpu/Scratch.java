@@ -23,9 +23,11 @@ final class Scratch {
      * it has slots of its own; it calls no kernel while it holds them.
      */
     static final int GEMM_A = 5, GEMM_B = 6, GEMM_T = 7, GEMM_ACC = 8, GEMM_TILE = 9, GEMM_OLD = 10, GEMM_OUT = 11;
-    /** The first of the ten slots of an attention worker's tiles and running state ({@code ATTENTION + i}). */
-    static final int ATTENTION = 12;
-    private static final int SLOTS = ATTENTION + 10;
+    /** The 16 x 16 block through which packing A transposes. */
+    static final int GEMM_PANEL = 12;
+    /** The first of the eleven slots of an attention worker's tiles and running state ({@code ATTENTION + i}). */
+    static final int ATTENTION = 13;
+    private static final int SLOTS = ATTENTION + 11;
 
     private static final ThreadLocal<float[][]> MINE = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

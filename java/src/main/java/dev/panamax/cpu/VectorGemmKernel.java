@@ -46,7 +46,7 @@ final class VectorGemmKernel implements GemmKernel {
         }
     }
 
-    /** t [12, NR] = A rows [12, kc] at ao times B rows [kc, NR] at bo (row stride ldb). */
+    /** t [12, NR] = the A panel [kc, 12] at ao times B rows [kc, NR] at bo (row stride ldb). */
     private static void tile12(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -58,40 +58,40 @@ final class VectorGemmKernel implements GemmKernel {
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ao + 1 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ao + 2 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ao + 3 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ao + 4 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, ap[ao + 6 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 6]);
             c60 = a.fma(b0, c60);
             c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, ap[ao + 7 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 7]);
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
-            a = FloatVector.broadcast(S, ap[ao + 8 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 8]);
             c80 = a.fma(b0, c80);
             c81 = a.fma(b1, c81);
-            a = FloatVector.broadcast(S, ap[ao + 9 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 9]);
             c90 = a.fma(b0, c90);
             c91 = a.fma(b1, c91);
-            a = FloatVector.broadcast(S, ap[ao + 10 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 10]);
             ca0 = a.fma(b0, ca0);
             ca1 = a.fma(b1, ca1);
-            a = FloatVector.broadcast(S, ap[ao + 11 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 11]);
             cb0 = a.fma(b0, cb0);
             cb1 = a.fma(b1, cb1);
-            ao++;
+            ao += MR;
             bo += ldb;
         }
         c00.intoArray(t, 0);
@@ -120,7 +120,7 @@ final class VectorGemmKernel implements GemmKernel {
         cb1.intoArray(t, 11 * NR + L);
     }
 
-    /** t [4, NR] = A rows [4, kc] at ao times B rows [kc, NR] at bo: the short tile for a few rows. */
+    /** t [4, NR] = the first 4 rows of the A panel [kc, MR] at ao times B rows [kc, NR] at bo: the short tile for a few rows. */
     private static void tile4(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -130,16 +130,16 @@ final class VectorGemmKernel implements GemmKernel {
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ao + kc]);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ao + 2 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ao + 3 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            ao++;
+            ao += MR;
             bo += ldb;
         }
         c00.intoArray(t, 0);
@@ -152,7 +152,7 @@ final class VectorGemmKernel implements GemmKernel {
         c31.intoArray(t, 3 * NR + L);
     }
 
-    /** t [6, NR] = A rows [6, kc] at ao times B rows [kc, NR] at bo (row stride ldb). */
+    /** t [6, NR] = the A panel [kc, 6] at ao times B rows [kc, NR] at bo (row stride ldb). */
     private static void tile6(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
@@ -163,22 +163,22 @@ final class VectorGemmKernel implements GemmKernel {
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ao + 1 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ao + 2 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ao + 3 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ao + 4 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5 * kc]);
+            a = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
-            ao++;
+            ao += MR;
             bo += ldb;
         }
         c00.intoArray(t, 0);
