@@ -17,8 +17,8 @@ import java.nio.ByteOrder;
  * multiply-adds. One row of A runs four accumulators over 4L columns at a time (to cover the FMA
  * latency); more rows share each widened vector, four rows at a time. Exact mode adds the F32
  * lanes into 32-bit integers every {@link #EXACT_BLOCK} columns, before any lane has taken more
- * than 1024 products; otherwise the lanes are added left to right, so the bits never depend on
- * how the JIT compiled the reduction. The tail past the last whole vector runs in scalar code.
+ * than 1024 products; otherwise the lanes are added once per row, left to right, so the bits
+ * never depend on how the JIT compiled the reduction. The tail past the last whole vector runs in scalar code.
  */
 final class VectorInt8 implements Int8Kernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -61,9 +61,11 @@ final class VectorInt8 implements Int8Kernel {
     private static double dot1(int len, float[] a, int ai, MemorySegment values, long row, boolean exact) {
         int whole = len - len % (4 * L);
         double total = 0;
-        for (int p0 = 0; p0 < whole; p0 += EXACT_BLOCK) {
-            int end = Math.min(whole, p0 + EXACT_BLOCK);
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        // exact: the lanes go into integers every EXACT_BLOCK columns; otherwise once, at the end
+        int block = exact ? EXACT_BLOCK : Math.max(1, whole);
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int p0 = 0; p0 < whole; p0 += block) {
+            int end = Math.min(whole, p0 + block);
             for (int p = p0; p < end; p += 4 * L) {
                 s0 = widen(values, row + p).fma(FloatVector.fromArray(F, a, ai + p), s0);
                 s1 = widen(values, row + p + L).fma(FloatVector.fromArray(F, a, ai + p + L), s1);
@@ -73,6 +75,10 @@ final class VectorInt8 implements Int8Kernel {
             // exact: each lane of the four holds at most 256 products, so their sum (at most 1024
             // products, below 2^24) is still an exact integer
             total += lanes(s0.add(s1).add(s2.add(s3)), exact);
+            s0 = FloatVector.zero(F);
+            s1 = s0;
+            s2 = s0;
+            s3 = s0;
         }
         return total + tail(whole, len, a, ai, values, row, exact);
     }
@@ -82,8 +88,9 @@ final class VectorInt8 implements Int8Kernel {
                              double[] out, int o, int step) {
         int whole = len - len % L;
         double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        for (int p0 = 0; p0 < whole; p0 += EXACT_BLOCK) {
-            int end = Math.min(whole, p0 + EXACT_BLOCK);
+        int block = exact ? EXACT_BLOCK : Math.max(1, whole); // as in dot1
+        for (int p0 = 0; p0 < whole; p0 += block) {
+            int end = Math.min(whole, p0 + block);
             FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             for (int p = p0; p < end; p += L) {
                 FloatVector w = widen(values, row + p);
@@ -103,14 +110,20 @@ final class VectorInt8 implements Int8Kernel {
         out[o + 3 * step] = t3 + tail(whole, len, a, ai + 3 * lda, values, row, exact);
     }
 
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
     /** The lanes' sum: exact in 32-bit integers (each lane an integer below 2^24), else F32. */
     private static double lanes(FloatVector s, boolean exact) {
         if (exact) {
             return ((IntVector) s.convertShape(VectorOperators.F2I, I, 0)).reduceLanes(VectorOperators.ADD);
         }
-        float sum = 0; // left to right: reduceLanes(ADD) may add in any order, and the bits must not vary
+        // left to right: reduceLanes(ADD) may add in any order, and the bits must not vary; through an
+        // array, as lane(i) at a variable i was the INT8 decode step's hottest code
+        float[] lanes = LANES.get();
+        s.intoArray(lanes, 0);
+        float sum = 0;
         for (int i = 0; i < L; i++) {
-            sum += s.lane(i);
+            sum += lanes[i];
         }
         return sum;
     }
