@@ -190,8 +190,6 @@ final class CpuAttention {
         private final float[] row;
         /** One panel of probabilities [BK, mr], the A operand of P V. */
         private final float[] panel;
-        /** Rows of qb, m, l, f and acc in use (the buffers may be longer). */
-        private final int slotRows;
         /** The unit's first block and block count, and each block's row count and key end. */
         private long firstBlock;
         private int blockCount;
@@ -224,7 +222,6 @@ final class CpuAttention {
             this.acc = Scratch.get(Scratch.ATTENTION + 9, slots * BQ * dPad);
             this.row = new float[dPad];
             this.panel = Scratch.get(Scratch.ATTENTION + 10, BK * mr);
-            this.slotRows = slots * BQ;
             this.rows = new int[slots];
             this.keyEnd = new long[slots];
         }
@@ -242,9 +239,10 @@ final class CpuAttention {
             long b = kvIndex / call.hkv(), kvHead = kvIndex % call.hkv();
             long unitKeyEnd = locate(u);
             long shift = plan.lengths[(int) b] - call.sq();
-            Arrays.fill(m, 0, slotRows, Float.NEGATIVE_INFINITY);
-            Arrays.fill(l, 0, slotRows, 0f);
-            Arrays.fill(acc, 0, slotRows * dPad, 0f);
+            int used = blockCount * BQ; // the unit's blocks only: a small call has one of GROUP
+            Arrays.fill(m, 0, used, Float.NEGATIVE_INFINITY);
+            Arrays.fill(l, 0, used, 0f);
+            Arrays.fill(acc, 0, used * dPad, 0f);
             long tileCount = Math.ceilDiv(unitKeyEnd, BK);
             long t0 = tileCount * part / parts, t1 = tileCount * (part + 1) / parts;
             if (t0 == t1) {
@@ -280,7 +278,7 @@ final class CpuAttention {
         }
 
         private void loadQueries(long b, long kvHead) {
-            Arrays.fill(qb, 0, slotRows * d, 0f);
+            Arrays.fill(qb, 0, blockCount * BQ * d, 0f);
             float scale = call.scale();
             for (int slot = 0; slot < blockCount; slot++) {
                 long r0 = (firstBlock + slot) * BQ;
