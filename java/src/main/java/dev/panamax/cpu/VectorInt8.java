@@ -45,7 +45,13 @@ final class VectorInt8 implements Int8Kernel {
     @Override
     public void dot(int m, int len, float[] a, int lda, MemorySegment values, long from, long ldv, int rows,
                     boolean exact, double[] out) {
-        for (int r = 0; r < rows; r++) {
+        int r0 = 0;
+        if (m == 1) { // decode: four rows of values share each load of a
+            for (; r0 + 4 <= rows; r0 += 4) {
+                rows4(len, a, values, from + r0 * ldv, ldv, exact, out, r0);
+            }
+        }
+        for (int r = r0; r < rows; r++) {
             long row = from + r * ldv;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
@@ -81,6 +87,39 @@ final class VectorInt8 implements Int8Kernel {
             s3 = s0;
         }
         return total + tail(whole, len, a, ai, values, row, exact);
+    }
+
+    /**
+     * One row of A (at 0) against four rows of values (row, row + ldv, ...) into out[o .. o + 3]:
+     * each row's own accumulator, its lanes summed as in {@link #dot1}'s blocks. With a short K
+     * (1024 in a small model) a row's fixed work (the lane sum, the scale) weighs as much as its
+     * dot products; four rows in one pass share it with more independent multiply-adds.
+     */
+    private static void rows4(int len, float[] a, MemorySegment values, long row, long ldv, boolean exact,
+                              double[] out, int o) {
+        int whole = len - len % L;
+        int block = exact ? EXACT_BLOCK : Math.max(1, whole);
+        double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        long r1 = row + ldv, r2 = row + 2 * ldv, r3 = row + 3 * ldv;
+        for (int p0 = 0; p0 < whole; p0 += block) {
+            int end = Math.min(whole, p0 + block);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = p0; p < end; p += L) {
+                FloatVector x = FloatVector.fromArray(F, a, p);
+                s0 = widen(values, row + p).fma(x, s0);
+                s1 = widen(values, r1 + p).fma(x, s1);
+                s2 = widen(values, r2 + p).fma(x, s2);
+                s3 = widen(values, r3 + p).fma(x, s3);
+            }
+            t0 += lanes(s0, exact);
+            t1 += lanes(s1, exact);
+            t2 += lanes(s2, exact);
+            t3 += lanes(s3, exact);
+        }
+        out[o] = t0 + tail(whole, len, a, 0, values, row, exact);
+        out[o + 1] = t1 + tail(whole, len, a, 0, values, r1, exact);
+        out[o + 2] = t2 + tail(whole, len, a, 0, values, r2, exact);
+        out[o + 3] = t3 + tail(whole, len, a, 0, values, r3, exact);
     }
 
     /** Four rows of A (ai, ai + lda, ...) against one row of values: out[o], out[o + step], ... */
