@@ -190,6 +190,8 @@ final class CpuAttention {
         private final float[] row;
         /** One panel of probabilities [BK, mr], the A operand of P V. */
         private final float[] panel;
+        /** The 16 x 16 block the panels are transposed through. */
+        private final float[] block16;
         /** The unit's first block and block count, and each block's row count and key end. */
         private long firstBlock;
         private int blockCount;
@@ -211,10 +213,12 @@ final class CpuAttention {
             int slots = plan.blocksPerUnit;
             // this thread's buffers, kept between calls: fresh arrays cost more than a small call's math
             this.qb = Scratch.get(Scratch.ATTENTION, slots * BQ * d);
-            this.kRows = Scratch.get(Scratch.ATTENTION + 1, BK * d);
+            // kRows also holds a block's Q rows and s its scores, each transposed into GEMM A panels
+            // up to 16 rows at a time: both keep PANEL_SLACK rows past a block
+            this.kRows = Scratch.get(Scratch.ATTENTION + 1, Math.max(BK, BQ + GemmPacking.PANEL_SLACK) * d);
             this.kt = Scratch.get(Scratch.ATTENTION + 2, d * BK);
             this.vt = Scratch.get(Scratch.ATTENTION + 3, BK * dPad);
-            this.s = Scratch.get(Scratch.ATTENTION + 4, BQ * BK);
+            this.s = Scratch.get(Scratch.ATTENTION + 4, (BQ + GemmPacking.PANEL_SLACK) * BK);
             this.tile = Scratch.get(Scratch.ATTENTION + 5, mr * nr);
             this.m = Scratch.get(Scratch.ATTENTION + 6, slots * BQ);
             this.l = Scratch.get(Scratch.ATTENTION + 7, slots * BQ);
@@ -222,6 +226,7 @@ final class CpuAttention {
             this.acc = Scratch.get(Scratch.ATTENTION + 9, slots * BQ * dPad);
             this.row = new float[dPad];
             this.panel = Scratch.get(Scratch.ATTENTION + 10, BK * mr);
+            this.block16 = Scratch.get(Scratch.GEMM_PANEL, 256);
             this.rows = new int[slots];
             this.keyEnd = new long[slots];
         }
@@ -290,7 +295,11 @@ final class CpuAttention {
                     kRows[i] *= scale;
                 }
                 for (int ir = 0; ir < valid; ir += mr) {
-                    Elements.transpose(kRows, ir * d, d, Math.min(mr, valid - ir), d, qb, at + ir * d, mr);
+                    Elements.transposeToPanel(kRows, ir * d, d, mr, d, qb, at + ir * d, block16);
+                }
+                if (valid % mr != 0) { // the last panel's rows past the block's: zero, as in GEMM
+                    int last = valid / mr * mr;
+                    GemmPacking.zeroRows(qb, at + last * d, valid - last, mr, d);
                 }
             }
         }
@@ -338,7 +347,7 @@ final class CpuAttention {
             tiles.rescale(acc, at * dPad, valid, dPad, f, at);
             for (int ir = 0; ir < valid; ir += mr) {
                 int tileRows = Math.min(mr, valid - ir);
-                Elements.transpose(s, ir * BK, BK, tileRows, BK, panel, 0, mr);
+                Elements.transposeToPanel(s, ir * BK, BK, mr, BK, panel, 0, block16);
                 if (tileRows < mr) {
                     GemmPacking.zeroRows(panel, 0, tileRows, mr, BK);
                 }

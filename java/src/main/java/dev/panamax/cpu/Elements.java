@@ -124,6 +124,20 @@ final class Elements {
         }
     }
 
+    /**
+     * A GEMM A panel [cols, mr] from mr row-major rows of src (stride ld):
+     * {@code dst[dOff + p * mr + r] = src[sOff + r * ld + p]}. All mr rows are read, and up to 16
+     * rows from sOff must lie inside src (the vector path transposes 16 at a time); rows past the
+     * valid ones land in the panel's padding rows, which the caller zeroes.
+     */
+    static void transposeToPanel(float[] src, int sOff, int ld, int mr, int cols, float[] dst, int dOff, float[] tmp) {
+        if (CpuSimd.VECTOR) {
+            VectorElements.transposeToPanel(src, sOff, ld, mr, cols, dst, dOff, tmp);
+        } else {
+            transposeScalar(src, sOff, ld, mr, cols, dst, dOff, mr);
+        }
+    }
+
     static void transposeScalar(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
         for (int r = 0; r < rows; r++) {
             int from = sOff + r * ld;

@@ -39,13 +39,8 @@ final class GemmPacking {
             for (int i = 0; i < mc; i++) {
                 Elements.load(a, t, base + (i0 + i) * k + p0, scratch, i * kc, kc);
             }
-            boolean wide = CpuSimd.VECTOR && VectorInfo.lanes() == 16;
-            for (int q = 0; q < panels; q++) {
-                if (wide) { // reads 16 rows from q * mr: scratch holds PANEL_SLACK rows past mc
-                    VectorElements.transposeToPanel(scratch, q * mr * kc, kc, mr, kc, ap, q * mr * kc, tile);
-                } else {
-                    Elements.transpose(scratch, q * mr * kc, kc, Math.min(mr, mc - q * mr), kc, ap, q * mr * kc, mr);
-                }
+            for (int q = 0; q < panels; q++) { // reads up to 16 rows from q * mr: scratch holds PANEL_SLACK rows past mc
+                Elements.transposeToPanel(scratch, q * mr * kc, kc, mr, kc, ap, q * mr * kc, tile);
             }
         }
         if (last < mr) {

@@ -23,7 +23,7 @@ final class Scratch {
      * it has slots of its own; it calls no kernel while it holds them.
      */
     static final int GEMM_A = 5, GEMM_B = 6, GEMM_T = 7, GEMM_ACC = 8, GEMM_TILE = 9, GEMM_OLD = 10, GEMM_OUT = 11;
-    /** The 16 x 16 block through which packing A transposes. */
+    /** The 16 x 16 block through which A panels are transposed (GEMM, attention). */
     static final int GEMM_PANEL = 12;
     /** The first of the eleven slots of an attention worker's tiles and running state ({@code ATTENTION + i}). */
     static final int ATTENTION = 13;

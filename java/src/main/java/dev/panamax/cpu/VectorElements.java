@@ -159,14 +159,17 @@ final class VectorElements {
         }
     }
 
-    /** dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols. */
     /**
      * A GEMM A panel from row-major rows: {@code dst[dOff + p * mr + r] = src[sOff + r * ld + p]}
      * for r &lt; mr &lt;= 16, p &lt; cols, by 16 x 16 register transposes whose 16 - mr surplus rows are
      * read (they must be inside src) and dropped, each transposed column stored with an mr-lane
-     * mask. {@code tmp}: 256 floats. 512-bit vectors only ({@link #transpose} otherwise).
+     * mask. {@code tmp}: 256 floats. Narrower vectors: {@link #transpose} of all mr rows.
      */
     static void transposeToPanel(float[] src, int sOff, int ld, int mr, int cols, float[] dst, int dOff, float[] tmp) {
+        if (L != 16) {
+            transpose(src, sOff, ld, mr, cols, dst, dOff, mr);
+            return;
+        }
         VectorMask<Float> lanes = F.indexInRange(0, mr);
         int c0 = 0;
         for (; c0 + 16 <= cols; c0 += 16) {
@@ -178,6 +181,7 @@ final class VectorElements {
         Elements.transposeScalar(src, sOff + c0, ld, mr, cols - c0, dst, dOff + c0 * mr, mr);
     }
 
+    /** dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols. */
     static void transpose(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
         int r0 = 0;
         if (L == 16) {

@@ -7,10 +7,6 @@ final class VectorInfo {
     private VectorInfo() {
     }
 
-    static int lanes() {
-        return FloatVector.SPECIES_PREFERRED.length();
-    }
-
     static int floatBits() {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize();
     }

@@ -69,9 +69,9 @@ final class VectorInt8 implements Int8Kernel {
         double total = 0;
         // exact: the lanes go into integers every EXACT_BLOCK columns; otherwise once, at the end
         int block = exact ? EXACT_BLOCK : Math.max(1, whole);
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         for (int p0 = 0; p0 < whole; p0 += block) {
             int end = Math.min(whole, p0 + block);
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             for (int p = p0; p < end; p += 4 * L) {
                 s0 = widen(values, row + p).fma(FloatVector.fromArray(F, a, ai + p), s0);
                 s1 = widen(values, row + p + L).fma(FloatVector.fromArray(F, a, ai + p + L), s1);
@@ -81,10 +81,6 @@ final class VectorInt8 implements Int8Kernel {
             // exact: each lane of the four holds at most 256 products, so their sum (at most 1024
             // products, below 2^24) is still an exact integer
             total += lanes(s0.add(s1).add(s2.add(s3)), exact);
-            s0 = FloatVector.zero(F);
-            s1 = s0;
-            s2 = s0;
-            s3 = s0;
         }
         return total + tail(whole, len, a, ai, values, row, exact);
     }
