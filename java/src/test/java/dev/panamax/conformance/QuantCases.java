@@ -165,10 +165,15 @@ abstract class QuantCases extends DeviceCases {
 
     // ------------------------------------------------------------------ matmul
 
-    /** x [M, K] times w [N, K]ᵀ: few rows (direct INT8 reads), many rows (panels), K past 1024 and 16384, N past 512. */
+    /**
+     * x [M, K] times w [N, K]ᵀ: few rows (direct INT8 reads), many rows (panels), K past 1024 and 16384, N past 512.
+     * The long-K row has 7 outputs, not 3: the error is relative to the outputs' norm, and with 3 sums of
+     * 20000 random products that norm was small enough, about once in 3000 draws, for F32 accumulation
+     * (any order) to pass 1e-5; with 7 the worst of 3000 draws was 2.4e-6.
+     */
     static final int[][] MATMUL_SHAPES = {
         {1, 1, 1}, {1, 7, 3}, {1, 33, 17}, {1, 257, 1031}, {2, 5, 64}, {3, 17, 100}, {4, 9, 33}, {5, 64, 127},
-        {8, 16, 256}, {9, 33, 65}, {33, 40, 1025}, {64, 96, 160}, {70, 513, 300}, {17, 3, 2100}, {1, 3, 20000},
+        {8, 16, 256}, {9, 33, 65}, {33, 40, 1025}, {64, 96, 160}, {70, 513, 300}, {17, 3, 2100}, {1, 7, 20000},
         {6, 4, 16411},
     };
 
