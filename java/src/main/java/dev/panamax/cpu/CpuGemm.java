@@ -35,6 +35,12 @@ final class CpuGemm {
     private static final int TASKS_PER_THREAD = 4;
     /** Multiply-adds per task below which a product gets fewer tasks per thread. */
     private static final long TASK_WORK = 1L << 26;
+    /**
+     * Tasks of at most this many row tiles read an F32 B [k, n] in place where the kernel can
+     * ({@link GemmKernel#inPlaceWidth}): packing a panel that only one or two tiles use costs
+     * more than it saves (MiniLM at 1 x 16 tokens spent half its time packing weights).
+     */
+    private static final int IN_PLACE_ROW_TILES = 2;
     /** Floats of a task's F32 accumulator for a 16-bit c: bounds memory for any shape. */
     private static final long ACC_FLOATS = 1L << 22;
 
@@ -105,6 +111,8 @@ final class CpuGemm {
         private final long taskCols;
         private final long gridRows;
         private final long gridCols;
+        /** Whether tasks read B in place (F32, stored [k, n], few row tiles per task) instead of packing it. */
+        private final boolean bInPlace;
 
         Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb) {
             this.kernel = kernel;
@@ -162,6 +170,8 @@ final class CpuGemm {
             this.taskCols = colsPerTask;
             this.gridRows = Math.ceilDiv(m, taskRows);
             this.gridCols = Math.ceilDiv(n, taskCols);
+            this.bInPlace = m > FEW_ROWS && kernel.inPlaceWidth() > 0 && bType == DType.F32 && !transB
+                    && taskRows <= IN_PLACE_ROW_TILES * mr;
         }
 
         long tasks() {
@@ -192,17 +202,30 @@ final class CpuGemm {
             float[] acc = direct ? null : Scratch.get(Scratch.GEMM_ACC, (int) (rows * ncMax));
             for (long jc = j0; jc < j0 + cols; jc += ncMax) {
                 int nc = (int) Math.min(ncMax, j0 + cols - jc);
+                // in place: whole in-place tiles of B straight from memory, the columns left packed
+                int width = kernel.inPlaceWidth();
+                int inPlace = bInPlace ? nc / width * width : 0;
                 for (long pc = 0; pc < k; pc += kcMax) {
                     int kc = (int) Math.min(kcMax, k - pc);
-                    GemmPacking.packB(b, bType, bBase, transB, transB ? n : ldb, transB ? ldb : k, jc, nc, pc, kc, nr, bp, scratch);
+                    if (inPlace < nc) {
+                        GemmPacking.packB(b, bType, bBase, transB, transB ? n : ldb, transB ? ldb : k, jc + inPlace,
+                                nc - inPlace, pc, kc, nr, bp, scratch);
+                    }
+                    long bAt = (bBase + pc * ldb + jc) * Float.BYTES;
                     boolean first = pc == 0;
                     for (long ic = i0; ic < i0 + rows; ic += mcMax) {
                         int mc = (int) Math.min(mcMax, i0 + rows - ic);
                         GemmPacking.packA(a, abType, aBase, transA, m, k, ic, mc, pc, kc, mr, ap, scratch, panelTile);
-                        if (direct) {
-                            kernel.block(mc, nc, kc, ap, bp, 0, c, null, cBase + ic * n + jc, n, alpha, first ? beta : 1f);
-                        } else {
-                            kernel.block(mc, nc, kc, ap, bp, 0, null, acc, (ic - i0) * nc, nc, 1f, first ? 0f : 1f);
+                        long cOff = direct ? cBase + ic * n + jc : (ic - i0) * nc;
+                        long ldc = direct ? n : nc;
+                        float al = direct ? alpha : 1f;
+                        float be = first ? (direct ? beta : 0f) : 1f;
+                        MemorySegment cSeg = direct ? c : null;
+                        if (inPlace > 0) {
+                            kernel.blockInPlace(mc, inPlace, kc, ap, b, bAt, ldb * Float.BYTES, cSeg, acc, cOff, ldc, al, be);
+                        }
+                        if (inPlace < nc) {
+                            kernel.block(mc, nc - inPlace, kc, ap, bp, 0, cSeg, acc, cOff + inPlace, ldc, al, be);
                         }
                     }
                 }

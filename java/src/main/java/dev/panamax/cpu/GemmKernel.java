@@ -66,6 +66,27 @@ interface GemmKernel {
     void tile(int rows, int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] t);
 
     /**
+     * Columns of C per {@link #blockInPlace} tile, 0 where the kernel has none. A product of a
+     * few row tiles then reads B's F32 rows where they are stored instead of packing them: a
+     * packed panel would serve only one or two tiles, and the read of B overlaps the multiply-adds.
+     */
+    default int inPlaceWidth() {
+        return 0;
+    }
+
+    /**
+     * {@link #block} with B read where it is stored: F32 rows of a row-major matrix in native
+     * memory, the block's element (0, 0) at byte {@code bAt}, rows {@code ldbBytes} apart; nc a
+     * multiple of {@link #inPlaceWidth}. The A block is packed as for {@link #block}, and each
+     * element of C is the same chain of multiply-adds as there, so the bits do not depend on
+     * which of the two ran.
+     */
+    default void blockInPlace(int mc, int nc, int kc, float[] ap, MemorySegment b, long bAt, long ldbBytes,
+                              MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {
+        throw new UnsupportedOperationException("this GEMM kernel packs B");
+    }
+
+    /**
      * c = alpha * t + beta * c (beta == 0: c ignored) for the first rows x cols of tile t [mr, nr],
      * into native memory. Heap targets take the array form: one segment kind per call site keeps
      * the Vector API's memory access compiled to plain vector moves.

@@ -64,6 +64,32 @@ abstract class GemmCases extends DeviceCases {
         spec.check(device(), Data.fresh());
     }
 
+    /**
+     * 9 to 24 rows of A (one or two row tiles: where the CPU reads an F32 B [k, n] in place
+     * instead of packing it), N of whole in-place tiles, with columns left over, and too narrow for
+     * one, K past one kc block, every
+     * transpose, alpha and beta, batched with b shared and batched, exact integers.
+     */
+    static List<GemmSpec> fewRowTiles() {
+        int[][] mnk = {{9, 400, 300}, {16, 384, 384}, {24, 400, 513}, {13, 768, 1000}, {20, 1000, 70}, {11, 33, 40}};
+        List<GemmSpec> cases = new ArrayList<>();
+        for (int[] s : mnk) {
+            for (int t = 0; t < 4; t++) {
+                cases.add(GemmSpec.of(s[0], s[1], s[2]).trans(t >= 2, t % 2 == 1).scale(1.25f, -0.5f));
+            }
+            cases.add(GemmSpec.of(s[0], s[1], s[2]).exact());
+        }
+        cases.add(GemmSpec.of(17, 500, 300).batched(3, true).scale(0.5f, 1));
+        cases.add(GemmSpec.of(17, 500, 300).batched(3, false).trans(true, false));
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fewRowTiles")
+    void fewRowTiles(GemmSpec spec) {
+        spec.check(device(), Data.fresh());
+    }
+
     /** alpha and beta, beta == 0 with c poisoned with NaN, alpha == 0. */
     static List<GemmSpec> alphaBeta() {
         float[][] ab = {{1, 0}, {0.5f, 0}, {-1.5f, 1}, {2, -0.5f}, {0, 0.75f}, {0, 0}, {1, 1}, {3, 2}};
