@@ -20,8 +20,8 @@ import java.lang.foreign.MemorySegment;
  */
 interface GemmKernel {
     /**
-     * A kernel's block sizes: mr x nr register tiles; kc inner steps per block, so that an A
-     * panel and a B panel stay in L1; mc rows of A per packed block (a multiple of mr), kept in
+     * A kernel's block sizes: mr x nr register tiles; kc inner steps per block, so that a B
+     * panel stays in L1 or close to it (each kernel says how it chose); mc rows of A per packed block (a multiple of mr), kept in
      * L2; nc columns of B per packed block (a multiple of nr), kept in L3.
      */
     record Blocking(int mr, int nr, int kc, int mc, int nc) {
