@@ -32,12 +32,13 @@ final class VectorGemmKernel implements GemmKernel {
      */
     private static final Blocking BLOCKING = new Blocking(MR, NR, 384, MR * 16, 4096);
     /**
-     * Columns of the in-place tile: 2 rows by 12 vectors (24 accumulators), so that each step
-     * reads 12 adjacent vectors of a row of B (768 bytes) where a 12 x 2 tile would read 128:
-     * on this design's test machine, strips of 128 bytes down 256 rows read at 9 GB/s on one
-     * thread, strips of 768 bytes at 22 to 25.
+     * Columns of the in-place tile: 4 rows by 6 vectors (24 accumulators), so that each step reads
+     * 6 adjacent vectors of a row of B (384 bytes) where a 12 x 2 tile would read 128: on this
+     * design's test machine strips of 128 bytes down 256 rows read at 9 GB/s on one thread, strips
+     * of 384 bytes at 19 to 21. A 2 x 12 tile (768 bytes) read faster still but ran 100 to 110
+     * GFLOP/s in cache against this tile's 133 to 138, with twice the loads per multiply-add.
      */
-    private static final int WIDE = 12 * L;
+    private static final int WIDE = 6 * L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private VectorGemmKernel() {
@@ -208,7 +209,7 @@ final class VectorGemmKernel implements GemmKernel {
         c51.intoArray(t, 5 * NR + L);
     }
 
-    /** 512-bit vectors only: the 12-vector tile needs AVX-512's 32 registers. */
+    /** 512-bit vectors only: the 12-row panels it reads from come with AVX-512's 32 registers. */
     @Override
     public int inPlaceWidth() {
         return MR == 12 ? WIDE : 0;
@@ -220,13 +221,13 @@ final class VectorGemmKernel implements GemmKernel {
         if (inPlaceWidth() == 0) {
             throw new UnsupportedOperationException("the 6-row tile packs B");
         }
-        float[] t = Scratch.get(Scratch.GEMM_TILE, Math.max(MR * NR, 2 * WIDE));
+        float[] t = Scratch.get(Scratch.GEMM_TILE, Math.max(MR * NR, 4 * WIDE));
         for (int jw = 0; jw < nc; jw += WIDE) {
-            // the first pair of rows reads this strip of B from memory, the others from L2
-            for (int ir = 0; ir < mc; ir += 2) {
-                int rows = Math.min(2, mc - ir);
-                // rows ir and ir + 1 lie in one panel (mr even); a missing second row is padding (zeros)
-                tile2InPlace(kc, ap, (ir / MR) * MR * kc + ir % MR, b, bAt + (long) jw * Float.BYTES, ldbBytes, t);
+            // the first rows read this strip of B from memory, the others from L2
+            for (int ir = 0; ir < mc; ir += 4) {
+                int rows = Math.min(4, mc - ir);
+                // rows ir .. ir + 3 lie in one panel (mr a multiple of 4); missing rows are padding (zeros)
+                tile4InPlace(kc, ap, (ir / MR) * MR * kc + ir % MR, b, bAt + (long) jw * Float.BYTES, ldbBytes, t);
                 long at = cOff + ir * ldc + jw;
                 if (cSegment != null) {
                     store(t, WIDE, rows, WIDE, cSegment, at, ldc, alpha, beta);
@@ -238,81 +239,79 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     /**
-     * t [2, WIDE] = rows ao and ao + 1 of an A panel [kc, MR] times B's kc rows of WIDE floats read
-     * in place (row p at byte at + p * ldbBytes): per step two broadcasts, twelve loads of B, 24
+     * t [4, WIDE] = rows ao .. ao + 3 of an A panel [kc, MR] times B's kc rows of WIDE floats read
+     * in place (row p at byte at + p * ldbBytes): per step four broadcasts, six loads of B, 24
      * multiply-adds.
      */
-    private static void tile2InPlace(int kc, float[] ap, int ao, MemorySegment b, long at, long ldbBytes, float[] t) {
+    private static void tile4InPlace(int kc, float[] ap, int ao, MemorySegment b, long at, long ldbBytes, float[] t) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z, c05 = z, c06 = z, c07 = z, c08 = z, c09 = z, c0a = z, c0b = z;
-        FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z, c15 = z, c16 = z, c17 = z, c18 = z, c19 = z, c1a = z, c1b = z;
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z, c05 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z, c15 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c24 = z, c25 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z, c34 = z, c35 = z;
         final long v = (long) L * Float.BYTES;
         for (int p = 0; p < kc; p++) {
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
             FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            FloatVector x = FloatVector.fromMemorySegment(S, b, at, LE);
-            c00 = a0.fma(x, c00);
-            c10 = a1.fma(x, c10);
-            x = FloatVector.fromMemorySegment(S, b, at + v, LE);
-            c01 = a0.fma(x, c01);
-            c11 = a1.fma(x, c11);
-            x = FloatVector.fromMemorySegment(S, b, at + 2 * v, LE);
-            c02 = a0.fma(x, c02);
-            c12 = a1.fma(x, c12);
-            x = FloatVector.fromMemorySegment(S, b, at + 3 * v, LE);
-            c03 = a0.fma(x, c03);
-            c13 = a1.fma(x, c13);
-            x = FloatVector.fromMemorySegment(S, b, at + 4 * v, LE);
-            c04 = a0.fma(x, c04);
-            c14 = a1.fma(x, c14);
-            x = FloatVector.fromMemorySegment(S, b, at + 5 * v, LE);
-            c05 = a0.fma(x, c05);
-            c15 = a1.fma(x, c15);
-            x = FloatVector.fromMemorySegment(S, b, at + 6 * v, LE);
-            c06 = a0.fma(x, c06);
-            c16 = a1.fma(x, c16);
-            x = FloatVector.fromMemorySegment(S, b, at + 7 * v, LE);
-            c07 = a0.fma(x, c07);
-            c17 = a1.fma(x, c17);
-            x = FloatVector.fromMemorySegment(S, b, at + 8 * v, LE);
-            c08 = a0.fma(x, c08);
-            c18 = a1.fma(x, c18);
-            x = FloatVector.fromMemorySegment(S, b, at + 9 * v, LE);
-            c09 = a0.fma(x, c09);
-            c19 = a1.fma(x, c19);
-            x = FloatVector.fromMemorySegment(S, b, at + 10 * v, LE);
-            c0a = a0.fma(x, c0a);
-            c1a = a1.fma(x, c1a);
-            x = FloatVector.fromMemorySegment(S, b, at + 11 * v, LE);
-            c0b = a0.fma(x, c0b);
-            c1b = a1.fma(x, c1b);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, b, at, LE);
+            c00 = a0.fma(x0, c00);
+            c10 = a1.fma(x0, c10);
+            c20 = a2.fma(x0, c20);
+            c30 = a3.fma(x0, c30);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, b, at + v, LE);
+            c01 = a0.fma(x1, c01);
+            c11 = a1.fma(x1, c11);
+            c21 = a2.fma(x1, c21);
+            c31 = a3.fma(x1, c31);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, b, at + 2 * v, LE);
+            c02 = a0.fma(x2, c02);
+            c12 = a1.fma(x2, c12);
+            c22 = a2.fma(x2, c22);
+            c32 = a3.fma(x2, c32);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, b, at + 3 * v, LE);
+            c03 = a0.fma(x3, c03);
+            c13 = a1.fma(x3, c13);
+            c23 = a2.fma(x3, c23);
+            c33 = a3.fma(x3, c33);
+            FloatVector x4 = FloatVector.fromMemorySegment(S, b, at + 4 * v, LE);
+            c04 = a0.fma(x4, c04);
+            c14 = a1.fma(x4, c14);
+            c24 = a2.fma(x4, c24);
+            c34 = a3.fma(x4, c34);
+            FloatVector x5 = FloatVector.fromMemorySegment(S, b, at + 5 * v, LE);
+            c05 = a0.fma(x5, c05);
+            c15 = a1.fma(x5, c15);
+            c25 = a2.fma(x5, c25);
+            c35 = a3.fma(x5, c35);
             ao += MR;
             at += ldbBytes;
         }
-        c00.intoArray(t, 0);
-        c01.intoArray(t, L);
-        c02.intoArray(t, 2 * L);
-        c03.intoArray(t, 3 * L);
-        c04.intoArray(t, 4 * L);
-        c05.intoArray(t, 5 * L);
-        c06.intoArray(t, 6 * L);
-        c07.intoArray(t, 7 * L);
-        c08.intoArray(t, 8 * L);
-        c09.intoArray(t, 9 * L);
-        c0a.intoArray(t, 10 * L);
-        c0b.intoArray(t, 11 * L);
-        c10.intoArray(t, WIDE);
-        c11.intoArray(t, WIDE + L);
-        c12.intoArray(t, WIDE + 2 * L);
-        c13.intoArray(t, WIDE + 3 * L);
-        c14.intoArray(t, WIDE + 4 * L);
-        c15.intoArray(t, WIDE + 5 * L);
-        c16.intoArray(t, WIDE + 6 * L);
-        c17.intoArray(t, WIDE + 7 * L);
-        c18.intoArray(t, WIDE + 8 * L);
-        c19.intoArray(t, WIDE + 9 * L);
-        c1a.intoArray(t, WIDE + 10 * L);
-        c1b.intoArray(t, WIDE + 11 * L);
+        c00.intoArray(t, 0 * WIDE + 0 * L);
+        c01.intoArray(t, 0 * WIDE + 1 * L);
+        c02.intoArray(t, 0 * WIDE + 2 * L);
+        c03.intoArray(t, 0 * WIDE + 3 * L);
+        c04.intoArray(t, 0 * WIDE + 4 * L);
+        c05.intoArray(t, 0 * WIDE + 5 * L);
+        c10.intoArray(t, 1 * WIDE + 0 * L);
+        c11.intoArray(t, 1 * WIDE + 1 * L);
+        c12.intoArray(t, 1 * WIDE + 2 * L);
+        c13.intoArray(t, 1 * WIDE + 3 * L);
+        c14.intoArray(t, 1 * WIDE + 4 * L);
+        c15.intoArray(t, 1 * WIDE + 5 * L);
+        c20.intoArray(t, 2 * WIDE + 0 * L);
+        c21.intoArray(t, 2 * WIDE + 1 * L);
+        c22.intoArray(t, 2 * WIDE + 2 * L);
+        c23.intoArray(t, 2 * WIDE + 3 * L);
+        c24.intoArray(t, 2 * WIDE + 4 * L);
+        c25.intoArray(t, 2 * WIDE + 5 * L);
+        c30.intoArray(t, 3 * WIDE + 0 * L);
+        c31.intoArray(t, 3 * WIDE + 1 * L);
+        c32.intoArray(t, 3 * WIDE + 2 * L);
+        c33.intoArray(t, 3 * WIDE + 3 * L);
+        c34.intoArray(t, 3 * WIDE + 4 * L);
+        c35.intoArray(t, 3 * WIDE + 5 * L);
     }
 
     @Override
