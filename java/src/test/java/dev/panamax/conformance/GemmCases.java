@@ -65,7 +65,7 @@ abstract class GemmCases extends DeviceCases {
     }
 
     /**
-     * 9 to 24 rows of A (one or two row tiles: where the CPU reads an F32 B [k, n] in place
+     * 9 to 24 rows of A (one or two row tiles; the CPU reads an F32 B [k, n] in place up to 96 rows
      * instead of packing it), N of whole in-place tiles, with columns left over, and too narrow for
      * one, K past one kc block, every
      * transpose, alpha and beta, batched with b shared and batched, exact integers.
