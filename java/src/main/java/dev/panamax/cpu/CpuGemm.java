@@ -16,7 +16,10 @@ import java.lang.foreign.MemorySegment;
  * products in the same order whatever the grid: results do not depend on the thread count.
  *
  * <p>A product with at most {@link #FEW_ROWS} rows of A (decoding, GEMV) has nothing to reuse a
- * packed B for: its tasks split the columns and stream B once through {@link GemmFewRows}.
+ * packed B for: its tasks split the columns and stream B once through {@link GemmFewRows}. Up to
+ * {@link #IN_PLACE_ROW_TILES} row tiles per task, an F32 B stored [k, n] is read where it lies by
+ * {@link GemmKernel#blockInPlace} (a sentence's worth of tokens against constant weights), its
+ * columns past the last whole in-place tile packed as usual; both paths give the same bits.
  *
  * <p>c of F32 is accumulated in place across kc blocks (beta applied on the first). A 16-bit c is
  * accumulated in an F32 buffer of the task's rows by nc columns (tasks of a 16-bit c have at most
