@@ -319,13 +319,19 @@ final class CpuAttention {
             }
         }
 
-        /** One tile for one block: scores, mask, online softmax, P V into the accumulators. */
+        /**
+         * One tile for one block: scores, mask, online softmax, P V into the accumulators. A tile
+         * of fewer than BK keys (a short sequence, the last tile) works on its keys rounded up to
+         * whole register tiles only: the columns past them would be -inf scores and zero
+         * probabilities (at 16 keys, three quarters of a 64-key tile's work).
+         */
         private void block(int slot, long j0, int keys, long shift) {
             int valid = rows[slot];
             int qAt = slot * BQ * d;
+            int width = Math.min(BK, CpuGemm.roundUp(keys, Math.max(16, nr)));
             for (int ir = 0; ir < valid; ir += mr) {
                 int tileRows = Math.min(mr, valid - ir);
-                for (int jc = 0; jc < BK; jc += nr) {
+                for (int jc = 0; jc < width; jc += nr) {
                     kernel.tile(tileRows, d, qb, qAt + ir * d, kt, jc, BK, tile);
                     kernel.store(tile, tileRows, nr, s, ir * BK + jc, BK, 1f, 0f);
                 }
@@ -338,21 +344,21 @@ final class CpuAttention {
                     visible = Math.min(visible, (r0 + i) / plan.group + shift - j0 + 1);
                 }
                 int from = (int) Math.max(0, visible);
-                if (from < BK) {
-                    Arrays.fill(s, i * BK + from, (i + 1) * BK, Float.NEGATIVE_INFINITY);
+                if (from < width) {
+                    Arrays.fill(s, i * BK + from, i * BK + width, Float.NEGATIVE_INFINITY);
                 }
             }
             int at = slot * BQ;
-            tiles.online(s, valid, BK, BK, m, l, f, at);
+            tiles.online(s, valid, width, BK, m, l, f, at);
             tiles.rescale(acc, at * dPad, valid, dPad, f, at);
             for (int ir = 0; ir < valid; ir += mr) {
                 int tileRows = Math.min(mr, valid - ir);
-                Elements.transposeToPanel(s, ir * BK, BK, mr, BK, panel, 0, block16);
+                Elements.transposeToPanel(s, ir * BK, BK, mr, width, panel, 0, block16);
                 if (tileRows < mr) {
-                    GemmPacking.zeroRows(panel, 0, tileRows, mr, BK);
+                    GemmPacking.zeroRows(panel, 0, tileRows, mr, width);
                 }
                 for (int dc = 0; dc < dPad; dc += nr) {
-                    kernel.tile(tileRows, BK, panel, 0, vt, dc, dPad, tile);
+                    kernel.tile(tileRows, width, panel, 0, vt, dc, dPad, tile);
                     kernel.store(tile, tileRows, nr, acc, (at + ir) * dPad + dc, dPad, 1f, 1f);
                 }
             }
