@@ -205,6 +205,7 @@ final class CpuGemm {
             float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax);
             float[] scratch = Scratch.get(Scratch.GEMM_T, Math.max(mcMax + GemmPacking.PANEL_SLACK, nr) * kcMax);
             float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 256);
+            float[] aRows = bInPlace ? Scratch.get(Scratch.GEMM_ROWS, roundUp(mcMax, GemmKernel.IN_PLACE_ROWS) * kcMax) : null;
             float[] acc = direct ? null : Scratch.get(Scratch.GEMM_ACC, (int) (rows * ncMax));
             for (long jc = j0; jc < j0 + cols; jc += ncMax) {
                 int nc = (int) Math.min(ncMax, j0 + cols - jc);
@@ -221,14 +222,19 @@ final class CpuGemm {
                     boolean first = pc == 0;
                     for (long ic = i0; ic < i0 + rows; ic += mcMax) {
                         int mc = (int) Math.min(mcMax, i0 + rows - ic);
-                        GemmPacking.packA(a, abType, aBase, transA, m, k, ic, mc, pc, kc, mr, ap, scratch, panelTile);
+                        if (inPlace > 0) {
+                            GemmPacking.packARows(a, abType, aBase, transA, m, k, ic, mc, pc, kc, aRows, scratch);
+                        }
+                        if (inPlace < nc) {
+                            GemmPacking.packA(a, abType, aBase, transA, m, k, ic, mc, pc, kc, mr, ap, scratch, panelTile);
+                        }
                         long cOff = direct ? cBase + ic * n + jc : (ic - i0) * nc;
                         long ldc = direct ? n : nc;
                         float al = direct ? alpha : 1f;
                         float be = first ? (direct ? beta : 0f) : 1f;
                         MemorySegment cSeg = direct ? c : null;
                         if (inPlace > 0) {
-                            kernel.blockInPlace(mc, inPlace, kc, ap, b, bAt, ldb * Float.BYTES, cSeg, acc, cOff, ldc, al, be);
+                            kernel.blockInPlace(mc, inPlace, kc, aRows, b, bAt, ldb * Float.BYTES, cSeg, acc, cOff, ldc, al, be);
                         }
                         if (inPlace < nc) {
                             kernel.block(mc, nc - inPlace, kc, ap, bp, 0, cSeg, acc, cOff + inPlace, ldc, al, be);

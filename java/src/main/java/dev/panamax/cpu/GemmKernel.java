@@ -74,12 +74,16 @@ interface GemmKernel {
         return 0;
     }
 
+    /** Rows of A per {@link #blockInPlace} tile: its A holds whole groups of them. */
+    int IN_PLACE_ROWS = 4;
+
     /**
      * {@link #block} with B read where it is stored: F32 rows of a row-major matrix in native
      * memory, the block's element (0, 0) at byte {@code bAt}, rows {@code ldbBytes} apart; nc a
-     * multiple of {@link #inPlaceWidth}. The A block is packed as for {@link #block}, and each
-     * element of C is the same chain of multiply-adds as there, so the bits do not depend on
-     * which of the two ran.
+     * multiple of {@link #inPlaceWidth}. A is row-major ({@link GemmPacking#packARows}: element
+     * (i, p) at {@code i * kc + p}, rows up to a multiple of {@link #IN_PLACE_ROWS} zero), and
+     * each element of C is the same chain of multiply-adds as in {@link #block}, so the bits do
+     * not depend on which of the two ran.
      */
     default void blockInPlace(int mc, int nc, int kc, float[] ap, MemorySegment b, long bAt, long ldbBytes,
                               MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {

@@ -48,6 +48,28 @@ final class GemmPacking {
         }
     }
 
+    /**
+     * Packs A rows [i0, i0 + mc), inner steps [p0, p0 + kc), row-major into {@code ap} (element
+     * (i, p) at {@code i * kc + p}), for {@link GemmKernel#blockInPlace}: a copy per row, no
+     * transposition; rows up to a multiple of {@link GemmKernel#IN_PLACE_ROWS} zero. A stored
+     * [k, m] goes through {@code scratch} (kc * mc floats) and one transposition.
+     */
+    static void packARows(MemorySegment a, DType t, long base, boolean transA, long m, long k,
+                          long i0, int mc, long p0, int kc, float[] ap, float[] scratch) {
+        if (transA) {
+            for (int p = 0; p < kc; p++) {
+                Elements.load(a, t, base + (p0 + p) * m + i0, scratch, p * mc, mc);
+            }
+            Elements.transpose(scratch, 0, mc, kc, mc, ap, 0, kc);
+        } else {
+            for (int i = 0; i < mc; i++) {
+                Elements.load(a, t, base + (i0 + i) * k + p0, ap, i * kc, kc);
+            }
+        }
+        int rows = CpuGemm.roundUp(mc, GemmKernel.IN_PLACE_ROWS);
+        Arrays.fill(ap, mc * kc, rows * kc, 0f);
+    }
+
     /** Zeroes rows [from, mr) of the panel [kc, mr] at {@code at}. */
     static void zeroRows(float[] panel, int at, int from, int mr, int kc) {
         for (int p = 0; p < kc; p++) {

@@ -27,7 +27,9 @@ final class Scratch {
     static final int GEMM_PANEL = 12;
     /** The first of the eleven slots of an attention worker's tiles and running state ({@code ATTENTION + i}). */
     static final int ATTENTION = 13;
-    private static final int SLOTS = ATTENTION + 11;
+    /** A GEMM task's rows of A, row-major, for {@link GemmKernel#blockInPlace}. */
+    static final int GEMM_ROWS = ATTENTION + 11;
+    private static final int SLOTS = GEMM_ROWS + 1;
 
     private static final ThreadLocal<float[][]> MINE = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

@@ -221,13 +221,13 @@ final class VectorGemmKernel implements GemmKernel {
         if (inPlaceWidth() == 0) {
             throw new UnsupportedOperationException("the 6-row tile packs B");
         }
-        float[] t = Scratch.get(Scratch.GEMM_TILE, Math.max(MR * NR, 4 * WIDE));
+        float[] t = Scratch.get(Scratch.GEMM_TILE, Math.max(MR * NR, IN_PLACE_ROWS * WIDE));
         for (int jw = 0; jw < nc; jw += WIDE) {
             // the first rows read this strip of B from memory, the others from L2
-            for (int ir = 0; ir < mc; ir += 4) {
-                int rows = Math.min(4, mc - ir);
-                // rows ir .. ir + 3 lie in one panel (mr a multiple of 4); missing rows are padding (zeros)
-                tile4InPlace(kc, ap, (ir / MR) * MR * kc + ir % MR, b, bAt + (long) jw * Float.BYTES, ldbBytes, t);
+            for (int ir = 0; ir < mc; ir += IN_PLACE_ROWS) {
+                int rows = Math.min(IN_PLACE_ROWS, mc - ir);
+                // missing rows of the last four are padding (zeros)
+                tile4InPlace(kc, ap, ir * kc, b, bAt + (long) jw * Float.BYTES, ldbBytes, t);
                 long at = cOff + ir * ldc + jw;
                 if (cSegment != null) {
                     store(t, WIDE, rows, WIDE, cSegment, at, ldc, alpha, beta);
@@ -239,9 +239,9 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     /**
-     * t [4, WIDE] = rows ao .. ao + 3 of an A panel [kc, MR] times B's kc rows of WIDE floats read
-     * in place (row p at byte at + p * ldbBytes): per step four broadcasts, six loads of B, 24
-     * multiply-adds.
+     * t [4, WIDE] = four rows of a row-major A (row r at ao + r * kc) times B's kc rows of WIDE
+     * floats read in place (row p at byte at + p * ldbBytes): per step four broadcasts, six loads
+     * of B, 24 multiply-adds.
      */
     private static void tile4InPlace(int kc, float[] ap, int ao, MemorySegment b, long at, long ldbBytes, float[] t) {
         FloatVector z = FloatVector.zero(S);
@@ -251,10 +251,10 @@ final class VectorGemmKernel implements GemmKernel {
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z, c34 = z, c35 = z;
         final long v = (long) L * Float.BYTES;
         for (int p = 0; p < kc; p++) {
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao + p]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + kc + p]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * kc + p]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * kc + p]);
             FloatVector x0 = FloatVector.fromMemorySegment(S, b, at, LE);
             c00 = a0.fma(x0, c00);
             c10 = a1.fma(x0, c10);
@@ -285,7 +285,6 @@ final class VectorGemmKernel implements GemmKernel {
             c15 = a1.fma(x5, c15);
             c25 = a2.fma(x5, c25);
             c35 = a3.fma(x5, c35);
-            ao += MR;
             at += ldbBytes;
         }
         c00.intoArray(t, 0 * WIDE + 0 * L);
