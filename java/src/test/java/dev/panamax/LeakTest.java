@@ -2,6 +2,7 @@ package dev.panamax;
 
 import dev.panamax.internal.Allocation;
 import dev.panamax.internal.DeviceHandle;
+import dev.panamax.testing.Garbage;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,17 +17,8 @@ class LeakTest {
     private static final int CYCLES = 20_000;
 
     /** Waits (bounded) until the cleaner has freed what earlier tests dropped: the live count holds still. */
-    private static long settle() throws InterruptedException {
-        long last = -1;
-        int still = 0;
-        for (int i = 0; i < 200 && still < 3; i++) {
-            System.gc();
-            Thread.sleep(20);
-            long now = Allocation.liveCount(Backend.CPU);
-            still = now == last ? still + 1 : 0;
-            last = now;
-        }
-        return last;
+    private static long settle() {
+        return Garbage.settle(Backend.CPU);
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -6,6 +6,7 @@ import dev.panamax.Device;
 import dev.panamax.Tensor;
 import dev.panamax.internal.Allocation;
 import dev.panamax.testing.DeviceUnderTest;
+import dev.panamax.testing.Garbage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,7 +111,7 @@ class CudaDeviceTest {
 
     @Test
     void closingFreesEveryTensor() {
-        long before = Allocation.liveCount(Backend.CUDA);
+        long before = Garbage.settle(Backend.CUDA);
         Device d = Device.open("cuda:0");
         for (int i = 0; i < 10; i++) {
             d.zeros(DType.F32, 1000 + i);

@@ -15,6 +15,7 @@ import dev.panamax.internal.TensorImpl;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Check;
 import dev.panamax.testing.Data;
+import dev.panamax.testing.Garbage;
 import dev.panamax.testing.Raw;
 import dev.panamax.testing.Tolerances;
 import org.junit.jupiter.api.Test;
@@ -455,7 +456,7 @@ class OpenClInt8Test extends OpenClDeviceTest {
                 }
             };
             round.run(); // warm-up: builds the programs, fills the kernel pools
-            long allocations = Allocation.liveCount(Backend.OPENCL);
+            long allocations = Garbage.settle(Backend.OPENCL); // other tests' dropped tensors freed first
             long bytes = Allocation.liveBytes(Backend.OPENCL);
             Map<String, Long> objects = backend().liveObjects();
             for (int i = 0; i < 50; i++) {
