@@ -3,8 +3,9 @@ package dev.panamax.cpu;
 import dev.panamax.internal.Kernels.ElementwiseOp;
 
 /**
- * {@link ElementwiseBlock} in plain Java: exp and tanh in double; GELU as 0.5 x erfc(-x / sqrt 2)
- * with {@link Erf}'s erfc, which keeps the negative tail's precision that 1 + erf would cancel.
+ * {@link ElementwiseBlock} in plain Java: exp in double; GELU as 0.5 x erfc(-x / sqrt 2) with
+ * {@link Erf}'s erfc and the tanh GELU as x sigmoid(2y), which keep the negative tail's precision
+ * that 1 + erf and 1 + tanh would cancel.
  */
 final class ScalarElementwise implements ElementwiseBlock {
     static final ScalarElementwise INSTANCE = new ScalarElementwise();
@@ -39,8 +40,9 @@ final class ScalarElementwise implements ElementwiseBlock {
             }
             case GELU_TANH -> {
                 for (int i = 0; i < n; i++) {
+                    // 0.5 v (1 + tanh(y)) as v / (1 + exp(-2y)): 1 + tanh(y) cancels to 0 in double below y = -19
                     double v = x[i];
-                    x[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v))));
+                    x[i] = (float) (v / (1 + Math.exp(-2 * SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v))));
                 }
             }
             case SILU -> {

@@ -345,15 +345,18 @@ public final class Reference64 {
     public static double[] gelu(float[] x, boolean tanh) {
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            double v = x[i];
-            if (tanh) {
-                double y = Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v);
-                out[i] = v / (1 + Math.exp(-2 * y));
-            } else {
-                out[i] = 0.5 * v * erfc(-v / Math.sqrt(2));
-            }
+            out[i] = gelu(x[i], tanh);
         }
         return out;
+    }
+
+    /** {@link #gelu(float[], boolean)} of one double. */
+    public static double gelu(double v, boolean tanh) {
+        if (tanh) {
+            double y = Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v);
+            return v / (1 + Math.exp(-2 * y));
+        }
+        return 0.5 * v * erfc(-v / Math.sqrt(2));
     }
 
     /** x sigmoid(x) = x / (1 + exp(-x)); -inf gives -inf / inf = NaN, as -inf * sigmoid(-inf) = -inf * 0 does. */
