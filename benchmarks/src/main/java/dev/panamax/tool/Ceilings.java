@@ -1,5 +1,7 @@
 package dev.panamax.tool;
 
+import dev.panamax.cpu.HugePages;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -34,14 +36,15 @@ record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String s
      * The host's copy bandwidth: {@code MemorySegment.copy} of {@code bytes} between two native
      * buffers, split into one slice per core and copied on all cores at once (one thread alone
      * does not draw the memory bandwidth that the multi-threaded kernels do), median of 5 after 2
-     * warm-ups; counts the bytes read and written.
+     * warm-ups; counts the bytes read and written. The buffers are memory of the kind the cpu
+     * backend gives its large tensors ({@link HugePages}: advised for huge pages on Linux).
      */
     static Ceilings hostCopy(long bytes) {
         int threads = Runtime.getRuntime().availableProcessors();
         long slice = Math.ceilDiv(Math.ceilDiv(bytes, threads), 64) * 64;
         try (Arena arena = Arena.ofShared(); ForkJoinPool pool = new ForkJoinPool(threads)) {
-            MemorySegment src = arena.allocate(bytes, 64);
-            MemorySegment dst = arena.allocate(bytes, 64);
+            MemorySegment src = HugePages.applies(bytes) ? HugePages.allocate(arena, bytes) : arena.allocate(bytes, 64);
+            MemorySegment dst = HugePages.applies(bytes) ? HugePages.allocate(arena, bytes) : arena.allocate(bytes, 64);
             src.fill((byte) 1);
             dst.fill((byte) 0);
             List<Callable<Void>> copies = new ArrayList<>();
@@ -63,7 +66,8 @@ record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String s
             double[] timed = Arrays.copyOfRange(t, 2, t.length);
             Arrays.sort(timed);
             return new Ceilings(2.0 * bytes / timed[timed.length / 2], Double.NaN,
-                    "host MemorySegment.copy of " + (bytes >> 20) + " MiB on " + copies.size() + " threads");
+                    "host MemorySegment.copy of " + (bytes >> 20) + " MiB on " + copies.size() + " threads"
+                            + (HugePages.applies(bytes) ? ", memory advised for huge pages" : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return NONE;

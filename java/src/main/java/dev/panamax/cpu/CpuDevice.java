@@ -27,6 +27,7 @@ final class CpuDevice implements BackendDevice {
 
     CpuDevice() {
         int threads = Config.positiveInt("panamax.cpu.threads", null, Runtime.getRuntime().availableProcessors());
+        HugePages.checkSetting();
         this.pool = new CpuPool(threads);
         this.kernels = new CpuKernels(pool);
         this.name = cpuModel();
@@ -70,6 +71,8 @@ final class CpuDevice implements BackendDevice {
         info.put("kernels", kernels.description());
         info.put("java", Runtime.version().toString());
         info.put("memory kept for reuse", (cache.keptBytes() >> 20) + " MiB");
+        info.put("huge pages", HugePages.ENABLED ? "advised for blocks of 2 MiB and more"
+                : HugePages.SUPPORTED ? "off (" + HugePages.PROPERTY + "=true advises them)" : "not on this host");
         return info;
     }
 

@@ -27,7 +27,8 @@ import java.util.Map;
  * to the allocator; that cost a result of [1, 8] 10 us (an add into a new tensor, closed) and a
  * {@code zeros} 42 us, against 0.2 us for the add itself. Reused memory is not zeroed (the backend
  * contract leaves fresh contents unspecified; {@code Device.zeros} zeroes explicitly). Empty
- * blocks are never kept.
+ * blocks are never kept. Blocks of {@link HugePages#MIN_BYTES} and more are mapped on their own,
+ * advised for huge pages ({@link HugePages}).
  */
 final class CpuMemoryCache {
     /** From this size on, size classes are eighths of a power of two. */
@@ -77,7 +78,7 @@ final class CpuMemoryCache {
         }
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment block = arena.allocate(size, alignment);
+            MemorySegment block = HugePages.applies(size) ? HugePages.allocate(arena, size) : arena.allocate(size, alignment);
             return new CpuMemory(arena, block, block.asSlice(0, bytes));
         } catch (OutOfMemoryError | IllegalArgumentException e) {
             // the JDK's IllegalArgumentException here: a size its allocator cannot express (near 2^63)

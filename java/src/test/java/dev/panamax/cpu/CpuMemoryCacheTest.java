@@ -31,6 +31,53 @@ class CpuMemoryCacheTest {
         }
     }
 
+    /**
+     * A huge-page mapping (what large blocks are with {@code panamax.cpu.hugePages=true}) starts on
+     * a 2 MiB boundary, reads as zeros, is writable to its last byte, and is unmapped when its arena
+     * closes (the mapped bytes go back to where they were; the segment then throws). The cache
+     * takes it only when enabled, for blocks of 2 MiB and more.
+     */
+    @Test
+    void hugePageMappingsAreAlignedZeroedAndUnmapped() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(HugePages.SUPPORTED,
+                "no huge-page mappings here: " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        long before = HugePages.mappedBytes();
+        long size = 5 * MIB + 3;
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+        java.lang.foreign.MemorySegment m = HugePages.allocate(arena, size);
+        assertEquals(size, m.byteSize());
+        assertEquals(0, m.address() % (2 * MIB), "a 2 MiB boundary");
+        assertEquals(before + (size + 4095) / 4096 * 4096, HugePages.mappedBytes());
+        for (long i = 0; i < size; i += 4096) {
+            assertEquals(0, m.get(ValueLayout.JAVA_BYTE, i), "fresh memory reads as zeros");
+        }
+        m.set(ValueLayout.JAVA_BYTE, size - 1, (byte) 9);
+        assertEquals(9, m.get(ValueLayout.JAVA_BYTE, size - 1));
+        arena.close();
+        assertEquals(before, HugePages.mappedBytes(), "a closed arena unmaps");
+        assertThrows(IllegalStateException.class, () -> m.get(ValueLayout.JAVA_BYTE, 0));
+        assertEquals(HugePages.ENABLED, HugePages.applies(2 * MIB));
+        assertFalse(HugePages.applies(2 * MIB - 1));
+    }
+
+    @Test
+    void aMalformedHugePagesSettingIsRefused() {
+        String old = System.getProperty(HugePages.PROPERTY);
+        try {
+            System.setProperty(HugePages.PROPERTY, "yes");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, HugePages::checkSetting);
+            assertEquals("panamax.cpu.hugePages must be true or false, got 'yes'", e.getMessage());
+            System.setProperty(HugePages.PROPERTY, " FALSE ");
+            HugePages.checkSetting();
+        } finally {
+            if (old == null) {
+                System.clearProperty(HugePages.PROPERTY);
+            } else {
+                System.setProperty(HugePages.PROPERTY, old);
+            }
+        }
+    }
+
     @Test
     void aFreedBlockServesTheNextRequestOfItsClassAndOnlyItsBytes() {
         CpuMemoryCache cache = new CpuMemoryCache(64 * MIB, 64);
