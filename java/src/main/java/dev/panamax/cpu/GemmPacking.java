@@ -81,14 +81,23 @@ final class GemmPacking {
      * Packs B's block at columns [j0, j0 + nc), inner steps [p0, p0 + kc), into {@code bp} as
      * ceil(nc / nr) panels [kc, nr] (padding columns zero). A stored row of B is spread over
      * the panels in one call; a transposed B goes panel by panel through {@code scratch}
-     * (nr * kc floats).
+     * (nr * kc floats), or, for whole panels of F32 (a multiple of 16 columns) on 16-lane vectors, straight from
+     * memory through registers ({@link VectorElements#packRowsTransposed16}).
      */
     static void packB(MemorySegment b, DType t, long base, boolean transB, long n, long k,
                       long j0, int nc, long p0, int kc, int nr, float[] bp, float[] scratch) {
         int panels = Math.ceilDiv(nc, nr);
         if (transB) {
+            boolean registers = t == DType.F32 && nr % 16 == 0 && kc >= 32 && CpuSimd.VECTOR && VectorElements.TRANSPOSE16;
             for (int q = 0; q < panels; q++) {
                 int cols = Math.min(nr, nc - q * nr);
+                if (registers && cols == nr) { // whole panels of F32 rows: turned in registers straight from memory
+                    for (int h = 0; h < nr; h += 16) {
+                        VectorElements.packRowsTransposed16(b, base + (j0 + q * nr + h) * k + p0, k, kc, bp, q * kc * nr + h, nr,
+                                scratch);
+                    }
+                    continue;
+                }
                 for (int j = 0; j < cols; j++) {
                     Elements.load(b, t, base + (j0 + q * nr + j) * k + p0, scratch, j * kc, kc);
                 }
