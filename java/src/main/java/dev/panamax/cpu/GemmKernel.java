@@ -33,10 +33,10 @@ interface GemmKernel {
      * {@code c[i, j] = alpha * sum_p A(i, p) B(p, j) + beta * c[i, j]} for i &lt; mc, j &lt; nc; c
      * (F32) is {@code cSegment} (native memory) or, when that is null, {@code cArray}, from
      * element {@code cOff} with row stride {@code ldc}; beta == 0 ignores c. {@code ap} holds the
-     * block's A rows from 0, {@code bp} its B panels from {@code bOff}. Each B panel stays in L1
+     * block's A panels from {@code aOff}, {@code bp} its B panels from {@code bOff}. Each B panel stays in L1
      * while the A panels stream past it.
      */
-    default void block(int mc, int nc, int kc, float[] ap, float[] bp, int bOff,
+    default void block(int mc, int nc, int kc, float[] ap, int aOff, float[] bp, int bOff,
                        MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {
         Blocking sizes = blocking();
         int mr = sizes.mr(), nr = sizes.nr();
@@ -46,7 +46,7 @@ interface GemmKernel {
             int cols = Math.min(nr, nc - jr);
             for (int ir = 0; ir < mc; ir += mr) {
                 int rows = Math.min(mr, mc - ir);
-                tile(rows, kc, ap, ir * kc, bp, bBase, nr, t);
+                tile(rows, kc, ap, aOff + ir * kc, bp, bBase, nr, t);
                 long at = cOff + ir * ldc + jr;
                 if (cSegment != null) {
                     store(t, rows, cols, cSegment, at, ldc, alpha, beta);

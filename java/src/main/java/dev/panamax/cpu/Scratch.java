@@ -29,7 +29,9 @@ final class Scratch {
     static final int ATTENTION = 13;
     /** A GEMM task's rows of A, row-major, for {@link GemmKernel#blockInPlace}. */
     static final int GEMM_ROWS = ATTENTION + 11;
-    private static final int SLOTS = GEMM_ROWS + 1;
+    /** A product's whole A, packed once by the calling thread's tasks for every column task to read. */
+    static final int GEMM_SHARED_A = GEMM_ROWS + 1;
+    private static final int SLOTS = GEMM_SHARED_A + 1;
 
     private static final ThreadLocal<float[][]> MINE = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

@@ -90,6 +90,38 @@ class CpuGemmTest {
         }
     }
 
+    /**
+     * A product whose tasks all cover every row of A (40 rows against 1,000 columns of a
+     * transposed B, on two threads: one row of column tasks) packs A once for all of them, and
+     * gives the same bits as one task on one thread that packs its own.
+     */
+    @Test
+    void oneRowOfTasksPacksAOnceSameBits() {
+        Data data = Data.fresh();
+        int m = 40, n = 1000, k = 300;
+        float[] a = data.normal(m * k, 1), b = data.normal(n * k, 1);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment sa = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, a);
+            java.lang.foreign.MemorySegment sb = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, b);
+            float[][] got = new float[2][];
+            for (int threads = 1; threads <= 2; threads++) {
+                java.lang.foreign.MemorySegment sc = arena.allocate((long) m * n * Float.BYTES);
+                dev.panamax.internal.Kernels.Gemm call = new dev.panamax.internal.Kernels.Gemm(DType.F32, DType.F32, 1, m, n, k, 1f,
+                        new CpuMemory(null, sa, sa), false, new CpuMemory(null, sb, sb), true, false, 0f, new CpuMemory(null, sc, sc));
+                CpuGemm.Matrix mat = new CpuGemm.Matrix(GemmKernel.get(), call, 0, threads, DType.F32, k);
+                mat.packAOnce(new CpuPool(threads));
+                assertEquals(threads == 2, mat.packsAOnce(), threads + " threads");
+                for (long t = 0; t < mat.tasks(); t++) {
+                    mat.task(t);
+                }
+                got[threads - 1] = sc.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+            }
+            assertArrayEquals(got[0], got[1], data.describe());
+            Check.close("gemm [40, 1000, 300] transB", got[1], Reference64.gemm(1, m, n, k, 1f, a, false, b, true, false, 0f,
+                    new float[m * n]), Tolerances.accumulate(DType.F32), data);
+        }
+    }
+
     @Test
     void alphaBetaAndBatches() {
         check(DType.F32, DType.F32, 3, 37, 45, 270, false, true, true, 0.5f, -1.25f);
