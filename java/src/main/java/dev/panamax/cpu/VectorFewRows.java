@@ -5,6 +5,7 @@ import dev.panamax.internal.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -14,7 +15,7 @@ import java.nio.ByteOrder;
 /**
  * {@link FewRowsKernel} on the Vector API. axpy broadcasts a row's 8 elements of A once and
  * runs every column vector of the 8 B rows through them into the accumulator; dot runs two accumulators (to overlap the FMA
- * latency) and adds their lanes left to right, not by reduceLanes(ADD), whose order is free.
+ * latency) and adds their lanes by halving in a fixed order, not by reduceLanes(ADD), whose order is free.
  * dotRows does the same for BF16 rows of B read from memory and widened in registers: a 32-bit
  * lane holds two BF16 elements, the low one shifted into place and the high one masked, against A
  * deinterleaved to match, two rows of B per pass against one load of A.
@@ -29,6 +30,9 @@ final class VectorFewRows implements FewRowsKernel {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * L]);
+    /** Lane i takes lane i + h (wrapping), for the halving lane sum. */
+    private static final VectorShuffle<Float> HALF8 = VectorShuffle.iota(S, 8 % L, 1, true), HALF4 = VectorShuffle.iota(S, 4 % L, 1, true),
+            HALF2 = VectorShuffle.iota(S, 2 % L, 1, true), HALF1 = VectorShuffle.iota(S, 1, 1, true);
 
     private VectorFewRows() {
     }
@@ -78,7 +82,6 @@ final class VectorFewRows implements FewRowsKernel {
 
     @Override
     public void dot(int m, int len, float[] a, int aOff, int lda, float[] b, float[] out, int outOff, int outStride) {
-        float[] lanes = LANES.get();
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             FloatVector s0 = FloatVector.zero(S), s1 = s0;
@@ -90,7 +93,7 @@ final class VectorFewRows implements FewRowsKernel {
             if (p < len) {
                 s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, p), s0);
             }
-            out[outOff + i * outStride] += laneSum(s0, s1, lanes);
+            out[outOff + i * outStride] += laneSum(s0, s1);
         }
     }
 
@@ -117,13 +120,13 @@ final class VectorFewRows implements FewRowsKernel {
         int r = 0;
         for (; r + 2 <= rows; r += 2) {
             for (int i = 0; i < m; i++) {
-                dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride, lanes);
+                dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride);
             }
         }
         for (; r < rows; r++) {
             for (int i = 0; i < m; i++) {
                 int o = outOff + r + i * outStride;
-                out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb, lanes), full, len, a, aOff + i * lda, b,
+                out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb), full, len, a, aOff + i * lda, b,
                         from + r * ldb);
             }
         }
@@ -131,13 +134,12 @@ final class VectorFewRows implements FewRowsKernel {
 
     /**
      * F32 rows of B read straight from memory: two rows per pass against one load of A, each with
-     * two accumulators (the even and the odd vectors of a block of 2L), lanes added left to right,
+     * two accumulators (the even and the odd vectors of a block of 2L), lanes summed by {@link #laneSum},
      * then the tail in ascending order.
      */
     private static void dotRowsF32(int m, int len, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb,
             int rows, float[] out, int outOff, int outStride) {
         int full = len / (2 * L) * (2 * L);
-        float[] lanes = LANES.get();
         int r = 0;
         for (; r + 2 <= rows; r += 2) {
             for (int i = 0; i < m; i++) {
@@ -151,8 +153,8 @@ final class VectorFewRows implements FewRowsKernel {
                     t0 = FloatVector.fromMemorySegment(S, b, f1 + 4L * p, LE).fma(a0, t0);
                     t1 = FloatVector.fromMemorySegment(S, b, f1 + 4L * (p + L), LE).fma(a1, t1);
                 }
-                out[o] += tailF32(laneSum(s0, s1, lanes), full, len, a, ai, b, from + r * ldb);
-                out[o + 1] += tailF32(laneSum(t0, t1, lanes), full, len, a, ai, b, from + (r + 1) * ldb);
+                out[o] += tailF32(laneSum(s0, s1), full, len, a, ai, b, from + r * ldb);
+                out[o + 1] += tailF32(laneSum(t0, t1), full, len, a, ai, b, from + (r + 1) * ldb);
             }
         }
         for (; r < rows; r++) {
@@ -164,7 +166,7 @@ final class VectorFewRows implements FewRowsKernel {
                     s0 = FloatVector.fromMemorySegment(S, b, f0 + 4L * p, LE).fma(FloatVector.fromArray(S, a, ai + p), s0);
                     s1 = FloatVector.fromMemorySegment(S, b, f0 + 4L * (p + L), LE).fma(FloatVector.fromArray(S, a, ai + p + L), s1);
                 }
-                out[outOff + r + i * outStride] += tailF32(laneSum(s0, s1, lanes), full, len, a, ai, b, from + r * ldb);
+                out[outOff + r + i * outStride] += tailF32(laneSum(s0, s1), full, len, a, ai, b, from + r * ldb);
             }
         }
     }
@@ -194,21 +196,21 @@ final class VectorFewRows implements FewRowsKernel {
     /**
      * The whole blocks (full elements, a deinterleaved) of one row of B from element from on: 2L
      * BF16 elements per 32-bit lane load, the even ones (low halves) into s0 and the odd ones (high
-     * halves) into s1; their lanes added left to right.
+     * halves) into s1; their lanes summed by {@link #laneSum}.
      */
-    private static float dotBf16(int full, float[] a, int ai, MemorySegment b, long from, float[] lanes) {
+    private static float dotBf16(int full, float[] a, int ai, MemorySegment b, long from) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0;
         for (int p = 0; p < full; p += 2 * L) {
             IntVector w = IntVector.fromMemorySegment(I, b, (from + p) * 2, LE);
             s0 = FloatVector.fromArray(S, a, ai + p).fma(w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), s0);
             s1 = FloatVector.fromArray(S, a, ai + p + L).fma(w.and(0xFFFF_0000).reinterpretAsFloats(), s1);
         }
-        return laneSum(s0, s1, lanes);
+        return laneSum(s0, s1);
     }
 
     /** dotBf16 for two rows of B (from and from + ldb) into out[o] and out[o + 1], each with its tail. */
     private static void dotBf16x2(int len, int full, float[] a, int ai, MemorySegment b, long from, long ldb, float[] out,
-            int o, float[] lanes) {
+            int o) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
         long f0 = from * 2, f1 = (from + ldb) * 2;
         for (int p = 0; p < full; p += 2 * L) {
@@ -220,8 +222,8 @@ final class VectorFewRows implements FewRowsKernel {
             t0 = ae.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), t0);
             t1 = ao.fma(v.and(0xFFFF_0000).reinterpretAsFloats(), t1);
         }
-        out[o] += tailBf16(laneSum(s0, s1, lanes), full, len, a, ai, b, from);
-        out[o + 1] += tailBf16(laneSum(t0, t1, lanes), full, len, a, ai, b, from + ldb);
+        out[o] += tailBf16(laneSum(s0, s1), full, len, a, ai, b, from);
+        out[o + 1] += tailBf16(laneSum(t0, t1), full, len, a, ai, b, from + ldb);
     }
 
     /** sum + the products past the whole blocks, in ascending order (fewer than 2L). */
@@ -232,14 +234,24 @@ final class VectorFewRows implements FewRowsKernel {
         return sum;
     }
 
-    /** The lanes of s0, then of s1, added left to right. */
-    private static float laneSum(FloatVector s0, FloatVector s1, float[] lanes) {
-        s0.intoArray(lanes, 0);
-        s1.intoArray(lanes, L);
-        float sum = 0f;
-        for (int x = 0; x < 2 * L; x++) {
-            sum += lanes[x];
+    /**
+     * The lanes of s0 + s1 summed by halving: lane i plus lane i + L/2, then i + L/4, down to one
+     * lane. Every step is a lanewise add of a fixed rearrangement, so the order is fixed (unlike
+     * reduceLanes(ADD), whose order is free) and the JIT and the interpreter give the same bits.
+     * The 2L lanes added one after another took a chain of 2L dependent adds: for the rows of a
+     * 1,024-wide BF16 weight, more cycles than the row's products.
+     */
+    private static float laneSum(FloatVector s0, FloatVector s1) {
+        FloatVector s = s0.add(s1);
+        if (L > 8) {
+            s = s.add(s.rearrange(HALF8));
         }
-        return sum;
+        if (L > 4) {
+            s = s.add(s.rearrange(HALF4));
+        }
+        if (L > 2) {
+            s = s.add(s.rearrange(HALF2));
+        }
+        return s.add(s.rearrange(HALF1)).lane(0);
     }
 }
