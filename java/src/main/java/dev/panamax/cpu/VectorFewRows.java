@@ -5,7 +5,6 @@ import dev.panamax.internal.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -30,9 +29,6 @@ final class VectorFewRows implements FewRowsKernel {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * L]);
-    /** Lane i takes lane i + h (wrapping), for the halving lane sum. */
-    private static final VectorShuffle<Float> HALF8 = VectorShuffle.iota(S, 8 % L, 1, true), HALF4 = VectorShuffle.iota(S, 4 % L, 1, true),
-            HALF2 = VectorShuffle.iota(S, 2 % L, 1, true), HALF1 = VectorShuffle.iota(S, 1, 1, true);
 
     private VectorFewRows() {
     }
@@ -234,24 +230,8 @@ final class VectorFewRows implements FewRowsKernel {
         return sum;
     }
 
-    /**
-     * The lanes of s0 + s1 summed by halving: lane i plus lane i + L/2, then i + L/4, down to one
-     * lane. Every step is a lanewise add of a fixed rearrangement, so the order is fixed (unlike
-     * reduceLanes(ADD), whose order is free) and the JIT and the interpreter give the same bits.
-     * The 2L lanes added one after another took a chain of 2L dependent adds: for the rows of a
-     * 1,024-wide BF16 weight, more cycles than the row's products.
-     */
+    /** The lanes of s0 + s1 summed in {@link VectorElements#laneSum}'s fixed order. */
     private static float laneSum(FloatVector s0, FloatVector s1) {
-        FloatVector s = s0.add(s1);
-        if (L > 8) {
-            s = s.add(s.rearrange(HALF8));
-        }
-        if (L > 4) {
-            s = s.add(s.rearrange(HALF4));
-        }
-        if (L > 2) {
-            s = s.add(s.rearrange(HALF2));
-        }
-        return s.add(s.rearrange(HALF1)).lane(0);
+        return VectorElements.laneSum(s0.add(s1));
     }
 }

@@ -151,22 +151,13 @@ final class VectorInt8 implements Int8Kernel {
         out[o + 3 * step] = t3 + tail(whole, len, a, ai + 3 * lda, values, row, exact);
     }
 
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
-
     /** The lanes' sum: exact in 32-bit integers (each lane an integer below 2^24), else F32. */
     private static double lanes(FloatVector s, boolean exact) {
         if (exact) {
             return ((IntVector) s.convertShape(VectorOperators.F2I, I, 0)).reduceLanes(VectorOperators.ADD);
         }
-        // left to right: reduceLanes(ADD) may add in any order, and the bits must not vary; through an
-        // array, as lane(i) at a variable i was the INT8 decode step's hottest code
-        float[] lanes = LANES.get();
-        s.intoArray(lanes, 0);
-        float sum = 0;
-        for (int i = 0; i < L; i++) {
-            sum += lanes[i];
-        }
-        return sum;
+        // in a fixed order: reduceLanes(ADD) may add in any order, and the bits must not vary
+        return VectorElements.laneSum(s);
     }
 
     private static double tail(int from, int len, float[] a, int ai, MemorySegment values, long row, boolean exact) {
