@@ -1,6 +1,6 @@
 package dev.panamax.tool;
 
-import dev.panamax.cpu.HugePages;
+import dev.panamax.Device;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -37,14 +37,21 @@ record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String s
      * buffers, split into one slice per core and copied on all cores at once (one thread alone
      * does not draw the memory bandwidth that the multi-threaded kernels do), median of 5 after 2
      * warm-ups; counts the bytes read and written. The buffers are memory of the kind the cpu
-     * backend gives its large tensors ({@link HugePages}: advised for huge pages on Linux).
+     * backend gives its large tensors: advised for huge pages when its info says it advises them
+     * ({@code panamax.cpu.hugePages=true}; {@link HugePageBuffer}).
      */
+    /** Whether the cpu backend maps its large tensors on huge pages, as its info reports. */
+    private static boolean cpuHugePages() {
+        return Device.cpu().info().getOrDefault("huge pages", "").startsWith("advised");
+    }
+
     static Ceilings hostCopy(long bytes) {
         int threads = Runtime.getRuntime().availableProcessors();
         long slice = Math.ceilDiv(Math.ceilDiv(bytes, threads), 64) * 64;
         try (Arena arena = Arena.ofShared(); ForkJoinPool pool = new ForkJoinPool(threads)) {
-            MemorySegment src = HugePages.applies(bytes) ? HugePages.allocate(arena, bytes) : arena.allocate(bytes, 64);
-            MemorySegment dst = HugePages.applies(bytes) ? HugePages.allocate(arena, bytes) : arena.allocate(bytes, 64);
+            boolean huge = cpuHugePages();
+            MemorySegment src = huge ? HugePageBuffer.allocate(arena, bytes) : arena.allocate(bytes, 64);
+            MemorySegment dst = huge ? HugePageBuffer.allocate(arena, bytes) : arena.allocate(bytes, 64);
             src.fill((byte) 1);
             dst.fill((byte) 0);
             List<Callable<Void>> copies = new ArrayList<>();
@@ -67,7 +74,7 @@ record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String s
             Arrays.sort(timed);
             return new Ceilings(2.0 * bytes / timed[timed.length / 2], Double.NaN,
                     "host MemorySegment.copy of " + (bytes >> 20) + " MiB on " + copies.size() + " threads"
-                            + (HugePages.applies(bytes) ? ", memory advised for huge pages" : ""));
+                            + (huge ? ", memory advised for huge pages as the cpu backend's tensors are" : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return NONE;

@@ -28,11 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * whose THP setting is {@code never}, or that has no free 2 MiB pages, backs the range with small
  * pages. Fresh memory reads as zeros, as the JDK's allocation does. Otherwise blocks come from
  * the arena.
- *
- * <p>Public for {@code panamax bench} alone, whose copy ceiling is measured on the same kind of
- * memory as the tensors; not part of the library's API (the package is not exported).
  */
-public final class HugePages {
+final class HugePages {
     /** Blocks from this size on are mapped on their own and advised: one huge page. */
     static final long MIN_BYTES = 2L << 20;
     private static final long HUGE = 2L << 20;
@@ -93,7 +90,7 @@ public final class HugePages {
     }
 
     /** Whether a block of {@code size} bytes comes from {@link #allocate}. */
-    public static boolean applies(long size) {
+    static boolean applies(long size) {
         return ENABLED && size >= MIN_BYTES;
     }
 
@@ -101,7 +98,7 @@ public final class HugePages {
      * A zeroed block of {@code size} bytes starting on a 2 MiB boundary, advised for huge pages,
      * unmapped when {@code arena} closes. OutOfMemoryError when the host refuses the mapping.
      */
-    public static MemorySegment allocate(Arena arena, long size) {
+    static MemorySegment allocate(Arena arena, long size) {
         long length = Math.ceilDiv(size, SMALL) * SMALL;
         long mapped = length + HUGE - SMALL; // room to move the start to the next 2 MiB boundary
         long at = call(MMAP, 0L, mapped, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
