@@ -32,6 +32,11 @@ record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String s
         return Double.isFinite(f) ? Units.percent(f) + (row.bound() == Bound.COMPUTE ? " mm" : " copy") : "-";
     }
 
+    /** Whether the cpu backend maps its large tensors on huge pages, as its info reports. */
+    private static boolean cpuHugePages() {
+        return Device.cpu().info().getOrDefault("huge pages", "").startsWith("advised");
+    }
+
     /**
      * The host's copy bandwidth: {@code MemorySegment.copy} of {@code bytes} between two native
      * buffers, split into one slice per core and copied on all cores at once (one thread alone
@@ -40,11 +45,6 @@ record Ceilings(double copyBytesPerSecond, double matmulFlopsPerSecond, String s
      * backend gives its large tensors: advised for huge pages when its info says it advises them
      * ({@code panamax.cpu.hugePages=true}; {@link HugePageBuffer}).
      */
-    /** Whether the cpu backend maps its large tensors on huge pages, as its info reports. */
-    private static boolean cpuHugePages() {
-        return Device.cpu().info().getOrDefault("huge pages", "").startsWith("advised");
-    }
-
     static Ceilings hostCopy(long bytes) {
         int threads = Runtime.getRuntime().availableProcessors();
         long slice = Math.ceilDiv(Math.ceilDiv(bytes, threads), 64) * 64;

@@ -190,15 +190,15 @@ final class CpuGemm {
             return gridRows * gridCols;
         }
 
-        /** Whether {@link #packAOnce} packed A for the tasks to share. */
-        boolean packsAOnce() {
-            return packedA != null;
-        }
-
         /** A packed once for every task (see {@link #packAOnce}), else null. */
         private float[] packedA;
         /** Rows of {@link #packedA}: m rounded up to mr. */
         private long paddedRows;
+
+        /** Whether {@link #packAOnce} packed A for the tasks to share. */
+        boolean packsAOnce() {
+            return packedA != null;
+        }
 
         /**
          * When every task covers all of A's rows (one row of tasks, as an MoE expert's 128 rows
