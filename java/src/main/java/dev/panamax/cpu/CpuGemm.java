@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * GEMM on the CPU, BLIS-style. C is cut into a grid of independent tasks (blocks of rows and
- * columns, a few per thread), so a call is one parallel loop with no barrier inside. A task runs
+ * columns, one per thread), so a call is one parallel loop with no barrier inside. A task runs
  * the BLIS loop nest over its block: for each nc columns and kc inner steps it packs its B block
  * into [kc, nr] panels, then for each mc rows packs A into [mc, kc] rows and runs
  * {@link GemmKernel#block}. Tasks repack the A (or B) that a neighbour also packs; that costs a
@@ -31,13 +31,6 @@ final class CpuGemm {
     static final int FEW_ROWS = 8;
     /** A matrix with fewer multiply-adds than this runs on one thread. */
     private static final long PARALLEL_WORK = 1L << 18;
-    /**
-     * Tasks per thread, up to this many: several even out a busy machine, but each repacks
-     * operands, so a small product gets fewer.
-     */
-    private static final int TASKS_PER_THREAD = 4;
-    /** Multiply-adds per task below which a product gets fewer tasks per thread. */
-    private static final long TASK_WORK = 1L << 26;
     /**
      * Tasks of at most this many row tiles (96 rows where mr is 12) read an F32 B [k, n] in place
      * where the kernel can ({@link GemmKernel#inPlaceWidth}): packing panels that few tiles use
@@ -148,9 +141,11 @@ final class CpuGemm {
             this.cBase = bi * m * n;
             int mr = sizes.mr(), nr = sizes.nr();
             long rowTiles = Math.ceilDiv(m, mr), colTiles = Math.ceilDiv(n, nr);
-            long work = m * n * k;
-            long perThread = Math.max(1, Math.min(TASKS_PER_THREAD, work / threads / TASK_WORK));
-            long target = threads == 1 ? 1 : perThread * threads;
+            // one task per thread: each task repacks the A or B its neighbours also pack; with kc =
+            // 2048 on 2 threads, 2048^3 ran at 217 GFLOP/s with four tasks per thread (the grid of
+            // kc = 384) against 243 with one in the same minutes, and at 257-259 with two against
+            // 275-282 with one
+            long target = threads;
             // gr x gc = target tasks of equal size (forRange then gives each thread the same
             // share), the split that repacks least: A is packed once per column of tasks, B once
             // per row of tasks
@@ -220,7 +215,7 @@ final class CpuGemm {
             float[] all = Scratch.get(Scratch.GEMM_SHARED_A, (int) (padded * k));
             long blocks = Math.ceilDiv(m, mcMax);
             pool.forRange(Math.ceilDiv(k, kcMax) * blocks, 1, (lo, hi) -> {
-                float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax);
+                float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax + GemmPacking.PANEL_SLACK);
                 float[] scratch = Scratch.get(Scratch.GEMM_T, (mcMax + GemmPacking.PANEL_SLACK) * kcMax);
                 float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 256);
                 for (long t = lo; t < hi; t++) {
@@ -252,7 +247,7 @@ final class CpuGemm {
             int ncMax = (int) Math.min(sizes.nc(), Math.ceilDiv(cols, nr) * nr);
             boolean direct = cType == DType.F32;
             float[] bp = Scratch.get(Scratch.GEMM_B, ncMax * kcMax);
-            float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax);
+            float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax + GemmPacking.PANEL_SLACK);
             float[] scratch = Scratch.get(Scratch.GEMM_T, Math.max(mcMax + GemmPacking.PANEL_SLACK, nr) * kcMax);
             float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 256);
             float[] aRows = bInPlace ? Scratch.get(Scratch.GEMM_ROWS, roundUp(mcMax, GemmKernel.IN_PLACE_ROWS) * kcMax) : null;

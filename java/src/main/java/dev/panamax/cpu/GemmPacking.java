@@ -13,7 +13,11 @@ import java.util.Arrays;
  * 16 x 16 register blocks.
  */
 final class GemmPacking {
-    /** Rows past mc that packA's scratch must hold: a panel is transposed 16 rows at a time. */
+    /**
+     * Rows past mc that packA's scratch must hold: a panel is transposed 16 rows at a time; also
+     * the floats that {@code ap} must hold past its last panel (a panel packed straight from
+     * memory spills up to 16 - mr zeros past its end).
+     */
     static final int PANEL_SLACK = 16;
 
     private GemmPacking() {
@@ -23,9 +27,11 @@ final class GemmPacking {
      * Packs A rows [i0, i0 + mc), inner steps [p0, p0 + kc) into {@code ap} as ceil(mc / mr)
      * panels [kc, mr] (element (i, p) at {@code (i / mr) * mr * kc + p * mr + i % mr}; the
      * padding rows of the last panel zero). A stored [k, m] (transA) is copied a stored row at a
-     * time, each spread over the panels in one call; a row-major A goes through {@code scratch}
-     * ((mc + {@link #PANEL_SLACK}) * kc floats) and is transposed panel by panel ({@code tile}:
-     * 256 floats).
+     * time, each spread over the panels in one call; a row-major F32 A on 16-lane vectors is
+     * turned in registers straight from memory ({@link VectorElements#packRowsToPanel}; ap holds
+     * {@link #PANEL_SLACK} floats past its panels); another row-major A goes through
+     * {@code scratch} ((mc + {@link #PANEL_SLACK}) * kc floats) and is transposed panel by panel
+     * ({@code tile}: 256 floats).
      */
     static void packA(MemorySegment a, DType t, long base, boolean transA, long m, long k,
                       long i0, int mc, long p0, int kc, int mr, float[] ap, float[] scratch, float[] tile) {
@@ -34,6 +40,11 @@ final class GemmPacking {
         if (transA) {
             for (int p = 0; p < kc; p++) {
                 Elements.load(a, t, base + (p0 + p) * m + i0, ap, p * mr, mc, mr, mr * kc);
+            }
+        } else if (t == DType.F32 && CpuSimd.VECTOR && VectorElements.TRANSPOSE16 && mr <= 16) {
+            for (int q = 0; q < panels; q++) { // straight from memory, turned in registers
+                VectorElements.packRowsToPanel(a, base + (i0 + (long) q * mr) * k + p0, k, Math.min(mr, mc - q * mr), kc, ap,
+                        q * mr * kc, mr, tile);
             }
         } else {
             for (int i = 0; i < mc; i++) {

@@ -243,6 +243,32 @@ final class VectorElements {
         }
     }
 
+    /**
+     * One panel of a row-major F32 A: ap[at + p * mr + r] = s[first + r * ld + p] for r &lt; rows
+     * (&lt;= mr &lt;= 16), p &lt; kc; lanes rows..mr-1 of each step zero where the 16-step blocks write
+     * them (the caller zeroes the rest of a partial panel). Each block of 16 steps loads a vector of
+     * each row straight from memory into {@code tmp} (256 floats; rows past {@code rows} zero) and
+     * turns it in registers ({@link Transpose16}), where copying the rows into scratch first and
+     * transposing from there read A twice. The block's 16 stores are mr floats apart and 16 wide,
+     * in order, so each overwrites the previous one's 16 - mr extra lanes; the last one's spill
+     * past the block's end: ap needs 16 - mr floats after the panel, and panels go in order.
+     */
+    static void packRowsToPanel(MemorySegment s, long first, long ld, int rows, int kc, float[] ap, int at, int mr, float[] tmp) {
+        java.util.Arrays.fill(tmp, rows * 16, 256, 0f);
+        int p = 0;
+        for (; p + 16 <= kc; p += 16) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector.fromMemorySegment(F, s, (first + r * ld + p) * Float.BYTES, LE).intoArray(tmp, r * 16);
+            }
+            Transpose16.block(tmp, 0, 16, ap, at + p * mr, mr);
+        }
+        for (; p < kc; p++) {
+            for (int r = 0; r < rows; r++) {
+                ap[at + p * mr + r] = s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, first + r * ld + p);
+            }
+        }
+    }
+
     /** dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols. */
     static void transpose(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
         int r0 = 0;

@@ -25,12 +25,18 @@ final class VectorGemmKernel implements GemmKernel {
     private static final int MR = L >= 16 ? 12 : 6;
     private static final int NR = 2 * L;
     /**
-     * kc = 384: a B panel of 48 KiB no longer fits L1 beside the A panel, but an inner dimension
-     * of 384 (every projection of a 384-wide encoder) is one block, so C is written once instead
-     * of read back and added to: [4096, 384] x [384, 1536] went from 206-231 to 252-268 GFLOP/s
-     * on 2 threads; 1024^3 and 2048^3 stayed within the noise (233-246 GFLOP/s either way).
+     * kc = 2048, mc = 8 tiles, nc = 1024. The tile reads its B panel from L2 as fast as from L1
+     * (one thread, 12 x 2 tile, kc = 2048 with the panel and 8 A panels in L2: 173 GFLOP/s, kc =
+     * 384 with the panel in L1: 160-184), so kc is chosen for C instead: each kc block reads C back
+     * and adds to it, and at 2048^3 with kc = 384 the stores of C were 30% of one thread's samples
+     * (C rows 8 KiB apart, missing every cache; Java has no prefetch to fetch them early). An inner
+     * dimension up to 2048 is now one block and C is written once. The A block (96 x 2048, 768 KiB)
+     * and a B panel (256 KiB) stay in a 2 MiB L2. Measured on 2 threads against kc = 384, mc = 192,
+     * nc = 4096 (GFLOP/s): 2048^3 202-213 -> 275-301, 1024^3 219-222 -> 242-271, the M = 4096
+     * model shapes 219-260 -> 239-295 (with one task per thread, {@link CpuGemm}). kc = 1024 with
+     * mc = 192 or 96 measured the same within the noise, 2048^3 a little lower.
      */
-    private static final Blocking BLOCKING = new Blocking(MR, NR, 384, MR * 16, 4096);
+    private static final Blocking BLOCKING = new Blocking(MR, NR, 2048, MR * 8, 1024);
     /**
      * Columns of the in-place tile: 4 rows by 6 vectors (24 accumulators), so that each step reads
      * 6 adjacent vectors of a row of B (384 bytes) where a 12 x 2 tile would read 128: on this

@@ -139,6 +139,21 @@ class CpuGemmTest {
         check(dtype, dtype, 1, 1, 1, 1, true, false, false, 1f, 0f);
     }
 
+    /**
+     * Inner dimensions past one kc block (2048 floats on 512-bit vectors), where C is read back
+     * and added to: B packed (200 rows) and read in place (30 rows), a 16-bit C accumulated in F32,
+     * beta on the first block only, the last block partial.
+     */
+    @Test
+    void innerDimensionPastOneBlock() {
+        for (int t = 0; t < 4; t++) {
+            check(DType.F32, DType.F32, 1, 200, 70, 4500, (t & 1) != 0, (t & 2) != 0, false, 1f, 0f);
+        }
+        check(DType.F32, DType.F32, 1, 30, 200, 4200, false, false, false, 0.5f, 2f);
+        check(DType.F32, DType.F32, 1, 131, 33, 2049, false, false, false, 1f, -1f);
+        check(DType.BF16, DType.BF16, 1, 40, 50, 4100, false, true, false, 1f, 0.5f);
+    }
+
     /** Few rows of A stream B unpacked: long inner dimensions and wide C cross that path's chunks. */
     @Test
     void fewRows() {
