@@ -15,7 +15,9 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>gating: logits [tokens, E] to weights [tokens, k] F32 and experts [tokens, k] I32. Experts
  * are selected on the logits (the order of the probabilities); weights are the softmax
- * probabilities of those experts, divided by their sum when renormalizing. Tokens go to workers.
+ * probabilities of those experts, divided by their sum when renormalizing. Tokens go to workers;
+ * on the Vector API, for k up to {@link #VECTOR_K}, a group of tokens at a time, one per lane
+ * ({@link VectorGating}).
  */
 final class CpuTopK {
     /** Elements read per step of a row. */
@@ -23,6 +25,8 @@ final class CpuTopK {
     /** Rows longer than this are cut into parts when there are few rows. */
     private static final long SPLIT_ROW = 4L * CHUNK;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
+    /** The largest k that gating runs on {@link VectorGating}. */
+    private static final int VECTOR_K = 8;
 
     private CpuTopK() {
     }
@@ -109,6 +113,18 @@ final class CpuTopK {
         MemorySegment weights = CpuMemory.segment(call.weights());
         MemorySegment experts = CpuMemory.segment(call.indices());
         int e = call.experts(), k = call.k();
+        // a token per lane (VectorGating) for a router's k: its k passes over the E experts would
+        // cost more than the selector's insertions for a large k
+        if (CpuSimd.VECTOR && k <= VECTOR_K) {
+            int g = VectorGating.group();
+            pool.forRange(call.tokens(), Math.max(g, 8192 / e / g * g), (lo, hi) -> {
+                for (long t = lo; t < hi; t += g) {
+                    VectorGating.tokens(logits, call.dtype(), t, (int) Math.min(g, hi - t), e, k, call.renormalize(), weights,
+                            experts);
+                }
+            });
+            return;
+        }
         SoftmaxRow math = SoftmaxRow.get();
         pool.forRange(call.tokens(), Math.max(1, 8192 / e), (lo, hi) -> {
             float[] row = new float[e + SoftmaxRow.PAD];
