@@ -217,7 +217,7 @@ final class CpuGemm {
             pool.forRange(Math.ceilDiv(k, kcMax) * blocks, 1, (lo, hi) -> {
                 float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax + GemmPacking.PANEL_SLACK);
                 float[] scratch = Scratch.get(Scratch.GEMM_T, (mcMax + GemmPacking.PANEL_SLACK) * kcMax);
-                float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 256);
+                float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 512);
                 for (long t = lo; t < hi; t++) {
                     long pc = (t / blocks) * kcMax, ic = (t % blocks) * mcMax;
                     int kc = (int) Math.min(kcMax, k - pc), mc = (int) Math.min(mcMax, m - ic);
@@ -249,7 +249,7 @@ final class CpuGemm {
             float[] bp = Scratch.get(Scratch.GEMM_B, ncMax * kcMax);
             float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax + GemmPacking.PANEL_SLACK);
             float[] scratch = Scratch.get(Scratch.GEMM_T, Math.max(mcMax + GemmPacking.PANEL_SLACK, nr) * kcMax);
-            float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 256);
+            float[] panelTile = Scratch.get(Scratch.GEMM_PANEL, 512);
             float[] aRows = bInPlace ? Scratch.get(Scratch.GEMM_ROWS, roundUp(mcMax, GemmKernel.IN_PLACE_ROWS) * kcMax) : null;
             float[] acc = direct ? null : Scratch.get(Scratch.GEMM_ACC, (int) (rows * ncMax));
             for (long jc = j0; jc < j0 + cols; jc += ncMax) {

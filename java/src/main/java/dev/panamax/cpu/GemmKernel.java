@@ -33,8 +33,8 @@ interface GemmKernel {
      * {@code c[i, j] = alpha * sum_p A(i, p) B(p, j) + beta * c[i, j]} for i &lt; mc, j &lt; nc; c
      * (F32) is {@code cSegment} (native memory) or, when that is null, {@code cArray}, from
      * element {@code cOff} with row stride {@code ldc}; beta == 0 ignores c. {@code ap} holds the
-     * block's A panels from {@code aOff}, {@code bp} its B panels from {@code bOff}. Each B panel stays in L1
-     * while the A panels stream past it.
+     * block's A panels from {@code aOff}, {@code bp} its B panels from {@code bOff}. Each B panel stays in
+     * cache (L1 or L2, by the kernel's kc) while the A panels stream past it.
      */
     default void block(int mc, int nc, int kc, float[] ap, int aOff, float[] bp, int bOff,
                        MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {

@@ -28,10 +28,10 @@ final class GemmPacking {
      * panels [kc, mr] (element (i, p) at {@code (i / mr) * mr * kc + p * mr + i % mr}; the
      * padding rows of the last panel zero). A stored [k, m] (transA) is copied a stored row at a
      * time, each spread over the panels in one call; a row-major F32 A on 16-lane vectors is
-     * turned in registers straight from memory ({@link VectorElements#packRowsToPanel}; ap holds
-     * {@link #PANEL_SLACK} floats past its panels); another row-major A goes through
-     * {@code scratch} ((mc + {@link #PANEL_SLACK}) * kc floats) and is transposed panel by panel
-     * ({@code tile}: 256 floats).
+     * turned in registers straight from memory ({@link VectorElements#packRows}; ap holds
+     * {@link #PANEL_SLACK} floats past its panels; {@code tile}: 512 floats); another row-major A
+     * goes through {@code scratch} ((mc + {@link #PANEL_SLACK}) * kc floats) and is transposed
+     * panel by panel ({@code tile}: 256 floats).
      */
     static void packA(MemorySegment a, DType t, long base, boolean transA, long m, long k,
                       long i0, int mc, long p0, int kc, int mr, float[] ap, float[] scratch, float[] tile) {
@@ -43,7 +43,7 @@ final class GemmPacking {
             }
         } else if (t == DType.F32 && CpuSimd.VECTOR && VectorElements.TRANSPOSE16 && mr <= 16) {
             for (int q = 0; q < panels; q++) { // straight from memory, turned in registers
-                VectorElements.packRowsToPanel(a, base + (i0 + (long) q * mr) * k + p0, k, Math.min(mr, mc - q * mr), kc, ap,
+                VectorElements.packRows(a, base + (i0 + (long) q * mr) * k + p0, k, Math.min(mr, mc - q * mr), kc, ap,
                         q * mr * kc, mr, tile);
             }
         } else {
@@ -93,7 +93,7 @@ final class GemmPacking {
      * ceil(nc / nr) panels [kc, nr] (padding columns zero). A stored row of B is spread over
      * the panels in one call; a transposed B goes panel by panel through {@code scratch}
      * (nr * kc floats), or, for whole panels of F32 (a multiple of 16 columns) on 16-lane vectors, straight from
-     * memory through registers ({@link VectorElements#packRowsTransposed16}).
+     * memory through registers ({@link VectorElements#packRows}).
      */
     static void packB(MemorySegment b, DType t, long base, boolean transB, long n, long k,
                       long j0, int nc, long p0, int kc, int nr, float[] bp, float[] scratch) {
@@ -104,8 +104,7 @@ final class GemmPacking {
                 int cols = Math.min(nr, nc - q * nr);
                 if (registers && cols == nr) { // whole panels of F32 rows: turned in registers straight from memory
                     for (int h = 0; h < nr; h += 16) {
-                        VectorElements.packRowsTransposed16(b, base + (j0 + q * nr + h) * k + p0, k, kc, bp, q * kc * nr + h, nr,
-                                scratch);
+                        VectorElements.packRows(b, base + (j0 + q * nr + h) * k + p0, k, 16, kc, bp, q * kc * nr + h, nr, scratch);
                     }
                     continue;
                 }

@@ -208,63 +208,45 @@ final class VectorElements {
         return s.add(s.rearrange(HALF1)).lane(0);
     }
 
-    /** Whether {@link #packRowsTransposed16} runs here: 16-lane vectors, the register transpose's width. */
+    /** Whether {@link #packRows} runs here: 16-lane vectors, the register transpose's width. */
     static final boolean TRANSPOSE16 = L == 16;
 
     /**
-     * 16 columns of a panel of a transposed B (stored [n, k], row stride ld, the first of the 16
-     * rows at element {@code first} of s): bp[at + p * ldp + r] = s[first + r * ld + p] for r &lt; 16,
-     * p &lt; kc, with kc &gt;= 32 (tmp holds 512 floats). Each step reads two cache lines of each of
-     * the 16 rows and turns them in registers ({@link Transpose16}): the 16 rows' streams run at
-     * once, where copying one row's kc floats after another left each short stream to start cold
-     * (measured on 8 x [3584, 4096] at kc = 384, 2 threads: 15 GB/s against 10.7).
+     * Up to 16 rows of F32 (row stride ld, the first at element {@code first} of s) turned into a
+     * panel: dst[at + p * ldd + r] = s[first + r * ld + p] for r &lt; rows &lt;= 16, p &lt; kc. It packs
+     * both a transposed B (16 rows, ldd the panel's nr) and a row-major A (mr rows, ldd = mr).
+     * Each step reads two cache lines of every row straight from memory into {@code tmp} (512
+     * floats; rows past {@code rows} zero) and turns them in registers ({@link Transpose16}): the
+     * rows' streams run at once, where copying one row's kc floats after another left each short
+     * stream to start cold (8 x [3584, 4096] transposed at kc = 384, 2 threads: 15 GB/s against
+     * 10.7), and where a row-major A copied into scratch first was read twice. The block stores
+     * are 16 wide, ldd apart, in order: where ldd &lt; 16 each overwrites the previous one's 16 - ldd
+     * extra lanes (zeros, from the zero rows) and the last one spills that many zeros past the
+     * block, so dst needs 16 - ldd floats after the panel, and panels go in order. Lanes rows..ldd-1
+     * of the steps past the last whole block are left to the caller.
      */
-    static void packRowsTransposed16(MemorySegment s, long first, long ld, int kc, float[] bp, int at, int ldp, float[] tmp) {
+    static void packRows(MemorySegment s, long first, long ld, int rows, int kc, float[] dst, int at, int ldd, float[] tmp) {
+        java.util.Arrays.fill(tmp, rows * 16, 256, 0f);
+        java.util.Arrays.fill(tmp, 256 + rows * 16, 512, 0f);
         int p = 0;
         for (; p + 32 <= kc; p += 32) {
-            for (int r = 0; r < 16; r++) {
+            for (int r = 0; r < rows; r++) {
                 long from = (first + r * ld + p) * Float.BYTES;
                 FloatVector.fromMemorySegment(F, s, from, LE).intoArray(tmp, r * 16);
                 FloatVector.fromMemorySegment(F, s, from + 16 * Float.BYTES, LE).intoArray(tmp, 256 + r * 16);
             }
-            Transpose16.block(tmp, 0, 16, bp, at + p * ldp, ldp);
-            Transpose16.block(tmp, 256, 16, bp, at + (p + 16) * ldp, ldp);
+            Transpose16.block(tmp, 0, 16, dst, at + p * ldd, ldd);
+            Transpose16.block(tmp, 256, 16, dst, at + (p + 16) * ldd, ldd);
         }
-        for (; p + 16 <= kc; p += 16) {
-            for (int r = 0; r < 16; r++) {
-                FloatVector.fromMemorySegment(F, s, (first + r * ld + p) * Float.BYTES, LE).intoArray(tmp, r * 16);
-            }
-            Transpose16.block(tmp, 0, 16, bp, at + p * ldp, ldp);
-        }
-        for (; p < kc; p++) {
-            for (int r = 0; r < 16; r++) {
-                bp[at + p * ldp + r] = s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, first + r * ld + p);
-            }
-        }
-    }
-
-    /**
-     * One panel of a row-major F32 A: ap[at + p * mr + r] = s[first + r * ld + p] for r &lt; rows
-     * (&lt;= mr &lt;= 16), p &lt; kc; lanes rows..mr-1 of each step zero where the 16-step blocks write
-     * them (the caller zeroes the rest of a partial panel). Each block of 16 steps loads a vector of
-     * each row straight from memory into {@code tmp} (256 floats; rows past {@code rows} zero) and
-     * turns it in registers ({@link Transpose16}), where copying the rows into scratch first and
-     * transposing from there read A twice. The block's 16 stores are mr floats apart and 16 wide,
-     * in order, so each overwrites the previous one's 16 - mr extra lanes; the last one's spill
-     * past the block's end: ap needs 16 - mr floats after the panel, and panels go in order.
-     */
-    static void packRowsToPanel(MemorySegment s, long first, long ld, int rows, int kc, float[] ap, int at, int mr, float[] tmp) {
-        java.util.Arrays.fill(tmp, rows * 16, 256, 0f);
-        int p = 0;
         for (; p + 16 <= kc; p += 16) {
             for (int r = 0; r < rows; r++) {
                 FloatVector.fromMemorySegment(F, s, (first + r * ld + p) * Float.BYTES, LE).intoArray(tmp, r * 16);
             }
-            Transpose16.block(tmp, 0, 16, ap, at + p * mr, mr);
+            Transpose16.block(tmp, 0, 16, dst, at + p * ldd, ldd);
         }
         for (; p < kc; p++) {
             for (int r = 0; r < rows; r++) {
-                ap[at + p * mr + r] = s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, first + r * ld + p);
+                dst[at + p * ldd + r] = s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, first + r * ld + p);
             }
         }
     }

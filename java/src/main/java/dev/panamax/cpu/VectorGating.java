@@ -72,17 +72,7 @@ final class VectorGating {
         for (int lane = g; lane < L; lane++) { // lanes past the group: a row of zeros, never stored
             java.util.Arrays.fill(rows, lane * e, (lane + 1) * e, 0f);
         }
-        int x0 = 0;
-        if (L == 16) { // 16 x 16 blocks turned in registers
-            for (; x0 + 16 <= e; x0 += 16) {
-                Transpose16.block(rows, x0, e, cols, x0 * L, L);
-            }
-        }
-        for (int lane = 0; lane < L; lane++) {
-            for (int x = x0; x < e; x++) {
-                cols[x * L + lane] = rows[lane * e + x];
-            }
-        }
+        VectorElements.transpose(rows, 0, e, L, e, cols, 0, L); // expert-major: cols[x * L + lane]
         // keys, and the max over the row
         FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int x = 0; x < e; x++) {
