@@ -1,5 +1,7 @@
 package dev.panamax.cpu;
 
+import dev.panamax.DType;
+
 import dev.panamax.internal.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -127,22 +129,51 @@ final class VectorElements {
         }
     }
 
+    /** The L F16 elements of s from element {@code from} on, widened (exact; NaN comes out quiet, as from Float.float16ToFloat). */
+    static FloatVector f16At(MemorySegment s, long from) {
+        IntVector h = widenBits(s, from, 0);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector em = h.and(0x7FFF);
+        IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+        // finite values (subnormals too) by an exact power-of-two rescale; inf and NaN by setting the exponent
+        IntVector finite = shifted.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
+        IntVector special = shifted.or(0x7F80_0000).blend(shifted.or(0x7FC0_0000), em.compare(VectorOperators.GT, 0x7C00));
+        VectorMask<Integer> isSpecial = em.compare(VectorOperators.GE, 0x7C00);
+        return finite.blend(special, isSpecial).or(sign).reinterpretAsFloats();
+    }
+
+    /**
+     * Converts {@code n} elements from element {@code start} of src (F32, F16 or BF16) into dst
+     * (F32 or BF16) in one pass, segment to segment, as {@link Elements#load} then
+     * {@link Elements#store} would (the same bits): whole vectors only; returns how many
+     * elements it converted (a multiple of L), 0 for a pair it does not take (F32 to F16, BF16
+     * and F16 to each other), the rest left to the caller.
+     */
+    static int convert(MemorySegment src, DType from, MemorySegment dst, DType to, long start, int n) {
+        int i = 0;
+        if (from == DType.F32 && to == DType.BF16) {
+            for (; i <= n - L; i += L) {
+                storeBf16At(FloatVector.fromMemorySegment(F, src, (start + i) * Float.BYTES, LE), dst, start + i);
+            }
+        } else if (from == DType.BF16 && to == DType.F32) {
+            for (; i <= n - L; i += L) {
+                bf16At(src, start + i).intoMemorySegment(dst, (start + i) * Float.BYTES, LE);
+            }
+        } else if (from == DType.F16 && to == DType.F32) {
+            for (; i <= n - L; i += L) {
+                f16At(src, start + i).intoMemorySegment(dst, (start + i) * Float.BYTES, LE);
+            }
+        }
+        return i;
+    }
+
     static void loadF16(MemorySegment s, long from, float[] dst, int at, int n, int seg, int stride) {
         for (int s0 = 0, d = at; s0 < n; s0 += seg, d += stride) {
             int len = Math.min(seg, n - s0);
             long segFrom = from + s0;
             int i = 0;
             for (; i <= len - L; i += L) {
-                IntVector h = widenBits(s, segFrom, i);
-                IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-                IntVector em = h.and(0x7FFF);
-                IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
-                // finite values (subnormals too) by an exact power-of-two rescale; inf and NaN by setting the exponent
-                IntVector finite = shifted.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
-                // NaN comes out quiet, as from Float.float16ToFloat
-                IntVector special = shifted.or(0x7F80_0000).blend(shifted.or(0x7FC0_0000), em.compare(VectorOperators.GT, 0x7C00));
-                VectorMask<Integer> isSpecial = em.compare(VectorOperators.GE, 0x7C00);
-                finite.blend(special, isSpecial).or(sign).reinterpretAsFloats().intoArray(dst, d + i);
+                f16At(s, segFrom + i).intoArray(dst, d + i);
             }
             for (; i < len; i++) {
                 dst[d + i] = Float.float16ToFloat(s.getAtIndex(U16, segFrom + i));
