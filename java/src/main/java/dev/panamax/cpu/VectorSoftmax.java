@@ -53,10 +53,15 @@ final class VectorSoftmax implements SoftmaxRow {
 
     /**
      * F32 rows in three passes: read x into buf taking the max on the way; exp and sum in buf;
-     * scale into out. Other dtypes widen and round through {@link Elements}.
+     * scale into out. BF16 rows: {@link #softmaxBf16}. F16 widens and rounds through
+     * {@link Elements}.
      */
     @Override
     public void softmax(MemorySegment x, MemorySegment out, DType t, long from, int n, float[] buf) {
+        if (t == DType.BF16) {
+            softmaxBf16(x, out, from, n, buf);
+            return;
+        }
         if (t != DType.F32) {
             SoftmaxRow.super.softmax(x, out, t, from, n, buf);
             return;
@@ -94,6 +99,63 @@ final class VectorSoftmax implements SoftmaxRow {
         }
         for (; i < n; i++) {
             out.setAtIndex(ValueLayout.JAVA_FLOAT, from + i, buf[i] * inv);
+        }
+    }
+
+    /**
+     * A BF16 row in the three passes of the F32 one: widened into buf with the max on the way,
+     * exp and sum in buf, scaled and rounded into out. Each pass is a method of its own that
+     * passes arrays: with the passes' loops in one method, C2 ran out of its node budget
+     * (NodeCountInliningCutoff) before it reached the BF16 store, which it then called with a
+     * boxed vector, one run in two. [1024, 4096] took 1.2-1.6 ms against 2.5-4.0 ms through
+     * {@link Elements} in five passes before (widen, max, exp, scale, round).
+     */
+    private static void softmaxBf16(MemorySegment x, MemorySegment out, long from, int n, float[] buf) {
+        int full = n / L * L;
+        float max = readBf16(x, from, full, buf);
+        if (full < n) {
+            Elements.load(x, DType.BF16, from + full, buf, full, n - full);
+            for (int i = full; i < n; i++) {
+                max = Math.max(max, buf[i]);
+            }
+        }
+        int nv = pad(buf, n);
+        if (max == Float.NEGATIVE_INFINITY) {
+            out.asSlice(from * 2, (long) n * 2).fill((byte) 0);
+            return;
+        }
+        float inv = (float) (1 / expSum(buf, nv, max));
+        writeBf16(buf, full, inv, out, from);
+        for (int i = full; i < n; i++) {
+            buf[i] *= inv;
+        }
+        Elements.store(buf, full, out, DType.BF16, from + full, n - full);
+    }
+
+    /** buf[0, full) = the BF16 elements of x from {@code from} on, widened (full a multiple of L); returns their max. */
+    private static float readBf16(MemorySegment x, long from, int full, float[] buf) {
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int i = 0;
+        for (; i <= full - 2 * L; i += 2 * L) {
+            FloatVector a = VectorElements.bf16At(x, from + i);
+            FloatVector b = VectorElements.bf16At(x, from + i + L);
+            a.intoArray(buf, i);
+            b.intoArray(buf, i + L);
+            m0 = m0.max(a);
+            m1 = m1.max(b);
+        }
+        for (; i < full; i += L) {
+            FloatVector a = VectorElements.bf16At(x, from + i);
+            a.intoArray(buf, i);
+            m0 = m0.max(a);
+        }
+        return m0.max(m1).reduceLanes(VectorOperators.MAX);
+    }
+
+    /** out's BF16 elements from {@code from} on = buf[0, full) * inv, rounded (full a multiple of L). */
+    private static void writeBf16(float[] buf, int full, float inv, MemorySegment out, long from) {
+        for (int i = 0; i < full; i += L) {
+            VectorElements.storeBf16At(FloatVector.fromArray(S, buf, i).mul(inv), out, from + i);
         }
     }
 
