@@ -27,6 +27,22 @@ interface FewRowsKernel {
      */
     void dot(int m, int len, float[] a, int aOff, int lda, float[] b, float[] out, int outOff, int outStride);
 
+    /** Whether {@link #axpyRows} reads B of this element type straight from memory. */
+    default boolean axpyReadsDirect(DType type) {
+        return false;
+    }
+
+    /**
+     * {@link #axpy} of 8 rows of B read where they are stored: B(r, j) is element
+     * {@code from + r * ldb + j} of b (F32), for j &lt; w, any w; the columns of acc from w up
+     * to a whole PAD take zero products. The same sums, bit for bit, as axpy of the same rows
+     * copied into a zero-padded buffer, without the copy.
+     */
+    default void axpyRows(int m, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb, int w, float[] acc,
+            int ldacc) {
+        throw new UnsupportedOperationException("gemm: no direct axpy");
+    }
+
     /** Whether {@link #dotRows} reads B of this element type straight from memory. */
     default boolean readsDirect(DType type) {
         return false;

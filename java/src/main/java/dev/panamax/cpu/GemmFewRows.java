@@ -6,7 +6,8 @@ import java.util.Arrays;
  * One task of a GEMM with few rows of A (m &lt;= {@link CpuGemm#FEW_ROWS}): its columns of C, in
  * chunks of {@link #WIDTH}, with B read once, in order, and never packed. B stored [k, n] is
  * widened {@link #ROWS} rows at a time and added into the m accumulator rows
- * ({@link FewRowsKernel#axpy}); B stored [n, k] is widened a row at a time and dotted with each
+ * ({@link FewRowsKernel#axpy}; F32 rows on the Vector API are read where they lie,
+ * {@link FewRowsKernel#axpyRows}: [1, 4096] x [4096, 4096] 3.7-4.1 -> 2.1 ms on 2 threads); B stored [n, k] is widened a row at a time and dotted with each
  * row of A ({@link FewRowsKernel#dot}), or, for the types the kernel reads straight from memory
  * (BF16 on the Vector API), dotted in place a few rows at a time ({@link FewRowsKernel#dotRows}). The inner dimension goes in chunks of {@link #DEPTH},
  * with A widened once per chunk and column chunk. Every output sums over p in ascending order.
@@ -34,6 +35,7 @@ final class GemmFewRows {
         boolean direct = mat.transB && kernel.readsDirect(mat.bType);
         float[] b = direct ? null : Scratch.get(Scratch.GEMM_B, mat.transB ? depth : ROWS * width);
         float[] aStep = mat.transA ? Scratch.get(Scratch.GEMM_T, m) : null;
+        boolean axpyDirect = !mat.transB && kernel.axpyReadsDirect(mat.bType);
         for (long jc = j0; jc < j0 + cols; jc += width) {
             int w = (int) Math.min(width, j0 + cols - jc);
             Arrays.fill(acc, 0, m * width, 0f);
@@ -53,6 +55,10 @@ final class GemmFewRows {
                     int wPad = CpuGemm.roundUp(w, PAD);
                     for (int p = 0; p < len; p += ROWS) {
                         int rows = Math.min(ROWS, len - p);
+                        if (rows == ROWS && axpyDirect) { // F32 rows read where they lie, not copied first
+                            kernel.axpyRows(m, a, p, depth, mat.b, mat.bBase + (p0 + p) * mat.ldb + jc, mat.ldb, w, acc, width);
+                            continue;
+                        }
                         for (int r = 0; r < rows; r++) {
                             Elements.load(mat.b, mat.bType, mat.bBase + (p0 + p + r) * mat.ldb + jc, b, r * wPad, w);
                             Arrays.fill(b, r * wPad + w, (r + 1) * wPad, 0f);

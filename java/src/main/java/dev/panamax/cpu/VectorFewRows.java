@@ -5,6 +5,7 @@ import dev.panamax.internal.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -61,6 +62,65 @@ final class VectorFewRows implements FewRowsKernel {
                 sum = FloatVector.fromArray(S, b, 7 * ldb + j).fma(a7, sum);
                 sum.intoArray(acc, ci + j);
             }
+        }
+    }
+
+    @Override
+    public boolean axpyReadsDirect(DType type) {
+        return type == DType.F32;
+    }
+
+    /**
+     * The loop of {@link #axpy} with B's loads from the segment. axpy is not routed through here
+     * with {@code MemorySegment.ofArray}: vector loads from a heap segment made a BF16 [8, 4096] x
+     * [4096, 4096] product 2.4x slower (13 ms against 5.6).
+     */
+    @Override
+    public void axpyRows(int m, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb, int w, float[] acc,
+            int ldacc) {
+        int full = w / L * L;
+        long r0 = from * 4, stride = ldb * 4;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int ci = i * ldacc;
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]), a1 = FloatVector.broadcast(S, a[ai + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]), a3 = FloatVector.broadcast(S, a[ai + 3]);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]), a5 = FloatVector.broadcast(S, a[ai + 5]);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]), a7 = FloatVector.broadcast(S, a[ai + 7]);
+            for (int j = 0; j < full; j += L) {
+                long at = r0 + 4L * j;
+                FloatVector sum = FloatVector.fromArray(S, acc, ci + j);
+                sum = FloatVector.fromMemorySegment(S, b, at, LE).fma(a0, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + stride, LE).fma(a1, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + 2 * stride, LE).fma(a2, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + 3 * stride, LE).fma(a3, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + 4 * stride, LE).fma(a4, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + 5 * stride, LE).fma(a5, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + 6 * stride, LE).fma(a6, sum);
+                sum = FloatVector.fromMemorySegment(S, b, at + 7 * stride, LE).fma(a7, sum);
+                sum.intoArray(acc, ci + j);
+            }
+        }
+        if (full < w) {
+            axpyRowsEdge(m, a, aOff, lda, b, from, ldb, full, w, acc, ldacc);
+        }
+    }
+
+    /**
+     * {@link #axpyRows} for the columns [full, w) (fewer than L): masked loads, zeros past w, the
+     * same chain of multiply-adds.
+     */
+    private static void axpyRowsEdge(int m, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb, int full,
+            int w, float[] acc, int ldacc) {
+        VectorMask<Float> valid = S.indexInRange(full, w);
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int ci = i * ldacc + full;
+            FloatVector sum = FloatVector.fromArray(S, acc, ci);
+            for (int r = 0; r < ROWS; r++) {
+                sum = FloatVector.fromMemorySegment(S, b, (from + r * ldb + full) * 4, LE, valid).fma(FloatVector.broadcast(S, a[ai + r]), sum);
+            }
+            sum.intoArray(acc, ci);
         }
     }
 
