@@ -175,9 +175,15 @@ final class VectorFewRows implements FewRowsKernel {
         for (int i = 0; i < m; i++) {
             deinterleave(a, aOff + i * lda, full, lanes);
         }
+        float[] sums = m >= 4 ? LANES8.get() : null;
         int r = 0;
         for (; r + 2 <= rows; r += 2) {
-            for (int i = 0; i < m; i++) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                dotBf16x2x4(len, full, a, aOff + i * lda, lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride, outStride,
+                        sums);
+            }
+            for (; i < m; i++) {
                 dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride);
             }
         }
@@ -333,6 +339,61 @@ final class VectorFewRows implements FewRowsKernel {
             s1 = FloatVector.fromArray(S, a, ai + p + L).fma(w.and(0xFFFF_0000).reinterpretAsFloats(), s1);
         }
         return laneSum(s0, s1);
+    }
+
+    /**
+     * {@link #dotBf16x2} for four rows of A (from {@code ai}, lda apart; deinterleaved): each block
+     * of the two BF16 rows is loaded and widened once for the four, and every output keeps the
+     * sum dotBf16x2 makes. The sums leave through {@code sums} (8L floats), not as vectors.
+     */
+    private static void dotBf16x2x4(int len, int full, float[] a, int ai, int lda, MemorySegment b, long from, long ldb,
+            float[] out, int o, int outStride, float[] sums) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, v0 = s0, v1 = s0;
+        FloatVector w0 = s0, w1 = s0, x0 = s0, x1 = s0, y0 = s0, y1 = s0, z0 = s0, z1 = s0;
+        long f0 = from * 2, f1 = (from + ldb) * 2;
+        int a1 = ai + lda, a2 = ai + 2 * lda, a3 = ai + 3 * lda;
+        for (int p = 0; p < full; p += 2 * L) {
+            IntVector w = IntVector.fromMemorySegment(I, b, f0 + 2L * p, LE);
+            IntVector v = IntVector.fromMemorySegment(I, b, f1 + 2L * p, LE);
+            FloatVector be = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), bo = w.and(0xFFFF_0000).reinterpretAsFloats();
+            FloatVector ce = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), co = v.and(0xFFFF_0000).reinterpretAsFloats();
+            FloatVector ae = FloatVector.fromArray(S, a, ai + p), ao = FloatVector.fromArray(S, a, ai + p + L);
+            s0 = ae.fma(be, s0);
+            s1 = ao.fma(bo, s1);
+            t0 = ae.fma(ce, t0);
+            t1 = ao.fma(co, t1);
+            ae = FloatVector.fromArray(S, a, a1 + p);
+            ao = FloatVector.fromArray(S, a, a1 + p + L);
+            u0 = ae.fma(be, u0);
+            u1 = ao.fma(bo, u1);
+            v0 = ae.fma(ce, v0);
+            v1 = ao.fma(co, v1);
+            ae = FloatVector.fromArray(S, a, a2 + p);
+            ao = FloatVector.fromArray(S, a, a2 + p + L);
+            w0 = ae.fma(be, w0);
+            w1 = ao.fma(bo, w1);
+            x0 = ae.fma(ce, x0);
+            x1 = ao.fma(co, x1);
+            ae = FloatVector.fromArray(S, a, a3 + p);
+            ao = FloatVector.fromArray(S, a, a3 + p + L);
+            y0 = ae.fma(be, y0);
+            y1 = ao.fma(bo, y1);
+            z0 = ae.fma(ce, z0);
+            z1 = ao.fma(co, z1);
+        }
+        s0.add(s1).intoArray(sums, 0);
+        t0.add(t1).intoArray(sums, L);
+        u0.add(u1).intoArray(sums, 2 * L);
+        v0.add(v1).intoArray(sums, 3 * L);
+        w0.add(w1).intoArray(sums, 4 * L);
+        x0.add(x1).intoArray(sums, 5 * L);
+        y0.add(y1).intoArray(sums, 6 * L);
+        z0.add(z1).intoArray(sums, 7 * L);
+        for (int q = 0; q < 4; q++) {
+            int aq = ai + q * lda, oq = o + q * outStride;
+            out[oq] += tailBf16(laneSumAt(sums, 2 * q * L), full, len, a, aq, b, from);
+            out[oq + 1] += tailBf16(laneSumAt(sums, (2 * q + 1) * L), full, len, a, aq, b, from + ldb);
+        }
     }
 
     /** dotBf16 for two rows of B (from and from + ldb) into out[o] and out[o + 1], each with its tail. */

@@ -179,6 +179,39 @@ class CpuGemmTest {
         }
         check(DType.BF16, DType.F32, 2, 2, 70, 129, false, true, true, 1f, 0.5f);
         check(DType.F16, DType.F32, 1, 1, 33, 53, false, true, false, 1f, 0f);
+        // four rows of A per pass, and the rows left over
+        for (int m : new int[] {4, 6, 8}) {
+            check(DType.BF16, DType.F32, 1, m, 4 * 3 + 3, 53, false, true, false, 1f, 0f);
+            check(DType.BF16, DType.F32, 1, m, 9, 8200, false, true, false, 1f, 0f);
+            check(DType.F32, DType.F32, 1, m, 4 * 3 + 3, 53, false, true, false, 1f, 0f);
+            check(DType.F32, DType.F32, 1, m, 9, 8200, false, true, false, 1f, 0f);
+        }
+    }
+
+    /**
+     * A few-row product sums each output as a product of that row alone does: the four-row passes
+     * over B stored [n, k], and the F32 B [k, n] read in place, give each row the bits of its own
+     * one-row product.
+     */
+    @Test
+    void fewRowsEachRowAsAlone() {
+        Data data = Data.fresh();
+        int m = 8, n = 37, k = 777;
+        for (DType t : new DType[] {DType.F32, DType.BF16}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = Data.roundTo(t, data.normal(m * k, 1)), b = Data.roundTo(t, data.normal(k * n, 1));
+                long[] bShape = tb ? new long[] {n, k} : new long[] {k, n};
+                try (Tensor ta = Data.tensor(cpu, t, a, m, k); Tensor tbT = Data.tensor(cpu, t, b, bShape)) {
+                    float[] together = product(ta, tbT, tb, m, n);
+                    for (int i = 0; i < m; i++) {
+                        try (Tensor row = Data.tensor(cpu, t, java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, k)) {
+                            assertArrayEquals(java.util.Arrays.copyOfRange(together, i * n, (i + 1) * n), product(row, tbT, tb, 1, n),
+                                    t + " tb " + tb + " row " + i + " " + data.describe());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** The direct BF16 dot of few rows: the same bits on pools of 1 and 2 threads. */
@@ -190,6 +223,14 @@ class CpuGemmTest {
         float[] one = KernelRun.gemmTransB16(1, a, b, m, n, k);
         float[] two = KernelRun.gemmTransB16(2, a, b, m, n, k);
         assertArrayEquals(one, two, data.describe());
+    }
+
+    /** a times b (transposed when tb) into a new F32 [rows, n]. */
+    private float[] product(Tensor a, Tensor b, boolean tb, int rows, int n) {
+        try (Tensor c = cpu.zeros(DType.F32, rows, n)) {
+            Ops.gemm(1f, a, false, b, tb, 0f, c);
+            return c.toFloatArray();
+        }
     }
 
     @Test
