@@ -129,7 +129,10 @@ final class VectorElements {
         }
     }
 
-    /** The L F16 elements of s from element {@code from} on, widened (exact; NaN comes out quiet, as from Float.float16ToFloat). */
+    /**
+     * The L F16 elements of s from element {@code from} on, widened (exact; NaN comes out quiet,
+     * as from Float.float16ToFloat).
+     */
     static FloatVector f16At(MemorySegment s, long from) {
         IntVector h = widenBits(s, from, 0);
         IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);

@@ -4,8 +4,8 @@ import dev.panamax.DType;
 import dev.panamax.internal.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -18,7 +18,9 @@ import java.nio.ByteOrder;
  * latency) and adds their lanes by halving in a fixed order, not by reduceLanes(ADD), whose order is free.
  * dotRows does the same for BF16 rows of B read from memory and widened in registers: a 32-bit
  * lane holds two BF16 elements, the low one shifted into place and the high one masked, against A
- * deinterleaved to match, two rows of B per pass against one load of A.
+ * deinterleaved to match, two rows of B per pass against one load of A. With four rows of A or
+ * more, a pass takes two rows of B against four rows of A (16 accumulators), each output keeping
+ * the sum it would have alone. axpyRows is axpy with F32 rows of B read where they lie.
  */
 final class VectorFewRows implements FewRowsKernel {
     static final VectorFewRows INSTANCE = new VectorFewRows();
@@ -30,7 +32,7 @@ final class VectorFewRows implements FewRowsKernel {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[2 * L]);
-    /** Per-thread sums of {@link #dotRowsF32x4}. */
+    /** Per-thread sums of {@link #dotRowsF32x4} and {@link #dotBf16x2x4}. */
     private static final ThreadLocal<float[]> LANES8 = ThreadLocal.withInitial(() -> new float[8 * L]);
 
     private VectorFewRows() {
@@ -118,7 +120,8 @@ final class VectorFewRows implements FewRowsKernel {
             int ci = i * ldacc + full;
             FloatVector sum = FloatVector.fromArray(S, acc, ci);
             for (int r = 0; r < ROWS; r++) {
-                sum = FloatVector.fromMemorySegment(S, b, (from + r * ldb + full) * 4, LE, valid).fma(FloatVector.broadcast(S, a[ai + r]), sum);
+                FloatVector br = FloatVector.fromMemorySegment(S, b, (from + r * ldb + full) * 4, LE, valid);
+                sum = br.fma(FloatVector.broadcast(S, a[ai + r]), sum);
             }
             sum.intoArray(acc, ci);
         }
@@ -355,8 +358,10 @@ final class VectorFewRows implements FewRowsKernel {
         for (int p = 0; p < full; p += 2 * L) {
             IntVector w = IntVector.fromMemorySegment(I, b, f0 + 2L * p, LE);
             IntVector v = IntVector.fromMemorySegment(I, b, f1 + 2L * p, LE);
-            FloatVector be = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), bo = w.and(0xFFFF_0000).reinterpretAsFloats();
-            FloatVector ce = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), co = v.and(0xFFFF_0000).reinterpretAsFloats();
+            FloatVector be = w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector bo = w.and(0xFFFF_0000).reinterpretAsFloats();
+            FloatVector ce = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector co = v.and(0xFFFF_0000).reinterpretAsFloats();
             FloatVector ae = FloatVector.fromArray(S, a, ai + p), ao = FloatVector.fromArray(S, a, ai + p + L);
             s0 = ae.fma(be, s0);
             s1 = ao.fma(bo, s1);

@@ -205,7 +205,8 @@ class CpuGemmTest {
                     float[] together = product(ta, tbT, tb, m, n);
                     for (int i = 0; i < m; i++) {
                         try (Tensor row = Data.tensor(cpu, t, java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, k)) {
-                            assertArrayEquals(java.util.Arrays.copyOfRange(together, i * n, (i + 1) * n), product(row, tbT, tb, 1, n),
+                            float[] alone = product(row, tbT, tb, 1, n);
+                            assertArrayEquals(java.util.Arrays.copyOfRange(together, i * n, (i + 1) * n), alone,
                                     t + " tb " + tb + " row " + i + " " + data.describe());
                         }
                     }
