@@ -295,10 +295,21 @@ final class VectorFewRows implements FewRowsKernel {
         x0.add(x1).intoArray(lanes, 5 * L);
         y0.add(y1).intoArray(lanes, 6 * L);
         z0.add(z1).intoArray(lanes, 7 * L);
-        for (int q = 0; q < 4; q++) {
-            int aq = ai + q * lda, oq = o + q * outStride;
-            out[oq] += tailF32(laneSumAt(lanes, 2 * q * L), full, len, a, aq, b, row0);
-            out[oq + 1] += tailF32(laneSumAt(lanes, (2 * q + 1) * L), full, len, a, aq, b, row0 + ldb);
+        addFour(false, lanes, full, len, a, ai, lda, b, row0, ldb, out, o, outStride);
+    }
+
+    /**
+     * The outputs of a four-row pass: for each of the four rows of A and the two rows of B, the
+     * lane sum of its accumulators (in {@code sums}, row of A major) plus the tail, F32 or BF16.
+     */
+    private static void addFour(boolean bf16, float[] sums, int full, int len, float[] a, int ai, int lda, MemorySegment b,
+            long row0, long ldb, float[] out, int o, int outStride) {
+        for (int q = 0; q < 8; q++) {
+            int aq = ai + (q / 2) * lda;
+            long row = row0 + (q % 2) * ldb;
+            float sum = laneSumAt(sums, q * L);
+            out[o + (q / 2) * outStride + q % 2] += bf16 ? tailBf16(sum, full, len, a, aq, b, row)
+                    : tailF32(sum, full, len, a, aq, b, row);
         }
     }
 
@@ -394,11 +405,7 @@ final class VectorFewRows implements FewRowsKernel {
         x0.add(x1).intoArray(sums, 5 * L);
         y0.add(y1).intoArray(sums, 6 * L);
         z0.add(z1).intoArray(sums, 7 * L);
-        for (int q = 0; q < 4; q++) {
-            int aq = ai + q * lda, oq = o + q * outStride;
-            out[oq] += tailBf16(laneSumAt(sums, 2 * q * L), full, len, a, aq, b, from);
-            out[oq + 1] += tailBf16(laneSumAt(sums, (2 * q + 1) * L), full, len, a, aq, b, from + ldb);
-        }
+        addFour(true, sums, full, len, a, ai, lda, b, from, ldb, out, o, outStride);
     }
 
     /** dotBf16 for two rows of B (from and from + ldb) into out[o] and out[o + 1], each with its tail. */
