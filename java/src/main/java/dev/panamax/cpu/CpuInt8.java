@@ -177,10 +177,13 @@ final class CpuInt8 {
                                 MemorySegment scales, DType outType, MemorySegment out) {
         Int8Kernel kernel = Int8Kernel.get();
         boolean a8 = sx != null;
-        int block = 16;
-        long grain = Math.max(block, (1L << 18) / Math.max(1, (long) k * m) * block);
+        // about 256 KiB of weights (times the rows of x) per chunk, in multiples of 16 rows: the
+        // INT8 [2816, 1024] of a small model is four chunks, so both threads read it
+        long grain = Math.ceilDiv(Math.max(1, (1L << 18) / Math.max(1, (long) k * m)), 16) * 16;
+        // one row of x: up to 1024 weight rows a kernel call (its four streams in quarters of them)
+        int block = m == 1 ? 1024 : 16;
         pool.forRange(cols, grain, (lo, hi) -> {
-            double[] sums = new double[m * block];
+            double[] sums = new double[m * (int) Math.min(block, hi - lo)];
             for (long n0 = lo; n0 < hi; n0 += block) {
                 int rows = (int) Math.min(block, hi - n0);
                 kernel.dot(m, k, a, k, values, n0 * k, k, rows, a8, sums);

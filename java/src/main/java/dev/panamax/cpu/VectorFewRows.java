@@ -18,9 +18,10 @@ import java.nio.ByteOrder;
  * latency) and adds their lanes by halving in a fixed order, not by reduceLanes(ADD), whose order is free.
  * dotRows does the same for BF16 rows of B read from memory and widened in registers: a 32-bit
  * lane holds two BF16 elements, the low one shifted into place and the high one masked, against A
- * deinterleaved to match, two rows of B per pass against one load of A. With four rows of A or
- * more, a pass takes two rows of B against four rows of A (16 accumulators), each output keeping
- * the sum it would have alone. axpyRows is axpy with F32 rows of B read where they lie.
+ * deinterleaved to match: with up to three rows of A (decoding) four rows of B per pass against
+ * one load of A, a quarter of the block apart (four long streams from memory, see dotRowsF32).
+ * With four rows of A or more, a pass takes two rows of B, half the block apart, against four
+ * rows of A (16 accumulators), each output keeping the sum it would have alone. axpyRows is axpy with F32 rows of B read where they lie.
  */
 final class VectorFewRows implements FewRowsKernel {
     static final VectorFewRows INSTANCE = new VectorFewRows();
@@ -178,19 +179,37 @@ final class VectorFewRows implements FewRowsKernel {
         for (int i = 0; i < m; i++) {
             deinterleave(a, aOff + i * lda, full, lanes);
         }
-        float[] sums = m >= 4 ? LANES8.get() : null;
-        int r = 0;
-        for (; r + 2 <= rows; r += 2) {
+        float[] sums = LANES8.get();
+        if (m < 4) { // decoding: four rows of B a pass, a quarter of the block apart, four long streams
+            int q = rows / 4;
+            for (int r = 0; r < q; r++) {
+                for (int i = 0; i < m; i++) {
+                    dotBf16x4(len, full, a, aOff + i * lda, b, from + r * ldb, q * ldb, out, outOff + r + i * outStride, q,
+                            sums);
+                }
+            }
+            for (int r = 4 * q; r < rows; r++) {
+                for (int i = 0; i < m; i++) {
+                    int o = outOff + r + i * outStride;
+                    out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb), full, len, a, aOff + i * lda,
+                            b, from + r * ldb);
+                }
+            }
+            return;
+        }
+        int h = rows / 2; // row r pairs with row r + h: two long streams (see dotRowsF32)
+        long step = h * ldb;
+        for (int r = 0; r < h; r++) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                dotBf16x2x4(len, full, a, aOff + i * lda, lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride, outStride,
-                        sums);
+                dotBf16x2x4(len, full, a, aOff + i * lda, lda, b, from + r * ldb, step, out, outOff + r + i * outStride,
+                        outStride, h, sums);
             }
             for (; i < m; i++) {
-                dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride);
+                dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, step, out, outOff + r + i * outStride, h);
             }
         }
-        for (; r < rows; r++) {
+        for (int r = 2 * h; r < rows; r++) {
             for (int i = 0; i < m; i++) {
                 int o = outOff + r + i * outStride;
                 out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb), full, len, a, aOff + i * lda, b,
@@ -202,22 +221,26 @@ final class VectorFewRows implements FewRowsKernel {
     /**
      * F32 rows of B read straight from memory: two rows per pass against one load of A, each with
      * two accumulators (the even and the odd vectors of a block of 2L), lanes summed by {@link #laneSum},
-     * then the tail in ascending order.
+     * then the tail in ascending order. A pass pairs row r with row r + rows / 2, so that B is read
+     * as two long sequential streams: two adjacent rows of a short K (a 4 KiB page of BF16 at
+     * K = 1024) made every page a fresh stream that the hardware prefetchers had to find again
+     * (an INT8 GEMV of that pattern read 13 GB/s from memory on 2 threads, 35 in long streams).
      */
     private static void dotRowsF32(int m, int len, float[] a, int aOff, int lda, MemorySegment b, long from, long ldb,
             int rows, float[] out, int outOff, int outStride) {
         int full = len / (2 * L) * (2 * L);
-        int r = 0;
         float[] lanes = m >= 4 ? LANES8.get() : null;
-        for (; r + 2 <= rows; r += 2) {
+        int h = rows / 2;
+        long step = h * ldb;
+        for (int r = 0; r < h; r++) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                dotRowsF32x4(full, len, a, aOff + i * lda, lda, b, from + r * ldb, ldb, out, outOff + r + i * outStride, outStride,
-                        lanes);
+                dotRowsF32x4(full, len, a, aOff + i * lda, lda, b, from + r * ldb, step, out, outOff + r + i * outStride,
+                        outStride, h, lanes);
             }
             for (; i < m; i++) {
                 int ai = aOff + i * lda, o = outOff + r + i * outStride;
-                long f0 = (from + r * ldb) * 4, f1 = (from + (r + 1) * ldb) * 4;
+                long f0 = (from + r * ldb) * 4, f1 = (from + r * ldb + step) * 4;
                 FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
                 for (int p = 0; p < full; p += 2 * L) {
                     FloatVector a0 = FloatVector.fromArray(S, a, ai + p), a1 = FloatVector.fromArray(S, a, ai + p + L);
@@ -227,10 +250,10 @@ final class VectorFewRows implements FewRowsKernel {
                     t1 = FloatVector.fromMemorySegment(S, b, f1 + 4L * (p + L), LE).fma(a1, t1);
                 }
                 out[o] += tailF32(laneSum(s0, s1), full, len, a, ai, b, from + r * ldb);
-                out[o + 1] += tailF32(laneSum(t0, t1), full, len, a, ai, b, from + (r + 1) * ldb);
+                out[o + h] += tailF32(laneSum(t0, t1), full, len, a, ai, b, from + r * ldb + step);
             }
         }
-        for (; r < rows; r++) {
+        for (int r = 2 * h; r < rows; r++) {
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * lda;
                 long f0 = (from + r * ldb) * 4;
@@ -245,16 +268,16 @@ final class VectorFewRows implements FewRowsKernel {
     }
 
     /**
-     * Two F32 rows of B (from element {@code row0}, the second ldb later) against four rows of A
+     * Two F32 rows of B (from element {@code row0}, the second step later) against four rows of A
      * (from {@code ai}, lda apart): each element's sum is the one {@link #dotRowsF32} makes (an
      * even and an odd accumulator, {@link #laneSum}, the tail), but one load of each block of B
      * serves four rows of A, 12 loads for 16 multiply-adds where a row of A at a time took 6 for 4.
      * The sums leave through {@code lanes} (8L floats), not as vectors, so that no vector crosses a
      * call C2 may decline to inline.
      */
-    private static void dotRowsF32x4(int full, int len, float[] a, int ai, int lda, MemorySegment b, long row0, long ldb,
-            float[] out, int o, int outStride, float[] lanes) {
-        long f0 = row0 * 4, f1 = (row0 + ldb) * 4;
+    private static void dotRowsF32x4(int full, int len, float[] a, int ai, int lda, MemorySegment b, long row0, long step,
+            float[] out, int o, int outStride, int os, float[] lanes) {
+        long f0 = row0 * 4, f1 = (row0 + step) * 4;
         int a1 = ai + lda, a2 = ai + 2 * lda, a3 = ai + 3 * lda;
         FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, v0 = s0, v1 = s0;
         FloatVector w0 = s0, w1 = s0, x0 = s0, x1 = s0, y0 = s0, y1 = s0, z0 = s0, z1 = s0;
@@ -295,20 +318,21 @@ final class VectorFewRows implements FewRowsKernel {
         x0.add(x1).intoArray(lanes, 5 * L);
         y0.add(y1).intoArray(lanes, 6 * L);
         z0.add(z1).intoArray(lanes, 7 * L);
-        addFour(false, lanes, full, len, a, ai, lda, b, row0, ldb, out, o, outStride);
+        addFour(false, lanes, full, len, a, ai, lda, b, row0, step, out, o, outStride, os);
     }
 
     /**
-     * The outputs of a four-row pass: for each of the four rows of A and the two rows of B, the
-     * lane sum of its accumulators (in {@code sums}, row of A major) plus the tail, F32 or BF16.
+     * The outputs of a four-row pass: for each of the four rows of A and the two rows of B (row0
+     * and row0 + step, their outputs os apart), the lane sum of its accumulators (in {@code sums},
+     * row of A major) plus the tail, F32 or BF16.
      */
     private static void addFour(boolean bf16, float[] sums, int full, int len, float[] a, int ai, int lda, MemorySegment b,
-            long row0, long ldb, float[] out, int o, int outStride) {
+            long row0, long step, float[] out, int o, int outStride, int os) {
         for (int q = 0; q < 8; q++) {
             int aq = ai + (q / 2) * lda;
-            long row = row0 + (q % 2) * ldb;
+            long row = row0 + (q % 2) * step;
             float sum = laneSumAt(sums, q * L);
-            out[o + (q / 2) * outStride + q % 2] += bf16 ? tailBf16(sum, full, len, a, aq, b, row)
+            out[o + (q / 2) * outStride + (q % 2) * os] += bf16 ? tailBf16(sum, full, len, a, aq, b, row)
                     : tailF32(sum, full, len, a, aq, b, row);
         }
     }
@@ -360,11 +384,11 @@ final class VectorFewRows implements FewRowsKernel {
      * of the two BF16 rows is loaded and widened once for the four, and every output keeps the
      * sum dotBf16x2 makes. The sums leave through {@code sums} (8L floats), not as vectors.
      */
-    private static void dotBf16x2x4(int len, int full, float[] a, int ai, int lda, MemorySegment b, long from, long ldb,
-            float[] out, int o, int outStride, float[] sums) {
+    private static void dotBf16x2x4(int len, int full, float[] a, int ai, int lda, MemorySegment b, long from, long step,
+            float[] out, int o, int outStride, int os, float[] sums) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, v0 = s0, v1 = s0;
         FloatVector w0 = s0, w1 = s0, x0 = s0, x1 = s0, y0 = s0, y1 = s0, z0 = s0, z1 = s0;
-        long f0 = from * 2, f1 = (from + ldb) * 2;
+        long f0 = from * 2, f1 = (from + step) * 2;
         int a1 = ai + lda, a2 = ai + 2 * lda, a3 = ai + 3 * lda;
         for (int p = 0; p < full; p += 2 * L) {
             IntVector w = IntVector.fromMemorySegment(I, b, f0 + 2L * p, LE);
@@ -405,14 +429,14 @@ final class VectorFewRows implements FewRowsKernel {
         x0.add(x1).intoArray(sums, 5 * L);
         y0.add(y1).intoArray(sums, 6 * L);
         z0.add(z1).intoArray(sums, 7 * L);
-        addFour(true, sums, full, len, a, ai, lda, b, from, ldb, out, o, outStride);
+        addFour(true, sums, full, len, a, ai, lda, b, from, step, out, o, outStride, os);
     }
 
-    /** dotBf16 for two rows of B (from and from + ldb) into out[o] and out[o + 1], each with its tail. */
-    private static void dotBf16x2(int len, int full, float[] a, int ai, MemorySegment b, long from, long ldb, float[] out,
-            int o) {
+    /** dotBf16 for two rows of B (from and from + step) into out[o] and out[o + os], each with its tail. */
+    private static void dotBf16x2(int len, int full, float[] a, int ai, MemorySegment b, long from, long step, float[] out,
+            int o, int os) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0;
-        long f0 = from * 2, f1 = (from + ldb) * 2;
+        long f0 = from * 2, f1 = (from + step) * 2;
         for (int p = 0; p < full; p += 2 * L) {
             FloatVector ae = FloatVector.fromArray(S, a, ai + p), ao = FloatVector.fromArray(S, a, ai + p + L);
             IntVector w = IntVector.fromMemorySegment(I, b, f0 + 2L * p, LE);
@@ -423,7 +447,42 @@ final class VectorFewRows implements FewRowsKernel {
             t1 = ao.fma(v.and(0xFFFF_0000).reinterpretAsFloats(), t1);
         }
         out[o] += tailBf16(laneSum(s0, s1), full, len, a, ai, b, from);
-        out[o + 1] += tailBf16(laneSum(t0, t1), full, len, a, ai, b, from + ldb);
+        out[o + os] += tailBf16(laneSum(t0, t1), full, len, a, ai, b, from + step);
+    }
+
+    /**
+     * dotBf16 for four rows of B (from, from + step, from + 2 step, from + 3 step) into out[o],
+     * out[o + os], out[o + 2 os], out[o + 3 os], each with its tail. The sums leave through
+     * {@code sums} (4L floats): four lane sums inline would pass C2's node budget
+     * (NodeCountInliningCutoff), and a vector passed to a call that is not inlined is boxed (the
+     * GEMV ran at 12 GB/s in cache, against 57 with the sums through the array).
+     */
+    private static void dotBf16x4(int len, int full, float[] a, int ai, MemorySegment b, long from, long step,
+            float[] out, int o, int os, float[] sums) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, v0 = s0, v1 = s0;
+        long f0 = from * 2, f1 = (from + step) * 2, f2 = (from + 2 * step) * 2, f3 = (from + 3 * step) * 2;
+        for (int p = 0; p < full; p += 2 * L) {
+            FloatVector ae = FloatVector.fromArray(S, a, ai + p), ao = FloatVector.fromArray(S, a, ai + p + L);
+            IntVector w = IntVector.fromMemorySegment(I, b, f0 + 2L * p, LE);
+            IntVector v = IntVector.fromMemorySegment(I, b, f1 + 2L * p, LE);
+            IntVector x = IntVector.fromMemorySegment(I, b, f2 + 2L * p, LE);
+            IntVector y = IntVector.fromMemorySegment(I, b, f3 + 2L * p, LE);
+            s0 = ae.fma(w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), s0);
+            s1 = ao.fma(w.and(0xFFFF_0000).reinterpretAsFloats(), s1);
+            t0 = ae.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), t0);
+            t1 = ao.fma(v.and(0xFFFF_0000).reinterpretAsFloats(), t1);
+            u0 = ae.fma(x.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), u0);
+            u1 = ao.fma(x.and(0xFFFF_0000).reinterpretAsFloats(), u1);
+            v0 = ae.fma(y.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), v0);
+            v1 = ao.fma(y.and(0xFFFF_0000).reinterpretAsFloats(), v1);
+        }
+        s0.add(s1).intoArray(sums, 0);
+        t0.add(t1).intoArray(sums, L);
+        u0.add(u1).intoArray(sums, 2 * L);
+        v0.add(v1).intoArray(sums, 3 * L);
+        for (int q = 0; q < 4; q++) {
+            out[o + q * os] += tailBf16(laneSumAt(sums, q * L), full, len, a, ai, b, from + q * step);
+        }
     }
 
     /** sum + the products past the whole blocks, in ascending order (fewer than 2L). */

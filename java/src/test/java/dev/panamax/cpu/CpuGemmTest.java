@@ -196,20 +196,27 @@ class CpuGemmTest {
     @Test
     void fewRowsEachRowAsAlone() {
         Data data = Data.fresh();
-        int m = 8, n = 37, k = 777;
-        for (DType t : new DType[] {DType.F32, DType.BF16}) {
-            for (boolean tb : new boolean[] {false, true}) {
-                float[] a = Data.roundTo(t, data.normal(m * k, 1)), b = Data.roundTo(t, data.normal(k * n, 1));
-                long[] bShape = tb ? new long[] {n, k} : new long[] {k, n};
-                try (Tensor ta = Data.tensor(cpu, t, a, m, k); Tensor tbT = Data.tensor(cpu, t, b, bShape)) {
-                    float[] together = product(ta, tbT, tb, m, n);
-                    for (int i = 0; i < m; i++) {
-                        try (Tensor row = Data.tensor(cpu, t, java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, k)) {
-                            float[] alone = product(row, tbT, tb, 1, n);
-                            assertArrayEquals(java.util.Arrays.copyOfRange(together, i * n, (i + 1) * n), alone,
-                                    t + " tb " + tb + " row " + i + " " + data.describe());
-                        }
-                    }
+        int n = 37, k = 777;
+        // up to three rows of A: four rows of B a pass; more: two rows of B against four of A, and the rest
+        for (int m : new int[] {3, 5, 8}) {
+            for (DType t : new DType[] {DType.F32, DType.BF16}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    eachRowAsAlone(data, m, n, k, t, tb);
+                }
+            }
+        }
+    }
+
+    private void eachRowAsAlone(Data data, int m, int n, int k, DType t, boolean tb) {
+        float[] a = Data.roundTo(t, data.normal(m * k, 1)), b = Data.roundTo(t, data.normal(k * n, 1));
+        long[] bShape = tb ? new long[] {n, k} : new long[] {k, n};
+        try (Tensor ta = Data.tensor(cpu, t, a, m, k); Tensor tbT = Data.tensor(cpu, t, b, bShape)) {
+            float[] together = product(ta, tbT, tb, m, n);
+            for (int i = 0; i < m; i++) {
+                try (Tensor row = Data.tensor(cpu, t, java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k), 1, k)) {
+                    float[] alone = product(row, tbT, tb, 1, n);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(together, i * n, (i + 1) * n), alone,
+                            "m " + m + " " + t + " tb " + tb + " row " + i + " " + data.describe());
                 }
             }
         }

@@ -34,7 +34,7 @@ class Int8KernelTest {
             for (Int8Kernel kernel : kernels()) {
                 for (int len : LENGTHS) {
                     for (int m : new int[] {1, 4, 5, 9}) {
-                        int rows = 3;
+                        int rows = m == 1 ? 9 : 3; // one row of A: two four-row passes in quarters and one row alone
                         boolean largest = len == 70_001;
                         MemorySegment values = arena.allocate((long) rows * len + 1);
                         byte[] v = new byte[rows * len];
@@ -66,6 +66,51 @@ class Int8KernelTest {
                                 double err = Math.abs(approx[i * rows + r] - want64);
                                 assertTrue(err <= 1e-5 * scale + 1e-30, what + " F32: " + approx[i * rows + r] + " vs " + want64);
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Each output is the same F32 sum whichever rows come with it: the vector kernel's products
+     * of six rows of A against eleven weight rows, bit for bit, against each row of A alone and
+     * each weight row alone (one row of A takes its weight rows four at a time, in quarters, and
+     * the rest one at a time; more rows of A take them one at a time, four rows of A a pass).
+     */
+    @Test
+    void eachOutputTheSameWhateverComesWithIt() {
+        long seed = new SplittableRandom().nextLong();
+        SplittableRandom random = new SplittableRandom(seed);
+        int m = 6, rows = 11;
+        try (Arena arena = Arena.ofConfined()) {
+            for (Int8Kernel kernel : kernels()) {
+                for (int len : new int[] {17, 1031, 16_400}) {
+                    MemorySegment values = arena.allocate((long) rows * len);
+                    for (long i = 0; i < (long) rows * len; i++) {
+                        values.set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt(-127, 128));
+                    }
+                    float[] a = new float[m * len];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = (float) random.nextGaussian();
+                    }
+                    double[] all = new double[m * rows];
+                    kernel.dot(m, len, a, len, values, 0, len, rows, false, all);
+                    String what = kernel.getClass().getSimpleName() + " len=" + len + "; seed " + seed;
+                    for (int i = 0; i < m; i++) {
+                        double[] one = new double[rows];
+                        kernel.dot(1, len, java.util.Arrays.copyOfRange(a, i * len, (i + 1) * len), len, values, 0, len, rows,
+                                false, one);
+                        for (int r = 0; r < rows; r++) {
+                            assertEquals(all[i * rows + r], one[r], what + ": row " + i + " of A alone, weight row " + r);
+                        }
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        double[] one = new double[m];
+                        kernel.dot(m, len, a, len, values, (long) r * len, len, 1, false, one);
+                        for (int i = 0; i < m; i++) {
+                            assertEquals(all[i * rows + r], one[i], what + ": weight row " + r + " alone, row " + i + " of A");
                         }
                     }
                 }
