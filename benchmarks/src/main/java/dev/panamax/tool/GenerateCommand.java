@@ -17,6 +17,8 @@ import java.util.StringJoiner;
  * steps, and prints the generated ids with the prefill and decode tokens per second.
  */
 final class GenerateCommand {
+    /** The untimed runs before a --roofline measurement, and the tokens each generates. */
+    private static final int WARM_UP_RUNS = 3, WARM_UP_TOKENS = 48;
     static final String USAGE = """
             usage: panamax generate --model DIR [options]
               --model DIR          a Hugging Face checkpoint: config.json and model.safetensors (or shards)
@@ -26,7 +28,7 @@ final class GenerateCommand {
               --prompt-ids 1,2,3   the prompt's token ids (default: 1)
               --prompt-length N    a seeded random prompt of N ids instead of --prompt-ids (e.g. 512 for prefill)
               --tokens N           tokens to generate (32)
-              --roofline           after an untimed warm-up run, also measure the device's copy bandwidth and
+              --roofline           after untimed warm-up runs, also measure the device's copy bandwidth and
                                    GEMM rate, and print the decode step's memory roofline (bytes read per
                                    token / copy bandwidth) and the prompt pass's FLOP rate as a fraction
                                    of the GEMM's
@@ -87,8 +89,14 @@ final class GenerateCommand {
                 if (promptLength > 0) {
                     prompt = new java.util.SplittableRandom(42).ints(promptLength, 0, lm.vocabularySize()).toArray();
                 }
-                if (roofline) { // a short untimed run first, so that the timed one finds the code compiled
-                    lm.generate(Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 4);
+                if (roofline) {
+                    // untimed runs first, so that the timed one finds the code compiled: a run of 4
+                    // decode steps left the first fifty or so timed steps to the JIT (the 8-layer
+                    // generated Llama: 11.4 to 12.6 ms a token in INT8 over 126 steps, 8.1 to 8.5
+                    // once compiled)
+                    for (int run = 0; run < WARM_UP_RUNS; run++) {
+                        lm.generate(Arrays.copyOf(prompt, Math.min(prompt.length, 16)), WARM_UP_TOKENS);
+                    }
                 }
                 // the first token comes out of the prompt's pass, every later one out of a decode step
                 long[] firstAt = {0};
