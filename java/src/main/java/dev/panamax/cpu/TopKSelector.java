@@ -22,8 +22,24 @@ final class TopKSelector {
     private int k;
     private boolean sorted;
 
+    /** Scratch for {@link VectorTopK}'s floor, made on first use. */
+    private int[] scratch = new int[0];
+
     TopKSelector(int capacity) {
         this.heap = new long[capacity];
+    }
+
+    /** The k of the last {@link #reset}. */
+    int k() {
+        return k;
+    }
+
+    /** An int array of at least n elements, kept for the next call. */
+    int[] scratch(int n) {
+        if (scratch.length < n) {
+            scratch = new int[n];
+        }
+        return scratch;
     }
 
     /** The ordering key of x: NaN highest, -0.0 as 0.0, otherwise the order of the floats. */

@@ -71,6 +71,32 @@ class CpuTopKTest {
         checkTopK(DType.F32, 2, 200_000, 5, awkward(data, 400_000), data);
     }
 
+    /**
+     * Rows whose largest elements sit together: at the end (past the blocks whose lane maxima set
+     * the vector path's floor), at the start, in one lane, and all equal but one.
+     */
+    @Test
+    void topKLargestTogether() {
+        Data data = Data.fresh();
+        for (int n : new int[] {1000, 5003}) {
+            for (int k : new int[] {1, 17, 64}) {
+                float[] up = new float[n], down = new float[n], lane = data.normal(n, 1), flat = new float[n];
+                for (int i = 0; i < n; i++) {
+                    up[i] = i;
+                    down[i] = n - i;
+                    if (i % 16 == 3) {
+                        lane[i] += 100;
+                    }
+                    flat[i] = 1f;
+                }
+                flat[n / 2] = 2f;
+                for (float[] x : new float[][] {up, down, lane, flat}) {
+                    checkTopK(DType.F32, 1, n, k, x, data);
+                }
+            }
+        }
+    }
+
     @Test
     void topKMinusZeroTiesZero() {
         float[] x = {0f, -0.0f, 0f, -1f, Float.NaN, Float.NaN};
