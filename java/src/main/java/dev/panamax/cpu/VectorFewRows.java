@@ -21,7 +21,8 @@ import java.nio.ByteOrder;
  * deinterleaved to match: with up to three rows of A (decoding) four rows of B per pass against
  * one load of A, a quarter of the block apart (four long streams from memory, see dotRowsF32).
  * With four rows of A or more, a pass takes two rows of B, half the block apart, against four
- * rows of A (16 accumulators), each output keeping the sum it would have alone. axpyRows is axpy with F32 rows of B read where they lie.
+ * rows of A (16 accumulators), each output keeping the sum it would have alone. axpyRows is axpy
+ * with F32 rows of B read where they lie.
  */
 final class VectorFewRows implements FewRowsKernel {
     static final VectorFewRows INSTANCE = new VectorFewRows();

@@ -100,8 +100,8 @@ class Int8KernelTest {
                     String what = kernel.getClass().getSimpleName() + " len=" + len + "; seed " + seed;
                     for (int i = 0; i < m; i++) {
                         double[] one = new double[rows];
-                        kernel.dot(1, len, java.util.Arrays.copyOfRange(a, i * len, (i + 1) * len), len, values, 0, len, rows,
-                                false, one);
+                        float[] row = java.util.Arrays.copyOfRange(a, i * len, (i + 1) * len);
+                        kernel.dot(1, len, row, len, values, 0, len, rows, false, one);
                         for (int r = 0; r < rows; r++) {
                             assertEquals(all[i * rows + r], one[r], what + ": row " + i + " of A alone, weight row " + r);
                         }
@@ -110,7 +110,8 @@ class Int8KernelTest {
                         double[] one = new double[m];
                         kernel.dot(m, len, a, len, values, (long) r * len, len, 1, false, one);
                         for (int i = 0; i < m; i++) {
-                            assertEquals(all[i * rows + r], one[i], what + ": weight row " + r + " alone, row " + i + " of A");
+                            assertEquals(all[i * rows + r], one[i],
+                                    what + ": weight row " + r + " alone, row " + i + " of A");
                         }
                     }
                 }
