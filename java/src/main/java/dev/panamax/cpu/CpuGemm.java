@@ -15,8 +15,9 @@ import java.lang.foreign.MemorySegment;
  * never split, and tile edges fall on multiples of mr and nr, so every element of C sums its
  * products in the same order whatever the grid: results do not depend on the thread count.
  *
- * <p>A product with at most {@link #FEW_ROWS} rows of A (decoding, GEMV) has nothing to reuse a
- * packed B for: its tasks split the columns and stream B once through {@link GemmFewRows}. Up to
+ * <p>A product with at most {@link #FEW_ROWS} rows of A (decoding, GEMV; {@link #FEW_ROWS_BF16}
+ * against a transposed BF16 B) has nothing to reuse a packed B for: its tasks split the columns
+ * and stream B once through {@link GemmFewRows}. Up to
  * {@link #IN_PLACE_ROW_TILES} row tiles per task, an F32 B stored [k, n] is read where it lies by
  * {@link GemmKernel#blockInPlace} (a sentence's worth of tokens against constant weights), its
  * columns past the last whole in-place tile packed as usual; both paths give the same bits.
@@ -29,6 +30,14 @@ import java.lang.foreign.MemorySegment;
 final class CpuGemm {
     /** Products with at most this many rows of A stream B through {@link GemmFewRows}. */
     static final int FEW_ROWS = 8;
+    /**
+     * ... and up to this many where B is BF16 stored [n, k] (a Hugging Face weight) and the kernel
+     * reads it in place ({@link FewRowsKernel#readsDirect}): packing a transposed BF16 B costs more
+     * than a few rows use it. [m, 1024] x [2816, 1024]^T out of cache, 2 threads (EPYC guest),
+     * packed against streamed: m = 12 467 -> 249 us, 16 1.30 -> 0.82 ms, 24 1.63 -> 1.17 ms,
+     * 32 1.95 -> 1.58 ms, 48 2.31 against 2.21 ms.
+     */
+    static final int FEW_ROWS_BF16 = 32;
     /** A matrix with fewer multiply-adds than this runs on one thread. */
     private static final long PARALLEL_WORK = 1L << 18;
     /**
@@ -118,6 +127,8 @@ final class CpuGemm {
         private final long gridCols;
         /** Whether tasks read B in place (F32, stored [k, n], few row tiles per task) instead of packing it. */
         private final boolean bInPlace;
+        /** Whether the tasks stream B through {@link GemmFewRows} (few rows of A). */
+        private final boolean fewRows;
 
         Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb) {
             this.kernel = kernel;
@@ -139,6 +150,8 @@ final class CpuGemm {
             this.aBase = bi * m * k;
             this.bBase = call.bBatched() ? bi * k * n : 0;
             this.cBase = bi * m * n;
+            this.fewRows = m <= FEW_ROWS || m <= FEW_ROWS_BF16 && transB && bType == DType.BF16
+                    && FewRowsKernel.get().readsDirect(bType);
             int mr = sizes.mr(), nr = sizes.nr();
             long rowTiles = Math.ceilDiv(m, mr), colTiles = Math.ceilDiv(n, nr);
             // one task per thread: each task repacks the A or B its neighbours also pack; with kc =
@@ -165,7 +178,7 @@ final class CpuGemm {
             }
             long rowsPerTask = Math.ceilDiv(rowTiles, gr) * mr;
             long colsPerTask = Math.ceilDiv(colTiles, gc) * nr;
-            if (m <= FEW_ROWS) {
+            if (fewRows) {
                 // few rows: tasks split the columns only, each streaming its part of B once
                 rowsPerTask = m;
                 colsPerTask = Math.ceilDiv(Math.ceilDiv(n, target), FewRowsKernel.PAD) * FewRowsKernel.PAD;
@@ -177,7 +190,7 @@ final class CpuGemm {
             this.taskCols = colsPerTask;
             this.gridRows = Math.ceilDiv(m, taskRows);
             this.gridCols = Math.ceilDiv(n, taskCols);
-            this.bInPlace = m > FEW_ROWS && kernel.inPlaceWidth() > 0 && bType == DType.F32 && !transB
+            this.bInPlace = !fewRows && kernel.inPlaceWidth() > 0 && bType == DType.F32 && !transB
                     && taskRows <= IN_PLACE_ROW_TILES * mr;
         }
 
@@ -207,7 +220,7 @@ final class CpuGemm {
         void packAOnce(CpuPool pool) {
             int mr = sizes.mr();
             long padded = Math.ceilDiv(m, mr) * mr;
-            if (gridRows != 1 || gridCols < 2 || m <= FEW_ROWS || bInPlace || k == 0 || padded * k > SHARED_A_FLOATS) {
+            if (gridRows != 1 || gridCols < 2 || fewRows || bInPlace || k == 0 || padded * k > SHARED_A_FLOATS) {
                 return;
             }
             int kcMax = (int) Math.min(sizes.kc(), k);
@@ -237,7 +250,7 @@ final class CpuGemm {
                 scaleC(i0, rows, j0, cols);
                 return;
             }
-            if (m <= FEW_ROWS) {
+            if (fewRows) {
                 GemmFewRows.task(this, j0, cols);
                 return;
             }

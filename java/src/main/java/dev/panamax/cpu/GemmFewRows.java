@@ -3,8 +3,9 @@ package dev.panamax.cpu;
 import java.util.Arrays;
 
 /**
- * One task of a GEMM with few rows of A (m &lt;= {@link CpuGemm#FEW_ROWS}): its columns of C, in
- * chunks of {@link #WIDTH}, with B read once, in order, and never packed. B stored [k, n] is
+ * One task of a GEMM with few rows of A (m &lt;= {@link CpuGemm#FEW_ROWS}, or
+ * {@link CpuGemm#FEW_ROWS_BF16} against a transposed BF16 B): its columns of C, in chunks of
+ * {@link #WIDTH}, with B read once, in order, and never packed. B stored [k, n] is
  * widened {@link #ROWS} rows at a time and added into the m accumulator rows
  * ({@link FewRowsKernel#axpy}; F32 rows on the Vector API are read where they lie,
  * {@link FewRowsKernel#axpyRows}: [1, 4096] x [4096, 4096] 3.7-4.1 -> 2.1 ms on 2 threads); B stored [n, k] is widened a row at a time and dotted with each

@@ -168,7 +168,7 @@ class CpuGemmTest {
     /**
      * BF16 weights stored [n, k] (nn.Linear) with few rows of A are dotted straight from memory:
      * inner dimensions ending on a pair of vectors, an odd vector, a partial one after either, or
-     * past the chunk of A; column counts off the four-row pass.
+     * past the chunk of A; column counts off the four-row pass; the most rows a BF16 B streams.
      */
     @Test
     void fewRowsSixteenBitTransposedB() {
@@ -185,6 +185,11 @@ class CpuGemmTest {
             check(DType.BF16, DType.F32, 1, m, 9, 8200, false, true, false, 1f, 0f);
             check(DType.F32, DType.F32, 1, m, 4 * 3 + 3, 53, false, true, false, 1f, 0f);
             check(DType.F32, DType.F32, 1, m, 9, 8200, false, true, false, 1f, 0f);
+        }
+        // a BF16 B stored [n, k] streams up to FEW_ROWS_BF16 rows of A; one more row packs it
+        for (int m : new int[] {9, 17, CpuGemm.FEW_ROWS_BF16, CpuGemm.FEW_ROWS_BF16 + 1}) {
+            check(DType.BF16, DType.F32, 1, m, 4 * 3 + 3, 53, false, true, false, 1f, 0f);
+            check(DType.BF16, DType.BF16, 2, m, 70, 300, false, true, false, 0.5f, -1f);
         }
     }
 
