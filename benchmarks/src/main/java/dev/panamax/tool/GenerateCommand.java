@@ -17,8 +17,8 @@ import java.util.StringJoiner;
  * steps, and prints the generated ids with the prefill and decode tokens per second.
  */
 final class GenerateCommand {
-    /** The untimed runs before a --roofline measurement, and the tokens each generates. */
-    private static final int WARM_UP_RUNS = 3, WARM_UP_TOKENS = 48;
+    /** The untimed runs before a --roofline measurement, the tokens each generates, and prompt passes after them. */
+    private static final int WARM_UP_RUNS = 3, WARM_UP_TOKENS = 48, WARM_UP_PROMPTS = 32;
     static final String USAGE = """
             usage: panamax generate --model DIR [options]
               --model DIR          a Hugging Face checkpoint: config.json and model.safetensors (or shards)
@@ -96,6 +96,9 @@ final class GenerateCommand {
                     // once compiled)
                     for (int run = 0; run < WARM_UP_RUNS; run++) {
                         lm.generate(Arrays.copyOf(prompt, Math.min(prompt.length, 16)), WARM_UP_TOKENS);
+                    }
+                    for (int run = 0; run < WARM_UP_PROMPTS; run++) { // the prompt pass's products too
+                        lm.generate(Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 1);
                     }
                 }
                 // the first token comes out of the prompt's pass, every later one out of a decode step
