@@ -8,10 +8,12 @@ import java.util.Arrays;
  * {@link #WIDTH}, with B read once, in order, and never packed. B stored [k, n] is
  * widened {@link #ROWS} rows at a time and added into the m accumulator rows
  * ({@link FewRowsKernel#axpy}; F32 rows on the Vector API are read where they lie,
- * {@link FewRowsKernel#axpyRows}: [1, 4096] x [4096, 4096] 3.7-4.1 -> 2.1 ms on 2 threads); B stored [n, k] is widened a row at a time and dotted with each
- * row of A ({@link FewRowsKernel#dot}), or, for the types the kernel reads straight from memory
- * (BF16 on the Vector API), dotted in place a few rows at a time ({@link FewRowsKernel#dotRows}). The inner dimension goes in chunks of {@link #DEPTH},
- * with A widened once per chunk and column chunk. Every output sums over p in ascending order.
+ * {@link FewRowsKernel#axpyRows}: [1, 4096] x [4096, 4096] 3.7-4.1 -> 2.1 ms on 2 threads); B
+ * stored [n, k] is widened a row at a time and dotted with each row of A
+ * ({@link FewRowsKernel#dot}), or, for the types the kernel reads straight from memory (F32 and
+ * BF16 on the Vector API), dotted in place a few rows at a time ({@link FewRowsKernel#dotRows}).
+ * The inner dimension goes in chunks of {@link #DEPTH}, with A widened once per chunk and column
+ * chunk. Every output sums over p in ascending order.
  */
 final class GemmFewRows {
     /** Columns of C per chunk: m x WIDTH accumulators stay in L1. */

@@ -189,13 +189,7 @@ final class VectorFewRows implements FewRowsKernel {
                             sums);
                 }
             }
-            for (int r = 4 * q; r < rows; r++) {
-                for (int i = 0; i < m; i++) {
-                    int o = outOff + r + i * outStride;
-                    out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb), full, len, a, aOff + i * lda,
-                            b, from + r * ldb);
-                }
-            }
+            bf16RowsAlone(4 * q, rows, m, len, full, a, aOff, lda, b, from, ldb, out, outOff, outStride);
             return;
         }
         int h = rows / 2; // row r pairs with row r + h: two long streams (see dotRowsF32)
@@ -210,10 +204,16 @@ final class VectorFewRows implements FewRowsKernel {
                 dotBf16x2(len, full, a, aOff + i * lda, b, from + r * ldb, step, out, outOff + r + i * outStride, h);
             }
         }
-        for (int r = 2 * h; r < rows; r++) {
+        bf16RowsAlone(2 * h, rows, m, len, full, a, aOff, lda, b, from, ldb, out, outOff, outStride);
+    }
+
+    /** The rows [r0, rows) of B that no pass took, one at a time: dotBf16 and the tail. */
+    private static void bf16RowsAlone(int r0, int rows, int m, int len, int full, float[] a, int aOff, int lda,
+            MemorySegment b, long from, long ldb, float[] out, int outOff, int outStride) {
+        for (int r = r0; r < rows; r++) {
             for (int i = 0; i < m; i++) {
-                int o = outOff + r + i * outStride;
-                out[o] += tailBf16(dotBf16(full, a, aOff + i * lda, b, from + r * ldb), full, len, a, aOff + i * lda, b,
+                int ai = aOff + i * lda;
+                out[outOff + r + i * outStride] += tailBf16(dotBf16(full, a, ai, b, from + r * ldb), full, len, a, ai, b,
                         from + r * ldb);
             }
         }
