@@ -39,6 +39,21 @@ interface NormRow {
     void normalizeStore(float[] buf, int n, float hi, float lo, float scale, float[] gamma, float[] beta, int at,
                         MemorySegment out, DType t, long outAt);
 
+    /**
+     * addRmsNorm's previous row and next row in one pass, so that a thread reads and writes memory
+     * at the same time rather than in turns: out[outAt, outAt + n) = prev normalized as
+     * {@link #normalizeStore} with mean 0 and no beta (gamma from element 0), while the
+     * next row's s = x + residual is formed into buf and rounded into residual, as
+     * {@link #addSquares} with store; returns the sum of the squares of s with the same bits. prev
+     * and buf are distinct; out is x, whose rows [outAt, outAt + n) and [at, at + n) are distinct.
+     * This default makes the two passes in turn.
+     */
+    default double storeAddSquares(float[] prev, float scale, float[] gamma, MemorySegment out, long outAt, MemorySegment x,
+                                   MemorySegment residual, DType t, long at, float[] buf, float[] other, int n) {
+        normalizeStore(prev, n, 0f, 0f, scale, gamma, null, 0, out, t, outAt);
+        return addSquares(x, residual, t, at, buf, other, n, true);
+    }
+
     static NormRow get() {
         return CpuSimd.VECTOR ? VectorNorm.INSTANCE : ScalarNorm.INSTANCE;
     }

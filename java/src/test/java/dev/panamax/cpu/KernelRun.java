@@ -23,6 +23,24 @@ final class KernelRun {
         return m.segment().toArray(ValueLayout.JAVA_FLOAT);
     }
 
+    /** F32 or BF16 memory holding the values (rounded to BF16). */
+    static CpuMemory memory(Arena arena, DType t, float[] values) {
+        return t == DType.BF16 ? bf16(arena, values) : memory(arena, values);
+    }
+
+    /** The elements of F32 or BF16 memory, widened. */
+    static float[] floats(CpuMemory m, DType t) {
+        if (t != DType.BF16) {
+            return floats(m);
+        }
+        short[] h = m.segment().toArray(ValueLayout.JAVA_SHORT);
+        float[] f = new float[h.length];
+        for (int i = 0; i < h.length; i++) {
+            f[i] = Half.bf16ToFloat(h[i]);
+        }
+        return f;
+    }
+
     static float[] gemm(int threads, float[] a, float[] b, int m, int n, int k) {
         try (Arena arena = Arena.ofShared()) {
             CpuMemory c = memory(arena, new float[m * n]);
@@ -42,7 +60,7 @@ final class KernelRun {
         }
     }
 
-    private static CpuMemory bf16(Arena arena, float[] values) {
+    static CpuMemory bf16(Arena arena, float[] values) {
         MemorySegment s = arena.allocate((long) values.length * 2, 64);
         for (int i = 0; i < values.length; i++) {
             s.setAtIndex(ValueLayout.JAVA_SHORT, i, Half.floatToBf16(values[i]));
