@@ -55,6 +55,23 @@ class CpuAttentionTest {
         check(DType.F32, 1, 2, 1, 1, 5, 7, false);
     }
 
+    /**
+     * Few query rows per kv head (G * Sq up to CpuAttention.FEW_ROWS) read K and V in place: up to
+     * 16 rows, causal with Sq &gt; 1, key counts that end inside a group of keys and inside a
+     * tile, head sizes of one to eight vectors, BF16; and just past 16 rows, the tiled path.
+     */
+    @Test
+    void fewRowsInPlace() {
+        check(DType.F32, 1, 8, 2, 4, 300, 64, true);   // 16 rows, causal, queries at different keys
+        check(DType.F32, 2, 16, 1, 1, 1000, 128, false); // 16 heads share one kv head
+        check(DType.F32, 1, 4, 4, 1, 13, 16, true);    // fewer keys than a group
+        check(DType.F32, 1, 2, 1, 3, 77, 48, true);    // a tile ending mid-group, 3 slices of D
+        check(DType.F32, 1, 6, 2, 2, 129, 80, false);
+        check(DType.BF16, 1, 8, 2, 2, 450, 128, true);
+        check(DType.BF16, 1, 2, 2, 1, 33, 64, false);
+        check(DType.F32, 1, 17, 1, 1, 300, 64, false); // 17 rows: tiles
+    }
+
     @Test
     void noKeys() {
         check(DType.F32, 1, 2, 1, 5, 0, 8, false);
