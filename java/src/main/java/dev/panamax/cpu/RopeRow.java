@@ -14,8 +14,8 @@ interface RopeRow {
      */
     void tables(float position, float[] inv, int pairs, float[] cos, float[] sin);
 
-    /** Rotates the pairs among the first 2 * pairs floats of row, in place. */
-    void rotate(float[] row, int pairs, float[] cos, float[] sin);
+    /** Rotates the pairs among the first 2 * pairs floats of row, in place, with the tables from element {@code at} on. */
+    void rotate(float[] row, int pairs, float[] cos, float[] sin, int at);
 
     static RopeRow get(boolean interleaved) {
         if (CpuSimd.VECTOR) {

@@ -17,12 +17,12 @@ final class ScalarRope implements RopeRow {
     }
 
     @Override
-    public void rotate(float[] row, int pairs, float[] cos, float[] sin) {
+    public void rotate(float[] row, int pairs, float[] cos, float[] sin, int at) {
         int step = interleaved ? 2 : 1, second = interleaved ? 1 : pairs;
         for (int i = 0, j = 0; i < pairs; i++, j += step) {
             float x1 = row[j], x2 = row[j + second];
-            row[j] = x1 * cos[i] - x2 * sin[i];
-            row[j + second] = x1 * sin[i] + x2 * cos[i];
+            row[j] = x1 * cos[at + i] - x2 * sin[at + i];
+            row[j + second] = x1 * sin[at + i] + x2 * cos[at + i];
         }
     }
 }

@@ -40,18 +40,18 @@ final class VectorRope implements RopeRow {
     }
 
     @Override
-    public void rotate(float[] row, int pairs, float[] cos, float[] sin) {
+    public void rotate(float[] row, int pairs, float[] cos, float[] sin, int at) {
         if (interleaved) {
             int n = 2 * pairs, j = 0;
             for (; j <= n - L; j += L) {
                 FloatVector x = FloatVector.fromArray(F, row, j);
-                FloatVector r = x.mul(FloatVector.fromArray(F, cos, j)).add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, j)));
+                FloatVector r = x.mul(FloatVector.fromArray(F, cos, at + j)).add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, at + j)));
                 r.intoArray(row, j);
             }
             if (j < n) { // n is even and L a power of two: the tail holds whole pairs
                 VectorMask<Float> m = F.indexInRange(j, n);
                 FloatVector x = FloatVector.fromArray(F, row, j, m);
-                FloatVector r = x.mul(FloatVector.fromArray(F, cos, j, m)).add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, j, m)));
+                FloatVector r = x.mul(FloatVector.fromArray(F, cos, at + j, m)).add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, at + j, m)));
                 r.intoArray(row, j, m);
             }
             return;
@@ -59,14 +59,14 @@ final class VectorRope implements RopeRow {
         int i = 0;
         for (; i <= pairs - L; i += L) {
             FloatVector x1 = FloatVector.fromArray(F, row, i), x2 = FloatVector.fromArray(F, row, i + pairs);
-            FloatVector c = FloatVector.fromArray(F, cos, i), s = FloatVector.fromArray(F, sin, i);
+            FloatVector c = FloatVector.fromArray(F, cos, at + i), s = FloatVector.fromArray(F, sin, at + i);
             x1.mul(c).sub(x2.mul(s)).intoArray(row, i);
             x1.mul(s).add(x2.mul(c)).intoArray(row, i + pairs);
         }
         if (i < pairs) {
             VectorMask<Float> m = F.indexInRange(i, pairs);
             FloatVector x1 = FloatVector.fromArray(F, row, i, m), x2 = FloatVector.fromArray(F, row, i + pairs, m);
-            FloatVector c = FloatVector.fromArray(F, cos, i, m), s = FloatVector.fromArray(F, sin, i, m);
+            FloatVector c = FloatVector.fromArray(F, cos, at + i, m), s = FloatVector.fromArray(F, sin, at + i, m);
             x1.mul(c).sub(x2.mul(s)).intoArray(row, i, m);
             x1.mul(s).add(x2.mul(c)).intoArray(row, i + pairs, m);
         }

@@ -43,6 +43,8 @@ abstract class RopeCases extends DeviceCases {
         {1, 1, 4, 3, 2},
         {1, 3, 2, 1, 0},        // D = 1, R = 0: nothing rotates
         {3, 2, 1, 96, 64},      // S = 1 (decoding), 32 features untouched
+        {2, 3, 130, 64, 64},    // S past two CPU blocks of 64 positions
+        {1, 2, 65, 128, 128},   // one position past a block
     };
 
     /** Every shape in both layouts and every dtype, positions [B, S] on every other one. */
