@@ -24,9 +24,10 @@ import java.util.Arrays;
  *
  * <p>A kv head with few query rows (G * Sq up to {@link #FEW_ROWS}: decoding, F32 or BF16, D a
  * multiple of the vector length) skips the tiles' copies and the GEMM kernel, whose register
- * tiles such rows leave mostly empty: each row's scores come straight from K, a group of keys at
- * a time, and P V straight from V ({@link VectorDecode}), around the same online softmax. Decode
- * [Hq 32, Hkv 8, Skv 8192, D 128] F32 went from 5.9-7.4 to 4.8-6.1 ms on the 2-vCPU Zen 5 guest.
+ * tiles such rows leave mostly empty: the rows' scores come straight from K, two rows and a group
+ * of keys at a time, and P V straight from V ({@link VectorDecode}), around the same online
+ * softmax. Decode [Hq 32, Hkv 8, Skv 8192, D 128] F32 went from 5.9-7.4 to 4.8-6.1 ms on the
+ * 2-vCPU Zen 5 guest with one row at a time (06bf762), and about a further tenth with two.
  *
  * <p>kvLengths: batch b uses keys [0, L_b) only, L_b = kvLengths[b] clamped to [0, Skv] (L_b =
  * Skv without them). A unit's tiles end at its last visible key below L_b, so no key past L_b is
@@ -211,8 +212,9 @@ final class CpuAttention {
         private int blockCount;
         private final int[] rows;
         private final long[] keyEnd;
-        /** fewRows: the keys of the current tile each row sees. */
+        /** fewRows: the keys of the current tile each row sees, and the scratch of two rows' reductions. */
         private final int[] see = new int[FEW_ROWS];
+        private final float[] pair = new float[2 * VectorDecode.LANES * VectorDecode.LANES];
 
         Worker(Plan plan) {
             this.plan = plan;
@@ -326,9 +328,9 @@ final class CpuAttention {
 
         /**
          * {@link #unit}'s tiles [t0, t1) for a unit of one block of at most {@link #FEW_ROWS} rows
-         * ({@link VectorDecode}): the scaled Q rows row-major in kRows; per tile, each row's
-         * scores straight from K, masked, the online softmax, and P V straight from V over the
-         * keys the row sees.
+         * ({@link VectorDecode}): the scaled Q rows row-major in kRows; per tile, the rows' scores
+         * straight from K, two rows at a time, masked, the online softmax, and P V straight from
+         * V over the keys each row sees.
          */
         private void fewRows(long b, long kvHead, long kvBase, long t0, long t1, long unitKeyEnd, long shift) {
             int valid = rows[0];
@@ -345,22 +347,35 @@ final class CpuAttention {
                 long j0 = tileIndex * BK;
                 int keys = (int) Math.min(BK, unitKeyEnd - j0);
                 int width = CpuGemm.roundUp(keys, 16);
-                for (int i = 0; i < valid; i++) {
+                int i;
+                for (i = 0; i < valid; i++) {
                     long visible = keys;
                     if (call.causal()) {
                         visible = Math.min(visible, (r0 + i) / plan.group + shift - j0 + 1);
                     }
-                    int seen = (int) Math.max(0, visible);
-                    see[i] = seen;
+                    see[i] = (int) Math.max(0, visible);
+                }
+                // rows in pairs, each load of K serving both, over the keys either sees (the other's
+                // scores past its own keys are overwritten by the mask below)
+                for (i = 0; i + 2 <= valid; i += 2) {
+                    int seen = Math.max(see[i], see[i + 1]);
                     for (int g = 0; g < seen; g += lanes) {
-                        VectorDecode.scores(kRows, i * d, k, t, kvBase + (j0 + g) * d, d, Math.min(lanes, seen - g), block16, s,
+                        VectorDecode.scores2(kRows, i * d, (i + 1) * d, k, t, kvBase + (j0 + g) * d, d, Math.min(lanes, seen - g),
+                                pair, s, i * BK + g, (i + 1) * BK + g);
+                    }
+                }
+                for (; i < valid; i++) {
+                    for (int g = 0; g < see[i]; g += lanes) {
+                        VectorDecode.scores(kRows, i * d, k, t, kvBase + (j0 + g) * d, d, Math.min(lanes, see[i] - g), block16, s,
                                 i * BK + g);
                     }
-                    Arrays.fill(s, i * BK + seen, i * BK + width, Float.NEGATIVE_INFINITY);
+                }
+                for (i = 0; i < valid; i++) {
+                    Arrays.fill(s, i * BK + see[i], i * BK + width, Float.NEGATIVE_INFINITY);
                 }
                 tiles.online(s, valid, width, BK, m, l, f, 0);
                 tiles.rescale(acc, 0, valid, dPad, f, 0);
-                for (int i = 0; i < valid; i++) {
+                for (i = 0; i < valid; i++) {
                     VectorDecode.pv(s, i * BK, see[i], v, t, kvBase + j0 * d, d, acc, i * dPad);
                 }
             }
