@@ -239,7 +239,8 @@ final class VectorDecode {
             long at = (kAt + (long) j * d) * Float.BYTES;
             FloatVector a = FloatVector.zero(S);
             for (int c = 0; c < d; c += L) {
-                a = FloatVector.fromArray(S, q, qAt + c).fma(FloatVector.fromMemorySegment(S, k, at + (long) c * Float.BYTES, LE), a);
+                FloatVector kv = FloatVector.fromMemorySegment(S, k, at + (long) c * Float.BYTES, LE);
+                a = FloatVector.fromArray(S, q, qAt + c).fma(kv, a);
             }
             a.intoArray(part, SLOT[j] * L);
         }

@@ -345,8 +345,9 @@ final class VectorNorm implements NormRow {
                 : storeSumRowAffineBf16(x, prevAt, hi, lo, scale, gamma, beta, out, outAt, nextAt, n, squares);
     }
 
-    private static double storeSumRowAffineF32(MemorySegment x, long prevAt, float hi, float lo, float scale, float[] gamma, float[] beta, MemorySegment out,
-                                         long outAt, long nextAt, int n, boolean squares) {
+    private static double storeSumRowAffineF32(MemorySegment x, long prevAt, float hi, float lo, float scale, float[] gamma,
+                                                float[] beta, MemorySegment out, long outAt, long nextAt, int n,
+                                                boolean squares) {
         float[] lanes = LANES.get();
         int full = n / L * L;
         double sum = 0;
@@ -367,8 +368,9 @@ final class VectorNorm implements NormRow {
         return sum + sumTail(x, DType.F32, nextAt, full, n, squares);
     }
 
-    private static double storeSumRowAffineBf16(MemorySegment x, long prevAt, float hi, float lo, float scale, float[] gamma, float[] beta, MemorySegment out,
-                                         long outAt, long nextAt, int n, boolean squares) {
+    private static double storeSumRowAffineBf16(MemorySegment x, long prevAt, float hi, float lo, float scale, float[] gamma,
+                                                float[] beta, MemorySegment out, long outAt, long nextAt, int n,
+                                                boolean squares) {
         float[] lanes = LANES.get();
         int full = n / L * L;
         double sum = 0;
@@ -420,7 +422,8 @@ final class VectorNorm implements NormRow {
             for (int i = start; i < end; i += L) {
                 FloatVector v = VectorElements.bf16At(x, nextAt + i);
                 a0 = squares ? v.fma(v, a0) : a0.add(v);
-                VectorElements.storeBf16At(VectorElements.bf16At(x, prevAt + i).mul(scale).mul(FloatVector.fromArray(S, gamma, i)), out, outAt + i);
+                VectorElements.storeBf16At(
+                        VectorElements.bf16At(x, prevAt + i).mul(scale).mul(FloatVector.fromArray(S, gamma, i)), out, outAt + i);
             }
             a0.intoArray(lanes, 0);
             sum += VectorSoftmax.sumLanes(lanes);
@@ -463,8 +466,8 @@ final class VectorNorm implements NormRow {
                 s.intoArray(buf, i);
                 VectorElements.storeBf16At(s, residual, at + i);
                 a0 = s.fma(s, a0);
-                VectorElements.storeBf16At(FloatVector.fromArray(S, prev, i).mul(scale).mul(FloatVector.fromArray(S, gamma, i)), out,
-                        outAt + i);
+                VectorElements.storeBf16At(FloatVector.fromArray(S, prev, i).mul(scale).mul(FloatVector.fromArray(S, gamma, i)),
+                        out, outAt + i);
             }
             a0.intoArray(lanes, 0);
             sum += VectorSoftmax.sumLanes(lanes);

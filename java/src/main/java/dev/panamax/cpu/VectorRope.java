@@ -45,13 +45,15 @@ final class VectorRope implements RopeRow {
             int n = 2 * pairs, j = 0;
             for (; j <= n - L; j += L) {
                 FloatVector x = FloatVector.fromArray(F, row, j);
-                FloatVector r = x.mul(FloatVector.fromArray(F, cos, at + j)).add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, at + j)));
+                FloatVector r = x.mul(FloatVector.fromArray(F, cos, at + j))
+                        .add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, at + j)));
                 r.intoArray(row, j);
             }
             if (j < n) { // n is even and L a power of two: the tail holds whole pairs
                 VectorMask<Float> m = F.indexInRange(j, n);
                 FloatVector x = FloatVector.fromArray(F, row, j, m);
-                FloatVector r = x.mul(FloatVector.fromArray(F, cos, at + j, m)).add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, at + j, m)));
+                FloatVector r = x.mul(FloatVector.fromArray(F, cos, at + j, m))
+                        .add(x.rearrange(SWAP).mul(FloatVector.fromArray(F, sin, at + j, m)));
                 r.intoArray(row, j, m);
             }
             return;
