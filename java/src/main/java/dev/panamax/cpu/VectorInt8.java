@@ -46,6 +46,16 @@ final class VectorInt8 implements Int8Kernel {
         return B.length() >= L ? INSTANCE : ScalarInt8.INSTANCE;
     }
 
+    /**
+     * The columns [0, whole) of a row of len that the vector loops take: whole vectors of L whose
+     * byte load (B.length() bytes, 8 where L is 4) stays inside the row; the rest is the tail's.
+     * With 128-bit vectors (L = 4, a byte vector of 8) the last vector of a row would read 4 bytes
+     * past it, past the end of the weights for the last row.
+     */
+    static int whole(int len) {
+        return Math.max(0, (len - (B.length() - L)) / L * L);
+    }
+
     private static FloatVector widen(MemorySegment values, long at) {
         return (FloatVector) ByteVector.fromMemorySegment(B, values, at, LE).convertShape(VectorOperators.B2F, F, 0);
     }
@@ -90,7 +100,7 @@ final class VectorInt8 implements Int8Kernel {
      */
     private static void rows4(int len, float[] a, MemorySegment values, long row, long step, boolean exact,
                               double[] out, int o, int os) {
-        int whole = len - len % L;
+        int whole = whole(len);
         int block = exact ? EXACT_BLOCK : FLOAT_BLOCK;
         double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
         long r1 = row + step, r2 = row + 2 * step, r3 = row + 3 * step;
@@ -118,7 +128,7 @@ final class VectorInt8 implements Int8Kernel {
     /** Four rows of A (at a0 .. a3, repeats allowed) against one row of values into out[o0 .. o3]. */
     private static void dot4(int len, float[] a, int a0, int a1, int a2, int a3, MemorySegment values, long row,
                              boolean exact, double[] out, int o0, int o1, int o2, int o3) {
-        int whole = len - len % L;
+        int whole = whole(len);
         double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
         int block = exact ? EXACT_BLOCK : FLOAT_BLOCK;
         for (int p0 = 0; p0 < whole; p0 += block) {
