@@ -42,8 +42,8 @@ import java.util.Arrays;
  * timing.
  */
 final class CpuAttention {
-    /** Query rows per block: a multiple of every kernel's mr (12, 6, 4). */
-    static final int BQ = 48;
+    /** Query rows per block: a multiple of every kernel's mr (12, 5, 4). */
+    static final int BQ = 60;
     /** Keys per tile: a multiple of every kernel's nr (32, 16, 8). */
     static final int BK = 64;
     /** Row blocks that share each K/V tile. */
@@ -355,19 +355,26 @@ final class CpuAttention {
                     }
                     see[i] = (int) Math.max(0, visible);
                 }
+                int seenAll = 0;
+                for (i = 0; i < valid; i++) {
+                    seenAll = Math.max(seenAll, see[i]);
+                }
+                // the keys and values any row sees, row-major on the heap (F32): read once, in
+                // order, then indexed as arrays by every row
+                Elements.load(k, t, kvBase + j0 * d, kt, 0, seenAll * d);
+                Elements.load(v, t, kvBase + j0 * d, vt, 0, seenAll * d);
                 // rows in pairs, each load of K serving both, over the keys either sees (the other's
                 // scores past its own keys are overwritten by the mask below)
                 for (i = 0; i + 2 <= valid; i += 2) {
                     int seen = Math.max(see[i], see[i + 1]);
                     for (int g = 0; g < seen; g += lanes) {
-                        VectorDecode.scores2(kRows, i * d, (i + 1) * d, k, t, kvBase + (j0 + g) * d, d, Math.min(lanes, seen - g),
-                                pair, s, i * BK + g, (i + 1) * BK + g);
+                        VectorDecode.scores2(kRows, i * d, (i + 1) * d, kt, g * d, d, Math.min(lanes, seen - g), pair, s,
+                                i * BK + g, (i + 1) * BK + g);
                     }
                 }
                 for (; i < valid; i++) {
                     for (int g = 0; g < see[i]; g += lanes) {
-                        VectorDecode.scores(kRows, i * d, k, t, kvBase + (j0 + g) * d, d, Math.min(lanes, see[i] - g), block16, s,
-                                i * BK + g);
+                        VectorDecode.scores(kRows, i * d, kt, g * d, d, Math.min(lanes, see[i] - g), block16, s, i * BK + g);
                     }
                 }
                 for (i = 0; i < valid; i++) {
@@ -376,7 +383,7 @@ final class CpuAttention {
                 tiles.online(s, valid, width, BK, m, l, f, 0);
                 tiles.rescale(acc, 0, valid, dPad, f, 0);
                 for (i = 0; i < valid; i++) {
-                    VectorDecode.pv(s, i * BK, see[i], v, t, kvBase + j0 * d, d, acc, i * dPad);
+                    VectorDecode.pv(s, i * BK, see[i], vt, 0, d, acc, i * dPad);
                 }
             }
         }

@@ -6,12 +6,11 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 /**
- * The two products of attention for a few query rows (decoding), straight from K and V in memory,
- * F32 or BF16, on the Vector API: no tile of K or V is copied or transposed.
+ * The two products of attention for a few query rows (decoding), on the Vector API, over a tile of
+ * keys and values that the caller copied row-major to the heap as F32 (BF16 widened once there):
+ * no tile is transposed, and the loops index arrays, not memory segments.
  * <ul>
  *   <li>{@link #scores}: the dot products of one query row with L keys. Each key's products
  *       are summed in one vector (lanes: slices of D), and the L vectors are reduced together by
@@ -19,21 +18,16 @@ import java.nio.ByteOrder;
  *       swap and an add), so that after the last level lane j holds key j's sum. That is 15
  *       folds for 16 keys where one lane reduction per key would be 16, each a chain of four
  *       shuffles and adds. The order of the additions is fixed, so are the bits.</li>
- *   <li>{@link #scores2}: the same for two query rows, each load of K serving both (decode
- *       [Hq 32, Hkv 8, Skv 8192] on the Zen 5 guest: D 128 F32 6.96-7.39 -> 5.95-7.87 ms, D 64
- *       3.69-4.39 -> 2.88-3.54 ms).</li>
- *   <li>{@link #pv}: acc += p V, a slice of D at a time across the keys, each probability
- *       broadcast.</li>
+ *   <li>{@link #scores2}: the same for two query rows, each load of K serving both.</li>
+ *   <li>{@link #pv}: acc += p V, slices of D across the keys, each probability broadcast.</li>
  * </ul>
- * D must be a multiple of L ({@link #fits}). Loops are written once per dtype: see
- * {@link VectorActivations} for why a loop must not branch on it.
+ * D must be a multiple of L ({@link #fits}).
  */
 final class VectorDecode {
     private static final VectorSpecies<Float> S = VectorExp.S;
     private static final int L = S.length();
     /** Keys a {@link #scores} call takes. */
     static final int LANES = L;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** For each fold width w (L / 2 down to 1): the lanes of the upper half of each 2w group, and the swap of halves. */
     private static final VectorMask<Float> M8 = L >= 16 ? upper(8) : null, M4 = L >= 8 ? upper(4) : null, M2 = upper(2),
             M1 = upper(1);
@@ -76,210 +70,51 @@ final class VectorDecode {
     }
 
     /**
-     * s[sAt + j] = the dot product of q[qAt, qAt + d) with key j, for the count (1 to L) keys from
-     * element kAt of k (row stride d), t F32 or BF16; part (L * L floats) is scratch. Lanes past
-     * count are 0.
+     * s[sAt + j] = the dot product of q[qAt, qAt + d) with key j, for the count (1 to L) keys held
+     * row-major in k from kAt; part (L * L floats) is scratch. Lanes past count are 0. Eight keys
+     * at a time: eight independent chains of multiply-adds that share each load of q (with four,
+     * the multiply-adds' latency bound the loop: 2-3 cycles a multiply-add in L1, against 0.6
+     * with eight, on the AVX-512 Zen 5 guest).
      */
-    static void scores(float[] q, int qAt, MemorySegment k, DType t, long kAt, int d, int count, float[] part, float[] s,
-                       int sAt) {
-        if (t == DType.F32) {
-            dotsF32(q, qAt, k, kAt, d, count, part);
-        } else {
-            dotsBf16(q, qAt, k, kAt, d, count, part);
+    static void scores(float[] q, int qAt, float[] k, int kAt, int d, int count, float[] part, float[] s, int sAt) {
+        int j = 0;
+        for (; j + 8 <= count; j += 8) {
+            int at = kAt + j * d;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int c = 0; c < d; c += L) {
+                FloatVector x = FloatVector.fromArray(S, q, qAt + c);
+                int kc = at + c;
+                a0 = x.fma(FloatVector.fromArray(S, k, kc), a0);
+                a1 = x.fma(FloatVector.fromArray(S, k, kc + d), a1);
+                a2 = x.fma(FloatVector.fromArray(S, k, kc + 2 * d), a2);
+                a3 = x.fma(FloatVector.fromArray(S, k, kc + 3 * d), a3);
+                a4 = x.fma(FloatVector.fromArray(S, k, kc + 4 * d), a4);
+                a5 = x.fma(FloatVector.fromArray(S, k, kc + 5 * d), a5);
+                a6 = x.fma(FloatVector.fromArray(S, k, kc + 6 * d), a6);
+                a7 = x.fma(FloatVector.fromArray(S, k, kc + 7 * d), a7);
+            }
+            a0.intoArray(part, SLOT[j] * L);
+            a1.intoArray(part, SLOT[j + 1] * L);
+            a2.intoArray(part, SLOT[j + 2] * L);
+            a3.intoArray(part, SLOT[j + 3] * L);
+            a4.intoArray(part, SLOT[j + 4] * L);
+            a5.intoArray(part, SLOT[j + 5] * L);
+            a6.intoArray(part, SLOT[j + 6] * L);
+            a7.intoArray(part, SLOT[j + 7] * L);
         }
-        for (int j = count; j < L; j++) {
+        for (; j < count; j++) {
+            int at = kAt + j * d;
+            FloatVector a = FloatVector.zero(S);
+            for (int c = 0; c < d; c += L) {
+                a = FloatVector.fromArray(S, q, qAt + c).fma(FloatVector.fromArray(S, k, at + c), a);
+            }
+            a.intoArray(part, SLOT[j] * L);
+        }
+        for (j = count; j < L; j++) {
             FloatVector.zero(S).intoArray(part, SLOT[j] * L);
         }
         reduce(part, 0);
         FloatVector.fromArray(S, part, 0).intoArray(s, sAt);
-    }
-
-    /**
-     * {@link #scores} for two query rows at once (q at qAt0 and qAt1, into s at sAt0 and sAt1), each
-     * load of K serving both; part holds 2 * L * L floats. The bits are {@link #scores}'s.
-     */
-    static void scores2(float[] q, int qAt0, int qAt1, MemorySegment k, DType t, long kAt, int d, int count, float[] part,
-                        float[] s, int sAt0, int sAt1) {
-        if (t == DType.F32) {
-            dots2F32(q, qAt0, qAt1, k, kAt, d, count, part);
-        } else {
-            dots2Bf16(q, qAt0, qAt1, k, kAt, d, count, part);
-        }
-        for (int j = count; j < L; j++) {
-            FloatVector.zero(S).intoArray(part, SLOT[j] * L);
-            FloatVector.zero(S).intoArray(part, L * L + SLOT[j] * L);
-        }
-        reduce(part, 0);
-        reduce(part, L * L);
-        FloatVector.fromArray(S, part, 0).intoArray(s, sAt0);
-        FloatVector.fromArray(S, part, L * L).intoArray(s, sAt1);
-    }
-
-    private static void dots2F32(float[] q, int qAt0, int qAt1, MemorySegment k, long kAt, int d, int count, float[] part) {
-        long rowBytes = (long) d * Float.BYTES;
-        int j = 0;
-        for (; j + 4 <= count; j += 4) {
-            long at = (kAt + (long) j * d) * Float.BYTES;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int c = 0; c < d; c += L) {
-                FloatVector x = FloatVector.fromArray(S, q, qAt0 + c), y = FloatVector.fromArray(S, q, qAt1 + c);
-                long kc = at + (long) c * Float.BYTES;
-                FloatVector k0 = FloatVector.fromMemorySegment(S, k, kc, LE);
-                FloatVector k1 = FloatVector.fromMemorySegment(S, k, kc + rowBytes, LE);
-                FloatVector k2 = FloatVector.fromMemorySegment(S, k, kc + 2 * rowBytes, LE);
-                FloatVector k3 = FloatVector.fromMemorySegment(S, k, kc + 3 * rowBytes, LE);
-                a0 = x.fma(k0, a0);
-                b0 = y.fma(k0, b0);
-                a1 = x.fma(k1, a1);
-                b1 = y.fma(k1, b1);
-                a2 = x.fma(k2, a2);
-                b2 = y.fma(k2, b2);
-                a3 = x.fma(k3, a3);
-                b3 = y.fma(k3, b3);
-            }
-            a0.intoArray(part, SLOT[j] * L);
-            b0.intoArray(part, L * L + SLOT[j] * L);
-            a1.intoArray(part, SLOT[j + 1] * L);
-            b1.intoArray(part, L * L + SLOT[j + 1] * L);
-            a2.intoArray(part, SLOT[j + 2] * L);
-            b2.intoArray(part, L * L + SLOT[j + 2] * L);
-            a3.intoArray(part, SLOT[j + 3] * L);
-            b3.intoArray(part, L * L + SLOT[j + 3] * L);
-        }
-        for (; j < count; j++) {
-            long at = (kAt + (long) j * d) * Float.BYTES;
-            FloatVector a = FloatVector.zero(S), b = a;
-            for (int c = 0; c < d; c += L) {
-                FloatVector kv = FloatVector.fromMemorySegment(S, k, at + (long) c * Float.BYTES, LE);
-                a = FloatVector.fromArray(S, q, qAt0 + c).fma(kv, a);
-                b = FloatVector.fromArray(S, q, qAt1 + c).fma(kv, b);
-            }
-            a.intoArray(part, SLOT[j] * L);
-            b.intoArray(part, L * L + SLOT[j] * L);
-        }
-    }
-
-    private static void dots2Bf16(float[] q, int qAt0, int qAt1, MemorySegment k, long kAt, int d, int count, float[] part) {
-        int j = 0;
-        for (; j + 4 <= count; j += 4) {
-            long at = kAt + (long) j * d;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int c = 0; c < d; c += L) {
-                FloatVector x = FloatVector.fromArray(S, q, qAt0 + c), y = FloatVector.fromArray(S, q, qAt1 + c);
-                long kc = at + c;
-                FloatVector k0 = VectorElements.bf16At(k, kc);
-                FloatVector k1 = VectorElements.bf16At(k, kc + d);
-                FloatVector k2 = VectorElements.bf16At(k, kc + 2L * d);
-                FloatVector k3 = VectorElements.bf16At(k, kc + 3L * d);
-                a0 = x.fma(k0, a0);
-                b0 = y.fma(k0, b0);
-                a1 = x.fma(k1, a1);
-                b1 = y.fma(k1, b1);
-                a2 = x.fma(k2, a2);
-                b2 = y.fma(k2, b2);
-                a3 = x.fma(k3, a3);
-                b3 = y.fma(k3, b3);
-            }
-            a0.intoArray(part, SLOT[j] * L);
-            b0.intoArray(part, L * L + SLOT[j] * L);
-            a1.intoArray(part, SLOT[j + 1] * L);
-            b1.intoArray(part, L * L + SLOT[j + 1] * L);
-            a2.intoArray(part, SLOT[j + 2] * L);
-            b2.intoArray(part, L * L + SLOT[j + 2] * L);
-            a3.intoArray(part, SLOT[j + 3] * L);
-            b3.intoArray(part, L * L + SLOT[j + 3] * L);
-        }
-        for (; j < count; j++) {
-            long at = kAt + (long) j * d;
-            FloatVector a = FloatVector.zero(S), b = a;
-            for (int c = 0; c < d; c += L) {
-                FloatVector kv = VectorElements.bf16At(k, at + c);
-                a = FloatVector.fromArray(S, q, qAt0 + c).fma(kv, a);
-                b = FloatVector.fromArray(S, q, qAt1 + c).fma(kv, b);
-            }
-            a.intoArray(part, SLOT[j] * L);
-            b.intoArray(part, L * L + SLOT[j] * L);
-        }
-    }
-
-    /**
-     * part's vector SLOT[j] = the lane-wise products of q and key j, summed over the slices of d:
-     * eight keys at a time, eight independent chains of multiply-adds that share each load of q
-     * (with four chains, the multiply-adds' latency bound the loop: 2-3 cycles a multiply-add in
-     * L1, against 0.6 with eight).
-     */
-    private static void dotsF32(float[] q, int qAt, MemorySegment k, long kAt, int d, int count, float[] part) {
-        long rowBytes = (long) d * Float.BYTES;
-        int j = 0;
-        for (; j + 8 <= count; j += 8) {
-            long at = (kAt + (long) j * d) * Float.BYTES;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int c = 0; c < d; c += L) {
-                FloatVector x = FloatVector.fromArray(S, q, qAt + c);
-                long kc = at + (long) c * Float.BYTES;
-                a0 = x.fma(FloatVector.fromMemorySegment(S, k, kc, LE), a0);
-                a1 = x.fma(FloatVector.fromMemorySegment(S, k, kc + rowBytes, LE), a1);
-                a2 = x.fma(FloatVector.fromMemorySegment(S, k, kc + 2 * rowBytes, LE), a2);
-                a3 = x.fma(FloatVector.fromMemorySegment(S, k, kc + 3 * rowBytes, LE), a3);
-                a4 = x.fma(FloatVector.fromMemorySegment(S, k, kc + 4 * rowBytes, LE), a4);
-                a5 = x.fma(FloatVector.fromMemorySegment(S, k, kc + 5 * rowBytes, LE), a5);
-                a6 = x.fma(FloatVector.fromMemorySegment(S, k, kc + 6 * rowBytes, LE), a6);
-                a7 = x.fma(FloatVector.fromMemorySegment(S, k, kc + 7 * rowBytes, LE), a7);
-            }
-            a0.intoArray(part, SLOT[j] * L);
-            a1.intoArray(part, SLOT[j + 1] * L);
-            a2.intoArray(part, SLOT[j + 2] * L);
-            a3.intoArray(part, SLOT[j + 3] * L);
-            a4.intoArray(part, SLOT[j + 4] * L);
-            a5.intoArray(part, SLOT[j + 5] * L);
-            a6.intoArray(part, SLOT[j + 6] * L);
-            a7.intoArray(part, SLOT[j + 7] * L);
-        }
-        for (; j < count; j++) {
-            long at = (kAt + (long) j * d) * Float.BYTES;
-            FloatVector a = FloatVector.zero(S);
-            for (int c = 0; c < d; c += L) {
-                FloatVector kv = FloatVector.fromMemorySegment(S, k, at + (long) c * Float.BYTES, LE);
-                a = FloatVector.fromArray(S, q, qAt + c).fma(kv, a);
-            }
-            a.intoArray(part, SLOT[j] * L);
-        }
-    }
-
-    private static void dotsBf16(float[] q, int qAt, MemorySegment k, long kAt, int d, int count, float[] part) {
-        int j = 0;
-        for (; j + 8 <= count; j += 8) {
-            long at = kAt + (long) j * d;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int c = 0; c < d; c += L) {
-                FloatVector x = FloatVector.fromArray(S, q, qAt + c);
-                long kc = at + c;
-                a0 = x.fma(VectorElements.bf16At(k, kc), a0);
-                a1 = x.fma(VectorElements.bf16At(k, kc + d), a1);
-                a2 = x.fma(VectorElements.bf16At(k, kc + 2L * d), a2);
-                a3 = x.fma(VectorElements.bf16At(k, kc + 3L * d), a3);
-                a4 = x.fma(VectorElements.bf16At(k, kc + 4L * d), a4);
-                a5 = x.fma(VectorElements.bf16At(k, kc + 5L * d), a5);
-                a6 = x.fma(VectorElements.bf16At(k, kc + 6L * d), a6);
-                a7 = x.fma(VectorElements.bf16At(k, kc + 7L * d), a7);
-            }
-            a0.intoArray(part, SLOT[j] * L);
-            a1.intoArray(part, SLOT[j + 1] * L);
-            a2.intoArray(part, SLOT[j + 2] * L);
-            a3.intoArray(part, SLOT[j + 3] * L);
-            a4.intoArray(part, SLOT[j + 4] * L);
-            a5.intoArray(part, SLOT[j + 5] * L);
-            a6.intoArray(part, SLOT[j + 6] * L);
-            a7.intoArray(part, SLOT[j + 7] * L);
-        }
-        for (; j < count; j++) {
-            long at = kAt + (long) j * d;
-            FloatVector a = FloatVector.zero(S);
-            for (int c = 0; c < d; c += L) {
-                a = FloatVector.fromArray(S, q, qAt + c).fma(VectorElements.bf16At(k, at + c), a);
-            }
-            a.intoArray(part, SLOT[j] * L);
-        }
     }
 
     /**
@@ -315,84 +150,90 @@ final class VectorDecode {
     }
 
     /**
-     * acc[accAt + c] += sum over j &lt; keys of p[pAt + j] * v[vAt + j * d + c], for c &lt; d; t F32
-     * or BF16.
+     * {@link #scores} for two query rows at once (q at qAt0 and qAt1, into s at sAt0 and sAt1),
+     * each load of K serving both; part holds 2 * L * L floats. The bits are {@link #scores}'s.
      */
-    static void pv(float[] p, int pAt, int keys, MemorySegment v, DType t, long vAt, int d, float[] acc, int accAt) {
-        if (t == DType.F32) {
-            pvF32(p, pAt, keys, v, vAt, d, acc, accAt);
-        } else {
-            pvBf16(p, pAt, keys, v, vAt, d, acc, accAt);
+    static void scores2(float[] q, int qAt0, int qAt1, float[] k, int kAt, int d, int count, float[] part, float[] s,
+                        int sAt0, int sAt1) {
+        int j = 0;
+        for (; j + 4 <= count; j += 4) {
+            int at = kAt + j * d;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int c = 0; c < d; c += L) {
+                FloatVector x = FloatVector.fromArray(S, q, qAt0 + c), y = FloatVector.fromArray(S, q, qAt1 + c);
+                int kc = at + c;
+                FloatVector k0 = FloatVector.fromArray(S, k, kc);
+                FloatVector k1 = FloatVector.fromArray(S, k, kc + d);
+                FloatVector k2 = FloatVector.fromArray(S, k, kc + 2 * d);
+                FloatVector k3 = FloatVector.fromArray(S, k, kc + 3 * d);
+                a0 = x.fma(k0, a0);
+                b0 = y.fma(k0, b0);
+                a1 = x.fma(k1, a1);
+                b1 = y.fma(k1, b1);
+                a2 = x.fma(k2, a2);
+                b2 = y.fma(k2, b2);
+                a3 = x.fma(k3, a3);
+                b3 = y.fma(k3, b3);
+            }
+            a0.intoArray(part, SLOT[j] * L);
+            b0.intoArray(part, L * L + SLOT[j] * L);
+            a1.intoArray(part, SLOT[j + 1] * L);
+            b1.intoArray(part, L * L + SLOT[j + 1] * L);
+            a2.intoArray(part, SLOT[j + 2] * L);
+            b2.intoArray(part, L * L + SLOT[j + 2] * L);
+            a3.intoArray(part, SLOT[j + 3] * L);
+            b3.intoArray(part, L * L + SLOT[j + 3] * L);
         }
+        for (; j < count; j++) {
+            int at = kAt + j * d;
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int c = 0; c < d; c += L) {
+                FloatVector kv = FloatVector.fromArray(S, k, at + c);
+                a = FloatVector.fromArray(S, q, qAt0 + c).fma(kv, a);
+                b = FloatVector.fromArray(S, q, qAt1 + c).fma(kv, b);
+            }
+            a.intoArray(part, SLOT[j] * L);
+            b.intoArray(part, L * L + SLOT[j] * L);
+        }
+        for (j = count; j < L; j++) {
+            FloatVector.zero(S).intoArray(part, SLOT[j] * L);
+            FloatVector.zero(S).intoArray(part, L * L + SLOT[j] * L);
+        }
+        reduce(part, 0);
+        reduce(part, L * L);
+        FloatVector.fromArray(S, part, 0).intoArray(s, sAt0);
+        FloatVector.fromArray(S, part, L * L).intoArray(s, sAt1);
     }
 
     /**
-     * Four slices of d at a time where d allows, the even and the odd keys in chains of their own
-     * (eight chains of multiply-adds), added to acc at the end; then one slice at a time.
+     * acc[accAt + c] += sum over j &lt; keys of p[pAt + j] * v[vAt + j * d + c], for c &lt; d, the
+     * values held row-major in v: four slices of d at a time where d allows, the even and the odd
+     * keys in chains of their own (eight chains of multiply-adds), added to acc at the end; then
+     * one slice at a time.
      */
-    private static void pvF32(float[] p, int pAt, int keys, MemorySegment v, long vAt, int d, float[] acc, int accAt) {
-        long rowBytes = (long) d * Float.BYTES, lb = (long) L * Float.BYTES;
+    static void pv(float[] p, int pAt, int keys, float[] v, int vAt, int d, float[] acc, int accAt) {
         int c = 0;
         for (; c + 4 * L <= d; c += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            long at = (vAt + c) * Float.BYTES;
-            int j = 0;
-            for (; j + 2 <= keys; j += 2, at += 2 * rowBytes) {
-                FloatVector w = FloatVector.broadcast(S, p[pAt + j]), u = FloatVector.broadcast(S, p[pAt + j + 1]);
-                a0 = FloatVector.fromMemorySegment(S, v, at, LE).fma(w, a0);
-                a1 = FloatVector.fromMemorySegment(S, v, at + lb, LE).fma(w, a1);
-                a2 = FloatVector.fromMemorySegment(S, v, at + 2 * lb, LE).fma(w, a2);
-                a3 = FloatVector.fromMemorySegment(S, v, at + 3 * lb, LE).fma(w, a3);
-                b0 = FloatVector.fromMemorySegment(S, v, at + rowBytes, LE).fma(u, b0);
-                b1 = FloatVector.fromMemorySegment(S, v, at + rowBytes + lb, LE).fma(u, b1);
-                b2 = FloatVector.fromMemorySegment(S, v, at + rowBytes + 2 * lb, LE).fma(u, b2);
-                b3 = FloatVector.fromMemorySegment(S, v, at + rowBytes + 3 * lb, LE).fma(u, b3);
-            }
-            if (j < keys) {
-                FloatVector w = FloatVector.broadcast(S, p[pAt + j]);
-                a0 = FloatVector.fromMemorySegment(S, v, at, LE).fma(w, a0);
-                a1 = FloatVector.fromMemorySegment(S, v, at + lb, LE).fma(w, a1);
-                a2 = FloatVector.fromMemorySegment(S, v, at + 2 * lb, LE).fma(w, a2);
-                a3 = FloatVector.fromMemorySegment(S, v, at + 3 * lb, LE).fma(w, a3);
-            }
-            FloatVector.fromArray(S, acc, accAt + c).add(a0.add(b0)).intoArray(acc, accAt + c);
-            FloatVector.fromArray(S, acc, accAt + c + L).add(a1.add(b1)).intoArray(acc, accAt + c + L);
-            FloatVector.fromArray(S, acc, accAt + c + 2 * L).add(a2.add(b2)).intoArray(acc, accAt + c + 2 * L);
-            FloatVector.fromArray(S, acc, accAt + c + 3 * L).add(a3.add(b3)).intoArray(acc, accAt + c + 3 * L);
-        }
-        for (; c < d; c += L) {
-            FloatVector a = FloatVector.zero(S);
-            long at = (vAt + c) * Float.BYTES;
-            for (int j = 0; j < keys; j++, at += rowBytes) {
-                a = FloatVector.fromMemorySegment(S, v, at, LE).fma(FloatVector.broadcast(S, p[pAt + j]), a);
-            }
-            FloatVector.fromArray(S, acc, accAt + c).add(a).intoArray(acc, accAt + c);
-        }
-    }
-
-    private static void pvBf16(float[] p, int pAt, int keys, MemorySegment v, long vAt, int d, float[] acc, int accAt) {
-        int c = 0;
-        for (; c + 4 * L <= d; c += 4 * L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            long at = vAt + c;
+            int at = vAt + c;
             int j = 0;
             for (; j + 2 <= keys; j += 2, at += 2 * d) {
                 FloatVector w = FloatVector.broadcast(S, p[pAt + j]), u = FloatVector.broadcast(S, p[pAt + j + 1]);
-                a0 = VectorElements.bf16At(v, at).fma(w, a0);
-                a1 = VectorElements.bf16At(v, at + L).fma(w, a1);
-                a2 = VectorElements.bf16At(v, at + 2 * L).fma(w, a2);
-                a3 = VectorElements.bf16At(v, at + 3 * L).fma(w, a3);
-                b0 = VectorElements.bf16At(v, at + d).fma(u, b0);
-                b1 = VectorElements.bf16At(v, at + d + L).fma(u, b1);
-                b2 = VectorElements.bf16At(v, at + d + 2 * L).fma(u, b2);
-                b3 = VectorElements.bf16At(v, at + d + 3 * L).fma(u, b3);
+                a0 = FloatVector.fromArray(S, v, at).fma(w, a0);
+                a1 = FloatVector.fromArray(S, v, at + L).fma(w, a1);
+                a2 = FloatVector.fromArray(S, v, at + 2 * L).fma(w, a2);
+                a3 = FloatVector.fromArray(S, v, at + 3 * L).fma(w, a3);
+                b0 = FloatVector.fromArray(S, v, at + d).fma(u, b0);
+                b1 = FloatVector.fromArray(S, v, at + d + L).fma(u, b1);
+                b2 = FloatVector.fromArray(S, v, at + d + 2 * L).fma(u, b2);
+                b3 = FloatVector.fromArray(S, v, at + d + 3 * L).fma(u, b3);
             }
             if (j < keys) {
                 FloatVector w = FloatVector.broadcast(S, p[pAt + j]);
-                a0 = VectorElements.bf16At(v, at).fma(w, a0);
-                a1 = VectorElements.bf16At(v, at + L).fma(w, a1);
-                a2 = VectorElements.bf16At(v, at + 2 * L).fma(w, a2);
-                a3 = VectorElements.bf16At(v, at + 3 * L).fma(w, a3);
+                a0 = FloatVector.fromArray(S, v, at).fma(w, a0);
+                a1 = FloatVector.fromArray(S, v, at + L).fma(w, a1);
+                a2 = FloatVector.fromArray(S, v, at + 2 * L).fma(w, a2);
+                a3 = FloatVector.fromArray(S, v, at + 3 * L).fma(w, a3);
             }
             FloatVector.fromArray(S, acc, accAt + c).add(a0.add(b0)).intoArray(acc, accAt + c);
             FloatVector.fromArray(S, acc, accAt + c + L).add(a1.add(b1)).intoArray(acc, accAt + c + L);
@@ -401,9 +242,9 @@ final class VectorDecode {
         }
         for (; c < d; c += L) {
             FloatVector a = FloatVector.zero(S);
-            long at = vAt + c;
+            int at = vAt + c;
             for (int j = 0; j < keys; j++, at += d) {
-                a = VectorElements.bf16At(v, at).fma(FloatVector.broadcast(S, p[pAt + j]), a);
+                a = FloatVector.fromArray(S, v, at).fma(FloatVector.broadcast(S, p[pAt + j]), a);
             }
             FloatVector.fromArray(S, acc, accAt + c).add(a).intoArray(acc, accAt + c);
         }

@@ -10,8 +10,8 @@ import java.nio.ByteOrder;
 /**
  * The GEMM block kernel on the Vector API. The register tile is MR rows by two vectors (NR = 2L
  * for L lanes): 12 x 2 (24 accumulators) where vectors are 512 bits wide, so that accumulators,
- * two B vectors and a broadcast of A fit the 32 registers of AVX-512; 6 x 2 (12 accumulators) for
- * narrower vectors, which fits the 16 registers of AVX2; 4 x 2 for the last few rows of a block
+ * two B vectors and a broadcast of A fit the 32 registers of AVX-512; 5 x 2 (10 accumulators) for
+ * narrower vectors, whose 16 registers a 6 x 2 tile overflowed ({@link #tile5}); 4 x 2 for the last few rows of a block
  * and for products of a few rows, so that they do not pay for a whole tile. Accumulators are
  * plain locals so that C2 keeps them in registers; the finished tile goes through a small array
  * to a vectorized store that applies alpha and beta and masks the edges, so partial tiles run
@@ -22,7 +22,7 @@ final class VectorGemmKernel implements GemmKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int MR = L >= 16 ? 12 : 6;
+    private static final int MR = L >= 16 ? 12 : 5;
     private static final int NR = 2 * L;
     /**
      * kc = 2048, mc = 8 tiles, nc = 1024. The tile reads its B panel from L2 as fast as from L1
@@ -62,7 +62,7 @@ final class VectorGemmKernel implements GemmKernel {
         } else if (MR == 12) {
             tile12(kc, ap, aOff, bp, bOff, ldb, t);
         } else {
-            tile6(kc, ap, aOff, bp, bOff, ldb, t);
+            tile5(kc, ap, aOff, bp, bOff, ldb, t);
         }
     }
 
@@ -172,11 +172,18 @@ final class VectorGemmKernel implements GemmKernel {
         c31.intoArray(t, 3 * NR + L);
     }
 
-    /** t [6, NR] = the A panel [kc, 6] at ao times B rows [kc, NR] at bo (row stride ldb). */
-    private static void tile6(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
+    /**
+     * t [5, NR] = the A panel [kc, 5] at ao times B rows [kc, NR] at bo (row stride ldb). Five rows,
+     * not six, where there are 16 registers: 12 accumulators, two B vectors and the broadcasts of A
+     * need 16 only if C2 keeps one broadcast live at a time, and it keeps three, so the 6 x 2 tile
+     * it compiled spilled an accumulator to the stack and reloaded it every step (seen in its
+     * code). That chain through memory held the 6 x 2 tile to 39-40 GFLOP/s on one thread in L1
+     * against 58-78 for 5 x 2, on a 2-vCPU AVX2 Zen 3 guest whose multiply-adds peak at about 80.
+     */
+    private static void tile5(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
@@ -195,9 +202,6 @@ final class VectorGemmKernel implements GemmKernel {
             a = FloatVector.broadcast(S, ap[ao + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
             ao += MR;
             bo += ldb;
         }
@@ -211,8 +215,6 @@ final class VectorGemmKernel implements GemmKernel {
         c31.intoArray(t, 3 * NR + L);
         c40.intoArray(t, 4 * NR);
         c41.intoArray(t, 4 * NR + L);
-        c50.intoArray(t, 5 * NR);
-        c51.intoArray(t, 5 * NR + L);
     }
 
     /** 512-bit vectors only: the 12-row panels it reads from come with AVX-512's 32 registers. */
@@ -225,7 +227,7 @@ final class VectorGemmKernel implements GemmKernel {
     public void blockInPlace(int mc, int nc, int kc, float[] ap, MemorySegment b, long bAt, long ldbBytes,
                              MemorySegment cSegment, float[] cArray, long cOff, long ldc, float alpha, float beta) {
         if (inPlaceWidth() == 0) {
-            throw new UnsupportedOperationException("the 6-row tile packs B");
+            throw new UnsupportedOperationException("the 5-row tile packs B");
         }
         float[] t = Scratch.get(Scratch.GEMM_TILE, Math.max(MR * NR, IN_PLACE_ROWS * WIDE));
         for (int jw = 0; jw < nc; jw += WIDE) {
