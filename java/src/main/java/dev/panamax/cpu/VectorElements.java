@@ -198,9 +198,30 @@ final class VectorElements {
      * A GEMM A panel from row-major rows: {@code dst[dOff + p * mr + r] = src[sOff + r * ld + p]}
      * for r &lt; mr &lt;= 16, p &lt; cols, by 16 x 16 register transposes whose 16 - mr surplus rows are
      * read (they must be inside src) and dropped, each transposed column stored with an mr-lane
-     * mask. {@code tmp}: 256 floats. Narrower vectors: {@link #transpose} of all mr rows.
+     * mask; 8 x 8 ones ({@link Transpose8}) with 256-bit vectors and mr &lt;= 8. {@code tmp}: 256
+     * floats. Otherwise: {@link #transpose} of all mr rows.
      */
     static void transposeToPanel(float[] src, int sOff, int ld, int mr, int cols, float[] dst, int dOff, float[] tmp) {
+        if (L == 8 && mr <= 8) {
+            // whole 8-lane stores in ascending columns: the lanes past mr land in the next column's
+            // slot, which a later store (or the scalar edge) overwrites; none past the panel's end
+            // (a masked store ran as Java code here: Objects.checkIndex in a profile of MiniLM)
+            int end = dOff + cols * mr;
+            int c0 = 0;
+            for (; c0 + 8 <= cols; c0 += 8) {
+                Transpose8.block(src, sOff + c0, ld, tmp, 0, 8);
+                for (int c = 0; c < 8; c++) {
+                    int at = dOff + (c0 + c) * mr;
+                    if (at + 8 <= end) {
+                        FloatVector.fromArray(F, tmp, c * 8).intoArray(dst, at);
+                    } else {
+                        System.arraycopy(tmp, c * 8, dst, at, mr);
+                    }
+                }
+            }
+            Elements.transposeScalar(src, sOff + c0, ld, mr, cols - c0, dst, dOff + c0 * mr, mr);
+            return;
+        }
         if (L != 16) {
             transpose(src, sOff, ld, mr, cols, dst, dOff, mr);
             return;
@@ -285,7 +306,10 @@ final class VectorElements {
         }
     }
 
-    /** dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols. */
+    /**
+     * dst[dOff + c * ldd + r] = src[sOff + r * ld + c] for r &lt; rows, c &lt; cols: 16 x 16 or 8 x 8
+     * register blocks by the vector width, the edges scalar.
+     */
     static void transpose(float[] src, int sOff, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
         int r0 = 0;
         if (L == 16) {
@@ -295,6 +319,14 @@ final class VectorElements {
                     Transpose16.block(src, sOff + r0 * ld + c0, ld, dst, dOff + c0 * ldd + r0, ldd);
                 }
                 Elements.transposeScalar(src, sOff + r0 * ld + c0, ld, 16, cols - c0, dst, dOff + c0 * ldd + r0, ldd);
+            }
+        } else if (L == 8) {
+            for (; r0 + 8 <= rows; r0 += 8) {
+                int c0 = 0;
+                for (; c0 + 8 <= cols; c0 += 8) {
+                    Transpose8.block(src, sOff + r0 * ld + c0, ld, dst, dOff + c0 * ldd + r0, ldd);
+                }
+                Elements.transposeScalar(src, sOff + r0 * ld + c0, ld, 8, cols - c0, dst, dOff + c0 * ldd + r0, ldd);
             }
         }
         Elements.transposeScalar(src, sOff + r0 * ld, ld, rows - r0, cols, dst, dOff + r0, ldd);
