@@ -368,13 +368,14 @@ final class CpuAttention {
                 for (i = 0; i + 2 <= valid; i += 2) {
                     int seen = Math.max(see[i], see[i + 1]);
                     for (int g = 0; g < seen; g += lanes) {
-                        VectorDecode.scores2(kRows, i * d, (i + 1) * d, kt, g * d, d, Math.min(lanes, seen - g), pair, s,
-                                i * BK + g, (i + 1) * BK + g);
+                        VectorDecode.scores2(kRows, i * d, (i + 1) * d, kt, g * d, d, Math.min(lanes, seen - g),
+                                pair, s, i * BK + g, (i + 1) * BK + g);
                     }
                 }
                 for (; i < valid; i++) {
                     for (int g = 0; g < see[i]; g += lanes) {
-                        VectorDecode.scores(kRows, i * d, kt, g * d, d, Math.min(lanes, see[i] - g), block16, s, i * BK + g);
+                        VectorDecode.scores(kRows, i * d, kt, g * d, d, Math.min(lanes, see[i] - g), block16, s,
+                                i * BK + g);
                     }
                 }
                 for (i = 0; i < valid; i++) {

@@ -13,38 +13,43 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Transpose16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final VectorShuffle<Float> UP8 = up(8), UP4 = up(4), UP2 = up(2), UP1 = up(1);
-    private static final VectorShuffle<Float> DOWN8 = down(8), DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
-    private static final VectorMask<Float> HIGH8 = high(8), HIGH4 = high(4), HIGH2 = high(2), HIGH1 = high(1);
+    private static final VectorShuffle<Float> UP8 = up(S, 8), UP4 = up(S, 4), UP2 = up(S, 2), UP1 = up(S, 1);
+    private static final VectorShuffle<Float> DOWN8 = down(S, 8), DOWN4 = down(S, 4), DOWN2 = down(S, 2),
+            DOWN1 = down(S, 1);
+    private static final VectorMask<Float> HIGH8 = high(S, 8), HIGH4 = high(S, 4), HIGH2 = high(S, 2),
+            HIGH1 = high(S, 1);
 
     private Transpose16() {
     }
 
-    /** Lane l takes lane l - b (for the lanes with bit b set). */
-    private static VectorShuffle<Float> up(int b) {
-        int[] idx = new int[16];
-        for (int l = 0; l < 16; l++) {
+    /** Lane l takes lane l - b (for the lanes with bit b set), in species s (also {@link Transpose8}'s). */
+    static VectorShuffle<Float> up(VectorSpecies<Float> s, int b) {
+        int n = s.length();
+        int[] idx = new int[n];
+        for (int l = 0; l < n; l++) {
             idx[l] = (l & b) != 0 ? l - b : l;
         }
-        return VectorShuffle.fromArray(S, idx, 0);
+        return VectorShuffle.fromArray(s, idx, 0);
     }
 
     /** Lane l takes lane l + b (for the lanes with bit b clear). */
-    private static VectorShuffle<Float> down(int b) {
-        int[] idx = new int[16];
-        for (int l = 0; l < 16; l++) {
+    static VectorShuffle<Float> down(VectorSpecies<Float> s, int b) {
+        int n = s.length();
+        int[] idx = new int[n];
+        for (int l = 0; l < n; l++) {
             idx[l] = (l & b) == 0 ? l + b : l;
         }
-        return VectorShuffle.fromArray(S, idx, 0);
+        return VectorShuffle.fromArray(s, idx, 0);
     }
 
     /** The lanes with bit b set. */
-    private static VectorMask<Float> high(int b) {
-        boolean[] bits = new boolean[16];
-        for (int l = 0; l < 16; l++) {
+    static VectorMask<Float> high(VectorSpecies<Float> s, int b) {
+        int n = s.length();
+        boolean[] bits = new boolean[n];
+        for (int l = 0; l < n; l++) {
             bits[l] = (l & b) != 0;
         }
-        return VectorMask.fromArray(S, bits, 0);
+        return VectorMask.fromArray(s, bits, 0);
     }
 
     /** dst[d + c * ldd + r] = src[s + r * ld + c] for r, c &lt; 16. */

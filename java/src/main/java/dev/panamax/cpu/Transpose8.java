@@ -12,38 +12,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Transpose8 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final VectorShuffle<Float> UP4 = up(4), UP2 = up(2), UP1 = up(1);
-    private static final VectorShuffle<Float> DOWN4 = down(4), DOWN2 = down(2), DOWN1 = down(1);
-    private static final VectorMask<Float> HIGH4 = high(4), HIGH2 = high(2), HIGH1 = high(1);
+    private static final VectorShuffle<Float> UP4 = Transpose16.up(S, 4), UP2 = Transpose16.up(S, 2),
+            UP1 = Transpose16.up(S, 1);
+    private static final VectorShuffle<Float> DOWN4 = Transpose16.down(S, 4), DOWN2 = Transpose16.down(S, 2),
+            DOWN1 = Transpose16.down(S, 1);
+    private static final VectorMask<Float> HIGH4 = Transpose16.high(S, 4), HIGH2 = Transpose16.high(S, 2),
+            HIGH1 = Transpose16.high(S, 1);
 
     private Transpose8() {
-    }
-
-    /** Lane l takes lane l - b (for the lanes with bit b set). */
-    private static VectorShuffle<Float> up(int b) {
-        int[] idx = new int[8];
-        for (int l = 0; l < 8; l++) {
-            idx[l] = (l & b) != 0 ? l - b : l;
-        }
-        return VectorShuffle.fromArray(S, idx, 0);
-    }
-
-    /** Lane l takes lane l + b (for the lanes with bit b clear). */
-    private static VectorShuffle<Float> down(int b) {
-        int[] idx = new int[8];
-        for (int l = 0; l < 8; l++) {
-            idx[l] = (l & b) == 0 ? l + b : l;
-        }
-        return VectorShuffle.fromArray(S, idx, 0);
-    }
-
-    /** The lanes with bit b set. */
-    private static VectorMask<Float> high(int b) {
-        boolean[] bits = new boolean[8];
-        for (int l = 0; l < 8; l++) {
-            bits[l] = (l & b) != 0;
-        }
-        return VectorMask.fromArray(S, bits, 0);
     }
 
     /** dst[d + c * ldd + r] = src[s + r * ld + c] for r, c &lt; 8. */

@@ -11,9 +11,9 @@ import java.nio.ByteOrder;
  * The GEMM block kernel on the Vector API. The register tile is MR rows by two vectors (NR = 2L
  * for L lanes): 12 x 2 (24 accumulators) where vectors are 512 bits wide, so that accumulators,
  * two B vectors and a broadcast of A fit the 32 registers of AVX-512; 5 x 2 (10 accumulators) for
- * narrower vectors, whose 16 registers a 6 x 2 tile overflowed ({@link #tile5}); 4 x 2 for the last few rows of a block
- * and for products of a few rows, so that they do not pay for a whole tile. Accumulators are
- * plain locals so that C2 keeps them in registers; the finished tile goes through a small array
+ * narrower vectors, whose 16 registers a 6 x 2 tile overflowed ({@link #tile5}); 4 x 2 for the
+ * last few rows of a block and for products of a few rows, so that they do not pay for a whole
+ * tile. Accumulators are plain locals so that C2 keeps them in registers; the finished tile goes through a small array
  * to a vectorized store that applies alpha and beta and masks the edges, so partial tiles run
  * the same multiply-add chain as full ones and no scalar path handles edges.
  */
