@@ -23,11 +23,12 @@ import java.util.Arrays;
  * only tiles crossing the diagonal are masked. A row that sees no key gets zeros.
  *
  * <p>A kv head with few query rows (G * Sq up to {@link #FEW_ROWS}: decoding, F32 or BF16, D a
- * multiple of the vector length) skips the tiles' copies and the GEMM kernel, whose register
- * tiles such rows leave mostly empty: the rows' scores come straight from K, two rows and a group
- * of keys at a time, and P V straight from V ({@link VectorDecode}), around the same online
- * softmax. Decode [Hq 32, Hkv 8, Skv 8192, D 128] F32 went from 5.9-7.4 to 4.8-6.1 ms on the
- * 2-vCPU Zen 5 guest with one row at a time (06bf762), and about a further tenth with two.
+ * multiple of the vector length) skips the transposes and the GEMM kernel, whose register
+ * tiles such rows leave mostly empty: each tile's keys and values are copied row-major to the
+ * heap (F32) in one sequential pass, and the rows' scores and P V come from there, two rows and a
+ * group of keys at a time ({@link VectorDecode}), around the same online softmax. Decode [Hq 32,
+ * Hkv 8, Skv 8192, D 128] F32 on the 2-vCPU AVX2 Zen 3 guest: 7.09-8.48 ms with K and V read in
+ * place, 5.68-5.94 ms from the heap copies.
  *
  * <p>kvLengths: batch b uses keys [0, L_b) only, L_b = kvLengths[b] clamped to [0, Skv] (L_b =
  * Skv without them). A unit's tiles end at its last visible key below L_b, so no key past L_b is
