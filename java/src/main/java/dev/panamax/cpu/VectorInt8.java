@@ -52,7 +52,7 @@ final class VectorInt8 implements Int8Kernel {
      * With 128-bit vectors (L = 4, a byte vector of 8) the last vector of a row would read 4 bytes
      * past it, past the end of the weights for the last row.
      */
-    static int whole(int len) {
+    private static int whole(int len) {
         return Math.max(0, (len - (B.length() - L)) / L * L);
     }
 
