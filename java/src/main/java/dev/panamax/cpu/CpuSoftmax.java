@@ -10,9 +10,11 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>A row is cut into chunks of {@link #CHUNK} elements (a function of cols only). A row of one
  * chunk is read once into a buffer, its max and sum of exp(x - max) taken there, and written
- * once. A longer row gets a (max, sum) per chunk, combined in chunk order by rescaling, then a
- * second pass writes exp(x - max) / sum; the chunks of a few long rows run on all workers. -inf
- * gives 0 and a row all -inf gives zeros; NaN anywhere in a row gives a row of NaN.
+ * once; consecutive rows of whole vectors run pipelined ({@link SoftmaxRow#softmaxRows}: a
+ * row's exps in the pass that reads the next row and writes the one before). A longer row gets a
+ * (max, sum) per chunk, combined in chunk order by rescaling, then a second pass writes
+ * exp(x - max) / sum; the chunks of a few long rows run on all workers. -inf gives 0 and a row
+ * all -inf gives zeros; NaN anywhere in a row gives a row of NaN.
  */
 final class CpuSoftmax {
     /** Elements per chunk of a row: a chunk's floats fit in L2 with room to spare. */
@@ -31,10 +33,8 @@ final class CpuSoftmax {
         if (cols <= CHUNK) {
             int n = (int) cols;
             pool.forRange(rows, Math.max(1, 8192 / n), (lo, hi) -> {
-                float[] buf = new float[n + SoftmaxRow.PAD];
-                for (long r = lo; r < hi; r++) {
-                    row.softmax(x, out, t, r * cols, n, buf);
-                }
+                float[][] bufs = new float[3][n + SoftmaxRow.PAD];
+                row.softmaxRows(x, out, t, lo, hi, n, bufs);
             });
             return;
         }

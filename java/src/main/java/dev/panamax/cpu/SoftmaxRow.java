@@ -28,6 +28,17 @@ interface SoftmaxRow {
     }
 
     /**
+     * Rows [r0, r1) of n elements each (row r from element r * n), as {@link #softmax(MemorySegment,
+     * MemorySegment, DType, long, int, float[])} gives each of them, with three buffers of n +
+     * {@link #PAD} floats.
+     */
+    default void softmaxRows(MemorySegment x, MemorySegment out, DType t, long r0, long r1, int n, float[][] bufs) {
+        for (long r = r0; r < r1; r++) {
+            softmax(x, out, t, r * n, n, bufs[0]);
+        }
+    }
+
+    /**
      * {@code ms[0]} = max of buf, {@code ms[1]} = sum of exp(buf - max) (0 when max is -inf).
      * May overwrite buf (with the exps).
      */

@@ -68,22 +68,8 @@ final class VectorSoftmax implements SoftmaxRow {
         }
         long byteAt = from * Float.BYTES;
         int full = n / L * L;
-        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
-        int i = 0;
-        for (; i <= full - 2 * L; i += 2 * L) {
-            FloatVector a = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
-            FloatVector b = FloatVector.fromMemorySegment(S, x, byteAt + (long) (i + L) * Float.BYTES, LE);
-            a.intoArray(buf, i);
-            b.intoArray(buf, i + L);
-            m0 = m0.max(a);
-            m1 = m1.max(b);
-        }
-        for (; i < full; i += L) {
-            FloatVector a = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
-            a.intoArray(buf, i);
-            m0 = m0.max(a);
-        }
-        float max = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        float max = readF32(x, from, full, buf);
+        int i = full;
         for (; i < n; i++) {
             buf[i] = x.getAtIndex(ValueLayout.JAVA_FLOAT, from + i);
             max = Math.max(max, buf[i]);
@@ -94,10 +80,8 @@ final class VectorSoftmax implements SoftmaxRow {
             return;
         }
         float inv = (float) (1 / expSum(buf, nv, max));
-        for (i = 0; i < full; i += L) {
-            FloatVector.fromArray(S, buf, i).mul(inv).intoMemorySegment(out, byteAt + (long) i * Float.BYTES, LE);
-        }
-        for (; i < n; i++) {
+        writeRow(buf, inv, out, from, full, false);
+        for (i = full; i < n; i++) {
             out.setAtIndex(ValueLayout.JAVA_FLOAT, from + i, buf[i] * inv);
         }
     }
@@ -157,6 +141,139 @@ final class VectorSoftmax implements SoftmaxRow {
         for (int i = 0; i < full; i += L) {
             VectorElements.storeBf16At(FloatVector.fromArray(S, buf, i).mul(inv), out, from + i);
         }
+    }
+
+    /**
+     * Rows [r0, r1) of n elements (F32 or BF16, n a multiple of L; others row by row), pipelined:
+     * one pass per row takes the exps and sum of row r in bufs[0] while it reads row r + 1 into
+     * bufs[1] (taking its max) and writes row r - 1, scaled, from bufs[2]. A row's exps and reads
+     * are otherwise a pass of arithmetic with the memory idle and two passes of memory with the
+     * arithmetic idle. Each row gets the same arithmetic as {@link #softmax(MemorySegment,
+     * MemorySegment, DType, long, int, float[])} (the same exps, blocked sums and scaling), so
+     * its bits do not depend on where the row falls in the range. out may be x: the pass writes
+     * only the row before the one it reads.
+     */
+    @Override
+    public void softmaxRows(MemorySegment x, MemorySegment out, DType t, long r0, long r1, int n, float[][] bufs) {
+        boolean bf16 = t == DType.BF16;
+        if (r1 - r0 < 3 || n % L != 0 || !(bf16 || t == DType.F32)) {
+            SoftmaxRow.super.softmaxRows(x, out, t, r0, r1, n, bufs);
+            return;
+        }
+        float[] a = bufs[0], b = bufs[1], c = bufs[2];
+        float[] lanes = LANES.get();
+        // the first row: read alone, then its exps while the second row is read
+        float maxA = bf16 ? readBf16(x, r0 * n, n, a) : readF32(x, r0 * n, n, a);
+        float maxB = Float.NEGATIVE_INFINITY, invC = 0f;
+        for (long r = r0; r < r1; r++) {
+            boolean read = r + 1 < r1, write = r > r0;
+            float shift = maxA == Float.NEGATIVE_INFINITY ? 0f : maxA;
+            double sum = 0;
+            maxB = Float.NEGATIVE_INFINITY;
+            for (int start = 0; start < n; start += BLOCK) {
+                int end = Math.min(n, start + BLOCK);
+                Arrays.fill(lanes, 0f);
+                if (read && write) {
+                    float m = bf16
+                            ? passBf16(a, shift, lanes, b, x, (r + 1) * n, c, invC, out, (r - 1) * n, start, end)
+                            : passF32(a, shift, lanes, b, x, (r + 1) * n, c, invC, out, (r - 1) * n, start, end);
+                    maxB = Math.max(maxB, m);
+                } else {
+                    VectorExp.expShift(a, start, end, shift, 1f, lanes, 0);
+                }
+                sum += sumLanes(lanes);
+            }
+            if (read && !write) {
+                maxB = bf16 ? readBf16(x, (r + 1) * n, n, b) : readF32(x, (r + 1) * n, n, b);
+            }
+            if (write && !read) {
+                writeRow(c, invC, out, (r - 1) * n, n, bf16);
+            }
+            // the row's scale, as the row-by-row path takes it; an all -inf row gives zeros
+            float inv = maxA == Float.NEGATIVE_INFINITY ? 0f : (float) (1 / sum);
+            float[] done = a;
+            a = b;
+            b = c;
+            c = done;
+            invC = inv;
+            maxA = maxB;
+        }
+        writeRow(c, invC, out, (r1 - 1) * n, n, bf16);
+    }
+
+    /** buf[0, n) = the F32 elements of x from {@code from} on (n a multiple of L, maybe 0); returns their max. */
+    private static float readF32(MemorySegment x, long from, int n, float[] buf) {
+        long byteAt = from * Float.BYTES;
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            FloatVector p = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
+            FloatVector q = FloatVector.fromMemorySegment(S, x, byteAt + (long) (i + L) * Float.BYTES, LE);
+            p.intoArray(buf, i);
+            q.intoArray(buf, i + L);
+            m0 = m0.max(p);
+            m1 = m1.max(q);
+        }
+        for (; i < n; i += L) {
+            FloatVector p = FloatVector.fromMemorySegment(S, x, byteAt + (long) i * Float.BYTES, LE);
+            p.intoArray(buf, i);
+            m0 = m0.max(p);
+        }
+        return m0.max(m1).reduceLanes(VectorOperators.MAX);
+    }
+
+    /** out's row from element {@code from} = buf[0, n) * inv, F32 or rounded to BF16. */
+    private static void writeRow(float[] buf, float inv, MemorySegment out, long from, int n, boolean bf16) {
+        if (bf16) {
+            writeBf16(buf, n, inv, out, from);
+            return;
+        }
+        long byteAt = from * Float.BYTES;
+        for (int i = 0; i < n; i += L) {
+            FloatVector.fromArray(S, buf, i).mul(inv).intoMemorySegment(out, byteAt + (long) i * Float.BYTES, LE);
+        }
+    }
+
+    /**
+     * Vectors [from, to) of the pipelined pass, F32: a = exp(a - shift), added into lanes; b = x's
+     * elements from {@code xFrom} on; out's from {@code outFrom} on = c * inv. Returns b's max.
+     */
+    private static float passF32(float[] a, float shift, float[] lanes, float[] b, MemorySegment x, long xFrom,
+                                 float[] c, float inv, MemorySegment out, long outFrom, int from, int to) {
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        FloatVector acc = FloatVector.fromArray(S, lanes, 0);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        long xByte = xFrom * Float.BYTES, outByte = outFrom * Float.BYTES;
+        for (int i = from; i < to; i += L) {
+            FloatVector p = FloatVector.fromMemorySegment(S, x, xByte + (long) i * Float.BYTES, LE);
+            p.intoArray(b, i);
+            m = m.max(p);
+            FloatVector y = VectorExp.exp(FloatVector.fromArray(S, a, i).sub(vShift));
+            y.intoArray(a, i);
+            acc = acc.add(y);
+            FloatVector.fromArray(S, c, i).mul(inv).intoMemorySegment(out, outByte + (long) i * Float.BYTES, LE);
+        }
+        acc.intoArray(lanes, 0);
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@link #passF32} for BF16 x and out. */
+    private static float passBf16(float[] a, float shift, float[] lanes, float[] b, MemorySegment x, long xFrom,
+                                  float[] c, float inv, MemorySegment out, long outFrom, int from, int to) {
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        FloatVector acc = FloatVector.fromArray(S, lanes, 0);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = from; i < to; i += L) {
+            FloatVector p = VectorElements.bf16At(x, xFrom + i);
+            p.intoArray(b, i);
+            m = m.max(p);
+            FloatVector y = VectorExp.exp(FloatVector.fromArray(S, a, i).sub(vShift));
+            y.intoArray(a, i);
+            acc = acc.add(y);
+            VectorElements.storeBf16At(FloatVector.fromArray(S, c, i).mul(inv), out, outFrom + i);
+        }
+        acc.intoArray(lanes, 0);
+        return m.reduceLanes(VectorOperators.MAX);
     }
 
     @Override
