@@ -4,7 +4,8 @@
 // MoE gating: logits [T, E] (F32, F16, BF16), 1 <= k <= min(E, 64), E <= 4096 -> weights [T, k]
 // F32 and experts [T, k] I32. Per token, fused in one kernel: the k experts chosen ON THE LOGITS
 // (the order of the probabilities), p = softmax(row) of the chosen (NaN anywhere -> NaN, max -inf
-// -> 0), then p / sum(p chosen) when renormalizing. Indices are always real experts in [0, E).
+// -> 0), then p / sum(p chosen) when renormalizing (0 where that sum is 0: a row all -inf).
+// Indices are always real experts in [0, E).
 // The row lives in registers; k rounds of an argmax over cached per-thread bests, where only the
 // winning thread rescans its values. Variants (Java picks by E; suffix _f32, _f16, _bf16):
 //   topk_gating_warp_e128_*   E <= 128:  a warp per token, 4 values per lane, 4 tokens per block
@@ -129,7 +130,8 @@ __device__ __forceinline__ void gating_row(const GatingParams& p, i64 tok, int t
     for (int c = 0; c < 2; c++) {
         const int r = c * THREADS + tid;
         if (r < k) {
-            weights[r] = p.renormalize ? prob[c] / chosenSum : prob[c];
+            // a row all -inf has p = 0 everywhere: renormalized, its weights stay 0 (not 0 / 0)
+            weights[r] = !p.renormalize ? prob[c] : chosenSum == 0.0f ? 0.0f : prob[c] / chosenSum;
             indices[r] = chosen[c].i;
         }
     }

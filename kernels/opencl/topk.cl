@@ -99,7 +99,8 @@ void topk_gating(const __global elem_t *logits, __global float *weights, __globa
     if (active && lane == 0 && p.renormalize) {
         // Only this work-item wrote the row's weights, so it may read them back.
         for (uint r = 0; r < p.k; r++) {
-            weights[token * p.k + r] = weights[token * p.k + r] / chosen_sum;
+            // a row all -inf has p = 0 everywhere: its weights stay 0 (not 0 / 0)
+            weights[token * p.k + r] = chosen_sum == 0.0f ? 0.0f : weights[token * p.k + r] / chosen_sum;
         }
     }
 }

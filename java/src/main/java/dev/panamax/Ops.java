@@ -263,8 +263,8 @@ public final class Ops {
      * index; weights = those p, divided by their sum when {@code renormalize}. weights [T, k] F32,
      * experts [T, k] I32; every index is in [0, E) whatever the input, NaN included. Experts are
      * ranked on the logits (the same order as the probabilities, without ties made by rounding);
-     * NaN ranks above everything. A row that is all -inf has probabilities 0, so its renormalized
-     * weights are 0/0 = NaN, as the arithmetic says.
+     * NaN ranks above everything. A row that is all -inf has probabilities 0 and experts 0..k-1;
+     * renormalized, its weights stay 0 (not 0/0).
      */
     public static Routing topKGating(Tensor logits, int k, boolean renormalize) {
         TensorImpl tl = TensorImpl.of(logits, "topKGating: logits");

@@ -149,10 +149,10 @@ final class CpuTopK {
                     for (int i = 0; i < k; i++) {
                         sum += w[i];
                     }
-                    // a row of -inf has p = 0 everywhere: 0 / 0 is NaN, as the reference's p / sum(p)
+                    // a row all -inf has p = 0 everywhere: its weights stay 0 (not 0 / 0)
                     float norm = 1f / sum;
                     for (int i = 0; i < k; i++) {
-                        w[i] = sum == 0f ? Float.NaN : w[i] * norm;
+                        w[i] = sum == 0f ? 0f : w[i] * norm;
                     }
                 }
                 MemorySegment.copy(w, 0, weights, ValueLayout.JAVA_FLOAT, t * k * Float.BYTES, k);

@@ -24,7 +24,7 @@ import java.lang.foreign.ValueLayout;
  * {@link CpuTopK}'s scalar path: the max over the row (NaN if any is NaN), e = exp(x - max) by
  * {@link VectorExp#exp}, the sum of every e (in float, blocks of {@link #SUM_BLOCK} experts, then the blocks), inv = 1 / sum,
  * weight = exp(x_selected - max) * inv; a row all -inf gives zeros, one with NaN or +inf NaN;
- * renormalizing divides by the weights' sum, NaN where it is 0.
+ * renormalizing divides by the weights' sum, and a row all -inf (sum 0) keeps its zeros.
  */
 final class VectorGating {
     private static final VectorSpecies<Float> S = VectorExp.S;
@@ -151,7 +151,7 @@ final class VectorGating {
             FloatVector norm = FloatVector.broadcast(S, 1f).div(sum);
             VectorMask<Float> zero = sum.compare(VectorOperators.EQ, 0f);
             for (int j = 0; j < k; j++) {
-                FloatVector.fromArray(S, w, j * L).mul(norm).blend(Float.NaN, zero).intoArray(w, j * L);
+                FloatVector.fromArray(S, w, j * L).mul(norm).blend(0f, zero).intoArray(w, j * L);
             }
         }
     }

@@ -55,7 +55,8 @@ public interface Kernels {
     /**
      * Top-k gating: logits [tokens, experts] of dtype; weights [tokens, k] F32, indices
      * [tokens, k] I32. Softmax of the row, the k largest probabilities descending (ties to the
-     * lower index, NaN above everything), divided by their sum when {@code renormalize}.
+     * lower index, NaN above everything), divided by their sum when {@code renormalize} (a row all
+     * -inf keeps its zero weights).
      */
     record Gating(DType dtype, long tokens, int experts, int k, boolean renormalize,
                   Memory logits, Memory weights, Memory indices) {

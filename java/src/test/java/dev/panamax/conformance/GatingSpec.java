@@ -130,12 +130,23 @@ record GatingSpec(DType dtype, int tokens, int experts, int k, boolean renormali
             }
         }
         Check.indices(this + ": experts", experts, ref.indices(), k, data);
-        // Weights of defined rows; a row all -inf renormalized divides zero by zero, which is undefined.
+        // Weights of defined rows; a row all -inf has probabilities 0, and renormalized keeps them
+        // (the contract: zero weights, not 0 / 0).
         int kept = 0;
         float[] got = new float[weights.length];
         double[] want = new double[weights.length];
         for (int t = 0; t < tokens; t++) {
-            if (undefined[t] || (renormalize && allNegativeInfinity(logits, t))) {
+            if (renormalize && allNegativeInfinity(logits, t)) {
+                for (int s = 0; s < k; s++) {
+                    if (weights[t * k + s] != 0f) {
+                        throw new AssertionError(this + ": token " + t + " (all -inf, renormalized) got weights "
+                                + Arrays.toString(Arrays.copyOfRange(weights, t * k, t * k + k)) + ": each must be 0; "
+                                + data.describe());
+                    }
+                }
+                continue;
+            }
+            if (undefined[t]) {
                 continue;
             }
             for (int s = 0; s < k; s++) {
