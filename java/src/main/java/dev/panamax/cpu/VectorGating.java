@@ -23,8 +23,9 @@ import java.lang.foreign.ValueLayout;
  * then marks each lane's chosen expert with a key below every float's. The weights are those of
  * {@link CpuTopK}'s scalar path: the max over the row (NaN if any is NaN), e = exp(x - max) by
  * {@link VectorExp#exp}, the sum of every e (in float, blocks of {@link #SUM_BLOCK} experts, then the blocks), inv = 1 / sum,
- * weight = exp(x_selected - max) * inv; a row all -inf gives zeros, one with NaN or +inf NaN;
- * renormalizing divides by the weights' sum, and a row all -inf (sum 0) keeps its zeros.
+ * weight = exp(x_selected - max) * inv; a row all -inf gives zeros, one with NaN or +inf NaN.
+ * Renormalized weights skip the row's sum (it cancels): exp(x_selected - max) times 1 / their sum,
+ * and a row all -inf (sum 0) keeps its zeros.
  */
 final class VectorGating {
     private static final VectorSpecies<Float> S = VectorExp.S;
@@ -102,7 +103,9 @@ final class VectorGating {
                 w[j * L + lane] = cols[chosen[j * L + lane] * L + lane];
             }
         }
-        expSum(cols, e, stat);
+        if (!renormalize) { // renormalized weights divide by the chosen ones' sum: the row's sum cancels
+            expSum(cols, e, stat);
+        }
         weigh(w, k, stat, renormalize);
         for (int lane = 0; lane < g; lane++) {
             long at = (t0 + lane) * k;
@@ -134,10 +137,15 @@ final class VectorGating {
         sum.intoArray(stat, L);
     }
 
-    /** w [k][L]: the chosen logits in, their weights out (max and sum in stat). */
+    /**
+     * w [k][L]: the chosen logits in, their weights out (max in stat, and the sum unless
+     * renormalizing: then each weight is exp(x - max) over the chosen ones' sum of it, which is p
+     * over the chosen p's sum without the row's sum, read only to cancel).
+     */
     private static void weigh(float[] w, int k, float[] stat, boolean renormalize) {
         FloatVector max = FloatVector.fromArray(S, stat, 0);
-        FloatVector inv = FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, stat, L));
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector inv = renormalize ? one : one.div(FloatVector.fromArray(S, stat, L));
         VectorMask<Float> none = max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY);
         VectorMask<Float> undefined = max.test(VectorOperators.IS_NAN).or(max.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         FloatVector sum = FloatVector.zero(S);

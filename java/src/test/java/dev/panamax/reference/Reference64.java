@@ -219,7 +219,8 @@ public final class Reference64 {
 
     /**
      * MoE gating of logits [tokens, experts]: experts by the ordering rule on the logits, weights
-     * the softmax probabilities of those experts, divided by their sum when renormalizing.
+     * the softmax probabilities of those experts, divided by their sum when renormalizing; a row
+     * all -inf (probabilities 0, sum 0) keeps zero weights, as the contract says.
      */
     public static Selection topKGating(float[] logits, int tokens, int experts, int k, boolean renormalize) {
         double[] weights = new double[tokens * k];
@@ -234,7 +235,7 @@ public final class Reference64 {
             }
             for (int s = 0; s < k; s++) {
                 indices[t * k + s] = idx[s];
-                weights[t * k + s] = renormalize ? p[idx[s]] / sum : p[idx[s]];
+                weights[t * k + s] = !renormalize ? p[idx[s]] : sum == 0 ? 0 : p[idx[s]] / sum;
             }
         }
         return new Selection(weights, indices);

@@ -91,6 +91,10 @@ class Reference64Test {
         Reference64.Selection g = Reference64.topKGating(new float[] {0, 2, 2, 1}, 1, 4, 2, true);
         assertArrayEquals(new int[] {1, 2}, g.indices());
         assertArrayEquals(new double[] {0.5, 0.5}, g.values(), 1e-12);
+        float[] none = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        Reference64.Selection z = Reference64.topKGating(none, 1, 3, 2, true); // the contract: zeros, not 0 / 0
+        assertArrayEquals(new int[] {0, 1}, z.indices());
+        assertArrayEquals(new double[] {0, 0}, z.values(), 0);
     }
 
     /** The fast sort keys of topKRow order pairs exactly as the documented rule does. */
