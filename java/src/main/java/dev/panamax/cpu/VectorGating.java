@@ -20,8 +20,8 @@ import java.lang.foreign.ValueLayout;
  * <p>Selection follows {@link TopKSelector}'s rule: the ordering key of {@link TopKSelector#key}
  * (NaN above everything, -0.0 as 0.0), ties to the lower index. Pass j keeps, per lane, the
  * largest key seen over e ascending with a strict comparison (so the lowest index wins a tie),
- * then marks each lane's chosen expert with a key below every float's. The weights are those of
- * {@link CpuTopK}'s scalar path: the max over the row (NaN if any is NaN), e = exp(x - max) by
+ * then marks each lane's chosen expert with a key below every float's. Unless renormalized, the
+ * weights are those of {@link CpuTopK}'s scalar path: the max over the row (NaN if any is NaN), e = exp(x - max) by
  * {@link VectorExp#exp}, the sum of every e (in float, blocks of {@link #SUM_BLOCK} experts, then the blocks), inv = 1 / sum,
  * weight = exp(x_selected - max) * inv; a row all -inf gives zeros, one with NaN or +inf NaN.
  * Renormalized weights skip the row's sum (it cancels): exp(x_selected - max) times 1 / their sum,
