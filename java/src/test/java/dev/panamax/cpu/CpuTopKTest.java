@@ -73,13 +73,14 @@ class CpuTopKTest {
 
     /**
      * Rows whose largest elements sit together: at the end (past the blocks whose lane maxima set
-     * the vector path's floor), at the start, in one lane, and all equal but one.
+     * the vector path's floor), at the start, in one lane, and all equal but one (every element
+     * passes the floor), with k in the selector's sorted array and, at 300, in its heap.
      */
     @Test
     void topKLargestTogether() {
         Data data = Data.fresh();
         for (int n : new int[] {1000, 5003}) {
-            for (int k : new int[] {1, 17, 64}) {
+            for (int k : new int[] {1, 17, 64, 300}) {
                 float[] up = new float[n], down = new float[n], lane = data.normal(n, 1), flat = new float[n];
                 for (int i = 0; i < n; i++) {
                     up[i] = i;
