@@ -33,7 +33,9 @@ final class CpuSoftmax {
         if (cols <= CHUNK) {
             int n = (int) cols;
             pool.forRange(rows, Math.max(1, 8192 / n), (lo, hi) -> {
-                float[][] bufs = new float[3][n + SoftmaxRow.PAD];
+                // the body's three row buffers are the thread's scratch: no allocation per call
+                int len = n + SoftmaxRow.PAD;
+                float[][] bufs = {Scratch.get(Scratch.ROW_0, len), Scratch.get(Scratch.ROW_1, len), Scratch.get(Scratch.ROW_2, len)};
                 row.softmaxRows(x, out, t, lo, hi, n, bufs);
             });
             return;
