@@ -3,6 +3,7 @@ package dev.panamax;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Leases;
 import dev.panamax.internal.Outputs;
+import dev.panamax.internal.PackedMatrixImpl;
 import dev.panamax.internal.Shapes;
 import dev.panamax.internal.TensorImpl;
 
@@ -137,6 +138,104 @@ public final class Ops {
                             1f, ta.memory(), false, tb.memory(), false, bBatched, 0f, out.memory()));
                 }
                 return o.keep(out);
+            }
+        }
+    }
+
+    /**
+     * Packs a constant matrix for repeated products: b rank 2, F32, F16 or BF16, op(b) [K, N]
+     * ({@code transB}: b stored [N, K], the {@code nn.Linear} layout of a weight). The result is a
+     * copy in the layout the device's GEMM reads fastest (see {@link PackedMatrix}), for
+     * {@link #packedMatmul(Tensor, PackedMatrix)}; b may change or be closed afterwards.
+     */
+    public static PackedMatrix pack(Tensor b, boolean transB) {
+        String op = "pack";
+        TensorImpl tb = TensorImpl.of(b, op + ": b");
+        try (Leases l = new Leases().add(tb, op + ": b")) {
+            floating(op, "b", tb);
+            if (tb.rank() != 2) {
+                throw new IllegalArgumentException(op + ": b must be rank 2 (" + (transB ? "[N, K]" : "[K, N]")
+                        + "), got " + Shapes.format(tb.shapeView()));
+            }
+            long k = transB ? tb.dim(1) : tb.dim(0);
+            long n = transB ? tb.dim(0) : tb.dim(1);
+            Kernels kernels = tb.backendDevice().kernels();
+            Kernels.PackLayout layout = kernels.packLayout(tb.dtype(), k, n, transB);
+            try (Outputs o = new Outputs(tb, op)) {
+                TensorImpl storage = o.add("packed", layout.dtype(), layout.elements());
+                if (storage.size() > 0) {
+                    if (layout.rearranged()) {
+                        kernels.pack(new Kernels.Pack(tb.dtype(), k, n, transB, tb.memory(), storage.memory(), layout));
+                    } else {
+                        storage.copyFrom(tb);
+                    }
+                }
+                return o.keep(new PackedMatrixImpl(storage, tb.dtype(), k, n, layout));
+            }
+        }
+    }
+
+    /**
+     * a [..., K] (rank &gt;= 1, the packed matrix's dtype) times the packed op(b) [K, N]: a new
+     * tensor [..., N] of a's dtype, accumulated in F32, as {@code matmul(a, b)} with b unpacked.
+     */
+    public static Tensor packedMatmul(Tensor a, PackedMatrix b) {
+        return runPackedMatmul(a, b, null, false);
+    }
+
+    /**
+     * {@link #packedMatmul(Tensor, PackedMatrix)} written to {@code out} ([..., N], a's dtype, on a's
+     * device); out must not overlap a.
+     */
+    public static void packedMatmul(Tensor a, PackedMatrix b, Tensor out) {
+        runPackedMatmul(a, b, out, true);
+    }
+
+    private static Tensor runPackedMatmul(Tensor a, PackedMatrix b, Tensor out, boolean intoOut) {
+        String op = "packedMatmul";
+        if (b == null) {
+            throw new NullPointerException(op + ": b is null");
+        }
+        if (!(b instanceof PackedMatrixImpl pb)) {
+            throw new IllegalArgumentException(op + ": b is not a Panamax packed matrix (Ops.pack makes them): "
+                    + b.getClass().getName());
+        }
+        TensorImpl ta = TensorImpl.of(a, op + ": a");
+        TensorImpl tp = pb.storage();
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(ta, op + ": a").add(tp, op + ": b (packed)")) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            floating(op, "a", ta);
+            sameDevice(op, "a", ta, "b", tp, null, null);
+            if (ta.dtype() != pb.dtype()) {
+                throw new IllegalArgumentException(op + ": a and b must have the same dtype, got " + ta.dtype()
+                        + " and " + pb.dtype() + " (packed)");
+            }
+            if (ta.rank() < 1 || ta.dim(-1) != pb.k()) {
+                throw new IllegalArgumentException(op + ": a must be [..., " + pb.k() + "] (b is packed "
+                        + Shapes.format(pb.k(), pb.n()) + "), got " + Shapes.format(ta.shapeView()));
+            }
+            long[] shape = ta.shape();
+            shape[shape.length - 1] = pb.n();
+            try (Outputs o = new Outputs(ta, op)) {
+                TensorImpl result;
+                if (to != null) {
+                    checkOut(op, to, shape, ta.dtype(), ta, "a", ta);
+                    if (to.overlaps(ta)) {
+                        throw new IllegalArgumentException(op + ": out overlaps a; a product never works in place");
+                    }
+                    result = to;
+                } else {
+                    result = o.add("result", ta.dtype(), shape);
+                }
+                if (result.size() > 0) {
+                    long m = result.size() / pb.n();
+                    ta.backendDevice().kernels().packedMatmul(new Kernels.PackedMatmul(ta.dtype(), m, pb.n(), pb.k(),
+                            ta.memory(), tp.memory(), pb.layout(), result.memory()));
+                }
+                return to != null ? null : o.keep(result);
             }
         }
     }

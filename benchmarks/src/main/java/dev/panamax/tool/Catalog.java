@@ -50,6 +50,7 @@ final class Catalog {
         Map<String, BenchOp> ops = new LinkedHashMap<>();
         ops.put("gemm", new GemmBench(false));
         ops.put("matmul", new GemmBench(true));
+        ops.put("gemm-packed", GemmBench.packed());
         ops.put("softmax", new SoftmaxBench());
         ops.put("attention", new AttentionBench(false, false));
         ops.put("attention-causal", new AttentionBench(true, false));
@@ -181,8 +182,8 @@ final class Catalog {
             case OPENCL -> OPENCL;
             case GPU -> GPU;
         };
-        return concat(concat(concat(concat(cases, elementwiseAndNormCases(profile)), permuteCases(profile)), moeCases(profile)),
-                int8Cases(profile));
+        return concat(concat(concat(concat(concat(cases, elementwiseAndNormCases(profile)), permuteCases(profile)),
+                moeCases(profile)), int8Cases(profile)), packedCases(profile));
     }
 
     static BenchOp op(Case c) {
@@ -414,6 +415,39 @@ final class Catalog {
             case HOST -> INT8_HOST;
             case OPENCL -> INT8_OPENCL;
             case GPU -> INT8_GPU;
+        };
+    }
+
+    // ---------------------------------------------------------------- packed constant matrices (gemm-packed)
+
+    /** A product with b packed: a [M, K] times b [K, N] (stored [N, K] when transB is 1). */
+    private static Case packed(DType dtype, long m, long n, long k, int transB) {
+        return c("gemm-packed", dtype, dtype, "M", m, "N", n, "K", k, "transB", transB);
+    }
+
+    /** A sentence's rows against a MiniLM-sized weight, packed and not, in the same run. */
+    private static final List<Case> PACKED_QUICK = List.of(packed(F32, 16, 384, 384, 0), packed(BF16, 16, 256, 256, 1));
+
+    /**
+     * The host: all-MiniLM-L6-v2's products at 1 x 16 tokens (up, down, a square projection) packed,
+     * beside the same gemm unpacked; a Llama-sized weight in its stored layout.
+     */
+    private static final List<Case> PACKED_HOST = List.of(
+            packed(F32, 16, 1536, 384, 0), c("gemm", F32, F32, "M", 16, "N", 1536, "K", 384),
+            packed(F32, 16, 384, 1536, 0), c("gemm", F32, F32, "M", 16, "N", 384, "K", 1536),
+            packed(F32, 16, 384, 384, 0), c("gemm", F32, F32, "M", 16, "N", 384, "K", 384),
+            packed(F32, 64, 4096, 4096, 1), c("gemm", F32, F32, "M", 64, "N", 4096, "K", 4096, "transB", 1));
+
+    private static final List<Case> PACKED_OPENCL = List.of(packed(F32, 16, 1536, 384, 0), packed(F32, 64, 1024, 1024, 1));
+
+    private static final List<Case> PACKED_GPU = List.of(packed(BF16, 16, 4096, 4096, 1), packed(BF16, 4096, 4096, 4096, 1));
+
+    private static List<Case> packedCases(Profile profile) {
+        return switch (profile) {
+            case QUICK -> PACKED_QUICK;
+            case HOST -> PACKED_HOST;
+            case OPENCL -> PACKED_OPENCL;
+            case GPU -> PACKED_GPU;
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.panamax.tool;
 
 import dev.panamax.Device;
 import dev.panamax.Ops;
+import dev.panamax.PackedMatrix;
 import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
 import dev.panamax.testing.Data;
@@ -14,7 +15,9 @@ import java.util.List;
  * case's output dtype, poisoned with NaN first; b is [K, N], or [N, K] used transposed when the
  * case has {@code transB=1} (a linear layer's weight as stored). {@code matmul}
  * ({@code Ops.matmul}): a [B, M, K] @ b [K, N] (one b shared by every batch, as in a linear
- * layer) into a new tensor of a's dtype.
+ * layer) into a new tensor of a's dtype. {@code gemm-packed} ({@code Ops.pack} once, outside the
+ * timing, then {@code Ops.packedMatmul}): a [M, K] times b packed (stored [K, N], or [N, K] with
+ * {@code transB=1}) into a c poisoned with NaN first, as a model's constant weights are used.
  *
  * <p>FLOPs: 2·B·M·N·K. Minimum bytes: (B·M·K + K·N)·sizeof(a) + B·M·N·sizeof(c). Compute-bound,
  * except a product of at most {@value #FEW_ROWS} rows (decoding), which streams b once and is
@@ -25,14 +28,25 @@ final class GemmBench implements BenchOp {
     /** Products of this many rows or fewer are bound by reading b. */
     static final int FEW_ROWS = 8;
     private final boolean matmul;
+    private final boolean packed;
 
     GemmBench(boolean matmul) {
+        this(matmul, false);
+    }
+
+    private GemmBench(boolean matmul, boolean packed) {
         this.matmul = matmul;
+        this.packed = packed;
+    }
+
+    /** {@code gemm-packed}: the product with b packed once. */
+    static GemmBench packed() {
+        return new GemmBench(false, true);
     }
 
     @Override
     public List<String> times() {
-        return List.of(matmul ? "Ops.matmul" : "Ops.gemm");
+        return packed ? List.of("Ops.pack", "Ops.packedMatmul") : List.of(matmul ? "Ops.matmul" : "Ops.gemm");
     }
 
     static boolean transB(Case c) {
@@ -66,7 +80,17 @@ final class GemmBench implements BenchOp {
         try {
             tb = transB(c) ? Data.tensor(device, c.dtype(), b, n, k) : Data.tensor(device, c.dtype(), b, k, n);
             Tensor tc = matmul ? null : Data.tensor(device, c.out(), Samples.poison(m * n), m, n);
-            return new Run(c, data, a, b, ta, tb, tc);
+            PackedMatrix pb = null;
+            if (packed) {
+                try {
+                    pb = Ops.pack(tb, transB(c));
+                } catch (RuntimeException | Error e) {
+                    Tensors.closeAll(tc);
+                    throw e;
+                }
+                tb.close(); // the packed copy is all the product reads
+            }
+            return new Run(c, data, a, b, ta, tb, tc, pb);
         } catch (RuntimeException | Error e) {
             Tensors.closeAll(ta, tb);
             throw e;
@@ -78,9 +102,11 @@ final class GemmBench implements BenchOp {
         private final Data data;
         private final float[] a, b;
         private final Tensor ta, tb;
+        private final PackedMatrix pb;
         private Tensor tc;
 
-        Run(Case c, Data data, float[] a, float[] b, Tensor ta, Tensor tb, Tensor tc) {
+        Run(Case c, Data data, float[] a, float[] b, Tensor ta, Tensor tb, Tensor tc, PackedMatrix pb) {
+            this.pb = pb;
             this.c = c;
             this.data = data;
             this.a = a;
@@ -92,7 +118,9 @@ final class GemmBench implements BenchOp {
 
         @Override
         public void run() {
-            if (matmul) {
+            if (packed) {
+                Ops.packedMatmul(ta, pb, tc);
+            } else if (matmul) {
                 if (tc != null) {
                     tc.close();
                     tc = null;
@@ -123,6 +151,9 @@ final class GemmBench implements BenchOp {
         @Override
         public void close() {
             Tensors.closeAll(tc, ta, tb);
+            if (pb != null) {
+                pb.close();
+            }
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.panamax.DType;
 import dev.panamax.internal.Kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * GEMM on the CPU, BLIS-style. C is cut into a grid of independent tasks (blocks of rows and
@@ -71,13 +73,81 @@ final class CpuGemm {
      * of a wider matrix); A and C as the call says. Not batched when ldb differs from the default.
      */
     static void run(CpuPool pool, Kernels.Gemm call, DType bType, long ldb) {
+        run(pool, call, bType, ldb, false);
+    }
+
+    /**
+     * Columns of a packed matrix's strips ({@link #pack}): the in-place tile's width on 16-lane
+     * vectors, and a multiple of every kernel's nr, so that whole strips make whole panels.
+     */
+    static final int STRIP = 96;
+
+    /** The CPU's packed layout: F32 strips [ceil(n / STRIP), k, STRIP], the padding columns zero. */
+    static Kernels.PackLayout packLayout(long k, long n, boolean transB) {
+        return new Kernels.PackLayout(DType.F32, Math.ceilDiv(n, STRIP) * k * STRIP, transB, true, STRIP);
+    }
+
+    /**
+     * Packs op(b) [k, n] into strips of {@link #STRIP} columns, each [k, STRIP] row-major: strip s
+     * holds columns [s * STRIP, s * STRIP + STRIP) of every row, widened to F32, the columns past n
+     * zero. A tile of a few rows then reads its B as one forward stream (the strided rows of a
+     * row-major [k, n] weight read at a quarter of the speed; see {@link #IN_PLACE_ROW_TILES}).
+     */
+    static void pack(CpuPool pool, Kernels.Pack call) {
+        long k = call.k(), n = call.n();
+        DType t = call.dtype();
+        MemorySegment b = CpuMemory.segment(call.b());
+        MemorySegment out = CpuMemory.segment(call.packed());
+        long strips = Math.ceilDiv(n, STRIP);
+        pool.forRange(strips, 1, (lo, hi) -> {
+            // arrays of the call, not Scratch: a pack runs once per weight, and its up to 1.5 MiB
+            // strip buffer is not worth keeping on every thread
+            float[] row = new float[(int) (call.transB() ? Math.min(k, 1 << 16) : STRIP)];
+            float[] strip = new float[(int) Math.min((long) STRIP * k, STRIP << 12)];
+            for (long s = lo; s < hi; s++) {
+                int cols = (int) Math.min(STRIP, n - s * STRIP);
+                long base = s * k * STRIP;
+                int rowsPerChunk = strip.length / STRIP;
+                for (long p0 = 0; p0 < k; p0 += rowsPerChunk) {
+                    int rows = (int) Math.min(rowsPerChunk, k - p0);
+                    Arrays.fill(strip, 0, rows * STRIP, 0f);
+                    if (call.transB()) { // b stored [n, k]: column j of op(b) is row j of b
+                        for (int j = 0; j < cols; j++) {
+                            for (int p = 0; p < rows; p += row.length) {
+                                int len = Math.min(row.length, rows - p);
+                                Elements.load(b, t, (s * STRIP + j) * k + p0 + p, row, 0, len);
+                                for (int i = 0; i < len; i++) {
+                                    strip[(p + i) * STRIP + j] = row[i];
+                                }
+                            }
+                        }
+                    } else {
+                        for (int p = 0; p < rows; p++) {
+                            Elements.load(b, t, (p0 + p) * n + s * STRIP, strip, p * STRIP, cols);
+                        }
+                    }
+                    MemorySegment.copy(strip, 0, out, ValueLayout.JAVA_FLOAT_UNALIGNED,
+                            (base + p0 * STRIP) * Float.BYTES, rows * STRIP);
+                }
+            }
+        });
+    }
+
+    /** out [m, n] = a [m, k] times the strips of {@link #pack}: the GEMM with B read from its strips. */
+    static void packedMatmul(CpuPool pool, Kernels.PackedMatmul call) {
+        run(pool, new Kernels.Gemm(call.dtype(), call.dtype(), 1, call.m(), call.n(), call.k(), 1f, call.a(), false,
+                call.packed(), false, false, 0f, call.out()), DType.F32, STRIP, true);
+    }
+
+    /** The GEMM; {@code strips}: b holds the strips of {@link #pack} (F32, ldb = STRIP). */
+    private static void run(CpuPool pool, Kernels.Gemm call, DType bType, long ldb, boolean strips) {
         GemmKernel kernel = GemmKernel.get();
         long work = call.m() * call.n() * Math.max(1, call.k());
         if (call.batch() > 1 && work < PARALLEL_WORK) {
             long grain = Math.max(1, PARALLEL_WORK / work);
             pool.forRange(call.batch(), grain, (lo, hi) -> {
                 for (long bi = lo; bi < hi; bi++) {
-                    Matrix mat = new Matrix(kernel, call, bi, 1, bType, ldb);
+                    Matrix mat = new Matrix(kernel, call, bi, 1, bType, ldb, strips);
                     for (long t = 0; t < mat.tasks(); t++) {
                         mat.task(t);
                     }
@@ -87,7 +157,7 @@ final class CpuGemm {
         }
         int threads = work < PARALLEL_WORK ? 1 : pool.threads();
         for (long bi = 0; bi < call.batch(); bi++) {
-            Matrix mat = new Matrix(kernel, call, bi, threads, bType, ldb);
+            Matrix mat = new Matrix(kernel, call, bi, threads, bType, ldb, strips);
             mat.packAOnce(pool);
             pool.forRange(mat.tasks(), 1, (lo, hi) -> {
                 for (long t = lo; t < hi; t++) {
@@ -129,8 +199,11 @@ final class CpuGemm {
         private final boolean bInPlace;
         /** Whether the tasks stream B through {@link GemmFewRows} (few rows of A). */
         private final boolean fewRows;
+        /** Whether B is the strips of {@link CpuGemm#pack} (F32 [ceil(n / STRIP), k, STRIP]). */
+        final boolean strips;
 
-        Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb) {
+        Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb, boolean strips) {
+            this.strips = strips;
             this.kernel = kernel;
             this.sizes = kernel.blocking();
             this.abType = call.abType();
@@ -150,10 +223,12 @@ final class CpuGemm {
             this.aBase = bi * m * k;
             this.bBase = call.bBatched() ? bi * k * n : 0;
             this.cBase = bi * m * n;
-            this.fewRows = m <= FEW_ROWS || m <= FEW_ROWS_BF16 && transB && bType == DType.BF16
+            this.fewRows = !strips && m <= FEW_ROWS || !strips && m <= FEW_ROWS_BF16 && transB && bType == DType.BF16
                     && FewRowsKernel.get().readsDirect(bType);
             int mr = sizes.mr(), nr = sizes.nr();
-            long rowTiles = Math.ceilDiv(m, mr), colTiles = Math.ceilDiv(n, nr);
+            // strips: tasks split the columns at strip edges
+            int colUnit = strips ? STRIP : nr;
+            long rowTiles = Math.ceilDiv(m, mr), colTiles = Math.ceilDiv(n, colUnit);
             // one task per thread: each task repacks the A or B its neighbours also pack; with kc =
             // 2048 on 2 threads, 2048^3 ran at 217 GFLOP/s with four tasks per thread (the grid of
             // kc = 384) against 243 with one in the same minutes, and at 257-259 with two against
@@ -177,20 +252,21 @@ final class CpuGemm {
                 }
             }
             long rowsPerTask = Math.ceilDiv(rowTiles, gr) * mr;
-            long colsPerTask = Math.ceilDiv(colTiles, gc) * nr;
+            long colsPerTask = Math.ceilDiv(colTiles, gc) * colUnit;
             if (fewRows) {
                 // few rows: tasks split the columns only, each streaming its part of B once
                 rowsPerTask = m;
                 colsPerTask = Math.ceilDiv(Math.ceilDiv(n, target), FewRowsKernel.PAD) * FewRowsKernel.PAD;
             } else if (cType != DType.F32) {
-                long accRows = Math.max(mr, ACC_FLOATS / Math.min(sizes.nc(), colTiles * nr) / mr * mr);
+                long accRows = Math.max(mr, ACC_FLOATS / Math.min(sizes.nc(), colTiles * colUnit) / mr * mr);
                 rowsPerTask = Math.min(rowsPerTask, accRows);
             }
             this.taskRows = rowsPerTask;
             this.taskCols = colsPerTask;
             this.gridRows = Math.ceilDiv(m, taskRows);
             this.gridCols = Math.ceilDiv(n, taskCols);
-            this.bInPlace = !fewRows && kernel.inPlaceWidth() > 0 && bType == DType.F32 && !transB
+            this.bInPlace = strips ? kernel.inPlaceWidth() == STRIP && taskRows <= IN_PLACE_ROW_TILES * mr
+                    : !fewRows && kernel.inPlaceWidth() > 0 && bType == DType.F32 && !transB
                     && taskRows <= IN_PLACE_ROW_TILES * mr;
         }
 
@@ -258,6 +334,9 @@ final class CpuGemm {
             int kcMax = (int) Math.min(sizes.kc(), k);
             int mcMax = (int) Math.min(sizes.mc(), Math.ceilDiv(rows, mr) * mr);
             int ncMax = (int) Math.min(sizes.nc(), Math.ceilDiv(cols, nr) * nr);
+            if (strips) { // whole strips per block
+                ncMax = (int) Math.min(Math.max(STRIP, sizes.nc() / STRIP * STRIP), Math.ceilDiv(cols, STRIP) * STRIP);
+            }
             boolean direct = cType == DType.F32;
             float[] bp = Scratch.get(Scratch.GEMM_B, ncMax * kcMax);
             float[] ap = Scratch.get(Scratch.GEMM_A, mcMax * kcMax + GemmPacking.PANEL_SLACK);
@@ -272,7 +351,11 @@ final class CpuGemm {
                 int inPlace = bInPlace ? nc / width * width : 0;
                 for (long pc = 0; pc < k; pc += kcMax) {
                     int kc = (int) Math.min(kcMax, k - pc);
-                    if (inPlace < nc) {
+                    if (strips && inPlace < nc) { // whole strips from the first not read in place
+                        for (int j = inPlace; j < nc; j += STRIP) {
+                            GemmPacking.packStrip(b, ((jc + j) / STRIP * k + pc) * STRIP, STRIP, kc, nr, bp, (j - inPlace) * kc);
+                        }
+                    } else if (inPlace < nc) {
                         GemmPacking.packB(b, bType, bBase, transB, transB ? n : ldb, transB ? ldb : k, jc + inPlace,
                                 nc - inPlace, pc, kc, nr, bp, scratch);
                     }
@@ -291,7 +374,13 @@ final class CpuGemm {
                         float al = direct ? alpha : 1f;
                         float be = first ? (direct ? beta : 0f) : 1f;
                         MemorySegment cSeg = direct ? c : null;
-                        if (inPlace > 0) {
+                        if (inPlace > 0 && strips) {
+                            for (int j = 0; j < inPlace; j += STRIP) {
+                                long stripAt = ((jc + j) / STRIP * k + pc) * STRIP * Float.BYTES;
+                                kernel.blockInPlace(mc, STRIP, kc, aRows, b, stripAt, (long) STRIP * Float.BYTES, cSeg, acc,
+                                        cOff + j, ldc, al, be);
+                            }
+                        } else if (inPlace > 0) {
                             kernel.blockInPlace(mc, inPlace, kc, aRows, b, bAt, ldb * Float.BYTES, cSeg, acc, cOff, ldc, al, be);
                         }
                         if (inPlace < nc) {

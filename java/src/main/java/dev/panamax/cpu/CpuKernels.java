@@ -116,4 +116,19 @@ final class CpuKernels implements Kernels {
     public void quantizedMoe(QuantizedMoe call) {
         CpuMoe.quantizedMoe(pool, call);
     }
+
+    @Override
+    public PackLayout packLayout(DType dtype, long k, long n, boolean transB) {
+        return CpuGemm.packLayout(k, n, transB);
+    }
+
+    @Override
+    public void pack(Pack call) {
+        CpuGemm.pack(pool, call);
+    }
+
+    @Override
+    public void packedMatmul(PackedMatmul call) {
+        CpuGemm.packedMatmul(pool, call);
+    }
 }

@@ -129,4 +129,18 @@ final class GemmPacking {
             }
         }
     }
+
+    /**
+     * Packs rows [0, kc) of the F32 strip [*, width] at element {@code base} (width a multiple of
+     * nr: every column of it, padding included) as width / nr panels [kc, nr] from bp[at].
+     */
+    static void packStrip(MemorySegment strips, long base, int width, int kc, int nr, float[] bp, int at) {
+        if (CpuSimd.VECTOR) {
+            VectorElements.packPanelsF32(strips, base, width, kc, width, nr, bp, at);
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            Elements.load(strips, DType.F32, base + (long) p * width, bp, at + p * nr, width, nr, kc * nr);
+        }
+    }
 }

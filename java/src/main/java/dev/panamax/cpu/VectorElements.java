@@ -43,8 +43,13 @@ final class VectorElements {
      * 27 us against 47 for the general row-by-row path, a plain copy 27 us).
      */
     static void packPanelsF32(MemorySegment s, long from, long ld, int kc, int nc, int nr, float[] dst) {
+        packPanelsF32(s, from, ld, kc, nc, nr, dst, 0);
+    }
+
+    /** {@link #packPanelsF32(MemorySegment, long, long, int, int, int, float[])} with the panels from dst[dstAt]. */
+    static void packPanelsF32(MemorySegment s, long from, long ld, int kc, int nc, int nr, float[] dst, int dstAt) {
         long rowBytes = ld * Float.BYTES;
-        for (int q = 0, at = 0; q * nr < nc; q++) {
+        for (int q = 0, at = dstAt; q * nr < nc; q++) {
             int cols = Math.min(nr, nc - q * nr);
             long byteAt = (from + (long) q * nr) * Float.BYTES;
             for (int v = 0; v < nr; v += L) {

@@ -330,4 +330,45 @@ public interface Kernels {
     void quantizedMatmul(QuantizedMatmul call);
 
     void quantizedMoe(QuantizedMoe call);
+    // ---------------------------------------------------------------- packed constant matrices
+
+    /**
+     * How a backend stores a packed matrix op(b) [k, n]: a one-dimensional tensor of {@code dtype}
+     * and {@code elements}. {@code rearranged} false: the matrix as given (b's dtype, stored [n, k]
+     * when {@code transB}), copied by the op itself; true: the backend's own layout, filled by
+     * {@link #pack}. {@code width}: the backend's layout parameter (the CPU's strip width), 0 if none.
+     */
+    record PackLayout(DType dtype, long elements, boolean transB, boolean rearranged, int width) {
+    }
+
+    /** Fills {@code packed} (of {@link #packLayout}) from b of dtype, op(b) [k, n] (b stored [n, k] when transB); k, n &gt;= 1. */
+    record Pack(DType dtype, long k, long n, boolean transB, Memory b, Memory packed, PackLayout layout) {
+    }
+
+    /**
+     * out [m, n] of dtype = a [m, k] of dtype times the packed op(b) [k, n] of {@code packed}
+     * ({@code layout}); F32 accumulation; m, n &gt;= 1, k may be 0 (zeros). out never overlaps a.
+     */
+    record PackedMatmul(DType dtype, long m, long n, long k, Memory a, Memory packed, PackLayout layout, Memory out) {
+    }
+
+    /** The layout of a packed op(b) [k, n] of dtype here; by default the matrix as given. */
+    default PackLayout packLayout(DType dtype, long k, long n, boolean transB) {
+        return new PackLayout(dtype, k * n, transB, false, 0);
+    }
+
+    /** Rearranges b into a layout of {@link #packLayout} that says {@code rearranged}. */
+    default void pack(Pack call) {
+        throw new UnsupportedOperationException("this backend keeps packed matrices as given");
+    }
+
+    /** A product with a packed matrix; by default the backend's GEMM on the matrix as given. */
+    default void packedMatmul(PackedMatmul call) {
+        PackLayout layout = call.layout();
+        if (layout.rearranged()) {
+            throw new UnsupportedOperationException("this backend has no packed layout of its own");
+        }
+        gemm(new Gemm(call.dtype(), call.dtype(), 1, call.m(), call.n(), call.k(), 1f, call.a(), false,
+                call.packed(), layout.transB(), false, 0f, call.out()));
+    }
 }

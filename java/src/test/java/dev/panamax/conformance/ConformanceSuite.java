@@ -270,4 +270,12 @@ public abstract class ConformanceSuite {
             return device;
         }
     }
+
+    @Nested
+    class Packed extends PackedCases {
+        @Override
+        protected Device device() {
+            return device;
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.panamax.models;
 import dev.panamax.DType;
 import dev.panamax.Device;
 import dev.panamax.Ops;
+import dev.panamax.PackedMatrix;
 import dev.panamax.Quantized;
 import dev.panamax.Tensor;
 import dev.panamax.models.bert.BertWeights;
@@ -75,6 +76,8 @@ public final class SentenceEncoder implements AutoCloseable {
     private final float scale;
     private final boolean tanhGelu;
     private final List<Tensor> owned = new ArrayList<>();
+    /** The packed float projections, closed with {@link #owned}. */
+    private final List<PackedMatrix> packedWeights = new ArrayList<>();
     private final Tensor word;
     private final Tensor position;
     private final Tensor embeddingGamma;
@@ -88,10 +91,14 @@ public final class SentenceEncoder implements AutoCloseable {
             Projection up, Tensor upBias, Projection down, Tensor downBias, Tensor outputGamma, Tensor outputBeta) {
     }
 
-    /** A projection weight: float [in, out] (x @ w), or INT8 in nn.Linear layout [out, in] (W8A16). */
-    private record Projection(Tensor dense, Quantized quantized) {
+    /**
+     * A projection weight: float [in, out] (x @ w) packed once at load ({@link Ops#pack}: on the CPU
+     * a sentence's few rows then read each weight as one stream), or INT8 in nn.Linear layout
+     * [out, in] (W8A16).
+     */
+    private record Projection(PackedMatrix dense, Quantized quantized) {
         Tensor times(Tensor x) {
-            return quantized != null ? Ops.matmul(x, quantized, false) : Ops.matmul(x, dense);
+            return quantized != null ? Ops.matmul(x, quantized, false) : Ops.packedMatmul(x, dense);
         }
     }
 
@@ -359,7 +366,13 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     private Projection projection(BertWeights.Matrix m) {
         if (!int8) {
-            return new Projection(upload(m), null);
+            Tensor w = upload(m);
+            owned.remove(owned.size() - 1);
+            try (w) {
+                PackedMatrix packed = Ops.pack(w, false);
+                packedWeights.add(packed);
+                return new Projection(packed, null);
+            }
         }
         if (m.int8() != null) {
             Tensor values = keep(device.tensor(MemorySegment.ofArray(m.int8().values()), DType.I8, m.cols(), m.rows()));
@@ -419,6 +432,8 @@ public final class SentenceEncoder implements AutoCloseable {
             closeFrom(0);
         } finally {
             owned.clear();
+            packedWeights.forEach(PackedMatrix::close);
+            packedWeights.clear();
         }
     }
 }
