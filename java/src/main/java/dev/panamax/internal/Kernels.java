@@ -330,6 +330,7 @@ public interface Kernels {
     void quantizedMatmul(QuantizedMatmul call);
 
     void quantizedMoe(QuantizedMoe call);
+
     // ---------------------------------------------------------------- packed constant matrices
 
     /**

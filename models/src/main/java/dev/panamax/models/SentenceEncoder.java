@@ -28,7 +28,8 @@ import java.util.Objects;
  * <p>The forward pass, per batch of texts sorted by length and padded to the longest (S):
  * <pre>
  *   x [B, S, H]  = LayerNorm(word[ids] + (position + tokenType[0])[0..S))
- *   per layer:     q, k, v = x Wq + bq, ...  [B·S, H] -> [B, S, heads, D] -> permute -> [B, heads, S, D]
+ *   per layer:     q, k, v = x [Wq | Wk | Wv] + [bq | bk | bv]  [B·S, 3H] -> [B, S, 3, heads, D]
+ *                            -> permute -> [3, B, heads, S, D], three views [B, heads, S, D]
  *                  a = attention(q, k, v, scale, kvLengths = the real lengths)  (padding keys masked)
  *                  x = LayerNorm(x + permute(a) Wo + bo)
  *                  x = LayerNorm(x + GELU(x Wi + bi) Wd + bd)
@@ -40,7 +41,8 @@ import java.util.Objects;
  * (a single sequence has token type 0 everywhere).
  *
  * <p>Weights are uploaded in the dtype asked for (F32, F16 or BF16; activations follow it) and
- * stay on the device until {@link #close}. {@code encode} may be called from several threads; the
+ * stay on the device until {@link #close}; the projections are packed once ({@code Ops.pack}), so
+ * that the products of a short sentence read each weight the way the device's GEMM reads fastest. {@code encode} may be called from several threads; the
  * calls run one at a time.
  *
  * <p>INT8: with {@code DType.I8} the six projections of every layer (Q, K, V, attention output,
