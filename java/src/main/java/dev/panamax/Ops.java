@@ -165,7 +165,7 @@ public final class Ops {
                 TensorImpl storage = o.add("packed", layout.dtype(), layout.elements());
                 if (storage.size() > 0) {
                     if (layout.rearranged()) {
-                        kernels.pack(new Kernels.Pack(tb.dtype(), k, n, transB, tb.memory(), storage.memory(), layout));
+                        kernels.pack(new Kernels.Pack(tb.dtype(), k, n, transB, tb.memory(), storage.memory()));
                     } else {
                         storage.copyFrom(tb);
                     }

@@ -42,9 +42,13 @@ final class OpenBlasPeer {
     private OpenBlasPeer() {
     }
 
-    /** The cases OpenBLAS has a counterpart for: F32 {@code gemm} ({@code cblas_sgemm}). */
+    /**
+     * The cases OpenBLAS has a counterpart for: F32 {@code gemm} and {@code gemm-packed}
+     * ({@code cblas_sgemm} on b as stored: OpenBLAS has no call that keeps a packed matrix between
+     * products, so it packs b within each call, as it does for every caller).
+     */
     static boolean takes(Case c) {
-        return c.op().equals("gemm") && c.dtype() == DType.F32 && c.out() == DType.F32;
+        return (c.op().equals("gemm") || c.op().equals("gemm-packed")) && c.dtype() == DType.F32 && c.out() == DType.F32;
     }
 
     /**

@@ -48,6 +48,8 @@ class OpenBlasPeerTest {
     void takesTheF32GemmCasesAlone() {
         assertTrue(OpenBlasPeer.takes(Case.of("gemm", DType.F32, DType.F32, "M", 1, "N", 2, "K", 3)));
         assertFalse(OpenBlasPeer.takes(Case.of("gemm", DType.BF16, DType.BF16, "M", 1, "N", 2, "K", 3)));
+        assertTrue(OpenBlasPeer.takes(Case.of("gemm-packed", DType.F32, DType.F32, "M", 16, "N", 2, "K", 3, "transB", 1)));
+        assertFalse(OpenBlasPeer.takes(Case.of("gemm-packed", DType.BF16, DType.BF16, "M", 16, "N", 2, "K", 3, "transB", 0)));
         assertFalse(OpenBlasPeer.takes(Case.of("matmul", DType.F32, DType.F32, "B", 2, "M", 1, "N", 2, "K", 3)));
     }
 

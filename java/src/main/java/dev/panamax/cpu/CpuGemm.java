@@ -84,14 +84,15 @@ final class CpuGemm {
 
     /** The CPU's packed layout: F32 strips [ceil(n / STRIP), k, STRIP], the padding columns zero. */
     static Kernels.PackLayout packLayout(long k, long n, boolean transB) {
-        return new Kernels.PackLayout(DType.F32, Math.ceilDiv(n, STRIP) * k * STRIP, transB, true, STRIP);
+        return new Kernels.PackLayout(DType.F32, Math.ceilDiv(n, STRIP) * k * STRIP, transB, true);
     }
 
     /**
      * Packs op(b) [k, n] into strips of {@link #STRIP} columns, each [k, STRIP] row-major: strip s
      * holds columns [s * STRIP, s * STRIP + STRIP) of every row, widened to F32, the columns past n
-     * zero. A tile of a few rows then reads its B as one forward stream (the strided rows of a
-     * row-major [k, n] weight read at a quarter of the speed; see {@link #IN_PLACE_ROW_TILES}).
+     * zero. A tile of a few rows then reads its B as one forward stream: on a 2-vCPU Zen 4 guest
+     * (2026-12-07) the in-place tile's 384-byte pieces of a row-major [k, n] weight read at 4.3 GB/s
+     * a thread, a contiguous stream at 24 to 26.
      */
     static void pack(CpuPool pool, Kernels.Pack call) {
         long k = call.k(), n = call.n();
@@ -223,8 +224,8 @@ final class CpuGemm {
             this.aBase = bi * m * k;
             this.bBase = call.bBatched() ? bi * k * n : 0;
             this.cBase = bi * m * n;
-            this.fewRows = !strips && m <= FEW_ROWS || !strips && m <= FEW_ROWS_BF16 && transB && bType == DType.BF16
-                    && FewRowsKernel.get().readsDirect(bType);
+            this.fewRows = !strips && (m <= FEW_ROWS || m <= FEW_ROWS_BF16 && transB && bType == DType.BF16
+                    && FewRowsKernel.get().readsDirect(bType));
             int mr = sizes.mr(), nr = sizes.nr();
             // strips: tasks split the columns at strip edges
             int colUnit = strips ? STRIP : nr;

@@ -337,13 +337,13 @@ public interface Kernels {
      * How a backend stores a packed matrix op(b) [k, n]: a one-dimensional tensor of {@code dtype}
      * and {@code elements}. {@code rearranged} false: the matrix as given (b's dtype, stored [n, k]
      * when {@code transB}), copied by the op itself; true: the backend's own layout, filled by
-     * {@link #pack}. {@code width}: the backend's layout parameter (the CPU's strip width), 0 if none.
+     * {@link #pack}.
      */
-    record PackLayout(DType dtype, long elements, boolean transB, boolean rearranged, int width) {
+    record PackLayout(DType dtype, long elements, boolean transB, boolean rearranged) {
     }
 
     /** Fills {@code packed} (of {@link #packLayout}) from b of dtype, op(b) [k, n] (b stored [n, k] when transB); k, n &gt;= 1. */
-    record Pack(DType dtype, long k, long n, boolean transB, Memory b, Memory packed, PackLayout layout) {
+    record Pack(DType dtype, long k, long n, boolean transB, Memory b, Memory packed) {
     }
 
     /**
@@ -355,7 +355,7 @@ public interface Kernels {
 
     /** The layout of a packed op(b) [k, n] of dtype here; by default the matrix as given. */
     default PackLayout packLayout(DType dtype, long k, long n, boolean transB) {
-        return new PackLayout(dtype, k * n, transB, false, 0);
+        return new PackLayout(dtype, k * n, transB, false);
     }
 
     /** Rearranges b into a layout of {@link #packLayout} that says {@code rearranged}. */

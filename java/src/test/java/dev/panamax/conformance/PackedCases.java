@@ -104,11 +104,7 @@ abstract class PackedCases extends DeviceCases {
                     float[] want = new float[rows * n];
                     for (int i = 0; i < rows; i++) {
                         for (int j = 0; j < n; j++) {
-                            double s = 0;
-                            for (int q = 0; q < k; q++) {
-                                s += (double) a[i * k + q] * b[j * k + q];
-                            }
-                            want[i * n + j] = (float) s;
+                            want[i * n + j] = (float) Reference64.gemmAt(0, i, j, rows, n, k, 1, a, false, b, true, false, 0, null);
                         }
                     }
                     long[] outShape = shape.clone();

@@ -416,9 +416,7 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     private Projection projection(BertWeights.Matrix m) {
         if (!int8) {
-            Tensor w = upload(m);
-            owned.remove(owned.size() - 1);
-            try (w) {
+            try (Tensor w = toDevice(m.data(), m.rows(), m.cols())) {
                 PackedMatrix packed = Ops.pack(w, false);
                 packedWeights.add(packed);
                 return new Projection(packed, null);
@@ -448,12 +446,17 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     private Tensor upload(float[] data, long... shape) {
+        return keep(toDevice(data, shape));
+    }
+
+    /** data on the device in the model's dtype, not kept: the caller closes it. */
+    private Tensor toDevice(float[] data, long... shape) {
         Tensor f32 = device.tensor(data, shape);
         if (dtype == DType.F32) {
-            return keep(f32);
+            return f32;
         }
         try (f32) {
-            return keep(f32.to(dtype));
+            return f32.to(dtype);
         }
     }
 
