@@ -94,4 +94,37 @@ class ElementsTest {
             }
         }
     }
+
+    /** The paired F32 load (decode attention's keys and values, in four streams) copies both ranges exactly. */
+    @Test
+    void pairedLoadCopiesBothRanges() {
+        if (!CpuSimd.VECTOR) {
+            return; // a Vector API path only; the scalar kernels load K and V one after the other
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int size = 5000;
+            MemorySegment x = arena.allocate(4L * size, 64), y = arena.allocate(4L * size, 64);
+            for (int i = 0; i < size; i++) {
+                x.setAtIndex(ValueLayout.JAVA_FLOAT, i, i + 0.25f);
+                y.setAtIndex(ValueLayout.JAVA_FLOAT, i, -i - 0.5f);
+            }
+            // lengths below one vector, odd numbers of vectors, whole pairs, and ragged tails
+            for (int n : new int[] {0, 1, 7, 16, 31, 32, 48, 64, 100, 1024, 1040, 4099}) {
+                for (int from : new int[] {0, 5}) {
+                    float[] a = new float[n + 3], b = new float[n + 3];
+                    java.util.Arrays.fill(a, Float.NaN);
+                    java.util.Arrays.fill(b, Float.NaN);
+                    VectorElements.loadF32Pair(x, y, from, a, b, n);
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(from + i + 0.25f, a[i], "x, n " + n + " from " + from + " at " + i);
+                        assertEquals(-(from + i) - 0.5f, b[i], "y, n " + n + " from " + from + " at " + i);
+                    }
+                    for (int i = n; i < n + 3; i++) {
+                        assertEquals(Float.NaN, a[i], "past x's range, n " + n);
+                        assertEquals(Float.NaN, b[i], "past y's range, n " + n);
+                    }
+                }
+            }
+        }
+    }
 }
