@@ -364,6 +364,8 @@ final class CpuAttention {
                 // both at once, four streams), then indexed as arrays by every row
                 if (t == DType.F32 && CpuSimd.VECTOR) {
                     VectorElements.loadF32Pair(k, v, kvBase + j0 * d, kt, vt, seenAll * d);
+                } else if (t == DType.BF16 && CpuSimd.VECTOR) {
+                    VectorElements.loadBf16Pair(k, v, kvBase + j0 * d, kt, vt, seenAll * d);
                 } else {
                     Elements.load(k, t, kvBase + j0 * d, kt, 0, seenAll * d);
                     Elements.load(v, t, kvBase + j0 * d, vt, 0, seenAll * d);

@@ -118,6 +118,27 @@ final class VectorElements {
         }
     }
 
+    /** {@link #loadF32Pair} for BF16 ranges, widened (exact). */
+    static void loadBf16Pair(MemorySegment x, MemorySegment y, long from, float[] a, float[] b, int n) {
+        int half = n / (2 * L) * L;
+        for (int i = 0; i < half; i += L) {
+            long at = from + i;
+            FloatVector x0 = bf16At(x, at);
+            FloatVector y0 = bf16At(y, at);
+            FloatVector x1 = bf16At(x, at + half);
+            FloatVector y1 = bf16At(y, at + half);
+            x0.intoArray(a, i);
+            y0.intoArray(b, i);
+            x1.intoArray(a, i + half);
+            y1.intoArray(b, i + half);
+        }
+        int i = 2 * half;
+        if (i < n) {
+            loadBf16(x, from + i, a, i, n - i, n - i, 0);
+            loadBf16(y, from + i, b, i, n - i, n - i, 0);
+        }
+    }
+
     static void storeF32(float[] src, int at, MemorySegment s, long from, int n) {
         long byteAt = from * Float.BYTES;
         int i = 0;

@@ -95,7 +95,7 @@ class ElementsTest {
         }
     }
 
-    /** The paired F32 load (decode attention's keys and values, in four streams) copies both ranges exactly. */
+    /** The paired loads (decode attention's keys and values, in four streams) copy both ranges exactly: F32, and BF16 widened. */
     @Test
     void pairedLoadCopiesBothRanges() {
         if (!CpuSimd.VECTOR) {
@@ -104,9 +104,12 @@ class ElementsTest {
         try (Arena arena = Arena.ofConfined()) {
             int size = 5000;
             MemorySegment x = arena.allocate(4L * size, 64), y = arena.allocate(4L * size, 64);
+            MemorySegment xb = arena.allocate(2L * size, 64), yb = arena.allocate(2L * size, 64);
             for (int i = 0; i < size; i++) {
                 x.setAtIndex(ValueLayout.JAVA_FLOAT, i, i + 0.25f);
                 y.setAtIndex(ValueLayout.JAVA_FLOAT, i, -i - 0.5f);
+                xb.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) (0x3F80 + i)); // 1.0 and up, exact in BF16
+                yb.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) (0xBF80 + i % 0x4000));
             }
             // lengths below one vector, odd numbers of vectors, whole pairs, and ragged tails
             for (int n : new int[] {0, 1, 7, 16, 31, 32, 48, 64, 100, 1024, 1040, 4099}) {
@@ -122,6 +125,18 @@ class ElementsTest {
                     for (int i = n; i < n + 3; i++) {
                         assertEquals(Float.NaN, a[i], "past x's range, n " + n);
                         assertEquals(Float.NaN, b[i], "past y's range, n " + n);
+                    }
+                    java.util.Arrays.fill(a, Float.NaN);
+                    java.util.Arrays.fill(b, Float.NaN);
+                    VectorElements.loadBf16Pair(xb, yb, from, a, b, n);
+                    for (int i = 0; i < n; i++) {
+                        short wantX = (short) (0x3F80 + from + i), wantY = (short) (0xBF80 + (from + i) % 0x4000);
+                        assertEquals(Half.bf16ToFloat(wantX), a[i], "BF16 x, n " + n + " from " + from + " at " + i);
+                        assertEquals(Half.bf16ToFloat(wantY), b[i], "BF16 y, n " + n + " from " + from + " at " + i);
+                    }
+                    for (int i = n; i < n + 3; i++) {
+                        assertEquals(Float.NaN, a[i], "past BF16 x's range, n " + n);
+                        assertEquals(Float.NaN, b[i], "past BF16 y's range, n " + n);
                     }
                 }
             }
