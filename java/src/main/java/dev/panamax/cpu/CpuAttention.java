@@ -25,10 +25,12 @@ import java.util.Arrays;
  * <p>A kv head with few query rows (G * Sq up to {@link #FEW_ROWS}: decoding, F32 or BF16, D a
  * multiple of the vector length) skips the transposes and the GEMM kernel, whose register
  * tiles such rows leave mostly empty: each tile's keys and values are copied row-major to the
- * heap (F32) in one sequential pass, and the rows' scores and P V come from there, two rows and a
- * group of keys at a time ({@link VectorDecode}), around the same online softmax. Decode [Hq 32,
+ * heap (F32) in one pass that reads both at once, each in two halves (four streams from memory:
+ * {@link VectorElements#loadF32Pair}), and the rows' scores and P V come from there, two rows and
+ * a group of keys at a time ({@link VectorDecode}), around the same online softmax. Decode [Hq 32,
  * Hkv 8, Skv 8192, D 128] F32 on the 2-vCPU AVX2 Zen 3 guest: 7.09-8.48 ms with K and V read in
- * place, 5.68-5.94 ms from the heap copies.
+ * place, 5.68-5.94 ms from the heap copies; on the Zen 4 guest 4.60-5.20 ms with K copied, then
+ * V, 4.18-4.36 ms with the four streams.
  *
  * <p>kvLengths: batch b uses keys [0, L_b) only, L_b = kvLengths[b] clamped to [0, Skv] (L_b =
  * Skv without them). A unit's tiles end at its last visible key below L_b, so no key past L_b is

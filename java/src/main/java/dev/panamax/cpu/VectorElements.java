@@ -118,7 +118,10 @@ final class VectorElements {
         }
     }
 
-    /** {@link #loadF32Pair} for BF16 ranges, widened (exact). */
+    /**
+     * {@link #loadF32Pair} for BF16 ranges, widened (exact); a loop of its own, not a dtype branch
+     * in one loop, so that C2 profiles and inlines each on its own (see {@link VectorActivations}).
+     */
     static void loadBf16Pair(MemorySegment x, MemorySegment y, long from, float[] a, float[] b, int n) {
         int half = n / (2 * L) * L;
         for (int i = 0; i < half; i += L) {
