@@ -119,6 +119,33 @@ final class VectorElements {
     }
 
     /**
+     * dst[at + i] = s[from + i] for i &lt; n (F32), the range cut in four quarters read together:
+     * four streams from memory where one pass in order reads one. topK's chunks of 16,384 elements
+     * ([256, 32768] k = 64 over 8 inputs, median of 300 calls, three alternations on the Zen 4
+     * guest): 3.18-3.35 ms read in order, 2.80-2.97 in quarters.
+     */
+    static void loadF32Quarters(MemorySegment s, long from, float[] dst, int at, int n) {
+        long byteAt = from * Float.BYTES;
+        int q = n / (4 * L) * L;
+        long h = (long) q * Float.BYTES;
+        for (int i = 0; i < q; i += L) {
+            long b = byteAt + (long) i * Float.BYTES;
+            FloatVector x0 = FloatVector.fromMemorySegment(F, s, b, LE);
+            FloatVector x1 = FloatVector.fromMemorySegment(F, s, b + h, LE);
+            FloatVector x2 = FloatVector.fromMemorySegment(F, s, b + 2 * h, LE);
+            FloatVector x3 = FloatVector.fromMemorySegment(F, s, b + 3 * h, LE);
+            x0.intoArray(dst, at + i);
+            x1.intoArray(dst, at + i + q);
+            x2.intoArray(dst, at + i + 2 * q);
+            x3.intoArray(dst, at + i + 3 * q);
+        }
+        int i = 4 * q;
+        if (i < n) {
+            loadF32(s, from + i, dst, at + i, n - i, n - i, 0);
+        }
+    }
+
+    /**
      * {@link #loadF32Pair} for BF16 ranges, widened (exact); a loop of its own, not a dtype branch
      * in one loop, so that C2 profiles and inlines each on its own (see {@link VectorActivations}).
      */

@@ -2,6 +2,7 @@ package dev.panamax.cpu;
 
 import dev.panamax.DType;
 import dev.panamax.internal.Half;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -98,9 +99,8 @@ class ElementsTest {
     /** The paired loads (decode attention's keys and values, in four streams) copy both ranges exactly: F32, and BF16 widened. */
     @Test
     void pairedLoadCopiesBothRanges() {
-        if (!CpuSimd.VECTOR) {
-            return; // a Vector API path only; the scalar kernels load K and V one after the other
-        }
+        // a Vector API path only (the scalar kernels load K and V one after the other): skipped, not passed, without it
+        Assumptions.assumeTrue(CpuSimd.VECTOR, "the paired loads are Vector API code");
         try (Arena arena = Arena.ofConfined()) {
             int size = 5000;
             MemorySegment x = arena.allocate(4L * size, 64), y = arena.allocate(4L * size, 64);
@@ -137,6 +137,30 @@ class ElementsTest {
                     for (int i = n; i < n + 3; i++) {
                         assertEquals(Float.NaN, a[i], "past BF16 x's range, n " + n);
                         assertEquals(Float.NaN, b[i], "past BF16 y's range, n " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The quartered F32 load (topK's chunks, in four streams) copies its range exactly, to an offset. */
+    @Test
+    void quarteredLoadCopiesItsRange() {
+        Assumptions.assumeTrue(CpuSimd.VECTOR, "the quartered load is Vector API code");
+        try (Arena arena = Arena.ofConfined()) {
+            int size = 5000;
+            MemorySegment x = arena.allocate(4L * size, 64);
+            for (int i = 0; i < size; i++) {
+                x.setAtIndex(ValueLayout.JAVA_FLOAT, i, i + 0.25f);
+            }
+            for (int n : new int[] {0, 1, 15, 16, 63, 64, 65, 100, 1024, 1040, 4099}) {
+                for (int from : new int[] {0, 5}) {
+                    float[] a = new float[n + 5];
+                    java.util.Arrays.fill(a, Float.NaN);
+                    VectorElements.loadF32Quarters(x, from, a, 2, n);
+                    for (int i = 0; i < n + 5; i++) {
+                        float want = i >= 2 && i < n + 2 ? from + (i - 2) + 0.25f : Float.NaN;
+                        assertEquals(want, a[i], "n " + n + " from " + from + " at " + i);
                     }
                 }
             }
