@@ -176,7 +176,7 @@ final class VectorSoftmax implements SoftmaxRow {
                 if (read && write) {
                     float m = bf16
                             ? passBf16(a, shift, lanes, b, x, (r + 1) * n, c, invC, out, (r - 1) * n, start, end)
-                            : passF32(a, shift, lanes, b, x, (r + 1) * n, c, invC, out, (r - 1) * n, start, end);
+                            : passF32(a, shift, lanes, b, x, (r + 1) * n, c, invC, out, (r - 1) * n, start, end, n);
                     maxB = Math.max(maxB, m);
                 } else {
                     VectorExp.expShift(a, start, end, shift, 1f, lanes, 0);
@@ -237,13 +237,40 @@ final class VectorSoftmax implements SoftmaxRow {
     /**
      * Vectors [from, to) of the pipelined pass, F32: a = exp(a - shift), added into lanes; b = x's
      * elements from {@code xFrom} on; out's from {@code outFrom} on = c * inv. Returns b's max.
+     * Where the row (n) is a whole number of vector pairs, the exps take a[from, to) in order,
+     * as ever (the sum's order is the bits), while the reads and writes take the same number of
+     * vectors from each half of their rows, [from / 2, to / 2) and n / 2 beyond: two streams in
+     * and two out where one pass in order makes one each, and the max and the scaling do not
+     * depend on order. Softmax [4096, 4096] F32 on the Zen 4 guest, median of 200 calls in each of
+     * eleven alternated runs: faster in eight, median of the runs 7.27 -> 6.52 ms.
      */
     private static float passF32(float[] a, float shift, float[] lanes, float[] b, MemorySegment x, long xFrom,
-                                 float[] c, float inv, MemorySegment out, long outFrom, int from, int to) {
+                                 float[] c, float inv, MemorySegment out, long outFrom, int from, int to, int n) {
         FloatVector vShift = FloatVector.broadcast(S, shift);
         FloatVector acc = FloatVector.fromArray(S, lanes, 0);
         FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         long xByte = xFrom * Float.BYTES, outByte = outFrom * Float.BYTES;
+        if (n % (2 * L) == 0) { // the row read and written in two halves at once: two streams each way
+            int half = n / 2;
+            for (int i = from; i < to; i += 2 * L) {
+                int k0 = i / 2, k1 = half + i / 2;
+                FloatVector p = FloatVector.fromMemorySegment(S, x, xByte + (long) k0 * Float.BYTES, LE);
+                FloatVector q = FloatVector.fromMemorySegment(S, x, xByte + (long) k1 * Float.BYTES, LE);
+                p.intoArray(b, k0);
+                q.intoArray(b, k1);
+                m = m.max(p).max(q);
+                FloatVector y = VectorExp.exp(FloatVector.fromArray(S, a, i).sub(vShift));
+                y.intoArray(a, i);
+                acc = acc.add(y);
+                FloatVector z = VectorExp.exp(FloatVector.fromArray(S, a, i + L).sub(vShift));
+                z.intoArray(a, i + L);
+                acc = acc.add(z);
+                FloatVector.fromArray(S, c, k0).mul(inv).intoMemorySegment(out, outByte + (long) k0 * Float.BYTES, LE);
+                FloatVector.fromArray(S, c, k1).mul(inv).intoMemorySegment(out, outByte + (long) k1 * Float.BYTES, LE);
+            }
+            acc.intoArray(lanes, 0);
+            return m.reduceLanes(VectorOperators.MAX);
+        }
         for (int i = from; i < to; i += L) {
             FloatVector p = FloatVector.fromMemorySegment(S, x, xByte + (long) i * Float.BYTES, LE);
             p.intoArray(b, i);
