@@ -362,16 +362,9 @@ final class CpuAttention {
                 for (i = 0; i < valid; i++) {
                     seenAll = Math.max(seenAll, see[i]);
                 }
-                // the keys and values any row sees, row-major on the heap (F32): read once (F32:
-                // both at once, four streams), then indexed as arrays by every row
-                if (t == DType.F32 && CpuSimd.VECTOR) {
-                    VectorElements.loadF32Pair(k, v, kvBase + j0 * d, kt, vt, seenAll * d);
-                } else if (t == DType.BF16 && CpuSimd.VECTOR) {
-                    VectorElements.loadBf16Pair(k, v, kvBase + j0 * d, kt, vt, seenAll * d);
-                } else {
-                    Elements.load(k, t, kvBase + j0 * d, kt, 0, seenAll * d);
-                    Elements.load(v, t, kvBase + j0 * d, vt, 0, seenAll * d);
-                }
+                // the keys and values any row sees, row-major on the heap (F32): read once (both at
+                // once, four streams, on the Vector API), then indexed as arrays by every row
+                Elements.loadPair(k, v, t, kvBase + j0 * d, kt, vt, seenAll * d);
                 // rows in pairs, each load of K serving both, over the keys either sees (the other's
                 // scores past its own keys are overwritten by the mask below)
                 for (i = 0; i + 2 <= valid; i += 2) {

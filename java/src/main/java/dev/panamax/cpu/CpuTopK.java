@@ -178,11 +178,7 @@ final class CpuTopK {
         void range(long rowStart, long from, long to) {
             for (long c = from; c < to; c += CHUNK) {
                 int len = (int) Math.min(CHUNK, to - c);
-                if (dtype == DType.F32 && CpuSimd.VECTOR) {
-                    VectorElements.loadF32Quarters(x, rowStart + c, buf, 0, len);
-                } else {
-                    Elements.load(x, dtype, rowStart + c, buf, 0, len);
-                }
+                Elements.loadQuarters(x, dtype, rowStart + c, buf, 0, len);
                 selector.offerAll(buf, len, c);
             }
         }

@@ -43,6 +43,34 @@ final class Elements {
     }
 
     /**
+     * {@link #load} of the same n elements from x into a[0..] and from y into b[0..]: read together
+     * where the Vector API takes t (F32, BF16: {@link VectorElements#loadF32Pair}, four streams),
+     * else one after the other.
+     */
+    static void loadPair(MemorySegment x, MemorySegment y, DType t, long from, float[] a, float[] b, int n) {
+        if (CpuSimd.VECTOR && t == DType.F32) {
+            VectorElements.loadF32Pair(x, y, from, a, b, n);
+        } else if (CpuSimd.VECTOR && t == DType.BF16) {
+            VectorElements.loadBf16Pair(x, y, from, a, b, n);
+        } else {
+            load(x, t, from, a, 0, n);
+            load(y, t, from, b, 0, n);
+        }
+    }
+
+    /**
+     * {@link #load}, the range read in four quarters at once where the Vector API takes t (F32:
+     * {@link VectorElements#loadF32Quarters}), else in order.
+     */
+    static void loadQuarters(MemorySegment s, DType t, long from, float[] dst, int at, int n) {
+        if (CpuSimd.VECTOR && t == DType.F32) {
+            VectorElements.loadF32Quarters(s, from, dst, at, n);
+        } else {
+            load(s, t, from, dst, at, n);
+        }
+    }
+
+    /**
      * Widens {@code n} elements starting at element {@code from} of {@code s}, cut into segments
      * of {@code seg}: element i goes to {@code dst[at + (i / seg) * stride + i % seg]} (packing
      * a row of B into panels in one call).
