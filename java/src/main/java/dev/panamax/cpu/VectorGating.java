@@ -19,8 +19,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Selection follows {@link TopKSelector}'s rule: the ordering key of {@link TopKSelector#key}
  * (NaN above everything, -0.0 as 0.0), ties to the lower index. Pass j keeps, per lane, the
- * largest key seen over e ascending with a strict comparison (so the lowest index wins a tie),
- * then marks each lane's chosen expert with a key below every float's. Unless renormalized, the
+ * largest key seen over e ascending with a strict comparison (so the lowest index wins a tie), in
+ * four chains over the experts merged by the same rule, then marks each lane's chosen expert with a key below every float's. Unless renormalized, the
  * weights are those of {@link CpuTopK}'s scalar path: the max over the row (NaN if any is NaN), e = exp(x - max) by
  * {@link VectorExp#exp}, the sum of every e (in float, blocks of {@link #SUM_BLOCK} experts, then the blocks), inv = 1 / sum,
  * weight = exp(x_selected - max) * inv; a row all -inf gives zeros, one with NaN or +inf NaN.
@@ -86,13 +86,39 @@ final class VectorGating {
         max.intoArray(stat, 0);
         // selection, pass by pass
         for (int j = 0; j < k; j++) {
-            IntVector best = IntVector.broadcast(I, TAKEN), at = IntVector.zero(I);
-            for (int x = 0; x < e; x++) {
-                IntVector key = IntVector.fromArray(I, keys, x * L);
-                VectorMask<Integer> above = key.compare(VectorOperators.GT, best);
-                best = best.blend(key, above);
-                at = at.blend(x, above);
+            // four chains over the experts x = c mod 4 (each in ascending x, so the lowest index
+            // wins a tie within a chain), merged with the same rule: one chain's compare and blend
+            // waited on the last, four at once keep the vector units busy
+            IntVector b0 = IntVector.broadcast(I, TAKEN), b1 = b0, b2 = b0, b3 = b0;
+            IntVector a0 = IntVector.zero(I), a1 = a0, a2 = a0, a3 = a0;
+            int x = 0;
+            for (; x + 4 <= e; x += 4) {
+                IntVector k0 = IntVector.fromArray(I, keys, x * L), k1 = IntVector.fromArray(I, keys, (x + 1) * L);
+                IntVector k2 = IntVector.fromArray(I, keys, (x + 2) * L), k3 = IntVector.fromArray(I, keys, (x + 3) * L);
+                VectorMask<Integer> m0 = k0.compare(VectorOperators.GT, b0), m1 = k1.compare(VectorOperators.GT, b1);
+                VectorMask<Integer> m2 = k2.compare(VectorOperators.GT, b2), m3 = k3.compare(VectorOperators.GT, b3);
+                b0 = b0.blend(k0, m0);
+                b1 = b1.blend(k1, m1);
+                b2 = b2.blend(k2, m2);
+                b3 = b3.blend(k3, m3);
+                a0 = a0.blend(x, m0);
+                a1 = a1.blend(x + 1, m1);
+                a2 = a2.blend(x + 2, m2);
+                a3 = a3.blend(x + 3, m3);
             }
+            for (; x < e; x++) { // the last experts, above every index of chain 0 so far
+                IntVector key = IntVector.fromArray(I, keys, x * L);
+                VectorMask<Integer> above = key.compare(VectorOperators.GT, b0);
+                b0 = b0.blend(key, above);
+                a0 = a0.blend(x, above);
+            }
+            // merge: the larger key, on a tie the lower index
+            VectorMask<Integer> t1 = ranksAbove(b0, a0, b1, a1), t3 = ranksAbove(b2, a2, b3, a3);
+            b0 = b0.blend(b1, t1);
+            a0 = a0.blend(a1, t1);
+            b2 = b2.blend(b3, t3);
+            a2 = a2.blend(a3, t3);
+            IntVector at = a0.blend(a2, ranksAbove(b0, a0, b2, a2));
             at.intoArray(chosen, j * L);
             for (int lane = 0; lane < L; lane++) {
                 keys[chosen[j * L + lane] * L + lane] = TAKEN;
@@ -114,6 +140,12 @@ final class VectorGating {
                 experts.setAtIndex(ValueLayout.JAVA_INT, at + j, chosen[j * L + lane]);
             }
         }
+    }
+
+    /** Lanes where (key1, at1) ranks above (key0, at0): a larger key, or the same key at a lower index. */
+    private static VectorMask<Integer> ranksAbove(IntVector key0, IntVector at0, IntVector key1, IntVector at1) {
+        return key1.compare(VectorOperators.GT, key0)
+                .or(key1.compare(VectorOperators.EQ, key0).and(at1.compare(VectorOperators.LT, at0)));
     }
 
     /*

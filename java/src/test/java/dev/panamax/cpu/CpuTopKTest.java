@@ -126,6 +126,19 @@ class CpuTopKTest {
         }
     }
 
+    /**
+     * Few distinct logits, so that most selections break a tie by the index, with expert counts
+     * that are not multiples of the vector path's four chains and k up to E.
+     */
+    @Test
+    void gatingTiesOfEveryExpertCount() {
+        int[][] shapes = {{17, 5, 5}, {17, 7, 3}, {9, 13, 8}, {33, 64, 8}, {20, 67, 8}, {3, 2, 2}};
+        for (int[] s : shapes) {
+            Data data = Data.fresh();
+            checkGating(DType.F32, s[0], s[1], s[2], true, data.integers(s[0] * s[1], -1, 1), data);
+        }
+    }
+
     @Test
     void gatingTiesAndNonFinite() {
         Data data = Data.fresh();
