@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import dev.panamax.internal.BackendDevice;
 import dev.panamax.internal.Kernels;
 import dev.panamax.internal.Leases;
 import dev.panamax.internal.Outputs;
@@ -147,30 +148,43 @@ public final class Ops {
      * ({@code transB}: b stored [N, K], the {@code nn.Linear} layout of a weight). The result is a
      * copy in the layout the device's GEMM reads fastest (see {@link PackedMatrix}), for
      * {@link #packedMatmul(Tensor, PackedMatrix)}; b may change or be closed afterwards.
+     *
+     * <p>b of rank 3, [E, K, N] ([E, N, K] when {@code transB}), packs each of its E matrices
+     * alike: a stack of shape [E, K, N], for the experts of
+     * {@link #moe(Tensor, Routing, PackedMatrix, PackedMatrix, PackedMatrix)}.
      */
     public static PackedMatrix pack(Tensor b, boolean transB) {
         String op = "pack";
         TensorImpl tb = TensorImpl.of(b, op + ": b");
         try (Leases l = new Leases().add(tb, op + ": b")) {
             floating(op, "b", tb);
-            if (tb.rank() != 2) {
+            if (tb.rank() != 2 && tb.rank() != 3) {
                 throw new IllegalArgumentException(op + ": b must be rank 2 (" + (transB ? "[N, K]" : "[K, N]")
-                        + "), got " + Shapes.format(tb.shapeView()));
+                        + ") or rank 3 (" + (transB ? "[E, N, K]" : "[E, K, N]") + ", a stack), got " + Shapes.format(tb.shapeView()));
             }
-            long k = transB ? tb.dim(1) : tb.dim(0);
-            long n = transB ? tb.dim(0) : tb.dim(1);
+            long stack = tb.rank() == 3 ? tb.dim(0) : 0;
+            long k = transB ? tb.dim(-1) : tb.dim(-2);
+            long n = transB ? tb.dim(-2) : tb.dim(-1);
             Kernels kernels = tb.backendDevice().kernels();
             Kernels.PackLayout layout = kernels.packLayout(tb.dtype(), k, n, transB);
+            long matrices = Math.max(1, stack);
             try (Outputs o = new Outputs(tb, op)) {
-                TensorImpl storage = o.add("packed", layout.dtype(), layout.elements());
+                TensorImpl storage = o.add("packed", layout.dtype(), Math.multiplyExact(matrices, layout.elements()));
                 if (storage.size() > 0) {
-                    if (layout.rearranged()) {
+                    if (!layout.rearranged()) {
+                        storage.copyFrom(tb);
+                    } else if (stack == 0) {
                         kernels.pack(new Kernels.Pack(tb.dtype(), k, n, transB, tb.memory(), storage.memory()));
                     } else {
-                        storage.copyFrom(tb);
+                        BackendDevice device = tb.backendDevice();
+                        long from = k * n * tb.dtype().byteSize(), to = layout.elements() * layout.dtype().byteSize();
+                        for (long e = 0; e < stack; e++) {
+                            kernels.pack(new Kernels.Pack(tb.dtype(), k, n, transB, device.view(tb.memory(), e * from, from),
+                                    device.view(storage.memory(), e * to, to)));
+                        }
                     }
                 }
-                return o.keep(new PackedMatrixImpl(storage, tb.dtype(), k, n, layout));
+                return o.keep(new PackedMatrixImpl(storage, tb.dtype(), stack, k, n, layout));
             }
         }
     }
@@ -199,6 +213,10 @@ public final class Ops {
         if (!(b instanceof PackedMatrixImpl pb)) {
             throw new IllegalArgumentException(op + ": b is not a Panamax packed matrix (Ops.pack makes them): "
                     + b.getClass().getName());
+        }
+        if (pb.stack() != 0) {
+            throw new IllegalArgumentException(op + ": b is a stack of " + pb.stack() + " packed matrices (Ops.pack of a "
+                    + "rank-3 tensor, for moe); packedMatmul takes one, packed from a rank-2 tensor");
         }
         TensorImpl ta = TensorImpl.of(a, op + ": a");
         TensorImpl tp = pb.storage();
@@ -1134,27 +1152,10 @@ public final class Ops {
         if (routing == null) {
             throw new IllegalArgumentException("moe: routing must not be null");
         }
-        TensorImpl tx = TensorImpl.of(x, op + ": x");
-        TensorImpl tr = TensorImpl.of(routing.weights(), op + ": routing.weights");
-        TensorImpl ti = TensorImpl.of(routing.experts(), op + ": routing.experts");
         TensorImpl tg = TensorImpl.of(gate, op + ": gate");
         TensorImpl tu = TensorImpl.of(up, op + ": up");
         TensorImpl td = TensorImpl.of(down, op + ": down");
-        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
-        try (Leases l = new Leases().add(tx, op + ": x").add(tr, op + ": routing.weights").add(ti, op + ": routing.experts")
-                .add(tg, op + ": gate").add(tu, op + ": up").add(td, op + ": down")) {
-            if (to != null) {
-                l.add(to, op + ": out");
-            }
-            sameDevice(op, "x", tx, "routing.weights", tr, "routing.experts", ti);
-            sameDevice(op, "x", tx, "gate", tg, "up", tu);
-            sameDevice(op, "x", tx, "down", td, null, null);
-            floating(op, "x", tx);
-            if (tx.rank() != 2) {
-                throw new IllegalArgumentException(op + ": x must be [T, H], got " + Shapes.format(tx.shapeView()));
-            }
-            long tokens = tx.dim(0), hidden = tx.dim(1);
-            checkRouting(op, tx, tr, ti);
+        return floatMoe(x, routing, tg, tu, td, "", out, intoOut, (tx, hidden) -> {
             for (Object[] p : new Object[][] {{"gate", tg}, {"up", tu}, {"down", td}}) {
                 TensorImpl t = (TensorImpl) p[1];
                 if (t.dtype() != tx.dtype()) {
@@ -1172,6 +1173,109 @@ public final class Ops {
                 throw new IllegalArgumentException(op + ": down must be [E, H, F] = " + Shapes.format(new long[] {experts, hidden, ffn})
                         + " (gate is " + Shapes.format(tg.shapeView()) + "), got " + Shapes.format(td.shapeView()));
             }
+            return new long[] {experts, ffn};
+        }, Kernels::moe);
+    }
+
+    /**
+     * {@link #moe(Tensor, Routing, Tensor, Tensor, Tensor)} with the experts packed once, for the
+     * many calls of a model: gate and up from {@code pack([E, F, H], true)} (stacks [E, H, F]),
+     * down from {@code pack([E, H, F], true)} ([E, F, H]), all of x's dtype and device. The same
+     * layer; on the CPU the experts' products then read column strips instead of transposing each
+     * expert's weights at every call (the packed copy is F32 there: twice a 16-bit expert's bytes).
+     */
+    public static Tensor moe(Tensor x, Routing routing, PackedMatrix gate, PackedMatrix up, PackedMatrix down) {
+        return packedMoe(x, routing, gate, up, down, null, false);
+    }
+
+    /**
+     * {@link #moe(Tensor, Routing, PackedMatrix, PackedMatrix, PackedMatrix)} written to {@code out}
+     * ([T, H], x's dtype; may be x itself).
+     */
+    public static void moe(Tensor x, Routing routing, PackedMatrix gate, PackedMatrix up, PackedMatrix down, Tensor out) {
+        packedMoe(x, routing, gate, up, down, out, true);
+    }
+
+    private static Tensor packedMoe(Tensor x, Routing routing, PackedMatrix gate, PackedMatrix up, PackedMatrix down,
+                                    Tensor out, boolean intoOut) {
+        String op = "moe";
+        if (routing == null) {
+            throw new IllegalArgumentException("moe: routing must not be null");
+        }
+        PackedMatrixImpl[] packed = new PackedMatrixImpl[3];
+        String[] names = {"gate", "up", "down"};
+        PackedMatrix[] given = {gate, up, down};
+        for (int i = 0; i < 3; i++) {
+            if (given[i] == null) {
+                throw new NullPointerException(op + ": " + names[i] + " is null");
+            }
+            if (!(given[i] instanceof PackedMatrixImpl p)) {
+                throw new IllegalArgumentException(op + ": " + names[i] + " is not a Panamax packed matrix (Ops.pack makes them): "
+                        + given[i].getClass().getName());
+            }
+            packed[i] = p;
+        }
+        PackedMatrixImpl pg = packed[0], pu = packed[1], pd = packed[2];
+        return floatMoe(x, routing, pg.storage(), pu.storage(), pd.storage(), " (packed)", out, intoOut, (tx, hidden) -> {
+            for (int i = 0; i < 3; i++) {
+                PackedMatrixImpl p = packed[i];
+                if (p.dtype() != tx.dtype()) {
+                    throw new IllegalArgumentException(op + ": " + names[i] + " must be packed from x's dtype (" + tx.dtype()
+                            + "), got " + p.dtype());
+                }
+                if (p.stack() < 1 || !p.layout().transB()) {
+                    throw new IllegalArgumentException(op + ": " + names[i] + " must be a stack packed from the nn.Linear layout, "
+                            + "Ops.pack(" + (i < 2 ? "[E, F, H]" : "[E, H, F]") + ", true); got " + p);
+                }
+            }
+            if (pg.k() != hidden || !Arrays.equals(pg.shape(), pu.shape())) {
+                throw new IllegalArgumentException(op + ": gate and up must both be packed [E, H, F] with H = " + hidden
+                        + " (x is " + Shapes.format(tx.shapeView()) + "), got gate " + Shapes.format(pg.shape())
+                        + " and up " + Shapes.format(pu.shape()));
+            }
+            long experts = pg.stack(), ffn = pg.n();
+            if (!Arrays.equals(pd.shape(), new long[] {experts, ffn, hidden})) {
+                throw new IllegalArgumentException(op + ": down must be packed [E, F, H] = "
+                        + Shapes.format(new long[] {experts, ffn, hidden}) + " (gate is packed " + Shapes.format(pg.shape())
+                        + "), got " + Shapes.format(pd.shape()));
+            }
+            return new long[] {experts, ffn};
+        }, (kernels, layer) -> kernels.packedMoe(new Kernels.PackedMoe(layer, pg.layout(), pd.layout())));
+    }
+
+    /** Checks the experts of a float moe against x [T, H] (hidden = H); returns {E, F}. */
+    private interface ExpertShapes {
+        long[] check(TensorImpl x, long hidden);
+    }
+
+    /**
+     * The float moe around its experts' memory (gate, up and down tensors, or the storage of packed
+     * stacks, {@code kind} naming which in the leases): checks x and the routing, then the experts
+     * ({@code shapes}), and runs {@code kernel} into out or a new [T, H].
+     */
+    private static Tensor floatMoe(Tensor x, Routing routing, TensorImpl tg, TensorImpl tu, TensorImpl td, String kind,
+                                   Tensor out, boolean intoOut, ExpertShapes shapes,
+                                   java.util.function.BiConsumer<Kernels, Kernels.Moe> kernel) {
+        String op = "moe";
+        TensorImpl tx = TensorImpl.of(x, op + ": x");
+        TensorImpl tr = TensorImpl.of(routing.weights(), op + ": routing.weights");
+        TensorImpl ti = TensorImpl.of(routing.experts(), op + ": routing.experts");
+        TensorImpl to = intoOut ? TensorImpl.of(out, op + ": out") : null;
+        try (Leases l = new Leases().add(tx, op + ": x").add(tr, op + ": routing.weights").add(ti, op + ": routing.experts")
+                .add(tg, op + ": gate" + kind).add(tu, op + ": up" + kind).add(td, op + ": down" + kind)) {
+            if (to != null) {
+                l.add(to, op + ": out");
+            }
+            sameDevice(op, "x", tx, "routing.weights", tr, "routing.experts", ti);
+            sameDevice(op, "x", tx, "gate", tg, "up", tu);
+            sameDevice(op, "x", tx, "down", td, null, null);
+            floating(op, "x", tx);
+            if (tx.rank() != 2) {
+                throw new IllegalArgumentException(op + ": x must be [T, H], got " + Shapes.format(tx.shapeView()));
+            }
+            long tokens = tx.dim(0), hidden = tx.dim(1);
+            checkRouting(op, tx, tr, ti);
+            long[] ef = shapes.check(tx, hidden);
             long[] shape = {tokens, hidden};
             TensorImpl result;
             try (Outputs o = new Outputs(tx, op)) {
@@ -1184,7 +1288,7 @@ public final class Ops {
                 }
                 if (result.size() > 0) {
                     // out may be x: every backend reads all of x (the permuted copy) before it writes out
-                    tx.backendDevice().kernels().moe(new Kernels.Moe(tx.dtype(), tokens, hidden, ffn, experts,
+                    kernel.accept(tx.backendDevice().kernels(), new Kernels.Moe(tx.dtype(), tokens, hidden, ef[1], ef[0],
                             (int) tr.dim(1), tx.memory(), tr.memory(), ti.memory(), tg.memory(), tu.memory(), td.memory(),
                             result.memory()));
                 }

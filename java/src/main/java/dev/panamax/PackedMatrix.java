@@ -7,6 +7,9 @@ package dev.panamax;
  * closed afterwards. Its memory is the device's, freed by {@link #close()} or when the device
  * closes; a closed one cannot be used ({@link IllegalStateException}).
  *
+ * <p>A stack of matrices (packed from a rank-3 b, one per expert) is for {@code moe}; {@code
+ * packedMatmul} takes a single matrix.
+ *
  * <p>What "packed" means is the backend's: the CPU stores column strips that its register tiles
  * read as one stream (products of a few rows then run near their in-cache speed instead of
  * waiting on strided reads of a row-major weight); OpenCL and CUDA keep the matrix as given and
@@ -18,7 +21,11 @@ public interface PackedMatrix extends AutoCloseable {
     /** The dtype of the matrix it was packed from: the dtype that {@link Ops#packedMatmul(Tensor, PackedMatrix)} takes for a. */
     DType dtype();
 
-    /** [K, N]: the shape of op(b), whatever the layout it was packed from. */
+    /**
+     * [K, N]: the shape of op(b), whatever the layout it was packed from; [E, K, N] for a stack of E
+     * matrices packed from a rank-3 b (the experts of {@link Ops#moe(Tensor, Routing, PackedMatrix,
+     * PackedMatrix, PackedMatrix)}).
+     */
     long[] shape();
 
     /** Frees the packed copy; idempotent. */

@@ -315,6 +315,7 @@ final class Catalog {
     private static void moeOps(Map<String, BenchOp> ops) {
         ops.put("moe", new MoeBench(false));
         ops.put("groupedMatmul", new MoeBench(true));
+        ops.put("moe-packed", MoeBench.packedExperts());
     }
 
     /** moe at T = 1, 16 and 512 (and the grouped GEMM under it at T = 512) for one expert shape. */
@@ -331,24 +332,41 @@ final class Catalog {
     private static final List<Case> MOE_QUICK = List.of(
             c("moe", F32, F32, "T", 1, "H", 512, "F", 1024, "E", 8, "k", 2),
             c("moe", BF16, BF16, "T", 64, "H", 512, "F", 1024, "E", 8, "k", 2),
-            c("groupedMatmul", F32, F32, "T", 64, "H", 512, "F", 1024, "E", 8, "k", 2));
+            c("groupedMatmul", F32, F32, "T", 64, "H", 512, "F", 1024, "E", 8, "k", 2),
+            c("moe-packed", F32, F32, "T", 64, "H", 512, "F", 1024, "E", 8, "k", 2));
 
-    /** PoCL runs the GPU-shaped tiles on the CPU: small experts. */
-    private static final List<Case> MOE_OPENCL = concat(moeShape(F32, 1024, 1024, 8, 2), moeShape(F32, 1024, 256, 64, 8));
+    /** PoCL runs the GPU-shaped tiles on the CPU: small experts (moe-packed: the experts as given, the same kernels). */
+    private static final List<Case> MOE_OPENCL = concat(concat(moeShape(F32, 1024, 1024, 8, 2), moeShape(F32, 1024, 256, 64, 8)),
+            List.of(c("moe-packed", F32, F32, "T", 512, "H", 1024, "F", 1024, "E", 8, "k", 2)));
 
     /**
      * The host: the Mixtral shape with F = 14336 / 4 (the three F32 weight tensors of E = 8 at the
      * full F are 5.6 GB, more than a 23 GB machine shared with other builds holds twice over), the
      * many-expert shape (E = 64, k = 8, F = 1408) in full, and the dense GEMM of the same FLOPs as
      * moe T = 512 of the Mixtral shape ([1024, 4096] by a [3584, 4096] weight) beside them: the
-     * rate moe at many rows is compared with.
+     * rate moe at many rows is compared with. Then moe with the experts packed (moe-packed) at the
+     * same shapes, and the dense product with its weight packed.
      */
-    private static final List<Case> MOE_HOST = concat(concat(moeShape(F32, 4096, 3584, 8, 2), moeShape(F32, 4096, 1408, 64, 8)),
-            List.of(c("gemm", F32, F32, "M", 1024, "N", 3584, "K", 4096, "transB", 1)));
+    private static final List<Case> MOE_HOST = concat(concat(concat(moeShape(F32, 4096, 3584, 8, 2), moeShape(F32, 4096, 1408, 64, 8)),
+            List.of(c("gemm", F32, F32, "M", 1024, "N", 3584, "K", 4096, "transB", 1))),
+            concat(concat(packedMoeShape(F32, 4096, 3584, 8, 2), packedMoeShape(F32, 4096, 1408, 64, 8)),
+                    List.of(c("gemm-packed", F32, F32, "M", 1024, "N", 3584, "K", 4096, "transB", 1))));
 
-    /** H200: Mixtral in full (H = 4096, F = 14336, E = 8, k = 2) and E = 64, k = 8, F = 1408, BF16 and F32. */
-    private static final List<Case> MOE_GPU = concat(concat(moeShape(BF16, 4096, 14336, 8, 2), moeShape(BF16, 4096, 1408, 64, 8)),
-            moeShape(F32, 4096, 14336, 8, 2));
+    /** moe-packed at T = 1, 16 and 512 for one expert shape. */
+    private static List<Case> packedMoeShape(DType dtype, long hidden, long ffn, long experts, long k) {
+        List<Case> cases = new ArrayList<>();
+        for (long tokens : new long[] {1, 16, 512}) {
+            cases.add(c("moe-packed", dtype, dtype, "T", tokens, "H", hidden, "F", ffn, "E", experts, "k", k));
+        }
+        return cases;
+    }
+
+    /**
+     * H200: Mixtral in full (H = 4096, F = 14336, E = 8, k = 2) and E = 64, k = 8, F = 1408, BF16 and F32;
+     * moe-packed once (the GPUs keep packed experts as given: the same kernels).
+     */
+    private static final List<Case> MOE_GPU = concat(concat(concat(moeShape(BF16, 4096, 14336, 8, 2), moeShape(BF16, 4096, 1408, 64, 8)),
+            moeShape(F32, 4096, 14336, 8, 2)), List.of(c("moe-packed", BF16, BF16, "T", 512, "H", 4096, "F", 14336, "E", 8, "k", 2)));
 
     private static List<Case> moeCases(Profile profile) {
         return switch (profile) {

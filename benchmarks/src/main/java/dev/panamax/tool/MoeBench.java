@@ -2,6 +2,7 @@ package dev.panamax.tool;
 
 import dev.panamax.Device;
 import dev.panamax.Ops;
+import dev.panamax.PackedMatrix;
 import dev.panamax.Quantized;
 import dev.panamax.Routing;
 import dev.panamax.Tensor;
@@ -24,6 +25,10 @@ import java.util.List;
  * min(E, T·k)·F·H·sizeof + T·k·(H + F)·sizeof. A case with at most {@value #FEW_ROWS} tokens is
  * bound by reading the experts' weights (rated against copy bandwidth), larger ones by arithmetic.
  * Checked on a few tokens (rows) against {@link Reference64#moe} ({@link Reference64#groupedMatmul}).
+ *
+ * <p>moe-packed: moe with the experts packed once before timing ({@code Ops.pack} of each [E, F, H]
+ * stack, transB), the float tensors then closed; the same FLOPs and bytes (the CPU's packed copy is
+ * F32, so a 16-bit case reads twice its figure there).
  */
 final class MoeBench implements BenchOp {
     static final int FEW_ROWS = 8;
@@ -31,14 +36,26 @@ final class MoeBench implements BenchOp {
     private final boolean grouped;
     /** moe-i8: the experts quantized on the device ({@code Ops.quantize}), dim a8 = 1 for W8A8. */
     private final boolean int8;
+    /** moe-packed: the experts packed once ({@code Ops.pack} of each stack) before the timed calls. */
+    private final boolean packed;
 
     MoeBench(boolean grouped) {
         this(grouped, false);
     }
 
     MoeBench(boolean grouped, boolean int8) {
+        this(grouped, int8, false);
+    }
+
+    private MoeBench(boolean grouped, boolean int8, boolean packed) {
         this.grouped = grouped;
         this.int8 = int8;
+        this.packed = packed;
+    }
+
+    /** moe-packed. */
+    static MoeBench packedExperts() {
+        return new MoeBench(false, false, true);
     }
 
     @Override
@@ -104,6 +121,7 @@ final class MoeBench implements BenchOp {
             Tensor out = Data.tensor(device, c.dtype(), Samples.poison((long) t * h), t, h);
             Routing routing = new Routing(in[4], in[5]);
             Quantized[] q = int8 ? quantized(in, out) : null;
+            PackedMatrix[] p = packed ? packed(in, out) : null;
             boolean a8 = int8 && c.dim("a8") != 0;
             // W8A16 against the float64 layer of the dequantized experts. W8A8 also rounds x and the
             // activations to 255 levels a row; the activations' rows are heavy-tailed (silu(g)·u), so
@@ -115,6 +133,8 @@ final class MoeBench implements BenchOp {
                 public void run() {
                     if (int8) {
                         Ops.moe(in[0], routing, q[0], q[1], q[2], a8, out);
+                    } else if (packed) {
+                        Ops.moe(in[0], routing, p[0], p[1], p[2], out);
                     } else {
                         Ops.moe(in[0], routing, in[1], in[2], in[3], out);
                     }
@@ -135,6 +155,11 @@ final class MoeBench implements BenchOp {
                     Tensors.closeAll(out, in[0], in[1], in[2], in[3], in[4], in[5]);
                     if (q != null) {
                         for (Quantized one : q) {
+                            one.close();
+                        }
+                    }
+                    if (p != null) {
+                        for (PackedMatrix one : p) {
                             one.close();
                         }
                     }
@@ -209,6 +234,29 @@ final class MoeBench implements BenchOp {
             return q;
         } catch (RuntimeException | Error ex) {
             for (Quantized one : q) {
+                if (one != null) {
+                    one.close();
+                }
+            }
+            Tensors.closeAll(out);
+            throw ex;
+        }
+    }
+
+    /**
+     * The float experts in[1..3] packed once; the float tensors are closed so that only the packed
+     * copies stay resident. Closes everything on failure.
+     */
+    private static PackedMatrix[] packed(Tensor[] in, Tensor out) {
+        PackedMatrix[] p = new PackedMatrix[3];
+        try {
+            for (int i = 0; i < 3; i++) {
+                p[i] = Ops.pack(in[i + 1], true);
+                in[i + 1].close();
+            }
+            return p;
+        } catch (RuntimeException | Error ex) {
+            for (PackedMatrix one : p) {
                 if (one != null) {
                     one.close();
                 }

@@ -52,6 +52,14 @@ final class CpuGemm {
      */
     private static final int IN_PLACE_ROW_TILES = 8;
     /**
+     * ... and up to this many for strips read once per call ({@link #streamedStripsMatmul}: an MoE
+     * expert's weights, out of cache). Copying a strip into panels waits on memory as long as the
+     * in-place tile takes over the whole product: Mixtral's experts (F = 3584) at T = 512, 128 rows an
+     * expert, 2 threads on a Zen 4 guest, 158-169 GFLOP/s packed, 188-196 read in place; at 256 rows
+     * 175-184 against 175-192.
+     */
+    private static final int STREAMED_ROW_TILES = 22;
+    /**
      * Most floats of a product's A packed once for all its column tasks ({@link Matrix#packAOnce}):
      * 8 MiB, A of 192 rows by 10,922 columns.
      */
@@ -140,15 +148,31 @@ final class CpuGemm {
                 call.packed(), false, false, 0f, call.out()), DType.F32, STRIP, true);
     }
 
-    /** The GEMM; {@code strips}: b holds the strips of {@link #pack} (F32, ldb = STRIP). */
+    /**
+     * The GEMM with b the strips of {@link #pack} (call.b: the strips of op(b)'s columns [0, n) of
+     * a packed matrix, from a strip's start; transB ignored), c of call's cType, for strips read
+     * once per call: read in place up to {@link #STREAMED_ROW_TILES} row tiles a task.
+     */
+    static void streamedStripsMatmul(CpuPool pool, Kernels.Gemm call) {
+        run(pool, call, DType.F32, STRIP, true, STREAMED_ROW_TILES);
+    }
+
     private static void run(CpuPool pool, Kernels.Gemm call, DType bType, long ldb, boolean strips) {
+        run(pool, call, bType, ldb, strips, IN_PLACE_ROW_TILES);
+    }
+
+    /**
+     * The GEMM; {@code strips}: b holds the strips of {@link #pack} (F32, ldb = STRIP); tasks of at
+     * most {@code inPlaceTiles} row tiles read B in place where they can.
+     */
+    private static void run(CpuPool pool, Kernels.Gemm call, DType bType, long ldb, boolean strips, int inPlaceTiles) {
         GemmKernel kernel = GemmKernel.get();
         long work = call.m() * call.n() * Math.max(1, call.k());
         if (call.batch() > 1 && work < PARALLEL_WORK) {
             long grain = Math.max(1, PARALLEL_WORK / work);
             pool.forRange(call.batch(), grain, (lo, hi) -> {
                 for (long bi = lo; bi < hi; bi++) {
-                    Matrix mat = new Matrix(kernel, call, bi, 1, bType, ldb, strips);
+                    Matrix mat = new Matrix(kernel, call, bi, 1, bType, ldb, strips, inPlaceTiles);
                     for (long t = 0; t < mat.tasks(); t++) {
                         mat.task(t);
                     }
@@ -158,7 +182,7 @@ final class CpuGemm {
         }
         int threads = work < PARALLEL_WORK ? 1 : pool.threads();
         for (long bi = 0; bi < call.batch(); bi++) {
-            Matrix mat = new Matrix(kernel, call, bi, threads, bType, ldb, strips);
+            Matrix mat = new Matrix(kernel, call, bi, threads, bType, ldb, strips, inPlaceTiles);
             mat.packAOnce(pool);
             pool.forRange(mat.tasks(), 1, (lo, hi) -> {
                 for (long t = lo; t < hi; t++) {
@@ -204,6 +228,11 @@ final class CpuGemm {
         final boolean strips;
 
         Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb, boolean strips) {
+            this(kernel, call, bi, threads, bType, ldb, strips, IN_PLACE_ROW_TILES);
+        }
+
+        Matrix(GemmKernel kernel, Kernels.Gemm call, long bi, int threads, DType bType, long ldb, boolean strips,
+               int inPlaceTiles) {
             this.strips = strips;
             this.kernel = kernel;
             this.sizes = kernel.blocking();
@@ -266,9 +295,9 @@ final class CpuGemm {
             this.taskCols = colsPerTask;
             this.gridRows = Math.ceilDiv(m, taskRows);
             this.gridCols = Math.ceilDiv(n, taskCols);
-            this.bInPlace = strips ? kernel.inPlaceWidth() == STRIP && taskRows <= IN_PLACE_ROW_TILES * mr
+            this.bInPlace = strips ? kernel.inPlaceWidth() == STRIP && taskRows <= (long) inPlaceTiles * mr
                     : !fewRows && kernel.inPlaceWidth() > 0 && bType == DType.F32 && !transB
-                    && taskRows <= IN_PLACE_ROW_TILES * mr;
+                    && taskRows <= (long) inPlaceTiles * mr;
         }
 
         long tasks() {

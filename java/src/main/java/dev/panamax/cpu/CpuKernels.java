@@ -95,6 +95,11 @@ final class CpuKernels implements Kernels {
         CpuMoe.moe(pool, call);
     }
 
+    @Override
+    public void packedMoe(PackedMoe call) {
+        CpuMoe.packedMoe(pool, call);
+    }
+
     // ---------------------------------------------------------------- INT8 (CpuInt8)
 
     @Override

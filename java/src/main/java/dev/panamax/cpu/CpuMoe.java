@@ -60,6 +60,8 @@ final class CpuMoe {
     private static final CpuPool SERIAL = new CpuPool(1);
     /** Output columns per task of the decode path. */
     private static final int DECODE_COLUMNS = 256;
+    /** ... with packed experts: whole strips. */
+    private static final int PACKED_DECODE_COLUMNS = 3 * CpuGemm.STRIP;
 
     private enum Which { GATE, UP, DOWN }
 
@@ -69,10 +71,33 @@ final class CpuMoe {
         long weightBytes = call.ffn() * call.hidden() * es;
         MemorySegment gate = CpuMemory.segment(call.gate()), up = CpuMemory.segment(call.up());
         MemorySegment down = CpuMemory.segment(call.down());
-        run(pool, call, t, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
+        run(pool, call, t, DECODE_COLUMNS, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
             MemorySegment w = which == Which.GATE ? gate : which == Which.UP ? up : down;
             CpuGemm.run(on, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, memory(rows, (long) n * inner * es), false,
                     slice(w, e * weightBytes + col0 * inner * es, cols * inner * es), true, false, 0f,
+                    memory(out, (long) n * cols * 4)));
+        });
+    }
+
+    /**
+     * moe with the experts packed ({@link CpuGemm#pack}'s F32 strips, one expert after another):
+     * the same steps, each expert product read from its strips ({@link CpuGemm#streamedStripsMatmul}, which reads them in place for an expert's few hundred rows), so
+     * that no call transposes a weight. The decode path's tasks take whole strips.
+     */
+    static void packedMoe(CpuPool pool, Kernels.PackedMoe packed) {
+        Kernels.Moe call = packed.moe();
+        DType t = call.dtype();
+        long hidden = call.hidden(), ffn = call.ffn();
+        MemorySegment gate = CpuMemory.segment(call.gate()), up = CpuMemory.segment(call.up());
+        MemorySegment down = CpuMemory.segment(call.down());
+        long gateUpBytes = packed.gateUp().elements() * Float.BYTES, downBytes = packed.down().elements() * Float.BYTES;
+        run(pool, call, t, PACKED_DECODE_COLUMNS, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
+            MemorySegment w = which == Which.GATE ? gate : which == Which.UP ? up : down;
+            long expert = e * (which == Which.DOWN ? downBytes : gateUpBytes);
+            long stripBytes = inner * CpuGemm.STRIP * Float.BYTES; // col0 starts a strip
+            long from = expert + col0 / CpuGemm.STRIP * stripBytes;
+            CpuGemm.streamedStripsMatmul(on, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, memory(rows, (long) n * inner * t.byteSize()),
+                    false, slice(w, from, Math.ceilDiv(cols, CpuGemm.STRIP) * stripBytes), false, false, 0f,
                     memory(out, (long) n * cols * 4)));
         });
     }
@@ -87,7 +112,7 @@ final class CpuMoe {
         MemorySegment[] values = {CpuMemory.segment(call.gate()), CpuMemory.segment(call.up()), CpuMemory.segment(call.down())};
         MemorySegment[] scales = {CpuMemory.segment(q.gateScales()), CpuMemory.segment(q.upScales()),
             CpuMemory.segment(q.downScales())};
-        run(pool, call, DType.F32, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
+        run(pool, call, DType.F32, DECODE_COLUMNS, (on, which, e, col0, cols, rows, rowType, n, inner, out) -> {
             int i = which.ordinal();
             long outputs = which == Which.DOWN ? call.hidden() : call.ffn();
             CpuInt8.matmul(on, rowType, rows, n, cols, inner, q.quantizeActivations(),
@@ -100,7 +125,7 @@ final class CpuMoe {
      * The layer around its expert products: align, gather, gate and up, SwiGLU in F32, the
      * activations in actType (the down product's operand type), down, combine.
      */
-    private static void run(CpuPool pool, Kernels.Moe call, DType actType, Linear linear) {
+    private static void run(CpuPool pool, Kernels.Moe call, DType actType, int decodeColumns, Linear linear) {
         DType t = call.dtype();
         int es = t.byteSize();
         int tokens = Math.toIntExact(call.tokens()), k = call.k();
@@ -140,7 +165,7 @@ final class CpuMoe {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment y = arena.allocate(Math.max(4, (long) valid * hidden * 4), 64); // [valid, H] F32
             if (valid > 0 && maxRows <= CpuGemm.FEW_ROWS) {
-                decode(pool, call, actType, linear, arena, count, tokenOf, y);
+                decode(pool, call, actType, decodeColumns, linear, arena, count, tokenOf, y);
             } else if (valid > 0) {
                 MemorySegment xs = arena.allocate(Math.max(es, maxRows * hidden * es), 64);
                 MemorySegment g = arena.allocate(Math.max(4, maxRows * ffn * 4), 64);
@@ -176,15 +201,16 @@ final class CpuMoe {
 
     /**
      * Few rows per expert (decoding): every chosen expert's products in two passes over the pool
-     * instead of three per expert. Pass one: tasks of {@link #DECODE_COLUMNS} columns of F, each
+     * instead of three per expert. Pass one: tasks of {@code columns} columns of F
+     * ({@link #DECODE_COLUMNS}; whole strips, {@link #PACKED_DECODE_COLUMNS}, for packed experts), each
      * multiplying its expert's rows by those rows of gate and of up (each weight byte read once)
      * and turning them into silu(gate) ⊙ up; pass two: tasks of columns of H for down. The tasks
      * of all the experts share the threads, so two experts' weights stream at once and no thread
      * waits at the end of each product. Each product sums as the parallel path does (its own
      * columns, the same order), so the bits do not depend on the split.
      */
-    private static void decode(CpuPool pool, Kernels.Moe call, DType actType, Linear linear, Arena arena, int[] count,
-                               int[] tokenOf, MemorySegment y) {
+    private static void decode(CpuPool pool, Kernels.Moe call, DType actType, int columns, Linear linear, Arena arena,
+                               int[] count, int[] tokenOf, MemorySegment y) {
         DType t = call.dtype();
         int es = t.byteSize(), as = actType.byteSize();
         long hidden = call.hidden(), ffn = call.ffn();
@@ -196,17 +222,17 @@ final class CpuMoe {
         }
         MemorySegment act = arena.allocate(Math.max(as, (long) valid * ffn * as), 64); // [valid, F] of actType
         int[] chosen = java.util.stream.IntStream.range(0, experts).filter(e -> count[e + 1] > count[e]).toArray();
-        long fChunks = Math.ceilDiv(ffn, DECODE_COLUMNS), hChunks = Math.ceilDiv(hidden, DECODE_COLUMNS);
+        long fChunks = Math.ceilDiv(ffn, columns), hChunks = Math.ceilDiv(hidden, columns);
         if (ffn > 0) {
             pool.forRange(chosen.length * fChunks, 1, (lo, hi) -> {
                 try (Arena local = Arena.ofConfined()) {
-                    MemorySegment g = local.allocate((long) CpuGemm.FEW_ROWS * DECODE_COLUMNS * 4, 64);
-                    MemorySegment u = local.allocate((long) CpuGemm.FEW_ROWS * DECODE_COLUMNS * 4, 64);
-                    float[] row = new float[DECODE_COLUMNS];
+                    MemorySegment g = local.allocate((long) CpuGemm.FEW_ROWS * columns * 4, 64);
+                    MemorySegment u = local.allocate((long) CpuGemm.FEW_ROWS * columns * 4, 64);
+                    float[] row = new float[columns];
                     for (long task = lo; task < hi; task++) {
                         int e = chosen[(int) (task / fChunks)], first = count[e], n = count[e + 1] - first;
-                        long c0 = (task % fChunks) * DECODE_COLUMNS;
-                        int w = (int) Math.min(DECODE_COLUMNS, ffn - c0);
+                        long c0 = (task % fChunks) * columns;
+                        int w = (int) Math.min(columns, ffn - c0);
                         MemorySegment rows = xs.asSlice(first * hidden * es, n * hidden * es);
                         linear.apply(SERIAL, Which.GATE, e, c0, w, rows, t, n, hidden, g);
                         linear.apply(SERIAL, Which.UP, e, c0, w, rows, t, n, hidden, u);
@@ -223,11 +249,11 @@ final class CpuMoe {
         }
         pool.forRange(chosen.length * hChunks, 1, (lo, hi) -> {
             try (Arena local = Arena.ofConfined()) {
-                MemorySegment d = local.allocate((long) CpuGemm.FEW_ROWS * DECODE_COLUMNS * 4, 64);
+                MemorySegment d = local.allocate((long) CpuGemm.FEW_ROWS * columns * 4, 64);
                 for (long task = lo; task < hi; task++) {
                     int e = chosen[(int) (task / hChunks)], first = count[e], n = count[e + 1] - first;
-                    long c0 = (task % hChunks) * DECODE_COLUMNS;
-                    int w = (int) Math.min(DECODE_COLUMNS, hidden - c0);
+                    long c0 = (task % hChunks) * columns;
+                    int w = (int) Math.min(columns, hidden - c0);
                     linear.apply(SERIAL, Which.DOWN, e, c0, w, act.asSlice(first * ffn * as, Math.max(0, n * ffn * as)), actType,
                             n, ffn, d);
                     for (int r = 0; r < n; r++) {

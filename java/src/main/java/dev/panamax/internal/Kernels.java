@@ -285,6 +285,22 @@ public interface Kernels {
 
     void moe(Moe call);
 
+    /**
+     * moe with its experts packed ({@code Ops.pack} of rank 3, transB): gate, up and down of
+     * {@code moe} are the stacks' storage, each expert's matrix at expert times the elements of
+     * its layout ({@code gateUp} for gate and up, op(b) [H, F]; {@code down}, op(b) [F, H]).
+     */
+    record PackedMoe(Moe moe, PackLayout gateUp, PackLayout down) {
+    }
+
+    /** moe on packed experts; by default, for experts kept as given ([E, F, H], [E, H, F]), {@link #moe}. */
+    default void packedMoe(PackedMoe call) {
+        if (call.gateUp().rearranged() || call.down().rearranged()) {
+            throw new UnsupportedOperationException("this backend has no packed layout of its own");
+        }
+        moe(call.moe());
+    }
+
     // ---------------------------------------------------------------- INT8 (family "int8")
 
     /**

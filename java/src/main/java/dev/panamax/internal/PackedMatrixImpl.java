@@ -6,9 +6,11 @@ import dev.panamax.PackedMatrix;
 
 /**
  * {@link PackedMatrix} as {@code Ops.pack} makes it: a device tensor {@code storage} in the
- * backend's {@link Kernels.PackLayout}, standing for op(b) [k, n] of {@code dtype}.
+ * backend's {@link Kernels.PackLayout}, standing for op(b) [k, n] of {@code dtype}; or, with
+ * {@code stack} &gt;= 1, for {@code stack} such matrices (a rank-3 b), matrix i at element
+ * i * layout.elements() of storage. {@code stack} 0: one matrix, packed from a rank-2 b.
  */
-public record PackedMatrixImpl(TensorImpl storage, DType dtype, long k, long n, Kernels.PackLayout layout)
+public record PackedMatrixImpl(TensorImpl storage, DType dtype, long stack, long k, long n, Kernels.PackLayout layout)
         implements PackedMatrix {
     @Override
     public Device device() {
@@ -17,7 +19,7 @@ public record PackedMatrixImpl(TensorImpl storage, DType dtype, long k, long n, 
 
     @Override
     public long[] shape() {
-        return new long[] {k, n};
+        return stack == 0 ? new long[] {k, n} : new long[] {stack, k, n};
     }
 
     @Override
@@ -27,6 +29,6 @@ public record PackedMatrixImpl(TensorImpl storage, DType dtype, long k, long n, 
 
     @Override
     public String toString() {
-        return "PackedMatrix[" + k + ", " + n + "] " + dtype + " on " + storage.device().spec();
+        return "PackedMatrix[" + (stack == 0 ? "" : stack + ", ") + k + ", " + n + "] " + dtype + " on " + storage.device().spec();
     }
 }

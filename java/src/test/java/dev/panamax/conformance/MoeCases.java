@@ -2,6 +2,7 @@ package dev.panamax.conformance;
 
 import dev.panamax.DType;
 import dev.panamax.Ops;
+import dev.panamax.PackedMatrix;
 import dev.panamax.Routing;
 import dev.panamax.Tensor;
 import dev.panamax.reference.Reference64;
@@ -190,6 +191,69 @@ abstract class MoeCases extends DeviceCases {
             assertArrayEquals(new long[] {s.tokens(), s.hidden()}, out.shape(), "moe result shape");
             Check.close("moe " + dtype + " " + s, out.toFloatArray(), l.reference(), tolerance(dtype), data);
             Check.sameBits("moe must leave x alone", l.tx.toFloatArray(), l.x, data);
+        }
+    }
+
+    /**
+     * Shapes for moe with packed experts: the decode path (whole strips of 96 columns a task, 288
+     * at a time, so F and H past 288 and off a strip), and the parallel path with up to 96 rows an
+     * expert, between 96 and 264 (the CPU reads the strips in place), and past 264 (copied into
+     * panels).
+     */
+    static List<Object[]> packedShapes() {
+        List<Shape> base = List.of(
+                new Shape(1, 128, 96, 8, 2, Pick.EVERY),
+                new Shape(3, 97, 389, 6, 2, Pick.REPEATS),
+                new Shape(2, 300, 40, 4, 2, Pick.OUTSIDE),
+                new Shape(64, 33, 47, 8, 2, Pick.EVERY),
+                new Shape(133, 65, 31, 6, 3, Pick.EVERY),
+                new Shape(250, 40, 100, 2, 1, Pick.EVERY),
+                new Shape(300, 24, 50, 2, 2, Pick.EVERY),
+                new Shape(9, 17, 21, 5, 5, Pick.EVERY));
+        List<Object[]> cases = new ArrayList<>();
+        for (DType dtype : FLOATS) {
+            for (Shape s : base) {
+                cases.add(new Object[] {dtype, s});
+            }
+        }
+        return cases;
+    }
+
+    /** moe on experts packed once (Ops.pack of the [E, F, H] and [E, H, F] stacks), and into out = x. */
+    @ParameterizedTest(name = "moe packed {0} {1}")
+    @MethodSource("packedShapes")
+    void packedExperts(DType dtype, Shape s) {
+        Data data = Data.fresh();
+        try (Layer l = new Layer(device(), dtype, s, data); PackedMatrix g = Ops.pack(l.tg, true);
+             PackedMatrix u = Ops.pack(l.tu, true); PackedMatrix d = Ops.pack(l.td, true)) {
+            assertArrayEquals(new long[] {s.experts(), s.hidden(), s.ffn()}, g.shape(), "packed gate's shape");
+            assertArrayEquals(new long[] {s.experts(), s.ffn(), s.hidden()}, d.shape(), "packed down's shape");
+            double[] ref = l.reference();
+            try (Tensor out = Ops.moe(l.tx, l.routing, g, u, d)) {
+                Check.close("moe packed " + dtype + " " + s, out.toFloatArray(), ref, tolerance(dtype), data);
+            }
+            Ops.moe(l.tx, l.routing, g, u, d, l.tx);
+            Check.close("moe packed into x " + dtype + " " + s, l.tx.toFloatArray(), ref, tolerance(dtype), data);
+        }
+    }
+
+    /** Packed experts of the wrong layout, shape, dtype or kind, and a stack given to packedMatmul. */
+    @Test
+    void packedInvalid() {
+        Data data = Data.fresh();
+        try (Layer l = new Layer(device(), DType.F32, new Shape(4, 8, 6, 3, 2, Pick.EVERY), data);
+             PackedMatrix g = Ops.pack(l.tg, true); PackedMatrix u = Ops.pack(l.tu, true); PackedMatrix d = Ops.pack(l.td, true);
+             PackedMatrix gAsGiven = Ops.pack(l.tg, false);
+             Tensor one = device().zeros(DType.F32, 6, 8); PackedMatrix single = Ops.pack(one, true);
+             Tensor half = device().zeros(DType.F16, 3, 6, 8); PackedMatrix h = Ops.pack(half, true)) {
+            expect("moe", () -> Ops.moe(l.tx, l.routing, gAsGiven, u, d));
+            expect("moe", () -> Ops.moe(l.tx, l.routing, single, u, d));
+            expect("moe", () -> Ops.moe(l.tx, l.routing, g, u, g));
+            expect("moe", () -> Ops.moe(l.tx, l.routing, d, d, d));
+            expect("moe", () -> Ops.moe(l.tx, l.routing, h, u, d));
+            expect("moe", () -> Ops.moe(l.tx, null, g, u, d));
+            expect("packedMatmul", () -> Ops.packedMatmul(l.tx, g));
+            assertThrows(NullPointerException.class, () -> Ops.moe(l.tx, l.routing, g, null, d));
         }
     }
 

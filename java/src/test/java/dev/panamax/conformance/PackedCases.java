@@ -143,10 +143,16 @@ abstract class PackedCases extends DeviceCases {
         }
     }
 
-    /** Wrong ranks, dtypes, inner sizes and overlapping outputs are refused with the reason. */
+    /**
+     * Wrong ranks, dtypes, inner sizes and overlapping outputs are refused with the reason; a
+     * rank-3 b packs to a stack (for moe), which packedMatmul refuses.
+     */
     @Test
     void refusals() {
-        try (Tensor b3 = device().zeros(DType.F32, 2, 3, 4);
+        try (Tensor b4 = device().zeros(DType.F32, 2, 2, 3, 4);
+             Tensor b1 = device().zeros(DType.F32, 12);
+             Tensor b3 = device().zeros(DType.F32, 2, 3, 4);
+             PackedMatrix stack = Ops.pack(b3, false);
              Tensor bi = device().zeros(DType.I32, 3, 4);
              Tensor b = device().zeros(DType.F32, 3, 4);
              PackedMatrix p = Ops.pack(b, false);
@@ -155,7 +161,10 @@ abstract class PackedCases extends DeviceCases {
              Tensor aBf16 = device().zeros(DType.BF16, 2, 3);
              Tensor outBad = device().zeros(DType.F32, 2, 5);
              Tensor big = device().zeros(DType.F32, 2, 8)) {
-            assertThrows(IllegalArgumentException.class, () -> Ops.pack(b3, false).close(), "rank 3");
+            assertThrows(IllegalArgumentException.class, () -> Ops.pack(b4, false).close(), "rank 4");
+            assertThrows(IllegalArgumentException.class, () -> Ops.pack(b1, false).close(), "rank 1");
+            assertArrayEquals(new long[] {2, 3, 4}, stack.shape(), "a stack of two packed matrices");
+            assertThrows(IllegalArgumentException.class, () -> Ops.packedMatmul(a, stack).close(), "a stack");
             assertThrows(IllegalArgumentException.class, () -> Ops.pack(bi, false).close(), "I32");
             assertThrows(IllegalArgumentException.class, () -> Ops.packedMatmul(aWrongK, p).close(), "K");
             assertThrows(IllegalArgumentException.class, () -> Ops.packedMatmul(aBf16, p).close(), "dtype");
