@@ -35,6 +35,8 @@ times the same shapes through PyTorch, and writes the figures for
                        every call, then torch.matmul (said in the note)
     moe-i8             the moe peer above with the experts dequantized to x's dtype once (the
                        float layer: PyTorch has no INT8 grouped GEMM; said in the note)
+    moe-packed         the moe peer above (PyTorch has no packed layout: the same layer on the
+                       experts as given; said in the note)
 
 Also measures two ceilings: a large device-to-device copy (bytes read plus written per second)
 and a large bf16 torch.matmul (FLOP/s). Timing: CUDA events around `reps` calls so that a
@@ -224,6 +226,9 @@ def make_call(torch, device, case):
     if op == "moe-i8":
         call, note = mixture(torch, device, "moe", d, dtype)
         return call, "the float layer (PyTorch has no INT8 grouped GEMM): " + note
+    if op == "moe-packed":
+        call, note = mixture(torch, device, "moe", d, dtype)
+        return call, "the experts as given (PyTorch has no packed layout): " + (note or "")
     if op in ("quantize", "dequantize", "matmul-i8"):
         return int8(torch, device, op, d, dtype)
     raise ValueError(f"no PyTorch counterpart for op {op}")
