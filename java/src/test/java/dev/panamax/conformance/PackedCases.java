@@ -28,12 +28,13 @@ abstract class PackedCases extends DeviceCases {
     /**
      * M from 1 to 200 (a few rows, and past the CPU's in-place limit of 96), N of whole CPU strips
      * (96 columns), with a partial strip, and narrower than one; K from 1 to past one kc block
-     * (2048); b stored [K, N] and [N, K].
+     * (2048) and past one chunk of the CPU's pack (4096); b stored [K, N] and [N, K].
      */
     static List<Object[]> shapes() {
         int[][] mnk = {
             {1, 1, 1}, {1, 97, 33}, {16, 384, 384}, {9, 400, 300}, {13, 193, 1000}, {4, 96, 7}, {100, 96, 70},
             {200, 300, 129}, {3, 95, 2049}, {5, 200, 2100}, {17, 191, 2}, {97, 200, 64}, {33, 1000, 40},
+            {3, 100, 4200}, // K past the CPU's 4096 rows a pack chunk
         };
         List<Object[]> cases = new ArrayList<>();
         for (int[] s : mnk) {
