@@ -81,13 +81,13 @@ final class CpuMoe {
 
     /**
      * moe with the experts packed ({@link CpuGemm#pack}'s F32 strips, one expert after another):
-     * the same steps, each expert product read from its strips ({@link CpuGemm#streamedStripsMatmul}, which reads them in place for an expert's few hundred rows), so
-     * that no call transposes a weight. The decode path's tasks take whole strips.
+     * the same steps, each expert product read from its strips ({@link CpuGemm#streamedStripsMatmul},
+     * in place for an expert's few hundred rows), so that no call transposes a weight. The decode
+     * path's tasks take whole strips.
      */
     static void packedMoe(CpuPool pool, Kernels.PackedMoe packed) {
         Kernels.Moe call = packed.moe();
         DType t = call.dtype();
-        long hidden = call.hidden(), ffn = call.ffn();
         MemorySegment gate = CpuMemory.segment(call.gate()), up = CpuMemory.segment(call.up());
         MemorySegment down = CpuMemory.segment(call.down());
         long gateUpBytes = packed.gateUp().elements() * Float.BYTES, downBytes = packed.down().elements() * Float.BYTES;
@@ -96,8 +96,9 @@ final class CpuMoe {
             long expert = e * (which == Which.DOWN ? downBytes : gateUpBytes);
             long stripBytes = inner * CpuGemm.STRIP * Float.BYTES; // col0 starts a strip
             long from = expert + col0 / CpuGemm.STRIP * stripBytes;
-            CpuGemm.streamedStripsMatmul(on, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, memory(rows, (long) n * inner * t.byteSize()),
-                    false, slice(w, from, Math.ceilDiv(cols, CpuGemm.STRIP) * stripBytes), false, false, 0f,
+            Memory a = memory(rows, (long) n * inner * t.byteSize());
+            Memory b = slice(w, from, Math.ceilDiv(cols, CpuGemm.STRIP) * stripBytes);
+            CpuGemm.streamedStripsMatmul(on, new Kernels.Gemm(t, DType.F32, 1, n, cols, inner, 1f, a, false, b, false, false, 0f,
                     memory(out, (long) n * cols * 4)));
         });
     }
@@ -202,8 +203,8 @@ final class CpuMoe {
     /**
      * Few rows per expert (decoding): every chosen expert's products in two passes over the pool
      * instead of three per expert. Pass one: tasks of {@code columns} columns of F
-     * ({@link #DECODE_COLUMNS}; whole strips, {@link #PACKED_DECODE_COLUMNS}, for packed experts), each
-     * multiplying its expert's rows by those rows of gate and of up (each weight byte read once)
+     * ({@link #DECODE_COLUMNS}; for packed experts whole strips, {@link #PACKED_DECODE_COLUMNS}),
+     * each multiplying its expert's rows by those rows of gate and of up (each weight byte read once)
      * and turning them into silu(gate) ⊙ up; pass two: tasks of columns of H for down. The tasks
      * of all the experts share the threads, so two experts' weights stream at once and no thread
      * waits at the end of each product. Each product sums as the parallel path does (its own
