@@ -11,6 +11,8 @@ import dev.panamax.testing.Data;
 import dev.panamax.testing.Tolerances;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * {@code moe} ({@code Ops.moe}): x [T, H] through a SwiGLU mixture of E experts, gate and up
@@ -120,8 +122,8 @@ final class MoeBench implements BenchOp {
             in[5] = device.tensor(experts, t, k);
             Tensor out = Data.tensor(device, c.dtype(), Samples.poison((long) t * h), t, h);
             Routing routing = new Routing(in[4], in[5]);
-            Quantized[] q = int8 ? quantized(in, out) : null;
-            PackedMatrix[] p = packed ? packed(in, out) : null;
+            Quantized[] q = int8 ? replaced(in, out, Ops::quantize, Quantized[]::new) : null;
+            PackedMatrix[] p = packed ? replaced(in, out, expert -> Ops.pack(expert, true), PackedMatrix[]::new) : null;
             boolean a8 = int8 && c.dim("a8") != 0;
             // W8A16 against the float64 layer of the dequantized experts. W8A8 also rounds x and the
             // activations to 255 levels a row; the activations' rows are heavy-tailed (silu(g)·u), so
@@ -221,44 +223,27 @@ final class MoeBench implements BenchOp {
     }
 
     /**
-     * The float experts in[1..3] quantized on the device; the float tensors are closed (replaced
-     * by empty ones) so that only the INT8 bytes stay resident. Closes everything on failure.
+     * The float experts in[1..3] turned into what the case times ({@code Ops.quantize}: INT8
+     * values and scales; {@code Ops.pack}: a packed stack), each float tensor closed once turned,
+     * so that only the new bytes stay resident. Closes everything on failure.
      */
-    private static Quantized[] quantized(Tensor[] in, Tensor out) {
-        Quantized[] q = new Quantized[3];
+    private static <T extends AutoCloseable> T[] replaced(Tensor[] in, Tensor out, Function<Tensor, T> turn,
+                                                          IntFunction<T[]> array) {
+        T[] made = array.apply(3);
         try {
             for (int i = 0; i < 3; i++) {
-                q[i] = Ops.quantize(in[i + 1]);
+                made[i] = turn.apply(in[i + 1]);
                 in[i + 1].close();
             }
-            return q;
+            return made;
         } catch (RuntimeException | Error ex) {
-            for (Quantized one : q) {
+            for (T one : made) {
                 if (one != null) {
-                    one.close();
-                }
-            }
-            Tensors.closeAll(out);
-            throw ex;
-        }
-    }
-
-    /**
-     * The float experts in[1..3] packed once; the float tensors are closed so that only the packed
-     * copies stay resident. Closes everything on failure.
-     */
-    private static PackedMatrix[] packed(Tensor[] in, Tensor out) {
-        PackedMatrix[] p = new PackedMatrix[3];
-        try {
-            for (int i = 0; i < 3; i++) {
-                p[i] = Ops.pack(in[i + 1], true);
-                in[i + 1].close();
-            }
-            return p;
-        } catch (RuntimeException | Error ex) {
-            for (PackedMatrix one : p) {
-                if (one != null) {
-                    one.close();
+                    try {
+                        one.close();
+                    } catch (Exception e) {
+                        ex.addSuppressed(e);
+                    }
                 }
             }
             Tensors.closeAll(out);

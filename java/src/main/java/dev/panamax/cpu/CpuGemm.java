@@ -56,7 +56,7 @@ final class CpuGemm {
      * expert's weights, out of cache). Copying a strip into panels waits on memory as long as the
      * in-place tile takes over the whole product: Mixtral's experts (F = 3584) at T = 512, 128 rows an
      * expert, 2 threads on a Zen 4 guest, 158-169 GFLOP/s packed, 188-196 read in place; at 256 rows
-     * 175-184 against 175-192.
+     * 178-184 (one run 135) against 175-192.
      */
     private static final int STREAMED_ROW_TILES = 22;
     /**

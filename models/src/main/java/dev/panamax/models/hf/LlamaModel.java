@@ -236,7 +236,7 @@ public final class LlamaModel implements AutoCloseable {
      * freed): the CPU's packed layout is F32 strips, the same bytes, which a prompt's expert
      * products read in place instead of transposing every expert at every call (moe at the Mixtral
      * shape, 512 tokens: 1.3x-1.45x the rate; one token about as fast). With many small experts a
-     * decode step can be slower packed (E = 64, F = 1408: 18-20 ms against 11-17 as given, noisy).
+     * decode step can be slower packed (E = 64, F = 1408, 2026-12-08: 18.3-19.7 ms against 10.6-17.0 as given, noisy).
      * A 16-bit model would need twice its experts' bytes.
      */
     private Weight experts(Loader load, int e, long rows, long cols, String prefix, String suffix) {
